@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerEngineCommands } from "./engine.js";
+import { registerBenchCommand } from "./bench.js";
 import { registerVerifyCommands } from "./verify.js";
 import { registerTaskCommands } from "./tasks.js";
 import { registerTrainCommands } from "./train.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .description("Reasoning models in TypeScript: verifiers, a tiny Llama engine, GRPO training, test-time compute.")
     .showHelpAfterError("(run with --help for usage)");
   registerEngineCommands(program);
+  registerBenchCommand(program);
   registerVerifyCommands(program);
   registerTaskCommands(program);
   registerTrainCommands(program);

@@ -1,7 +1,11 @@
-/** CLI subcommands of one stage (see src/cli/main.ts). */
+/** The `scratchpad verify` command group: `verify math` (cli/verify-math.ts) and `verify code` (cli/verify-code.ts). */
 import type { Command } from "commander";
+import { registerVerifyMathCommand } from "./verify-math.js";
+import { registerVerifyCodeCommand } from "./verify-code.js";
 
-/** Register this stage's subcommands on the program. */
-export function registerVerifyCommands(_program: Command): void {
-  // Filled in by the stage.
+/** Register `scratchpad verify …`. */
+export function registerVerifyCommands(program: Command): void {
+  const verify = program.command("verify").description("Check answers and programs with the verifiers (no model needed)");
+  registerVerifyMathCommand(verify);
+  registerVerifyCodeCommand(verify);
 }

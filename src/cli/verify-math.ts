@@ -1,0 +1,7 @@
+/** CLI subcommand of one stage (see src/cli/main.ts). */
+import type { Command } from "commander";
+
+/** Register this subcommand on its parent command. */
+export function registerVerifyMathCommand(_parent: Command): void {
+  // Filled in by the stage.
+}
