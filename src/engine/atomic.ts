@@ -1,0 +1,199 @@
+/**
+ * Atomic writes of files and whole folders: a crash at any moment leaves either the old
+ * content or the new, never a mix and never a half-written file.
+ *
+ * - `writeFileAtomic(path, data)`: write a temp file in the same folder, fsync it, rename it over
+ *   `path`, fsync the folder.
+ * - `saveFolderAtomic(dir, fill)`: let `fill` write every file into a fresh temp sibling folder,
+ *   fsync it all, then swap it into place. Replacing an existing folder takes two renames
+ *   (old → `.NAME.old-*` backup, temp → NAME); should the process die between them,
+ *   `recoverFolder(dir)` (called by the next save, and by loaders) puts the backup back.
+ */
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, promises as fsp, renameSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** A short random suffix for temp names (process id + random hex), unique across concurrent writers. */
+function tempSuffix(): string {
+  return `${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+/** fsync a folder so that renames inside it are durable (a no-op where the OS refuses, e.g. Windows). */
+async function fsyncDir(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, "r");
+    await fh.sync();
+  } catch {
+    // Some platforms cannot open or fsync a directory; the rename is still atomic there.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Write `data` to `file` atomically: a temp file in the same folder is written and fsynced, then
+ * renamed over `file`, and the folder is fsynced. Readers see the old file or the new one, never
+ * a partial one. The parent folder must exist.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${tempSuffix()}`);
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(tmp, "w");
+    await fh.writeFile(data);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dir);
+}
+
+/** Synchronous twin of `writeFileAtomic`, for code paths that cannot await (exit handlers, CLIs). */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${tempSuffix()}`);
+  try {
+    const fd = openSync(tmp, "w");
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dfd = openSync(dir, "r");
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Directory fsync is unsupported on some platforms; the rename is still atomic.
+  }
+}
+
+/** fsync every regular file under `dir` (recursively), then the folders themselves. */
+async function fsyncTree(dir: string): Promise<void> {
+  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await fsyncTree(p);
+    } else if (entry.isFile()) {
+      const fh = await fsp.open(p, "r");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+  await fsyncDir(dir);
+}
+
+/** Sibling entries of `dir` whose names start with `.BASENAME.<kind>-`, newest first. */
+async function siblings(dir: string, kind: "tmp" | "old"): Promise<string[]> {
+  const parent = path.dirname(dir);
+  const prefix = `.${path.basename(dir)}.${kind}-`;
+  let names: string[];
+  try {
+    names = await fsp.readdir(parent);
+  } catch {
+    return [];
+  }
+  const found = names.filter((n) => n.startsWith(prefix)).map((n) => path.join(parent, n));
+  const withTimes = await Promise.all(
+    found.map(async (p) => ({ p, t: (await fsp.stat(p).catch(() => null))?.mtimeMs ?? 0 })),
+  );
+  return withTimes.sort((a, b) => b.t - a.t).map((x) => x.p);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fsp.access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Repair the state a crash during `saveFolderAtomic` can leave: if `dir` is missing but a backup
+ * `.NAME.old-*` of the previous version exists, rename the newest backup back to `dir`. Leftover
+ * backups and temp folders of dead saves are removed when `dir` exists. Returns true when a backup
+ * was restored. Safe to call at any time when no save of `dir` is running.
+ */
+export async function recoverFolder(dir: string): Promise<boolean> {
+  const backups = await siblings(dir, "old");
+  let restored = false;
+  if (!(await exists(dir)) && backups.length > 0) {
+    await fsp.rename(backups[0], dir);
+    await fsyncDir(path.dirname(dir));
+    backups.shift();
+    restored = true;
+  }
+  if (await exists(dir)) {
+    for (const stale of backups) await fsp.rm(stale, { recursive: true, force: true });
+  }
+  return restored;
+}
+
+/**
+ * Save a folder atomically. `fill(tmpDir)` writes every file into an empty temp folder next to
+ * `dir` (same file system, so the final rename is atomic); then everything is fsynced and the temp
+ * folder replaces `dir`. If `fill` throws, the temp folder is removed and `dir` is untouched.
+ * Readers of `dir` see the complete old folder or the complete new one.
+ */
+export async function saveFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  dir = path.resolve(dir);
+  const parent = path.dirname(dir);
+  await fsp.mkdir(parent, { recursive: true });
+  await recoverFolder(dir);
+  // Temp folders of saves that died (their process is gone) are garbage.
+  for (const stale of await siblings(dir, "tmp")) {
+    const pid = Number(/\.tmp-(\d+)-/.exec(stale)?.[1]);
+    if (pid !== process.pid && !isAlive(pid)) await fsp.rm(stale, { recursive: true, force: true });
+  }
+  const suffix = tempSuffix();
+  const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${suffix}`);
+  await fsp.mkdir(tmp);
+  try {
+    await fill(tmp);
+    await fsyncTree(tmp);
+  } catch (err) {
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+  const backup = path.join(parent, `.${path.basename(dir)}.old-${suffix}`);
+  const hadOld = await exists(dir);
+  if (hadOld) await fsp.rename(dir, backup);
+  try {
+    await fsp.rename(tmp, dir);
+  } catch (err) {
+    if (hadOld) await fsp.rename(backup, dir).catch(() => undefined);
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(parent);
+  if (hadOld) await fsp.rm(backup, { recursive: true, force: true });
+}
+
+/** Whether a process with this id exists (signal 0 probes without sending anything). */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
