@@ -1,0 +1,24 @@
+/**
+ * The tasks stage: procedural generators with a difficulty knob and a seed, dataset loaders,
+ * a curriculum, answer extraction and prompt templates. Everything here produces `Problem`s.
+ */
+export * from "./rng.js";
+export * from "./errors.js";
+export * from "./difficulty.js";
+export * from "./task-generator.js";
+export * from "./extract.js";
+export * from "./verifiers.js";
+export * from "./arithmetic-expression.js";
+export * from "./registry.js";
+export * from "./curriculum.js";
+export * from "./templates.js";
+export { addition, additionTrace } from "./generators/addition.js";
+export { subtraction } from "./generators/subtraction.js";
+export { multiplication, multiplicationTrace } from "./generators/multiplication.js";
+export { countdown, pickExpression } from "./generators/countdown.js";
+export { linearEquation } from "./generators/linear-equation.js";
+export { modular, modPow } from "./generators/modular.js";
+export { sorting } from "./generators/sorting.js";
+export { baseConversion } from "./generators/base-conversion.js";
+export { digitSum } from "./generators/digit-sum.js";
+export { reverse } from "./generators/reverse.js";
