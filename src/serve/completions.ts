@@ -1,0 +1,89 @@
+/**
+ * POST /v1/completions: raw prompts (one or many), `n` choices each, stop strings, `logprobs`
+ * (the sampled tokens' log-probabilities plus up to 5 alternatives), `echo`, and streaming.
+ * Choice i*n+j is the j-th sample of prompt i, as in the OpenAI API.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
+import { checkLoad, finishReason, newId, tokenRoom, usageOf, type ServeContext } from "./context.js";
+import { parseCompletionRequest, type CompletionRequest } from "./requests.js";
+import { sendEvent, startSSE, StopHoldback } from "./stream.js";
+
+/** Handle one completions request (body already parsed as JSON). */
+export async function handleCompletions(ctx: ServeContext, body: unknown, res: ServerResponse, req: IncomingMessage): Promise<void> {
+  const r = parseCompletionRequest(body, ctx.limits);
+  const rooms = r.prompts.map((p) => tokenRoom(ctx, r.model, p, r.maxTokens));
+  checkLoad(ctx, r.prompts.length * r.n);
+  const abort = new AbortController();
+  res.on("close", () => { if (!res.writableFinished) abort.abort(); });
+  req.on("aborted", () => abort.abort());
+  const id = newId("cmpl");
+  const created = Math.floor(Date.now() / 1000);
+  const promptTokens = rooms.reduce((a, x) => a + x.promptTokens, 0);
+  const jobs: { index: number; req: GenerationRequest; prompt: string }[] = [];
+  r.prompts.forEach((prompt, i) => {
+    for (let j = 0; j < r.n; j++) {
+      const index = i * r.n + j;
+      jobs.push({
+        index, prompt,
+        req: {
+          prompt, maxTokens: rooms[i].maxTokens, temperature: r.temperature, topP: r.topP, topK: r.topK, stop: r.stop,
+          seed: r.seed === undefined ? undefined : r.seed + index, topLogprobs: r.logprobs ?? 0, signal: abort.signal,
+        },
+      });
+    }
+  });
+  if (r.stream) return streamCompletions(ctx, r, jobs, { id, created, promptTokens }, res);
+  const results = await Promise.all(jobs.map((job) => ctx.backend.submit(job.req)));
+  if (abort.signal.aborted) return;
+  const choices = results.map((g, k) => ({
+    index: jobs[k].index,
+    text: (r.echo ? jobs[k].prompt : "") + g.text,
+    logprobs: r.logprobs === null ? null : logprobsOf(g.tokens, r.echo ? jobs[k].prompt.length : 0),
+    finish_reason: finishReason(g.finishReason),
+  }));
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ id, object: "text_completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results) }));
+}
+
+/** The legacy logprobs object: tokens, token_logprobs, top_logprobs, text_offset. */
+function logprobsOf(tokens: TokenEvent[], offset0: number) {
+  let offset = offset0;
+  const out = { tokens: [] as string[], token_logprobs: [] as number[], top_logprobs: [] as (Record<string, number> | null)[], text_offset: [] as number[] };
+  for (const t of tokens) {
+    out.tokens.push(t.text);
+    out.token_logprobs.push(t.logprob);
+    out.top_logprobs.push(t.top ? Object.fromEntries(t.top.map((a) => [a.text, a.logprob])) : null);
+    out.text_offset.push(offset);
+    offset += t.text.length;
+  }
+  return out;
+}
+
+async function streamCompletions(
+  ctx: ServeContext, r: CompletionRequest, jobs: { index: number; req: GenerationRequest; prompt: string }[],
+  meta: { id: string; created: number; promptTokens: number }, res: ServerResponse,
+): Promise<void> {
+  startSSE(res);
+  const chunk = (index: number, text: string, finish: string | null = null) =>
+    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [{ index, text, logprobs: null, finish_reason: finish }] });
+  const runs = jobs.map((job) => {
+    const hold = new StopHoldback(r.stop);
+    if (r.echo) chunk(job.index, job.prompt);
+    return ctx.backend.submit({
+      ...job.req,
+      onToken: (t) => { const s = hold.push(t.text); if (s) chunk(job.index, s); },
+    }).then((g: GenerationResult) => {
+      const rest = hold.finish(g.text);
+      if (rest) chunk(job.index, rest);
+      chunk(job.index, "", finishReason(g.finishReason));
+      return g;
+    });
+  });
+  const results = await Promise.all(runs);
+  if (r.includeUsage) {
+    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
+  }
+  sendEvent(res, "[DONE]");
+  res.end();
+}

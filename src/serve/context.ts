@@ -1,0 +1,87 @@
+/**
+ * The server's configuration as the request handlers see it, and the helpers they share
+ * (token budgets against the context length, ids, usage objects).
+ */
+import { randomUUID } from "node:crypto";
+import type { EffortBudgets } from "../scale/effort.js";
+import type { ThinkTags } from "../scale/thinking.js";
+import type { GenerationResult, ServeBackend } from "./backend.js";
+import { OpenAIHttpError } from "./errors.js";
+import type { ChatMessage, RequestLimits } from "./requests.js";
+
+/** Turns chat messages into the raw prompt the model was trained on. */
+export type ChatTemplate = (messages: ChatMessage[]) => string;
+
+/** Everything a handler needs. */
+export interface ServeContext {
+  backend: ServeBackend;
+  modelName: string;
+  chatTemplate: ChatTemplate;
+  effortBudgets: Partial<EffortBudgets>;
+  tags: ThinkTags;
+  /** max_tokens when a request gives none (default 256, clamped to the context). */
+  defaultMaxTokens: number;
+  limits: RequestLimits;
+  /** Requests waiting or running beyond which new ones get 429 (default 1024). */
+  maxQueue: number;
+}
+
+/**
+ * The default chat template: system and user messages joined by newlines (assistant turns are
+ * appended as they are), the raw text a completion model continues.
+ */
+export const plainChatTemplate: ChatTemplate = (messages) => messages.map((m) => m.content).join("\n");
+
+/** A chat template that fills `{prompt}` in `template` with the last user message. */
+export function templateFromString(template: string): ChatTemplate {
+  if (!template.includes("{prompt}")) throw new Error(`chat template "${template}" must contain {prompt}`);
+  return (messages) => {
+    const last = [...messages].reverse().find((m) => m.role === "user");
+    return template.replace("{prompt}", last?.content ?? "");
+  };
+}
+
+/** Check the model name and the token room for a prompt; returns the max_tokens to use. */
+export function tokenRoom(ctx: ServeContext, model: string, prompt: string, maxTokens: number | undefined): { promptTokens: number; maxTokens: number } {
+  if (model !== ctx.modelName) {
+    throw new OpenAIHttpError(404, `The model '${model}' does not exist: this server serves '${ctx.modelName}' (GET /v1/models)`, "invalid_request_error", "model", "model_not_found");
+  }
+  const promptTokens = ctx.backend.countTokens(prompt);
+  const room = ctx.backend.contextLength - promptTokens;
+  if (room < 1) {
+    throw new OpenAIHttpError(400, `the prompt has ${promptTokens} tokens; this model's context is ${ctx.backend.contextLength}: shorten the prompt`, "invalid_request_error", "messages", "context_length_exceeded");
+  }
+  if (maxTokens !== undefined && maxTokens > room) {
+    throw new OpenAIHttpError(400, `max tokens ${maxTokens} + prompt ${promptTokens} exceed the context length ${ctx.backend.contextLength}: ask for at most ${room}`, "invalid_request_error", "max_tokens", "context_length_exceeded");
+  }
+  return { promptTokens, maxTokens: maxTokens ?? Math.min(ctx.defaultMaxTokens, room) };
+}
+
+/** Reject new work when the backend is overloaded (clients retry 429 with backoff). */
+export function checkLoad(ctx: ServeContext, adding: number): void {
+  if ((ctx.backend.load ?? 0) + adding > ctx.maxQueue) {
+    throw new OpenAIHttpError(429, `the server is at capacity (${ctx.maxQueue} requests): retry later`, "rate_limit_exceeded", null, "rate_limit_exceeded");
+  }
+}
+
+/** An OpenAI-style id. */
+export function newId(prefix: string): string {
+  return `${prefix}-${randomUUID().replace(/-/g, "").slice(0, 24)}`;
+}
+
+/** The usage object, with reasoning tokens in completion_tokens_details. */
+export function usageOf(promptTokens: number, results: GenerationResult[]) {
+  const completion = results.reduce((a, r) => a + r.completionTokens, 0);
+  const reasoning = results.reduce((a, r) => a + r.thinkingTokens, 0);
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+    completion_tokens_details: { reasoning_tokens: reasoning },
+  };
+}
+
+/** OpenAI finish reasons ("abort" never reaches a client that is still there). */
+export function finishReason(r: GenerationResult["finishReason"]): "stop" | "length" {
+  return r === "length" ? "length" : "stop";
+}
