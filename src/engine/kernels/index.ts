@@ -25,15 +25,21 @@ interface NativeAttempt {
 /** Loads src/engine/kernels/native.ts (written by the native-kernels work) if it exists and loads. */
 async function tryLoadNative(): Promise<NativeAttempt> {
   if ((process.env.SCRATCHPAD_KERNELS ?? "").trim().toLowerCase() === "ts") return { kernels: null, reason: "SCRATCHPAD_KERNELS=ts" };
-  try {
-    // A variable specifier: the module is optional, so the type checker must not require it.
-    const spec = "./native.js";
-    const mod = (await import(spec)) as { loadNativeKernels?: () => Kernels | null };
-    const k = mod.loadNativeKernels ? mod.loadNativeKernels() : null;
-    return k ? { kernels: k, reason: "" } : { kernels: null, reason: "the native addon is not built" };
-  } catch (err) {
-    return { kernels: null, reason: err instanceof Error ? err.message.split("\n")[0] : String(err) };
+  let reason = "";
+  // Variable specifiers: the module is optional, so the type checker must not require it. Compiled
+  // code has native.js; running from source (vitest, tsx) resolves native.ts.
+  for (const spec of ["./native.js", "./native.ts"]) {
+    try {
+      const mod = (await import(spec)) as { loadNativeKernels?: () => Kernels | null };
+      const k = mod.loadNativeKernels ? mod.loadNativeKernels() : null;
+      return k ? { kernels: k, reason: "" } : { kernels: null, reason: "the native addon is not built" };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      const notFound = /Cannot find module .*kernels[/\\]native\.[jt]s/.test(msg);
+      if (!notFound || reason === "") reason = notFound ? "src/engine/kernels/native.ts is not present" : msg;
+    }
   }
+  return { kernels: null, reason };
 }
 
 const native = await tryLoadNative();

@@ -1,0 +1,242 @@
+/**
+ * Training and scoring over (prompt, completion) token sequences: the engine side of
+ * `TrainablePolicy` and of supervised (pre)training.
+ *
+ * Sequences are packed into a right-padded batch [B, T]: the input of sequence b is
+ * prompt ++ completion without its last token, and the row predicting completion token j is
+ * prompt.length − 1 + j. Prompt and padding rows get target −1 (masked). `Trainer` owns the
+ * preallocated activations and reuses them across calls; large batches are split into micro-batches
+ * that bound activation memory.
+ */
+import type { LossGrad, TokenScores, TokenSequence } from "../types.js";
+import { Activations } from "./activations.js";
+import { backward } from "./backward.js";
+import { BatchError, forward } from "./forward.js";
+import { getKernels } from "./kernels/index.js";
+import type { Kernels } from "./kernels/types.js";
+import type { Model } from "./model.js";
+import { AdamW, type AdamWOptions, type StepOptions } from "./optim.js";
+
+/** Options of a `Trainer`. */
+export interface TrainerOptions {
+  /** Kernels to use (default `getKernels()`). */
+  kernels?: Kernels;
+  /** AdamW hyperparameters. */
+  optimizer?: AdamWOptions;
+  /**
+   * Upper bound on attention-probability floats kept per micro-batch (B·H·T·T·layers), which bounds
+   * activation memory; default 2^26 (256 MiB of attention probabilities).
+   */
+  maxAttentionFloats?: number;
+  /** Token id used for padding (default 0; it is never attended to by real positions). */
+  padId?: number;
+}
+
+/** A right-padded batch of sequences. */
+export interface PackedBatch {
+  B: number;
+  T: number;
+  /** Input ids [B·T]. */
+  tokens: Int32Array;
+  /** Target id per row [B·T]: the next completion token, or −1 where masked. */
+  targets: Int32Array;
+  /** Row (within the sequence) that predicts the first completion token, and the completion length. */
+  starts: number[];
+  lengths: number[];
+}
+
+/**
+ * Packs sequences into a right-padded batch (see the file header for the layout).
+ * @throws BatchError for an empty prompt (the first completion token needs a prefix) or an empty batch.
+ */
+export function packSequences(seqs: TokenSequence[], padId = 0): PackedBatch {
+  if (seqs.length === 0) throw new BatchError("no sequences to pack; pass at least one (prompt, completion) pair.");
+  let T = 1;
+  for (const [i, s] of seqs.entries()) {
+    if (s.prompt.length === 0) throw new BatchError(`sequence ${i} has an empty prompt; start it with a BOS (or any) token.`);
+    T = Math.max(T, s.prompt.length + s.completion.length - 1);
+  }
+  const B = seqs.length;
+  const tokens = new Int32Array(B * T).fill(padId);
+  const targets = new Int32Array(B * T).fill(-1);
+  const starts: number[] = [], lengths: number[] = [];
+  seqs.forEach((s, b) => {
+    const row = b * T;
+    const full = s.prompt.length + s.completion.length;
+    for (let t = 0; t < full - 1; t++) tokens[row + t] = t < s.prompt.length ? s.prompt[t] : s.completion[t - s.prompt.length];
+    const start = s.prompt.length - 1;
+    for (let j = 0; j < s.completion.length; j++) targets[row + start + j] = s.completion[j];
+    starts.push(start);
+    lengths.push(s.completion.length);
+  });
+  return { B, T, tokens, targets, starts, lengths };
+}
+
+/** Forward, backward and optimizer state of one model. */
+export class Trainer {
+  readonly K: Kernels;
+  readonly optimizer: AdamW;
+  private readonly trainActs: Activations;
+  private readonly evalActs: Activations;
+  private readonly maxAtt: number;
+  private readonly padId: number;
+
+  constructor(readonly model: Model, opts: TrainerOptions = {}) {
+    this.K = opts.kernels ?? getKernels();
+    this.optimizer = new AdamW(model, this.K, opts.optimizer);
+    this.trainActs = new Activations(model.config, true);
+    this.evalActs = new Activations(model.config, false);
+    this.maxAtt = opts.maxAttentionFloats ?? 2 ** 26;
+    this.padId = opts.padId ?? 0;
+  }
+
+  /** Splits sequences into micro-batches whose attention buffers stay under the memory bound. */
+  private chunks(seqs: TokenSequence[], training: boolean): TokenSequence[][] {
+    const cfg = this.model.config;
+    const per = cfg.num_attention_heads * (training ? cfg.num_hidden_layers : 1);
+    const out: TokenSequence[][] = [];
+    let cur: TokenSequence[] = [];
+    let T = 0;
+    for (const s of seqs) {
+      const len = s.prompt.length + s.completion.length - 1;
+      const nT = Math.max(T, len);
+      if (cur.length > 0 && (cur.length + 1) * per * nT * nT > this.maxAtt) {
+        out.push(cur);
+        cur = [];
+        T = len;
+      } else T = nT;
+      cur.push(s);
+    }
+    if (cur.length) out.push(cur);
+    return out;
+  }
+
+  /** Runs a forward pass over a packed batch and fills acts.logp / acts.entropy for every row. */
+  private forwardScores(batch: PackedBatch, acts: Activations, withEntropy: boolean): void {
+    const { B, T } = batch;
+    acts.ensure(B, T);
+    acts.tokens.set(batch.tokens);
+    acts.targets.set(batch.targets);
+    forward(this.model, this.K, acts, B, T, true);
+    this.K.tokenLogprobs(acts.logp, withEntropy ? acts.entropy : null, acts.logits, acts.targets, B * T, this.model.config.vocab_size);
+  }
+
+  /** Copies per-completion-token values out of a per-row buffer. */
+  private static gather(batch: PackedBatch, rows: Float32Array): Float32Array[] {
+    return batch.starts.map((st, b) => rows.slice(b * batch.T + st, b * batch.T + st + batch.lengths[b]));
+  }
+
+  /**
+   * Per-token log-probabilities and entropies of each completion given its prompt (no gradients).
+   * result[i].logprobs[j] = log p(completion[j] | prompt, completion[0..j)).
+   */
+  score(seqs: TokenSequence[]): TokenScores[] {
+    const out: TokenScores[] = [];
+    for (const chunk of this.chunks(seqs, false)) {
+      const batch = packSequences(chunk, this.padId);
+      this.forwardScores(batch, this.evalActs, true);
+      const lp = Trainer.gather(batch, this.evalActs.logp);
+      const ent = Trainer.gather(batch, this.evalActs.entropy);
+      lp.forEach((l, i) => out.push({ logprobs: l, entropy: ent[i] }));
+    }
+    return out;
+  }
+
+  /** Forward with saved activations, then backward of Σ dLogp·logp over one micro-batch. */
+  private backwardChunk(batch: PackedBatch, dLogprobs: Float32Array[]): void {
+    const acts = this.trainActs;
+    this.forwardScores(batch, acts, false);
+    const N = batch.B * batch.T;
+    acts.dLogp.fill(0, 0, N);
+    batch.starts.forEach((st, b) => {
+      const d = dLogprobs[b];
+      if (d.length !== batch.lengths[b]) {
+        throw new BatchError(`dLogprobs[${b}] has ${d.length} entries but the completion has ${batch.lengths[b]} tokens.`);
+      }
+      acts.dLogp.set(d, b * batch.T + st);
+    });
+    this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
+    backward(this.model, this.K, acts, batch.B, batch.T);
+  }
+
+  /**
+   * Scores the completions with saved activations, lets `lossFn` map the scores to dLoss/dLogprob,
+   * and backpropagates, ACCUMULATING parameter gradients (call `step` to apply them). Returns the
+   * loss reported by `lossFn`. Batches too large for one pass are re-run in micro-batches.
+   */
+  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad): number {
+    const chunks = this.chunks(seqs, true);
+    if (chunks.length === 1) {
+      const batch = packSequences(seqs, this.padId);
+      const acts = this.trainActs;
+      this.forwardScores(batch, acts, true);
+      const lp = Trainer.gather(batch, acts.logp), ent = Trainer.gather(batch, acts.entropy);
+      const { loss, dLogprobs } = lossFn(lp.map((l, i) => ({ logprobs: l, entropy: ent[i] })));
+      this.checkGrads(dLogprobs, seqs.length);
+      // acts still hold this batch's forward: go straight to backward
+      const N = batch.B * batch.T;
+      acts.dLogp.fill(0, 0, N);
+      batch.starts.forEach((st, b) => acts.dLogp.set(dLogprobs[b].subarray(0, batch.lengths[b]), b * batch.T + st));
+      this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
+      backward(this.model, this.K, acts, batch.B, batch.T);
+      return loss;
+    }
+    const { loss, dLogprobs } = lossFn(this.score(seqs));
+    this.checkGrads(dLogprobs, seqs.length);
+    let i = 0;
+    for (const chunk of chunks) {
+      this.backwardChunk(packSequences(chunk, this.padId), dLogprobs.slice(i, i + chunk.length));
+      i += chunk.length;
+    }
+    return loss;
+  }
+
+  private checkGrads(d: Float32Array[], n: number): void {
+    if (d.length !== n) throw new BatchError(`the loss function returned ${d.length} dLogprobs arrays for ${n} sequences.`);
+  }
+
+  /**
+   * Supervised cross-entropy on the completion tokens (prompt and padding masked), averaged over all
+   * completion tokens of the batch, times `gradScale` (e.g. 1/microBatches when accumulating).
+   * Accumulates gradients; returns the mean loss (nats per token).
+   */
+  crossEntropy(seqs: TokenSequence[], gradScale = 1): number {
+    const count = seqs.reduce((s, q) => s + q.completion.length, 0);
+    if (count === 0) throw new BatchError("no completion tokens to train on; every sequence has an empty completion.");
+    return this.accumulateGradients(seqs, (scores) => {
+      let loss = 0;
+      const dLogprobs = scores.map((s) => {
+        for (const l of s.logprobs) loss -= l;
+        return new Float32Array(s.logprobs.length).fill(-gradScale / count);
+      });
+      return { loss: loss / count, dLogprobs };
+    });
+  }
+
+  /** Mean cross-entropy of the completions (no gradients), in nats per token. */
+  evalLoss(seqs: TokenSequence[]): number {
+    let loss = 0, count = 0;
+    for (const s of this.score(seqs)) for (const l of s.logprobs) { loss -= l; count++; }
+    return count ? loss / count : 0;
+  }
+
+  /** One AdamW update with the accumulated gradients (clipped), then zeroes them; returns the pre-clip norm. */
+  step(opts: StepOptions): { gradNorm: number } {
+    return this.optimizer.step(opts);
+  }
+
+  /**
+   * Logits [T, V] of one token sequence at every position (no gradients): the `logits` command and
+   * the PyTorch comparison use it.
+   */
+  logits(tokens: number[]): Float32Array[] {
+    const T = tokens.length;
+    if (T === 0) throw new BatchError("no tokens given; pass at least one token id.");
+    const acts = this.evalActs;
+    acts.ensure(1, T);
+    acts.tokens.set(tokens);
+    forward(this.model, this.K, acts, 1, T, true);
+    const V = this.model.config.vocab_size;
+    return Array.from({ length: T }, (_, t) => acts.logits.slice(t * V, (t + 1) * V));
+  }
+}
