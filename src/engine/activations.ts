@@ -42,32 +42,32 @@ export class Activations {
   /** Current capacity in rows (N = B·T) and in attention entries (B·H·T·T). */
   capRows = 0;
   capAtt = 0;
-  tokens = new Int32Array(0);
-  positions = new Int32Array(0);
+  tokens: Int32Array = new Int32Array(0);
+  positions: Int32Array = new Int32Array(0);
   layers: LayerActivations[] = [];
   /** Residual stream after the last block [N, C], final norm output [N, C], its 1/rms [N]. */
-  xFinal = new Float32Array(0);
-  lnf = new Float32Array(0);
-  rstdf = new Float32Array(0);
+  xFinal: Float32Array = new Float32Array(0);
+  lnf: Float32Array = new Float32Array(0);
+  rstdf: Float32Array = new Float32Array(0);
   /** LM-head output [N, V]. */
-  logits = new Float32Array(0);
+  logits: Float32Array = new Float32Array(0);
   /** Per-row target ids, log-probabilities and entropies [N] (loss computation). */
-  targets = new Int32Array(0);
-  logp = new Float32Array(0);
-  entropy = new Float32Array(0);
-  dLogp = new Float32Array(0);
+  targets: Int32Array = new Int32Array(0);
+  logp: Float32Array = new Float32Array(0);
+  entropy: Float32Array = new Float32Array(0);
+  dLogp: Float32Array = new Float32Array(0);
   // backward scratch (allocated only in training mode)
-  dLogits = new Float32Array(0);
-  dx = new Float32Array(0);
-  dLn = new Float32Array(0);
-  dAttOut = new Float32Array(0);
-  dq = new Float32Array(0);
-  dk = new Float32Array(0);
-  dv = new Float32Array(0);
-  dAtt = new Float32Array(0);
-  dAct = new Float32Array(0);
-  dGate = new Float32Array(0);
-  dUp = new Float32Array(0);
+  dLogits: Float32Array = new Float32Array(0);
+  dx: Float32Array = new Float32Array(0);
+  dLn: Float32Array = new Float32Array(0);
+  dAttOut: Float32Array = new Float32Array(0);
+  dq: Float32Array = new Float32Array(0);
+  dk: Float32Array = new Float32Array(0);
+  dv: Float32Array = new Float32Array(0);
+  dAtt: Float32Array = new Float32Array(0);
+  dAct: Float32Array = new Float32Array(0);
+  dGate: Float32Array = new Float32Array(0);
+  dUp: Float32Array = new Float32Array(0);
 
   /** @param training keep every layer's activations and allocate gradient scratch (for backward). */
   constructor(readonly config: ModelConfig, readonly training: boolean) {}
