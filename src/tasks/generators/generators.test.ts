@@ -78,6 +78,15 @@ describe.each(listTasks().map((t) => [t.name, t] as const))("task %s", (_name, t
 });
 
 describe("generator options", () => {
+  it("keeps problems stable across versions (pinned addition stream for seed 0)", () => {
+    const add = listTasks().find((t) => t.name === "addition")!;
+    expect(add.generate(3, { seed: 0 }).map((p) => [p.id, p.prompt, p.answer, p.meta.trace])).toEqual([
+      ["addition:s0:i0:d3", "658+6=", "664", "8+6=14,5+1=6,6=6"],
+      ["addition:s0:i1:d3", "2+251=", "253", "2+1=3,5=5,2=2"],
+      ["addition:s0:i2:d3", "270+65=", "335", "0+5=5,7+6=13,2+1=3"],
+    ]);
+  });
+
   it("rejects unknown params, bad formats and bad counts with a clear message", () => {
     const add = listTasks().find((t) => t.name === "addition")!;
     expect(() => add.generate(1, { params: { nope: 1 } })).toThrow(/unknown parameter "nope"; known parameters: sameLength/);
