@@ -11,7 +11,7 @@
  * one, so no attention mask is needed. All arithmetic goes through the `Kernels` interface.
  */
 import { headDim } from "./config.js";
-import type { Activations } from "./activations.js";
+import type { Activations, LayerActivations } from "./activations.js";
 import type { Kernels } from "./kernels/types.js";
 import type { Model } from "./model.js";
 
@@ -32,9 +32,13 @@ export function embed(x: Float32Array, table: Float32Array, tokens: Int32Array, 
 /**
  * Runs the forward pass. `acts.tokens[0..B·T)` must hold the input ids (row-major [B, T]); positions
  * are 0..T-1 in every row. Fills every activation of `acts` and, when `computeLogits` is true, the
- * logits [B·T, V].
+ * logits [B·T, V]. `onLayer(l, a)` is called after block l's attention (the sampler copies keys and
+ * values into its KV cache there, since inference activations are shared between blocks).
  */
-export function forward(model: Model, K: Kernels, acts: Activations, B: number, T: number, computeLogits = true): void {
+export function forward(
+  model: Model, K: Kernels, acts: Activations, B: number, T: number, computeLogits = true,
+  onLayer?: (l: number, a: LayerActivations) => void,
+): void {
   const cfg = model.config;
   if (T > cfg.max_position_embeddings) {
     throw new BatchError(`sequence length ${T} exceeds max_position_embeddings ${cfg.max_position_embeddings}; shorten the input or raise the model's context.`);
@@ -57,6 +61,7 @@ export function forward(model: Model, K: Kernels, acts: Activations, B: number, 
     K.rope(a.q, model.ropeCos, model.ropeSin, pos, N, H, D);
     K.rope(a.k, model.ropeCos, model.ropeSin, pos, N, KV, D);
     K.attention(a.attOut, a.att, a.q, a.k, a.v, B, T, H, KV, D);
+    onLayer?.(l, a);
     a.xMid.set(a.xIn.subarray(0, N * C));
     K.matmul(a.xMid, a.attOut, p.o, N, C, C, true);
     K.rmsnorm(a.ln2, a.rstd2, a.xMid, p.postNorm, N, C, eps);
