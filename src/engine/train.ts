@@ -203,14 +203,23 @@ export class Trainer {
   crossEntropy(seqs: TokenSequence[], gradScale = 1): number {
     const count = seqs.reduce((s, q) => s + q.completion.length, 0);
     if (count === 0) throw new BatchError("no completion tokens to train on; every sequence has an empty completion.");
-    return this.accumulateGradients(seqs, (scores) => {
-      let loss = 0;
-      const dLogprobs = scores.map((s) => {
-        for (const l of s.logprobs) loss -= l;
-        return new Float32Array(s.logprobs.length).fill(-gradScale / count);
-      });
-      return { loss: loss / count, dLogprobs };
-    });
+    // dLoss/dLogprob is known before the forward pass, so each micro-batch runs forward + backward once.
+    const g = -gradScale / count;
+    let loss = 0;
+    const acts = this.trainActs;
+    for (const chunk of this.chunks(seqs, true)) {
+      const batch = packSequences(chunk, this.padId);
+      this.forwardScores(batch, acts, false);
+      const N = batch.B * batch.T;
+      for (let i = 0; i < N; i++) {
+        const counted = acts.targets[i] >= 0;
+        if (counted) loss -= acts.logp[i];
+        acts.dLogp[i] = counted ? g : 0;
+      }
+      this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
+      backward(this.model, this.K, acts, batch.B, batch.T);
+    }
+    return loss / count;
   }
 
   /** Mean cross-entropy of the completions (no gradients), in nats per token. */
