@@ -225,10 +225,19 @@ export class ContinuousBatcher implements ServeBackend {
       if (at >= 0) {
         job.text = job.text.slice(0, at);
         job.done = "stop";
+        this.dropEventsAfter(job, at);
       }
     }
     if (!job.done && job.ids.length >= job.limit) job.done = "length";
     return tok;
+  }
+
+  /** Drop the token events that start at or after `cut` (the stop string and what follows). */
+  private dropEventsAfter(job: Job, cut: number): void {
+    let pos = 0;
+    let keep = 0;
+    while (keep < job.events.length && pos < cut) pos += job.events[keep++].text.length;
+    job.events.length = keep;
   }
 
   private advancePhase(job: Job, forced: boolean): void {
