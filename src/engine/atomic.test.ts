@@ -67,7 +67,7 @@ describe("saveFolderAtomic", () => {
     const d = path.join(dir, "ckpt3");
     await saveFolderAtomic(d, (tmp) => writeFile(path.join(tmp, "model"), "previous"));
     // The state after `rename(dir, backup)` and before `rename(tmp, dir)`:
-    await rename(d, path.join(dir, ".ckpt3.old-1-abcd"));
+    await rename(d, path.join(dir, ".ckpt3.old-999999999-abcd"));
     await mkdir(path.join(dir, ".ckpt3.tmp-999999999-abcd"));
     expect(existsSync(d)).toBe(false);
     expect(await recoverFolder(d)).toBe(true);

@@ -102,6 +102,19 @@ async function fsyncTree(dir: string): Promise<void> {
   await fsyncDir(dir);
 }
 
+/**
+ * Whether the save that made a `.NAME.tmp-PID-*` / `.NAME.old-PID-*` sibling may still be running:
+ * its process (not this one's, whose saves are awaited) is alive and the entry changed in the last
+ * minute (the two renames of a swap are microseconds apart, so an older entry is a crash's leftover
+ * even if its process id was reused).
+ */
+async function saveInFlight(p: string): Promise<boolean> {
+  const pid = Number(/\.(?:tmp|old)-(\d+)-/.exec(path.basename(p))?.[1]);
+  if (!isAlive(pid)) return false;
+  const st = await fsp.stat(p).catch(() => null);
+  return st !== null && Date.now() - st.ctimeMs < 60_000;
+}
+
 /** Sibling entries of `dir` whose names start with `.BASENAME.<kind>-`, newest first. */
 async function siblings(dir: string, kind: "tmp" | "old"): Promise<string[]> {
   const parent = path.dirname(dir);
@@ -128,12 +141,14 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * Repair the state a crash during `saveFolderAtomic` can leave: if `dir` is missing but a backup
- * `.NAME.old-*` of the previous version exists, rename the newest backup back to `dir`. Leftover
- * backups and temp folders of dead saves are removed when `dir` exists. Returns true when a backup
- * was restored. Safe to call at any time when no save of `dir` is running.
+ * `.NAME.old-*` of the previous version exists (left by a save that is no longer running), rename
+ * the newest backup back to `dir`. Leftover backups of dead saves are removed when `dir` exists.
+ * Returns true when a backup was restored. Backups of saves still in flight are left alone.
  */
 export async function recoverFolder(dir: string): Promise<boolean> {
-  const backups = await siblings(dir, "old");
+  dir = path.resolve(dir);
+  const backups: string[] = [];
+  for (const b of await siblings(dir, "old")) if (!(await saveInFlight(b))) backups.push(b);
   let restored = false;
   if (!(await exists(dir)) && backups.length > 0) {
     await fsp.rename(backups[0], dir);
@@ -160,8 +175,7 @@ export async function saveFolderAtomic(dir: string, fill: (tmpDir: string) => Pr
   await recoverFolder(dir);
   // Temp folders of saves that died (their process is gone) are garbage.
   for (const stale of await siblings(dir, "tmp")) {
-    const pid = Number(/\.tmp-(\d+)-/.exec(stale)?.[1]);
-    if (pid !== process.pid && !isAlive(pid)) await fsp.rm(stale, { recursive: true, force: true });
+    if (!(await saveInFlight(stale))) await fsp.rm(stale, { recursive: true, force: true });
   }
   const suffix = tempSuffix();
   const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${suffix}`);
