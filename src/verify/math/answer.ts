@@ -1,0 +1,92 @@
+/**
+ * A parsed answer: the normalised string, a loose text key, and the tree (null when it does not
+ * parse). Parse once, compare many times (majority vote, one gold against many responses).
+ */
+import type { MathNode } from "./ast.js";
+import { Budget } from "./budget.js";
+import { treesEquivalent } from "./compare.js";
+import { MathParseError, MathTimeoutError } from "./errors.js";
+import { looseKey, normalizeAnswer } from "./normalize.js";
+import { parseMath } from "./parse.js";
+import type { MathVerifyOptions } from "./types.js";
+
+/** Default answer length limit (characters). */
+export const DEFAULT_MAX_ANSWER_CHARS = 4000;
+/** Default relative tolerance for decimals. */
+export const DEFAULT_TOLERANCE = 1e-6;
+/** Default time limit of one verification (ms). */
+export const DEFAULT_TIMEOUT_MS = 1000;
+
+/** An answer prepared for comparison. */
+export interface ParsedAnswer {
+  /** The answer as given. */
+  raw: string;
+  /** After normalisation. */
+  normalized: string;
+  /** A whitespace- and case-free key: equal keys mean equal answers without parsing. */
+  loose: string;
+  /** The parsed tree, or null when the answer is not math the parser reads. */
+  tree: MathNode | null;
+  /** Why the tree is null. */
+  error?: string;
+}
+
+/** Normalise and parse one extracted answer (never throws except `MathTimeoutError` from the budget). */
+export function parseAnswerWith(raw: string, budget: Budget, options: MathVerifyOptions = {}): ParsedAnswer {
+  const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
+  if (raw.length > max) {
+    return { raw, normalized: raw, loose: looseKey(raw.slice(0, max)) + `…${raw.length}`, tree: null, error: `answer longer than ${max} characters` };
+  }
+  const normalized = normalizeAnswer(raw);
+  const loose = looseKey(normalized);
+  try {
+    return { raw, normalized, loose, tree: parseMath(normalized, budget) };
+  } catch (e) {
+    if (e instanceof MathParseError) return { raw, normalized, loose, tree: null, error: e.message };
+    if (e instanceof RangeError) return { raw, normalized, loose, tree: null, error: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Parse an extracted answer (no extraction: pass the answer itself, e.g. from `extractAnswer`).
+ * Bounded by `options.timeoutMs`; a timeout gives a ParsedAnswer with a null tree.
+ */
+export function parseAnswer(raw: string, options: MathVerifyOptions = {}): ParsedAnswer {
+  try {
+    return parseAnswerWith(String(raw), new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
+  } catch (e) {
+    if (e instanceof MathTimeoutError) return { raw, normalized: raw, loose: looseKey(raw), tree: null, error: e.message };
+    throw e;
+  }
+}
+
+/** Whether two parsed answers are equivalent (the first is treated as the gold). Throws only `MathTimeoutError`. */
+export function parsedEquivalentWith(gold: ParsedAnswer, pred: ParsedAnswer, budget: Budget, options: MathVerifyOptions = {}): boolean {
+  if (gold.loose === pred.loose && gold.loose !== "") return true;
+  if (!gold.tree || !pred.tree) return false;
+  return treesEquivalent(gold.tree, pred.tree, { budget, tolerance: options.tolerance ?? DEFAULT_TOLERANCE });
+}
+
+/** Whether two parsed answers are equivalent; false on timeout. Cheap for numbers (microseconds). */
+export function parsedEquivalent(a: ParsedAnswer, b: ParsedAnswer, options: MathVerifyOptions = {}): boolean {
+  try {
+    return parsedEquivalentWith(a, b, new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
+  } catch (e) {
+    if (e instanceof MathTimeoutError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Whether two extracted answers (not whole responses) are mathematically equivalent:
+ * `answersEquivalent("\\frac12", "0.5") === true`. Never throws; false on timeout.
+ */
+export function answersEquivalent(a: string, b: string, options: MathVerifyOptions = {}): boolean {
+  try {
+    const budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return parsedEquivalentWith(parseAnswerWith(String(a), budget, options), parseAnswerWith(String(b), budget, options), budget, options);
+  } catch {
+    return false;
+  }
+}

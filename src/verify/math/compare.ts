@@ -1,0 +1,316 @@
+/**
+ * Equivalence of two parsed answers: exact rationals first, then numeric checks (at random points
+ * when there are variables), then structure: relations (either side order, `x = 3` vs `3`,
+ * equations equal up to a constant factor), sets and bare lists (order-free), tuples and
+ * intervals (ordered, brackets matter), matrices, unions, infinity, `±` (a set of two values),
+ * percent (`10%` matches 10 and 0.1) and text.
+ */
+import { isScalar, printNode, type MathNode, type RelOp } from "./ast.js";
+import type { Budget } from "./budget.js";
+import { exactValue, hasApprox } from "./exact.js";
+import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
+
+/** What a comparison needs: the budget and the tolerance for decimals. */
+export interface CompareContext {
+  budget: Budget;
+  /** Relative tolerance when a decimal is involved. */
+  tolerance: number;
+}
+
+/** Relative tolerance of numeric (non-decimal) comparisons: float error only. */
+const NUMERIC_TOL = 1e-8;
+/** Evaluation points for expressions with variables. */
+const POINTS = 6;
+/** Most items matched in one collection. */
+const MAX_ITEMS = 200;
+
+/** Deterministic sample values for variables (same for every call, so results are reproducible). */
+export function samplePoint(vars: Iterable<string>, index: number): Env {
+  const env: Env = new Map();
+  let k = 0;
+  for (const v of vars) {
+    // a low-discrepancy sequence in [0.35, 2.35], away from 0, 1 and small integers
+    const x = 0.35 + ((0.6180339887 * (index * 7 + k * 13 + 1) + 0.1234567) % 1) * 2;
+    env.set(v, { re: x, im: 0 });
+    k++;
+  }
+  return env;
+}
+
+function close(x: number, y: number, rel: number): boolean {
+  if (x === y) return true;
+  return Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y)) + 1e-12;
+}
+function closeC(a: Complex, b: Complex, rel: number): boolean {
+  const scale = Math.max(Math.hypot(a.re, a.im), Math.hypot(b.re, b.im));
+  return Math.hypot(a.re - b.re, a.im - b.im) <= rel * scale + 1e-12;
+}
+function finite(a: Complex): boolean {
+  return Number.isFinite(a.re) && Number.isFinite(a.im);
+}
+
+/** +1 for ∞, -1 for -∞, 0 otherwise. */
+function infSign(n: MathNode): number {
+  if (n.k === "sym" && n.name === "inf") return 1;
+  if (n.k === "neg") return -infSign(n.a);
+  if (n.k === "add" && n.a.k === "sym" && n.a.name === "inf") return 0;
+  return 0;
+}
+
+function containsPm(n: MathNode): boolean {
+  switch (n.k) {
+    case "pm":
+      return true;
+    case "neg":
+      return containsPm(n.a);
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return containsPm(n.a) || containsPm(n.b);
+    case "fn":
+      return n.args.some(containsPm);
+    default:
+      return false;
+  }
+}
+
+/** The values of a scalar tree with `±` read both ways (at most 16). */
+export function pmVariants(n: MathNode): MathNode[] {
+  switch (n.k) {
+    case "pm": {
+      const bs = pmVariants(n.b);
+      const as = n.a ? pmVariants(n.a) : [null];
+      const out: MathNode[] = [];
+      for (const a of as)
+        for (const b of bs) {
+          out.push(a ? { k: "add", a, b } : b, a ? { k: "sub", a, b } : { k: "neg", a: b });
+        }
+      return out.slice(0, 16);
+    }
+    case "neg":
+      return pmVariants(n.a).map((a) => ({ k: "neg", a }));
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow": {
+      const out: MathNode[] = [];
+      for (const a of pmVariants(n.a)) for (const b of pmVariants(n.b)) out.push({ k: n.k, a, b });
+      return out.slice(0, 16);
+    }
+    case "fn": {
+      if (!n.args.some(containsPm)) return [n];
+      return pmVariants(n.args[0]).map((a) => ({ k: "fn", name: n.name, args: [a, ...n.args.slice(1)] }));
+    }
+    default:
+      return [n];
+  }
+}
+
+function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
+  if (a.k === "based" || b.k === "based") {
+    const digits = (n: MathNode): string | null =>
+      n.k === "based" ? n.digits.replace(/^0+(?=\d)/, "") : n.k === "num" && !n.approx ? n.text.replace(/^0+(?=\d)/, "") : null;
+    const da = digits(a);
+    return da !== null && da === digits(b) && (a.k !== "based" || b.k !== "based" || a.base === b.base);
+  }
+  const ia = infSign(a);
+  const ib = infSign(b);
+  if (ia !== 0 || ib !== 0) return ia === ib;
+  const approx = hasApprox(a) || hasApprox(b);
+  const ea = exactValue(a, ctx.budget);
+  const eb = ea && exactValue(b, ctx.budget);
+  if (ea && eb) return approx ? close(ea.toNumber(), eb.toNumber(), ctx.tolerance) : ea.equals(eb);
+  const tol = approx ? ctx.tolerance : NUMERIC_TOL;
+  const vars = freeVariables(a);
+  freeVariables(b, vars);
+  if (vars.size === 0) {
+    const va = numericValue(a, new Map(), ctx.budget);
+    const vb = numericValue(b, new Map(), ctx.budget);
+    if (!finite(va) || !finite(vb)) return printNode(a) === printNode(b);
+    return closeC(va, vb, tol);
+  }
+  let valid = 0;
+  for (let i = 0; i < POINTS; i++) {
+    const env = samplePoint(vars, i);
+    const va = numericValue(a, env, ctx.budget);
+    const vb = numericValue(b, env, ctx.budget);
+    if (!finite(va) || !finite(vb)) continue;
+    if (!closeC(va, vb, tol)) return false;
+    valid++;
+  }
+  return valid >= 2 ? true : printNode(a) === printNode(b);
+}
+
+/** True when d1 = c·d2 for one nonzero constant c (equations that are multiples of each other). */
+function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext): boolean {
+  const vars = freeVariables(d1);
+  freeVariables(d2, vars);
+  if (vars.size === 0) return false;
+  let ratio: Complex | null = null;
+  let valid = 0;
+  for (let i = 0; i < POINTS; i++) {
+    const env = samplePoint(vars, i);
+    const va = numericValue(d1, env, ctx.budget);
+    const vb = numericValue(d2, env, ctx.budget);
+    if (!finite(va) || !finite(vb) || Math.hypot(vb.re, vb.im) < 1e-12) continue;
+    const d = vb.re * vb.re + vb.im * vb.im;
+    const r = { re: (va.re * vb.re + va.im * vb.im) / d, im: (va.im * vb.re - va.re * vb.im) / d };
+    if (!finite(r) || Math.hypot(r.re, r.im) < 1e-12) return false;
+    if (ratio === null) ratio = r;
+    else if (!closeC(ratio, r, NUMERIC_TOL)) return false;
+    valid++;
+  }
+  return valid >= 2;
+}
+
+const FLIP: Partial<Record<RelOp, RelOp>> = { ">": "<", ">=": "<=" };
+
+function orientRel(n: Extract<MathNode, { k: "rel" }>): { ops: RelOp[]; args: MathNode[] } {
+  if (n.ops.every((o) => o === ">" || o === ">=")) {
+    return { ops: [...n.ops].reverse().map((o) => FLIP[o] ?? o), args: [...n.args].reverse() };
+  }
+  return { ops: n.ops, args: n.args };
+}
+
+function relEqual(a: Extract<MathNode, { k: "rel" }>, b: Extract<MathNode, { k: "rel" }>, ctx: CompareContext): boolean {
+  const x = orientRel(a);
+  const y = orientRel(b);
+  if (x.ops.length !== y.ops.length || x.ops.some((o, i) => o !== y.ops[i])) return false;
+  if (x.ops.length === 1 && (x.ops[0] === "=" || x.ops[0] === "!=")) {
+    const [l1, r1] = x.args;
+    const [l2, r2] = y.args;
+    if (equal(l1, l2, ctx) && equal(r1, r2, ctx)) return true;
+    if (equal(l1, r2, ctx) && equal(r1, l2, ctx)) return true;
+    if ([l1, r1, l2, r2].every(isScalar)) {
+      return proportional({ k: "sub", a: l1, b: r1 }, { k: "sub", a: l2, b: r2 }, ctx);
+    }
+    return false;
+  }
+  return x.args.every((arg, i) => equal(arg, y.args[i], ctx));
+}
+
+/** `x = 3` against `3`: the value side of an equation whose other side is a lone variable. */
+function relValueEqual(r: Extract<MathNode, { k: "rel" }>, v: MathNode, ctx: CompareContext): boolean {
+  if (r.ops.some((o) => o !== "=")) return false;
+  const first = r.args[0];
+  const last = r.args[r.args.length - 1];
+  if (first.k === "sym" || (first.k === "fn" && first.args.every((x) => x.k === "sym"))) return equal(last, v, ctx);
+  if (r.args.length === 2 && last.k === "sym") return equal(first, v, ctx);
+  return false;
+}
+
+/** Items of a set or list with `±` items read as two items each. */
+function flattenPm(items: MathNode[]): MathNode[] {
+  if (!items.some((i) => isScalar(i) && containsPm(i))) return items;
+  return items.flatMap((i) => (isScalar(i) && containsPm(i) ? pmVariants(i) : [i]));
+}
+
+function unordered(as: MathNode[], bs: MathNode[], ctx: CompareContext): boolean {
+  as = flattenPm(as);
+  bs = flattenPm(bs);
+  if (as.length !== bs.length || as.length > MAX_ITEMS) return false;
+  const used = new Array<boolean>(bs.length).fill(false);
+  outer: for (const a of as) {
+    for (let j = 0; j < bs.length; j++) {
+      if (!used[j] && equal(a, bs[j], ctx)) {
+        used[j] = true;
+        continue outer;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
+function ordered(as: MathNode[], bs: MathNode[], ctx: CompareContext): boolean {
+  return as.length === bs.length && as.length <= MAX_ITEMS && as.every((a, i) => equal(a, bs[i], ctx));
+}
+
+function normText(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/\\text\{([^{}]*)\}/g, "$1")
+    .replace(/[\s.]+/g, "")
+    .replace(/^\((.*)\)$/, "$1");
+}
+
+function textEqual(a: MathNode, b: MathNode): boolean {
+  const t = (n: MathNode): string | null =>
+    n.k === "text" ? normText(n.text) : n.k === "sym" ? normText(n.name) : null;
+  const ta = t(a);
+  return ta !== null && ta === t(b);
+}
+
+function vectorItems(n: MathNode): MathNode[] | null {
+  if (n.k === "matrix") {
+    if (n.rows.length === 1) return n.rows[0];
+    if (n.rows.every((r) => r.length === 1)) return n.rows.map((r) => r[0]);
+    return null;
+  }
+  if (n.k === "tuple" || n.k === "list") return n.items;
+  return null;
+}
+
+function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
+  const unorderedKinds = (n: MathNode): boolean => n.k === "set" || (n.k === "list" && true);
+  if (unorderedKinds(a) && unorderedKinds(b)) {
+    return unordered((a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items, ctx);
+  }
+  if (a.k === "tuple" && b.k === "tuple") {
+    if (a.items.length === 2 && (a.open !== b.open || a.close !== b.close)) return false;
+    return ordered(a.items, b.items, ctx);
+  }
+  if ((a.k === "tuple" && b.k === "list") || (a.k === "list" && b.k === "tuple")) {
+    const t = a.k === "tuple" ? a : (b as Extract<MathNode, { k: "tuple" }>);
+    const l = a.k === "list" ? a : (b as Extract<MathNode, { k: "list" }>);
+    if (l.or || (t.items.length === 2 && t.open !== "(")) return false;
+    return ordered(t.items, l.items, ctx);
+  }
+  if (a.k === "matrix" && b.k === "matrix") {
+    if (a.rows.length !== b.rows.length || a.rows[0].length !== b.rows[0].length) return false;
+    return a.rows.every((r, i) => ordered(r, b.rows[i], ctx));
+  }
+  if (a.k === "matrix" || b.k === "matrix") {
+    const va = vectorItems(a);
+    const vb = vectorItems(b);
+    return va !== null && vb !== null && ordered(va, vb, ctx);
+  }
+  if (a.k === "union" && b.k === "union") return unordered(a.items, b.items, ctx);
+  return false;
+}
+
+/** Structural and mathematical equality of two parsed answers (symmetric). */
+export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
+  ctx.budget.tick();
+  if (a.k === "list" && a.items.length === 1) a = a.items[0];
+  if (b.k === "list" && b.items.length === 1) b = b.items[0];
+  if (a.k === "text" || b.k === "text") return textEqual(a, b);
+  if (a.k === "rel" && b.k === "rel") return relEqual(a, b, ctx);
+  if (a.k === "rel") return relValueEqual(a, b, ctx);
+  if (b.k === "rel") return relValueEqual(b, a, ctx);
+  if (isScalar(a) && containsPm(a)) a = { k: "set", items: pmVariants(a) };
+  if (isScalar(b) && containsPm(b)) b = { k: "set", items: pmVariants(b) };
+  if (isScalar(a) && isScalar(b)) return scalarEqual(a, b, ctx);
+  if (isScalar(a) || isScalar(b)) {
+    // a one-element set {5} against 5
+    const one = isScalar(a) ? b : a;
+    const s = isScalar(a) ? a : b;
+    return one.k === "set" && one.items.length === 1 && equal(one.items[0], s, ctx);
+  }
+  return collectionEqual(a, b, ctx);
+}
+
+/** The readings of a top-level answer: itself, and for `x%` also `x` (a percent matches 28 and 0.28). */
+function readings(n: MathNode): MathNode[] {
+  if (n.k === "fn" && n.name === "percent") return [n, n.args[0]];
+  return [n];
+}
+
+/** Whether the gold and the predicted trees are equivalent (both percent readings tried). */
+export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareContext): boolean {
+  for (const g of readings(gold)) for (const p of readings(pred)) if (equal(g, p, ctx)) return true;
+  return false;
+}

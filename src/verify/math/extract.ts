@@ -1,0 +1,236 @@
+/**
+ * Answer extraction from model responses and gold strings: the last `\boxed{}` / `\fbox{}`
+ * (nested braces), `<answer>` tags, "final answer is ...", "Answer: ...", markdown bold, the last
+ * LaTeX math span (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`), and the last number. Every scan is
+ * linear in the response length (or looks at a bounded tail), so extraction is fast on any input.
+ */
+import { matchBrace } from "./normalize.js";
+import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions } from "./types.js";
+
+/** Characters of the tail searched by the phrase, bold and number rules. */
+const TAIL = 20000;
+
+/** Content of a `\boxed{...}` or `\fbox{...}` starting at `at`, and where it ends. */
+function boxedAt(text: string, at: number): { content: string; end: number } | null {
+  const m = /^\\(?:boxed|fbox)\s*/.exec(text.slice(at, at + 20));
+  if (!m) return null;
+  const i = at + m[0].length;
+  if (text[i] === "{") {
+    const close = matchBrace(text, i);
+    if (close < 0) return null;
+    return { content: text.slice(i + 1, close), end: close + 1 };
+  }
+  // \boxed 5
+  const w = /^[^\s$]+/.exec(text.slice(i, i + 200));
+  return w ? { content: w[0], end: i + w[0].length } : null;
+}
+
+function lastBoxedStart(text: string, before: number): number {
+  return Math.max(text.lastIndexOf("\\boxed", before), text.lastIndexOf("\\fbox", before));
+}
+
+/** The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list. */
+function findBoxed(text: string): string | null {
+  let at = lastBoxedStart(text, text.length);
+  while (at >= 0) {
+    const box = boxedAt(text, at);
+    if (box) {
+      const parts = [box.content.trim()];
+      let prevStart = at;
+      for (let guard = 0; guard < 20; guard++) {
+        const earlier = lastBoxedStart(text, prevStart - 1);
+        if (earlier < 0) break;
+        const b = boxedAt(text, earlier);
+        if (!b || b.end > prevStart) break;
+        const between = text.slice(b.end, prevStart);
+        const rest = between.replace(/\\text\{[^{}]*\}|\\quad|\band\b|\bor\b|[a-zA-Z]\s*=|[$,;\s]/g, "");
+        if (rest !== "" || between.length > 40) break;
+        const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
+        parts.unshift(b.content.trim() + joiner);
+        prevStart = earlier;
+      }
+      return parts.length === 1 ? parts[0] : parts.join("").replace(/, $/, "");
+    }
+    at = lastBoxedStart(text, at - 1);
+  }
+  return null;
+}
+
+/** The last LaTeX math span in `text` (linear scan), without its delimiters. */
+export function lastMathSpan(text: string): string | null {
+  let last: string | null = null;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === "\\" && (text[i + 1] === "(" || text[i + 1] === "[")) {
+      const closer = text[i + 1] === "(" ? "\\)" : "\\]";
+      const end = text.indexOf(closer, i + 2);
+      if (end < 0) break;
+      const body = text.slice(i + 2, end);
+      if (!(closer === "\\)" && body.includes("\n"))) last = body;
+      i = end + 2;
+      continue;
+    }
+    if (c === "\\") {
+      i += 2;
+      continue;
+    }
+    if (c === "$") {
+      const display = text[i + 1] === "$";
+      const start = i + (display ? 2 : 1);
+      let j = start;
+      let end = -1;
+      while (j < n) {
+        if (text[j] === "\\") {
+          j += 2;
+          continue;
+        }
+        if (text[j] === "$") {
+          end = j;
+          break;
+        }
+        j++;
+      }
+      if (end < 0) break;
+      const body = text.slice(start, end);
+      if (display || !body.includes("\n")) last = body;
+      i = end + (display ? 2 : 1);
+      continue;
+    }
+    i++;
+  }
+  return last === null ? null : last.trim();
+}
+
+/** Clean a phrase-level candidate ("$28\%$. I hope it is correct."): cut the sentence, drop delimiters. */
+function cleanSegment(seg: string): string {
+  let s = seg;
+  const hope = s.search(/\bI hope\b/i);
+  if (hope >= 0) s = s.slice(0, hope);
+  const nl = s.indexOf("\n");
+  if (nl >= 0 && s.slice(0, nl).trim() !== "") s = s.slice(0, nl);
+  const boxed = findBoxed(s);
+  if (boxed !== null) return boxed;
+  const sentence = /\.\s+(?=[A-Z])/.exec(s);
+  if (sentence) s = s.slice(0, sentence.index);
+  s = s.replace(/\\\$/g, "\\dollar").replace(/\$|\\\(|\\\)|\\\[|\\\]/g, " ").replace(/\\dollar/g, "\\$");
+  s = s.replace(/\*\*/g, "").trim();
+  return s.replace(/[.\s]+$/, "").trim();
+}
+
+function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
+  let last: RegExpExecArray | null = null;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    last = m;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return last;
+}
+
+function findAnswerTag(text: string): string | null {
+  const open = text.lastIndexOf("<answer>");
+  if (open < 0) return null;
+  const close = text.indexOf("</answer>", open);
+  const inner = text.slice(open + 8, close < 0 ? text.length : close);
+  const span = findBoxed(inner) ?? (/\$|\\\(|\\\[/.test(inner) ? lastMathSpan(inner) : null);
+  return (span ?? cleanSegment(inner)).trim() || null;
+}
+
+function findPhrase(text: string, re: RegExp): string | null {
+  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+  const m = lastMatch(re, tail);
+  if (!m) return null;
+  const seg = cleanSegment(tail.slice(m.index + m[0].length));
+  return seg || null;
+}
+
+function findBold(text: string): string | null {
+  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+  const m = lastMatch(/\*\*([^*\n]{1,300})\*\*/g, tail);
+  if (!m) return null;
+  const inner = m[1].replace(/^(?:final\s+)?answer\s*[:：]?\s*/i, "");
+  return cleanSegment(inner) || null;
+}
+
+function findLastNumber(text: string): string | null {
+  const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
+  const m = lastMatch(/(?<![A-Za-z\d.,])(?:-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+)/g, tail);
+  return m ? m[0].replace(/\s+/g, "") : null;
+}
+
+/** The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around it. */
+function findWhole(text: string): string | null {
+  let s = text;
+  const hashes = s.lastIndexOf("####");
+  if (hashes >= 0) s = s.slice(hashes + 4);
+  s = s.trim();
+  const wrapped = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])$/.exec(s);
+  if (wrapped) s = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]).trim();
+  return s || null;
+}
+
+/** The text a response's answer is searched in: after the last `</think>` when there is one. */
+function answerRegion(response: string, options: MathVerifyOptions): string {
+  const max = options.maxResponseChars ?? 1_000_000;
+  let text = response.length > max ? response.slice(response.length - max) : response;
+  if (options.afterThink !== false) {
+    const close = text.lastIndexOf("</think>");
+    if (close >= 0) text = text.slice(close + 8);
+  }
+  return text;
+}
+
+const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
+const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer\s*\**\s*[:：]\s*\**/gi;
+
+function findBySource(text: string, source: ExtractionSource): string | null {
+  switch (source) {
+    case "boxed":
+      return findBoxed(text);
+    case "answer-tag":
+      return findAnswerTag(text);
+    case "final-answer":
+      return findPhrase(text, FINAL_ANSWER);
+    case "answer-line":
+      return findPhrase(text, ANSWER_LINE);
+    case "bold":
+      return findBold(text);
+    case "last-latex": {
+      const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+      return lastMathSpan(tail);
+    }
+    case "last-number":
+      return findLastNumber(text);
+    case "whole":
+      return findWhole(text);
+  }
+}
+
+/**
+ * Every candidate answer in `response`, one per extraction source that finds something, in the
+ * priority order of `sources`. The verifier takes the first candidate that parses.
+ */
+export function extractCandidates(
+  response: string,
+  sources: readonly ExtractionSource[] = DEFAULT_EXTRACTION,
+  options: MathVerifyOptions = {},
+): ExtractedMathAnswer[] {
+  if (typeof response !== "string") return [];
+  const text = answerRegion(response, options);
+  const out: ExtractedMathAnswer[] = [];
+  for (const source of sources) {
+    const found = findBySource(text, source);
+    if (found !== null && found.trim() !== "") out.push({ text: found.trim(), source });
+  }
+  return out;
+}
+
+/**
+ * The final answer of a model response by the priorities in `options.extraction` (default: boxed,
+ * answer tag, "final answer is", "Answer:", bold, last LaTeX span, last number), or null.
+ */
+export function extractAnswer(response: string, options: MathVerifyOptions = {}): ExtractedMathAnswer | null {
+  return extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options)[0] ?? null;
+}

@@ -1,0 +1,191 @@
+/**
+ * String normalisation of one extracted answer before parsing: unicode math symbols, LaTeX
+ * spacing and sizing commands, fraction variants, text and units, degrees, currency, percent,
+ * thousands separators, decimal commas, mixed numbers and trailing punctuation.
+ * Every step is a linear scan or a simple regex (no nested quantifiers), so it is fast on any input.
+ */
+
+const SUPERSCRIPTS: Record<string, string> = {
+  "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+",
+};
+const VULGAR: Record<string, string> = {
+  "½": "\\frac{1}{2}", "⅓": "\\frac{1}{3}", "⅔": "\\frac{2}{3}", "¼": "\\frac{1}{4}", "¾": "\\frac{3}{4}",
+  "⅕": "\\frac{1}{5}", "⅖": "\\frac{2}{5}", "⅗": "\\frac{3}{5}", "⅘": "\\frac{4}{5}", "⅙": "\\frac{1}{6}",
+  "⅚": "\\frac{5}{6}", "⅛": "\\frac{1}{8}", "⅜": "\\frac{3}{8}", "⅝": "\\frac{5}{8}", "⅞": "\\frac{7}{8}",
+};
+const SYMBOLS: Record<string, string> = {
+  "−": "-", "–": "-", "—": "-", "‐": "-", "×": "\\times ", "·": "\\cdot ", "⋅": "\\cdot ", "∙": "\\cdot ", "÷": "\\div ",
+  "√": "\\sqrt", "∛": "\\sqrt[3]", "π": "\\pi ", "∞": "\\infty ", "≤": "\\le ", "⩽": "\\le ", "≥": "\\ge ", "⩾": "\\ge ",
+  "≠": "\\ne ", "±": "\\pm ", "∓": "\\mp ", "∪": "\\cup ", "∩": "\\cap ", "∈": "\\in ", "∅": "\\emptyset ",
+  "°": "^\\circ ", "θ": "\\theta ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "λ": "\\lambda ", "φ": "\\phi ",
+  "⟨": "(", "⟩": ")", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "’": "'", "€": " ", "£": " ", "¥": " ",
+  "⁄": "/", "∣": "|",
+};
+
+/** Commands removed outright (spacing, sizing, styles that do not change the value). */
+const DROP_COMMANDS =
+  /\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg|displaystyle|textstyle|scriptstyle|limits|nolimits|quad|qquad|hfill|allowbreak|noindent|centering)(?![a-zA-Z])/g;
+
+/** Text-like commands whose braced argument is either a unit/word or math to unwrap. */
+const TEXT_COMMANDS = /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|mbox|hbox|operatorname|boldsymbol|bm|emph)\s*\{/g;
+
+/** Words and symbols that mean "per cent". */
+const PERCENT_WORDS = /\s*(?:\\%|%|\bpercentage\b|\bpercent\b|\bpct\b)/gi;
+
+/** Math names never stripped as trailing unit words. */
+const MATH_WORDS = new Set([
+  "pi", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "arcsin", "arccos", "arctan",
+  "sinh", "cosh", "tanh", "inf", "infty", "infinity", "or", "and", "i", "e", "abs", "mod", "gcd", "lcm",
+]);
+
+/** Find the index of the `}` closing the group whose `{` is at `open` (backslash-escaped braces skipped); -1 when unbalanced. */
+export function matchBrace(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
+    if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function mapUnicode(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (SUPERSCRIPTS[c] !== undefined) {
+      let run = "";
+      while (i < s.length && SUPERSCRIPTS[s[i]] !== undefined) run += SUPERSCRIPTS[s[i++]];
+      i--;
+      out += `^{${run}}`;
+    } else if (VULGAR[c] !== undefined) out += VULGAR[c];
+    else if (SYMBOLS[c] !== undefined) out += SYMBOLS[c];
+    else out += c;
+  }
+  // Full-width digits and letters, ligatures.
+  return /[^ -~\s]/.test(out) ? out.normalize("NFKC") : out;
+}
+
+/** Replace `\text{...}`-like commands: units and words after a value are dropped, "or"/"and" become separators, math is unwrapped. */
+function replaceTextCommands(s: string): string {
+  let out = "";
+  let last = 0;
+  TEXT_COMMANDS.lastIndex = 0;
+  for (let m = TEXT_COMMANDS.exec(s); m; m = TEXT_COMMANDS.exec(s)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchBrace(s, open);
+    if (close < 0) break;
+    const inner = s.slice(open + 1, close);
+    const before = out + s.slice(last, m.index);
+    let end = close + 1;
+    const word = inner.trim();
+    const isWhole = before.trim() === "" && s.slice(end).trim() === "";
+    let replacement: string;
+    if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
+    else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
+    else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
+      replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;
+    } else if (/^[a-zA-Z][a-zA-Z .'-]*$/.test(word) && before.trim() !== "") {
+      // A unit or word after a value: drop it, with a following power (cm^2).
+      const pow = /^\s*\^\s*(?:\{\s*\d\s*\}|\d)/.exec(s.slice(end));
+      if (pow) end += pow[0].length;
+      replacement = " ";
+    } else replacement = ` ${inner} `;
+    out = before + replacement;
+    last = end;
+    TEXT_COMMANDS.lastIndex = end;
+  }
+  return out + s.slice(last);
+}
+
+/** Remove thousands separators (`1,000`, `1{,}000`, `10,\!080`, `1 000`) and read decimal commas. */
+function numberSeparators(s: string): string {
+  s = s.replace(/(\d)\{,\}(?=\d{3})/g, "$1,");
+  s = s.replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1,");
+  s = s.replace(/(\d)\\,(?=\d{3}(?!\d))/g, "$1");
+  if (!/[([{]/.test(s) || /\\\$|^\$/.test(s)) {
+    s = s.replace(/(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => pre + num.replace(/,/g, ""));
+  }
+  if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/ /g, "");
+  return s;
+}
+
+/** Drop trailing words (units, "dollars", "apples") after a value in plain text. */
+function stripTrailingWords(s: string): string {
+  for (let guard = 0; guard < 8; guard++) {
+    const m = /^(.*?[\d})\]a-zA-Z.%])\s+([a-zA-Z][a-zA-Z.']*(?:\^\{?\d\}?)?)\s*\.?$/.exec(s);
+    if (!m) break;
+    const word = m[2].replace(/\^.*$/, "").replace(/\.$/, "").toLowerCase();
+    if (word.length < 2 || MATH_WORDS.has(word)) break;
+    s = m[1];
+  }
+  // leading words before a value: "about 5" is not handled; "x = 5" is kept for the parser
+  return s;
+}
+
+/**
+ * Normalise an answer string (LaTeX or plain text) for the parser. Idempotent on its own output.
+ * @param input the extracted answer (without `$` delimiters).
+ */
+export function normalizeAnswer(input: string): string {
+  let s = mapUnicode(input);
+  // \boxed{X} left inside an answer
+  for (let guard = 0; guard < 8; guard++) {
+    const b = /\\(?:boxed|fbox)\s*\{/.exec(s);
+    if (!b) break;
+    const close = matchBrace(s, b.index + b[0].length - 1);
+    if (close < 0) break;
+    s = s.slice(0, b.index) + s.slice(b.index + b[0].length, close) + s.slice(close + 1);
+  }
+  s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
+  s = s.replace(DROP_COMMANDS, "");
+  s = s.replace(/\\[,;:! ]/g, (m) => (m === "\\!" ? "\\!" : " "));
+  s = numberSeparators(s);
+  s = s.replace(/\\!/g, "").replace(/~/g, " ");
+  s = s
+    .replace(/\\(?:lvert|rvert|vert|mid)(?![a-zA-Z])/g, "|")
+    .replace(/\\(?:lbrace)(?![a-zA-Z])/g, "\\{")
+    .replace(/\\(?:rbrace)(?![a-zA-Z])/g, "\\}")
+    .replace(/\\(?:langle)(?![a-zA-Z])/g, "(")
+    .replace(/\\(?:rangle)(?![a-zA-Z])/g, ")")
+    .replace(/\\(?:leqslant|leq)(?![a-zA-Z])/g, "\\le")
+    .replace(/\\(?:geqslant|geq)(?![a-zA-Z])/g, "\\ge")
+    .replace(/\\(?:neq)(?![a-zA-Z])/g, "\\ne")
+    .replace(/\\(?:varnothing)(?![a-zA-Z])/g, "\\emptyset")
+    .replace(/\\(?:infinity)(?![a-zA-Z])/g, "\\infty")
+    .replace(/<=/g, "\\le ")
+    .replace(/>=/g, "\\ge ")
+    .replace(/!=/g, "\\ne ");
+  // degrees
+  s = s.replace(/\^\s*\{?\s*\\circ\s*\}?/g, " ").replace(/\\(?:circ|degree)(?![a-zA-Z])/g, " ").replace(/\bdeg(?:rees?|s)?\b\.?/gi, " ");
+  s = replaceTextCommands(s);
+  // currency
+  s = s.replace(/\\\$/g, " ").replace(/\$/g, " ").replace(/\b(?:dollars?|USD|usd|euros?|EUR|cents?)\b/g, " ");
+  s = s.replace(PERCENT_WORDS, "%");
+  s = s.replace(/\s+/g, " ").trim();
+  // trailing punctuation and leading "="
+  s = s.replace(/(?:\s*[.,;:]|\s*\\\\)+$/, "").replace(/^[=:]\s*/, "").trim();
+  s = s.replace(/\.$/, "");
+  // decimal comma in a bare number: "1000,99", "0,111", "2,74" (three digits after are thousands, handled above)
+  if (/^-?\d+,\d+$/.test(s) && !/^-?\d+,\d{3}$/.test(s) && (/^-?0,/.test(s) || /,\d{2}$/.test(s) || /^-?\d{4,},/.test(s))) {
+    s = s.replace(",", ".");
+  } else if (/^-?0,\d{3}$/.test(s)) s = s.replace(",", ".");
+  // mixed number in plain text: "3 1/2"
+  const mixed = /^(-?\d+)\s+(\d+)\s*\/\s*(\d+)$/.exec(s);
+  if (mixed) s = `${mixed[1]}\\frac{${mixed[2]}}{${mixed[3]}}`;
+  s = stripTrailingWords(s);
+  return s;
+}
+
+/** A cheap comparison key: the normalised answer without spaces and `\text{}`, lower-cased. */
+export function looseKey(s: string): string {
+  return s
+    .replace(/\\text\{([^{}]*)\}/g, "$1")
+    .replace(/\s+/g, "")
+    .replace(/^\((.)\)$/, "$1")
+    .toLowerCase();
+}

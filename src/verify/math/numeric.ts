@@ -1,0 +1,199 @@
+/**
+ * Numeric evaluation of scalar trees in complex floating point, with variables bound to sample
+ * values. Used for irrational constants (sqrt, pi) and for expressions with variables, which are
+ * compared at several random points. Overflow gives non-finite values, which callers treat as
+ * "cannot tell" (never as equal).
+ */
+import type { MathNode } from "./ast.js";
+import type { Budget } from "./budget.js";
+
+/** A complex number. */
+export interface Complex {
+  re: number;
+  im: number;
+}
+
+const c = (re: number, im = 0): Complex => ({ re, im });
+const NAN = c(NaN, NaN);
+
+function mul(a: Complex, b: Complex): Complex {
+  if (a.im === 0 && b.im === 0) return c(a.re * b.re);
+  return c(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
+}
+function div(a: Complex, b: Complex): Complex {
+  if (a.im === 0 && b.im === 0) return c(a.re / b.re);
+  const d = b.re * b.re + b.im * b.im;
+  return c((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d);
+}
+function log(a: Complex): Complex {
+  if (a.im === 0 && a.re > 0) return c(Math.log(a.re));
+  return c(Math.log(Math.hypot(a.re, a.im)), Math.atan2(a.im, a.re));
+}
+function exp(a: Complex): Complex {
+  const m = Math.exp(a.re);
+  return a.im === 0 ? c(m) : c(m * Math.cos(a.im), m * Math.sin(a.im));
+}
+function pow(a: Complex, b: Complex): Complex {
+  if (a.im === 0 && b.im === 0) {
+    if (a.re >= 0 || Number.isInteger(b.re)) return c(Math.pow(a.re, b.re));
+    // odd roots of negatives stay real (cube root of -8 is -2)
+    const inv = 1 / b.re;
+    if (Math.abs(inv - Math.round(inv)) < 1e-12 && Math.round(inv) % 2 !== 0) return c(-Math.pow(-a.re, b.re));
+  }
+  if (a.re === 0 && a.im === 0) return c(0);
+  return exp(mul(b, log(a)));
+}
+function sqrt(a: Complex): Complex {
+  if (a.im === 0) return a.re >= 0 ? c(Math.sqrt(a.re)) : c(0, Math.sqrt(-a.re));
+  return pow(a, c(0.5));
+}
+
+/** log Γ(x) for x > 0 (Lanczos), for factorials of non-integers or large n. */
+function gamma(x: number): number {
+  if (Number.isInteger(x) && x > 0 && x < 171) {
+    let r = 1;
+    for (let i = 2; i < x; i++) r *= i;
+    return r;
+  }
+  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
+  const g = 7;
+  const p = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  x -= 1;
+  let a = p[0];
+  const t = x + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += p[i] / (x + i);
+  return Math.sqrt(2 * Math.PI) * Math.pow(t, x + 0.5) * Math.exp(-t) * a;
+}
+
+function realFn(name: string, x: number): number {
+  switch (name) {
+    case "sin": return Math.sin(x);
+    case "cos": return Math.cos(x);
+    case "tan": return Math.tan(x);
+    case "cot": return 1 / Math.tan(x);
+    case "sec": return 1 / Math.cos(x);
+    case "csc": return 1 / Math.sin(x);
+    case "arcsin": return Math.asin(x);
+    case "arccos": return Math.acos(x);
+    case "arctan": return Math.atan(x);
+    case "sinh": return Math.sinh(x);
+    case "cosh": return Math.cosh(x);
+    case "tanh": return Math.tanh(x);
+    case "fact": return x < 0 && Number.isInteger(x) ? NaN : x > 171 ? Infinity : gamma(x + 1);
+    default: return NaN;
+  }
+}
+
+/** Variable values for one evaluation point. */
+export type Env = Map<string, Complex>;
+
+/** Evaluate a scalar tree at `env`. Unknown names give NaN; collections give NaN. */
+export function numericValue(n: MathNode, env: Env, budget: Budget): Complex {
+  budget.tick();
+  switch (n.k) {
+    case "num":
+      return c(n.value ? n.value.toNumber() : Number(n.text));
+    case "based":
+      return c(Number(n.digits));
+    case "sym": {
+      const v = env.get(n.name);
+      if (v) return v;
+      if (n.name === "pi") return c(Math.PI);
+      if (n.name === "e") return c(Math.E);
+      if (n.name === "i") return c(0, 1);
+      if (n.name === "inf") return c(Infinity);
+      return NAN;
+    }
+    case "neg": {
+      const a = numericValue(n.a, env, budget);
+      return c(-a.re, -a.im);
+    }
+    case "add":
+    case "sub": {
+      const a = numericValue(n.a, env, budget);
+      const b = numericValue(n.b, env, budget);
+      return n.k === "add" ? c(a.re + b.re, a.im + b.im) : c(a.re - b.re, a.im - b.im);
+    }
+    case "mul":
+      return mul(numericValue(n.a, env, budget), numericValue(n.b, env, budget));
+    case "div":
+      return div(numericValue(n.a, env, budget), numericValue(n.b, env, budget));
+    case "pow":
+      return pow(numericValue(n.a, env, budget), numericValue(n.b, env, budget));
+    case "fn":
+      return numericFn(n.name, n.args, env, budget);
+    default:
+      return NAN;
+  }
+}
+
+function numericFn(name: string, args: MathNode[], env: Env, budget: Budget): Complex {
+  const a = numericValue(args[0], env, budget);
+  switch (name) {
+    case "sqrt":
+      return sqrt(a);
+    case "root":
+      return pow(a, div(c(1), numericValue(args[1], env, budget)));
+    case "abs":
+      return c(Math.hypot(a.re, a.im));
+    case "percent":
+      return c(a.re / 100, a.im / 100);
+    case "exp":
+      return exp(a);
+    case "ln":
+      return log(a);
+    case "log": {
+      const base = args[1] ? log(numericValue(args[1], env, budget)) : c(Math.LN10);
+      // log without a base: natural in most math texts is ambiguous; base 10 unless given
+      return div(log(a), args[1] ? base : c(Math.LN10));
+    }
+    case "log10":
+      return div(log(a), c(Math.LN10));
+    case "binom": {
+      const k = numericValue(args[1], env, budget);
+      if (a.im !== 0 || k.im !== 0) return NAN;
+      return c(realFn("fact", a.re) / (realFn("fact", k.re) * realFn("fact", a.re - k.re)));
+    }
+    default:
+      if (a.im !== 0) return NAN;
+      return c(realFn(name, a.re));
+  }
+}
+
+/** Names of the free variables of a tree (constants pi, e, i, inf excluded). */
+export function freeVariables(n: MathNode, out: Set<string> = new Set()): Set<string> {
+  switch (n.k) {
+    case "sym":
+      if (!["pi", "e", "i", "inf"].includes(n.name)) out.add(n.name);
+      break;
+    case "neg":
+      freeVariables(n.a, out);
+      break;
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      freeVariables(n.a, out);
+      freeVariables(n.b, out);
+      break;
+    case "pm":
+      if (n.a) freeVariables(n.a, out);
+      freeVariables(n.b, out);
+      break;
+    case "fn":
+    case "set":
+    case "list":
+    case "tuple":
+    case "union":
+      for (const a of n.k === "fn" ? n.args : n.items) freeVariables(a, out);
+      break;
+    case "rel":
+      for (const a of n.args) freeVariables(a, out);
+      break;
+    case "matrix":
+      for (const r of n.rows) for (const a of r) freeVariables(a, out);
+      break;
+  }
+  return out;
+}

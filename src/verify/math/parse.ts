@@ -1,0 +1,485 @@
+/**
+ * A small recursive-descent parser from normalised answers (LaTeX or plain text) to `MathNode`
+ * trees: numbers, variables, + - * / ^ with implicit products, fractions, roots, functions,
+ * factorials, percent, relations, tuples and intervals, sets, unions, matrices and text.
+ * Nesting depth and size are capped, so any input parses (or fails) quickly.
+ */
+import type { MathNode, RelOp } from "./ast.js";
+import type { Budget } from "./budget.js";
+import { MathParseError, MathTooLargeError } from "./errors.js";
+import { Rational } from "./rational.js";
+import { tokenize, type Token } from "./tokenize.js";
+
+/** Deepest nesting the parser accepts. */
+export const MAX_DEPTH = 60;
+
+const FUNCTIONS = new Set([
+  "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs",
+]);
+const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "=", equiv: "=" };
+const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
+
+function num(text: string): MathNode {
+  let value: Rational | null;
+  try {
+    value = Rational.parseDecimal(text);
+  } catch (e) {
+    if (!(e instanceof MathTooLargeError)) throw e;
+    value = null;
+  }
+  return { k: "num", value, approx: /[.eE]/.test(text), text };
+}
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  private absDepth = 0;
+  constructor(
+    private readonly toks: Token[],
+    private readonly src: string,
+    private readonly budget: Budget,
+  ) {}
+
+  private peek(o = 0): Token | undefined {
+    return this.toks[this.pos + o];
+  }
+  private is(t: Token["t"], v?: string): boolean {
+    const k = this.toks[this.pos];
+    return k !== undefined && k.t === t && (v === undefined || k.v === v);
+  }
+  private isOp(v: string): boolean {
+    return this.is("op", v);
+  }
+  private fail(msg: string): never {
+    throw new MathParseError(msg, this.src.slice(0, 200));
+  }
+  private expectOp(v: string): void {
+    if (!this.isOp(v)) this.fail(`expected "${v}" at token ${this.pos}`);
+    this.pos++;
+  }
+  private enter(): void {
+    this.budget.tick();
+    if (++this.depth > MAX_DEPTH) this.fail(`answer nested deeper than ${MAX_DEPTH} levels`);
+  }
+
+  /** The whole answer: items separated by commas, semicolons, "or", "and". */
+  parseTop(): MathNode {
+    const items: MathNode[] = [];
+    let or = false;
+    items.push(this.parseRelation());
+    while (this.pos < this.toks.length) {
+      if (this.isOp(",") || this.isOp(";")) this.pos++;
+      else if (this.is("or")) {
+        or = true;
+        this.pos++;
+      } else this.fail(`unexpected ${JSON.stringify(this.peek()?.v)} at token ${this.pos}`);
+      if (this.pos >= this.toks.length) break; // trailing comma
+      items.push(this.parseRelation());
+    }
+    return items.length === 1 ? items[0] : { k: "list", items, or };
+  }
+
+  private parseRelation(): MathNode {
+    const first = this.parseUnion();
+    const ops: RelOp[] = [];
+    const args = [first];
+    for (;;) {
+      const t = this.peek();
+      if (!t) break;
+      let op: RelOp | undefined;
+      if (t.t === "op" && (t.v === "=" || t.v === "<" || t.v === ">")) op = REL[t.v];
+      else if (t.t === "cmd" && REL[t.v] !== undefined) op = REL[t.v];
+      if (!op) break;
+      this.pos++;
+      if ((op === "<" || op === ">") && this.isOp("=")) {
+        this.pos++;
+        op = op === "<" ? "<=" : ">=";
+      }
+      ops.push(op);
+      args.push(this.parseUnion());
+    }
+    return ops.length ? { k: "rel", ops, args } : first;
+  }
+
+  private parseUnion(): MathNode {
+    const items = [this.parseExpr()];
+    while (this.is("cmd", "cup") || (this.is("id", "U") && items[0].k === "tuple")) {
+      this.pos++;
+      items.push(this.parseExpr());
+    }
+    return items.length === 1 ? items[0] : { k: "union", items };
+  }
+
+  parseExpr(): MathNode {
+    this.enter();
+    let left: MathNode | null;
+    if (this.is("cmd", "pm") || this.is("cmd", "mp")) {
+      this.pos++;
+      left = { k: "pm", a: null, b: this.parseTerm() };
+    } else left = this.parseTerm();
+    for (;;) {
+      if (this.isOp("+")) {
+        this.pos++;
+        left = { k: "add", a: left, b: this.parseTerm() };
+      } else if (this.isOp("-")) {
+        this.pos++;
+        left = { k: "sub", a: left, b: this.parseTerm() };
+      } else if (this.is("cmd", "pm") || this.is("cmd", "mp")) {
+        this.pos++;
+        left = { k: "pm", a: left, b: this.parseTerm() };
+      } else break;
+    }
+    this.depth--;
+    return left;
+  }
+
+  private startsFactor(): boolean {
+    const t = this.peek();
+    if (!t) return false;
+    switch (t.t) {
+      case "num":
+      case "id":
+      case "word":
+      case "begin":
+        return true;
+      case "cmd":
+        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow"].includes(t.v);
+      case "op":
+        return t.v === "(" || (t.v === "|" && this.absDepth === 0);
+      default:
+        return false;
+    }
+  }
+
+  private parseTerm(): MathNode {
+    this.enter();
+    let left = this.parseUnary();
+    for (;;) {
+      if (this.isOp("*") || this.is("cmd", "cdot") || this.is("cmd", "times") || this.is("cmd", "ast")) {
+        this.pos++;
+        left = { k: "mul", a: left, b: this.parseUnary() };
+      } else if (this.isOp("/") || this.is("cmd", "div")) {
+        this.pos++;
+        left = { k: "div", a: left, b: this.parseUnary() };
+      } else if (this.startsFactor()) {
+        left = { k: "mul", a: left, b: this.parsePower() };
+      } else break;
+    }
+    this.depth--;
+    return left;
+  }
+
+  private parseUnary(): MathNode {
+    if (this.isOp("-")) {
+      this.pos++;
+      this.enter();
+      const a = this.parseUnary();
+      this.depth--;
+      return { k: "neg", a };
+    }
+    if (this.isOp("+")) {
+      this.pos++;
+      return this.parseUnary();
+    }
+    return this.parsePower();
+  }
+
+  private parsePower(): MathNode {
+    this.enter();
+    let base = this.parsePostfix(this.parsePrimary());
+    if (this.isOp("^")) {
+      this.pos++;
+      const exp = this.isOp("-") ? (this.pos++, { k: "neg" as const, a: this.parseExponent() }) : this.parseExponent();
+      base = this.parsePostfix({ k: "pow", a: base, b: exp });
+    }
+    this.depth--;
+    return base;
+  }
+
+  /** An exponent: a braced group, or one number / symbol / command, itself possibly raised (right-associative). */
+  private parseExponent(): MathNode {
+    this.enter();
+    let e: MathNode;
+    if (this.isOp("{")) e = this.parseGroup("{", "}");
+    else if (this.isOp("(")) e = this.parsePrimary();
+    else e = this.parseArg(false);
+    if (this.isOp("^")) {
+      this.pos++;
+      e = { k: "pow", a: e, b: this.parseExponent() };
+    }
+    this.depth--;
+    return e;
+  }
+
+  private parsePostfix(n: MathNode): MathNode {
+    for (;;) {
+      if (this.isOp("!")) {
+        this.pos++;
+        n = { k: "fn", name: "fact", args: [n] };
+      } else if (this.isOp("%")) {
+        this.pos++;
+        n = { k: "fn", name: "percent", args: [n] };
+      } else if (this.isOp("'")) this.pos++;
+      else return n;
+    }
+  }
+
+  private parseGroup(open: string, close: string): MathNode {
+    this.expectOp(open);
+    const inner = this.parseRelation();
+    if (this.isOp(",")) {
+      const items = [inner];
+      while (this.isOp(",")) {
+        this.pos++;
+        items.push(this.parseRelation());
+      }
+      this.expectOp(close);
+      return { k: "set", items };
+    }
+    this.expectOp(close);
+    return inner;
+  }
+
+  /** One argument of \frac, \sqrt, \binom: a braced group, or a single digit / letter / command. */
+  private parseArg(singleDigit = true): MathNode {
+    this.budget.tick();
+    const t = this.peek();
+    if (!t) this.fail("missing argument at end of answer");
+    if (t.t === "op" && t.v === "{") return this.parseGroup("{", "}");
+    if (t.t === "num") {
+      if (singleDigit && t.v.length > 1) {
+        this.toks[this.pos] = { t: "num", v: t.v.slice(1) };
+        return num(t.v[0]);
+      }
+      this.pos++;
+      return num(t.v);
+    }
+    if (t.t === "id") {
+      this.pos++;
+      return { k: "sym", name: t.v };
+    }
+    if (t.t === "cmd" || t.t === "word") return this.parsePrimary();
+    return this.fail(`expected an argument, found ${JSON.stringify(t.v)}`);
+  }
+
+  private parseSubscript(): string {
+    this.expectOp("_");
+    const t = this.peek();
+    if (!t) this.fail("missing subscript");
+    if (t.t === "op" && t.v === "{") {
+      let depth = 0;
+      let text = "";
+      for (; this.pos < this.toks.length; this.pos++) {
+        const k = this.toks[this.pos];
+        if (k.t === "op" && k.v === "{") depth++;
+        else if (k.t === "op" && k.v === "}" && --depth === 0) break;
+        if (depth > 1 || !(k.t === "op" && k.v === "{")) text += k.v;
+      }
+      this.expectOp("}");
+      return text;
+    }
+    this.pos++;
+    return t.v;
+  }
+
+  private parsePrimary(): MathNode {
+    this.enter();
+    const n = this.primary();
+    this.depth--;
+    return n;
+  }
+
+  private primary(): MathNode {
+    const t = this.peek();
+    if (!t) return this.fail("answer ends where a value was expected");
+    this.budget.tick();
+    switch (t.t) {
+      case "num":
+        return this.number(t);
+      case "id": {
+        this.pos++;
+        if (this.isOp("_")) return { k: "sym", name: `${t.v}_${this.parseSubscript()}` };
+        return { k: "sym", name: t.v };
+      }
+      case "text":
+        this.pos++;
+        return { k: "text", text: t.v };
+      case "begin":
+        return this.matrix(t.v);
+      case "lset": {
+        this.pos++;
+        const items: MathNode[] = [];
+        if (!this.is("rset")) {
+          items.push(this.parseRelation());
+          while (this.isOp(",") || this.isOp(";")) {
+            this.pos++;
+            items.push(this.parseRelation());
+          }
+        }
+        if (!this.is("rset")) this.fail("set without a closing \\}");
+        this.pos++;
+        return { k: "set", items };
+      }
+      case "word":
+      case "cmd":
+        return this.command(t.v);
+      case "op":
+        if (t.v === "(" || t.v === "[") return this.bracket(t.v);
+        if (t.v === "{") return this.parseGroup("{", "}");
+        if (t.v === "|") {
+          this.pos++;
+          this.absDepth++;
+          const inner = this.parseExpr();
+          this.absDepth--;
+          this.expectOp("|");
+          return { k: "fn", name: "abs", args: [inner] };
+        }
+        return this.fail(`unexpected ${JSON.stringify(t.v)}`);
+      default:
+        return this.fail(`unexpected ${JSON.stringify(t.v)}`);
+    }
+  }
+
+  private number(t: Token): MathNode {
+    this.pos++;
+    if (this.isOp("_")) return { k: "based", digits: t.v, base: this.parseSubscript() };
+    // mixed number: 3\frac{1}{2}
+    if (/^\d+$/.test(t.v) && this.is("cmd", "frac")) {
+      const save = this.pos;
+      this.pos++;
+      const a = this.parseArg();
+      const b = this.parseArg();
+      if (a.k === "num" && b.k === "num" && !a.approx && !b.approx && a.value && b.value && !b.value.isZero()) {
+        const whole = Rational.parseDecimal(t.v);
+        if (whole) return { k: "num", value: whole.add(a.value.div(b.value)), approx: false, text: `${t.v} ${a.text}/${b.text}` };
+      }
+      this.pos = save;
+    }
+    return num(t.v);
+  }
+
+  private bracket(open: "(" | "["): MathNode {
+    this.pos++;
+    const items = [this.parseRelation()];
+    while (this.isOp(",") || this.isOp(";")) {
+      this.pos++;
+      items.push(this.parseRelation());
+    }
+    const c = this.peek();
+    if (!c || c.t !== "op" || (c.v !== ")" && c.v !== "]")) return this.fail(`unclosed "${open}"`);
+    this.pos++;
+    if (items.length === 1) {
+      if ((open === "(" && c.v === ")") || (open === "[" && c.v === "]")) return items[0];
+      return this.fail(`"${open}" closed by "${c.v}" around one value`);
+    }
+    return { k: "tuple", items, open, close: c.v as ")" | "]" };
+  }
+
+  private matrix(env: string): MathNode {
+    if (!MATRIX_ENVS.has(env)) this.fail(`unsupported environment ${env}`);
+    this.pos++;
+    if (env === "array" && this.isOp("{")) {
+      while (this.pos < this.toks.length && !this.isOp("}")) this.pos++;
+      this.pos++;
+    }
+    const rows: MathNode[][] = [[]];
+    for (;;) {
+      this.budget.tick();
+      if (this.is("end")) {
+        this.pos++;
+        break;
+      }
+      if (this.pos >= this.toks.length) this.fail(`\\begin{${env}} without \\end`);
+      const row = rows[rows.length - 1];
+      row.push(this.parseRelation());
+      if (this.isOp("&")) this.pos++;
+      else if (this.is("rowsep")) {
+        this.pos++;
+        if (!this.is("end")) rows.push([]);
+      }
+    }
+    const width = rows[0].length;
+    if (width === 0 || rows.some((r) => r.length !== width)) this.fail("matrix rows of different lengths");
+    return { k: "matrix", rows };
+  }
+
+  private command(name: string): MathNode {
+    this.pos++;
+    switch (name) {
+      case "frac": {
+        const a = this.parseArg();
+        const b = this.parseArg();
+        return { k: "div", a, b };
+      }
+      case "sqrt": {
+        if (this.isOp("[")) {
+          this.pos++;
+          const idx = this.parseExpr();
+          this.expectOp("]");
+          return { k: "fn", name: "root", args: [this.parseArg(), idx] };
+        }
+        if (this.isOp("(")) return { k: "fn", name: "sqrt", args: [this.parsePrimary()] };
+        return { k: "fn", name: "sqrt", args: [this.parseArg()] };
+      }
+      case "binom":
+        return { k: "fn", name: "binom", args: [this.parseArg(), this.parseArg()] };
+      case "pi":
+        return { k: "sym", name: "pi" };
+      case "infty":
+      case "infinity":
+      case "inf":
+      case "oo":
+        return { k: "sym", name: "inf" };
+      case "emptyset":
+        return { k: "set", items: [] };
+      case "e":
+        return { k: "sym", name: "e" };
+      case "or":
+        return this.fail("unexpected \"or\"");
+    }
+    if (FUNCTIONS.has(name)) return this.func(name);
+    if (name in REL || ["cdot", "times", "div", "pm", "mp", "cup", "cap"].includes(name)) this.fail(`unexpected \\${name}`);
+    // Greek letters and other symbols are variables named after the command.
+    if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
+    return { k: "sym", name };
+  }
+
+  private func(name: string): MathNode {
+    let power: MathNode | null = null;
+    let base: MathNode | null = null;
+    for (let i = 0; i < 2; i++) {
+      if (this.isOp("^")) {
+        this.pos++;
+        power = this.isOp("-") ? (this.pos++, { k: "neg", a: this.parseExponent() }) : this.parseExponent();
+      } else if (this.isOp("_")) {
+        this.pos++;
+        base = this.parseArg(false);
+      }
+    }
+    let arg: MathNode;
+    if (this.isOp("(") || this.isOp("{")) arg = this.isOp("(") ? this.parsePrimary() : this.parseGroup("{", "}");
+    else {
+      arg = this.parsePower();
+      while (this.startsFactor() && !this.is("cmd") && !this.is("word")) arg = { k: "mul", a: arg, b: this.parsePower() };
+    }
+    let fname = name === "lg" ? "log10" : name;
+    // sin^{-1} x is arcsin x
+    if (power && power.k === "neg" && power.a.k === "num" && power.a.text === "1" && ["sin", "cos", "tan"].includes(fname)) {
+      fname = `arc${fname}`;
+      power = null;
+    }
+    const call: MathNode = { k: "fn", name: fname, args: base ? [arg, base] : [arg] };
+    return power ? { k: "pow", a: call, b: power } : call;
+  }
+}
+
+/**
+ * Parse a normalised answer into a tree. Throws `MathParseError` (bad syntax, too deep, too long)
+ * or `MathTimeoutError` (budget spent).
+ */
+export function parseMath(normalized: string, budget: Budget): MathNode {
+  const toks = tokenize(normalized);
+  if (toks.length === 0) throw new MathParseError("empty answer", normalized);
+  budget.tick(toks.length);
+  return new Parser(toks, normalized, budget).parseTop();
+}

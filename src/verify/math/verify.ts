@@ -1,0 +1,100 @@
+/**
+ * `verifyMath(gold, response)`: extract the response's final answer, parse gold and answer, and
+ * decide equivalence, within a time limit; never throws (errors become verdicts). Also the
+ * `mathVerifier` object for `Problem.verifier`.
+ */
+import type { Problem, Verifier } from "../../types.js";
+import { DEFAULT_TIMEOUT_MS, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
+import { Budget } from "./budget.js";
+import { MathTimeoutError } from "./errors.js";
+import { extractCandidates } from "./extract.js";
+import { DEFAULT_EXTRACTION, GOLD_EXTRACTION, type ExtractionSource, type MathVerdict, type MathVerifyOptions } from "./types.js";
+
+/** Parsed gold answers, by gold string and options that affect parsing (RL verifies one gold many times). */
+const goldCache = new Map<string, { text: string; parsed: ParsedAnswer } | null>();
+const GOLD_CACHE_SIZE = 4096;
+
+function parseGold(gold: string, budget: Budget, options: MathVerifyOptions): { text: string; parsed: ParsedAnswer } | null {
+  const sources = options.goldExtraction ?? GOLD_EXTRACTION;
+  const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${gold}`;
+  const hit = goldCache.get(key);
+  if (hit !== undefined) return hit;
+  const cands = extractCandidates(gold, sources, { ...options, afterThink: false });
+  let result: { text: string; parsed: ParsedAnswer } | null = null;
+  for (const c of cands) {
+    const parsed = parseAnswerWith(c.text, budget, options);
+    if (!result || parsed.tree) result = { text: c.text, parsed };
+    if (parsed.tree) break;
+  }
+  if (goldCache.size >= GOLD_CACHE_SIZE) goldCache.clear();
+  if (gold.length < 10000) goldCache.set(key, result);
+  return result;
+}
+
+function verifyInner(gold: string, response: string, options: MathVerifyOptions, budget: Budget): Omit<MathVerdict, "elapsedMs"> {
+  const g = parseGold(gold, budget, options);
+  if (!g) return { correct: false, score: 0, reason: "gold answer is empty" };
+  const cands = extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options);
+  if (cands.length === 0) return { correct: false, score: 0, reason: "no answer found", gold: g.text };
+  let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
+  for (const c of cands) {
+    budget.tick();
+    const pred = parseAnswerWith(c.text, budget, options);
+    if (pred.loose === g.parsed.loose && pred.loose !== "") {
+      return { correct: true, score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
+    }
+    if (!pred.tree) {
+      unparsed ??= { text: c.text, source: c.source, error: pred.error };
+      continue;
+    }
+    if (!g.parsed.tree) {
+      return { correct: false, score: 0, reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`, extracted: c.text, source: c.source, gold: g.text };
+    }
+    const ok = parsedEquivalentWith(g.parsed, pred, budget, options);
+    return { correct: ok, score: ok ? 1 : 0, reason: ok ? "equivalent" : "not equivalent", extracted: c.text, source: c.source, gold: g.text };
+  }
+  const u = unparsed!;
+  return { correct: false, score: 0, reason: `answer could not be parsed (${u.error})`, extracted: u.text, source: u.source, gold: g.text };
+}
+
+/**
+ * Verify a response against a gold answer, synchronously. Never throws; bounded by `options.timeoutMs`
+ * (default 1000 ms): past it the verdict is `{ correct: false, reason: "timeout" }`.
+ */
+export function verifyMathSync(gold: string, response: string, options: MathVerifyOptions = {}): MathVerdict {
+  const t0 = performance.now();
+  try {
+    if (typeof gold !== "string" || typeof response !== "string") {
+      return { correct: false, score: 0, reason: "invalid input: gold and response must be strings", elapsedMs: 0 };
+    }
+    const budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const v = verifyInner(gold, response, options, budget);
+    return { ...v, elapsedMs: performance.now() - t0 };
+  } catch (e) {
+    const elapsedMs = performance.now() - t0;
+    if (e instanceof MathTimeoutError) return { correct: false, score: 0, reason: "timeout", elapsedMs, details: { limitMs: e.limitMs } };
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return { correct: false, score: 0, reason: `internal error: ${msg}`, elapsedMs };
+  }
+}
+
+/**
+ * Verify a model response against a gold answer (MATH-500 LaTeX, a GSM8K number or `#### 18`,
+ * `\boxed{...}`, with or without `$...$`). Resolves to a verdict; never rejects.
+ */
+export function verifyMath(gold: string, response: string, options: MathVerifyOptions = {}): Promise<MathVerdict> {
+  return Promise.resolve(verifyMathSync(gold, response, options));
+}
+
+/** Build a math `Verifier` with fixed options; it checks `problem.answer` against the response. */
+export function createMathVerifier(options: MathVerifyOptions = {}): Verifier {
+  return {
+    name: "math",
+    verify(response: string, problem: Problem) {
+      return verifyMath(problem?.answer, response, options);
+    },
+  };
+}
+
+/** The math `Verifier` with default options (use as `Problem.verifier`). */
+export const mathVerifier: Verifier = createMathVerifier();
