@@ -65,6 +65,25 @@ describe("TypeScript reference kernels", () => {
     for (let i = 0; i < out.length; i++) expect(again[i]).toBeCloseTo(2 * out[i], 5);
   });
 
+  it("blocked matmul and matmulBackward equal naive loops on odd sizes", () => {
+    const r = rng(21);
+    const M = 7, K2 = 9, N = 10;
+    const x = randn(M * K2, r), w = randn(N * K2, r), g = randn(M * N, r);
+    g.fill(0, 4 * N, 5 * N); // a zero row (masked position)
+    const out = randn(M * N, r), ref = out.slice();
+    K.matmul(out, x, w, M, K2, N, true);
+    const dx = randn(M * K2, r), dw = randn(N * K2, r), rdx = dx.slice(), rdw = dw.slice();
+    K.matmulBackward(dx, dw, g, x, w, M, K2, N);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) for (let k = 0; k < K2; k++) {
+      ref[m * N + n] += x[m * K2 + k] * w[n * K2 + k];
+      rdx[m * K2 + k] += g[m * N + n] * w[n * K2 + k];
+      rdw[n * K2 + k] += g[m * N + n] * x[m * K2 + k];
+    }
+    out.forEach((v, i) => expect(v).toBeCloseTo(ref[i], 4));
+    dx.forEach((v, i) => expect(v).toBeCloseTo(rdx[i], 4));
+    dw.forEach((v, i) => expect(v).toBeCloseTo(rdw[i], 4));
+  });
+
   it("matmulBackward matches finite differences for input and weight", () => {
     const r = rng(2);
     const M = 3, K2 = 6, N = 5;

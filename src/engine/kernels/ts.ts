@@ -8,30 +8,49 @@
  */
 import type { Kernels } from "./types.js";
 
-/** out[M,N] (=|+=) inp[M,K] · weight[N,K]ᵀ. */
-function matmul(out: Float32Array, inp: Float32Array, weight: Float32Array, M: number, K: number, N: number, accumulate: boolean): void {
-  const K4 = K - (K % 4);
-  for (let m = 0; m < M; m++) {
-    const io = m * K;
-    const oo = m * N;
-    for (let n = 0; n < N; n++) {
-      const wo = n * K;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let k = 0;
-      for (; k < K4; k += 4) {
-        s0 += inp[io + k] * weight[wo + k];
-        s1 += inp[io + k + 1] * weight[wo + k + 1];
-        s2 += inp[io + k + 2] * weight[wo + k + 2];
-        s3 += inp[io + k + 3] * weight[wo + k + 3];
-      }
-      for (; k < K; k++) s0 += inp[io + k] * weight[wo + k];
-      const s = s0 + s1 + s2 + s3;
-      out[oo + n] = accumulate ? out[oo + n] + s : s;
-    }
+/** out[m,n] (=|+=) inp[m,:]·weight[n,:] for one row m and columns n0..N-1 (the tail of `matmul`). */
+function matmulRow(out: Float32Array, inp: Float32Array, weight: Float32Array, m: number, n0: number, K: number, N: number, accumulate: boolean): void {
+  const io = m * K;
+  for (let n = n0; n < N; n++) {
+    const wo = n * K;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += inp[io + k] * weight[wo + k];
+    const o = m * N + n;
+    out[o] = accumulate ? out[o] + s : s;
   }
 }
 
-/** dInp[M,K] += dOut[M,N] · weight[N,K]; dWeight[N,K] += dOut[M,N]ᵀ · inp[M,K]. */
+/** out[M,N] (=|+=) inp[M,K] · weight[N,K]ᵀ, in 2×4 register blocks. */
+function matmul(out: Float32Array, inp: Float32Array, weight: Float32Array, M: number, K: number, N: number, accumulate: boolean): void {
+  let m = 0;
+  for (; m + 1 < M; m += 2) {
+    const i0 = m * K, i1 = i0 + K;
+    let n = 0;
+    for (; n + 3 < N; n += 4) {
+      const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = inp[i0 + k], x1 = inp[i1 + k];
+        const v0 = weight[w0 + k], v1 = weight[w1 + k], v2 = weight[w2 + k], v3 = weight[w3 + k];
+        a00 += x0 * v0; a01 += x0 * v1; a02 += x0 * v2; a03 += x0 * v3;
+        a10 += x1 * v0; a11 += x1 * v1; a12 += x1 * v2; a13 += x1 * v3;
+      }
+      const o0 = m * N + n, o1 = o0 + N;
+      if (accumulate) {
+        out[o0] += a00; out[o0 + 1] += a01; out[o0 + 2] += a02; out[o0 + 3] += a03;
+        out[o1] += a10; out[o1 + 1] += a11; out[o1 + 2] += a12; out[o1 + 3] += a13;
+      } else {
+        out[o0] = a00; out[o0 + 1] = a01; out[o0 + 2] = a02; out[o0 + 3] = a03;
+        out[o1] = a10; out[o1 + 1] = a11; out[o1 + 2] = a12; out[o1 + 3] = a13;
+      }
+    }
+    matmulRow(out, inp, weight, m, n, K, N, accumulate);
+    matmulRow(out, inp, weight, m + 1, n, K, N, accumulate);
+  }
+  if (m < M) matmulRow(out, inp, weight, m, 0, K, N, accumulate);
+}
+
+/** dInp[M,K] += dOut[M,N] · weight[N,K]; dWeight[N,K] += dOut[M,N]ᵀ · inp[M,K] (4-way blocked axpys). */
 function matmulBackward(
   dInp: Float32Array | null, dWeight: Float32Array | null,
   dOut: Float32Array, inp: Float32Array, weight: Float32Array,
@@ -39,9 +58,15 @@ function matmulBackward(
 ): void {
   if (dInp) {
     for (let m = 0; m < M; m++) {
-      const io = m * K;
-      const oo = m * N;
-      for (let n = 0; n < N; n++) {
+      const io = m * K, oo = m * N;
+      let n = 0;
+      for (; n + 3 < N; n += 4) {
+        const g0 = dOut[oo + n], g1 = dOut[oo + n + 1], g2 = dOut[oo + n + 2], g3 = dOut[oo + n + 3];
+        if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+        const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
+        for (let k = 0; k < K; k++) dInp[io + k] += g0 * weight[w0 + k] + g1 * weight[w1 + k] + g2 * weight[w2 + k] + g3 * weight[w3 + k];
+      }
+      for (; n < N; n++) {
         const g = dOut[oo + n];
         if (g === 0) continue;
         const wo = n * K;
@@ -50,12 +75,24 @@ function matmulBackward(
     }
   }
   if (dWeight) {
-    for (let n = 0; n < N; n++) {
-      const wo = n * K;
-      for (let m = 0; m < M; m++) {
+    // rows of inp in blocks of 4 (kept in L1), streaming over the weight-gradient rows
+    let m = 0;
+    for (; m + 3 < M; m += 4) {
+      const x0 = m * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K;
+      const o0 = m * N, o1 = o0 + N, o2 = o1 + N, o3 = o2 + N;
+      for (let n = 0; n < N; n++) {
+        const g0 = dOut[o0 + n], g1 = dOut[o1 + n], g2 = dOut[o2 + n], g3 = dOut[o3 + n];
+        if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+        const wo = n * K;
+        for (let k = 0; k < K; k++) dWeight[wo + k] += g0 * inp[x0 + k] + g1 * inp[x1 + k] + g2 * inp[x2 + k] + g3 * inp[x3 + k];
+      }
+    }
+    for (; m < M; m++) {
+      const io = m * K;
+      for (let n = 0; n < N; n++) {
         const g = dOut[m * N + n];
         if (g === 0) continue;
-        const io = m * K;
+        const wo = n * K;
         for (let k = 0; k < K; k++) dWeight[wo + k] += g * inp[io + k];
       }
     }
