@@ -173,12 +173,22 @@ export async function runSandboxed(req: SandboxSpawn): Promise<SandboxOutcome> {
     mkdirSync(box, { mode: 0o755 });
     mkdirSync(work, { mode: 0o700 });
     // Under rlimits the program (uid 65534 when we are root) writes in work/; under bwrap it writes in its tmpfs.
-    if (info.kind === "rlimits") chownQuietly(work, info.uid, info.gid);
+    const uid = runUid(info);
+    if (info.kind === "rlimits") chownQuietly(work, uid, info.gid);
     for (const [name, content] of Object.entries(req.files)) writeFileSync(path.join(box, name), content, { mode: 0o644 });
-    return await spawnAndWatch(req, info, box, work, started);
+    return await spawnAndWatch(req, info, box, work, started, uid);
   } finally {
     rmSync(hostDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The user id a run gets. Under bubblewrap, "nobody": RLIMIT_NPROC counts per user namespace. Under rlimits as
+ * root, a fresh uid per run, so that RLIMIT_NPROC counts this run's processes only.
+ */
+function runUid(info: SandboxInfo): number {
+  if (info.kind === "rlimits" && info.uid === 65534) return 200_000 + randomBytes(4).readUInt32LE(0) % 800_000;
+  return info.uid;
 }
 
 function chownQuietly(p: string, uid: number, gid: number): void {
@@ -195,6 +205,7 @@ function spawnAndWatch(
   box: string,
   work: string,
   started: number,
+  uid: number,
 ): Promise<SandboxOutcome> {
   const { limits } = req;
   const marker = randomBytes(12).toString("hex");
@@ -202,13 +213,13 @@ function spawnAndWatch(
   const boxDir = isBwrap ? "/box" : box;
   const home = isBwrap ? "/tmp" : work;
   const infoFd = 4;
-  const inner = [...limitPrefix(info, limits, isBwrap || info.uid !== process.getuid?.()), ...req.argv(boxDir)];
+  const inner = [...limitPrefix(info, limits, isBwrap || uid !== process.getuid?.()), ...req.argv(boxDir)];
   const tmpBytes = Math.max(limits.maxFileBytes * 4, 64 << 20);
   const [cmd, ...args] = isBwrap ? [info.bwrap!, ...bwrapArgs(info, box, { tmpBytes, infoFd }), ...inner] : inner;
   const child = spawn(cmd, args, {
     cwd: isBwrap ? "/" : work,
     env: sandboxEnv(home, marker),
-    uid: info.uid,
+    uid,
     gid: info.gid,
     detached: true,
     stdio: ["pipe", "pipe", "pipe", req.channelInput === undefined ? "ignore" : "pipe", isBwrap ? "pipe" : "ignore"],
@@ -283,14 +294,24 @@ function spawnAndWatch(
     child.on("error", (e) => {
       spawnError = e;
     });
-    child.on("close", (code, sig) => {
-      clearTimeout(timer);
-      req.signal?.removeEventListener("abort", onAbort);
-      // Under rlimits, daemons may have escaped the process group: sweep by marker.
+    const cleanUp = (): void => {
+      // Under rlimits, daemons may have escaped the process group: sweep by marker too.
       if (!isBwrap) {
         if (child.pid !== undefined) killQuietly(-child.pid, "SIGKILL");
         sweepMarked(marker);
       }
+    };
+    child.on("exit", () => {
+      cleanUp();
+      // A process that escaped every kill could hold the pipes open: stop waiting for them after a grace period.
+      setTimeout(() => {
+        for (const s of child.stdio) s?.destroy();
+      }, 2000).unref();
+    });
+    child.on("close", (code, sig) => {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
+      cleanUp();
       let exitCode = code;
       let signal = sig;
       if (isBwrap && code !== null && code > 128 && code < 128 + 65) {

@@ -36,8 +36,8 @@ const LIMIT_RANGES: Record<keyof CodeLimits, [number, number]> = {
   cpuSeconds: [1, 3_600],
   memoryMb: [16, 1 << 20],
   maxProcesses: [1, 1 << 16],
-  maxOutputBytes: [1, 1 << 30],
-  maxFileBytes: [0, 1 << 34],
+  maxOutputBytes: [1, 2 ** 30],
+  maxFileBytes: [0, 2 ** 40],
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
