@@ -75,7 +75,8 @@ export function packSequences(seqs: TokenSequence[], padId = 0): PackedBatch {
 /** Forward, backward and optimizer state of one model. */
 export class Trainer {
   readonly K: Kernels;
-  readonly optimizer: AdamW;
+  private opt: AdamW | null = null;
+  private readonly optOptions: AdamWOptions | undefined;
   private readonly trainActs: Activations;
   private readonly evalActs: Activations;
   private readonly maxAtt: number;
@@ -83,11 +84,17 @@ export class Trainer {
 
   constructor(readonly model: Model, opts: TrainerOptions = {}) {
     this.K = opts.kernels ?? getKernels();
-    this.optimizer = new AdamW(model, this.K, opts.optimizer);
+    this.optOptions = opts.optimizer;
     this.trainActs = new Activations(model.config, true);
     this.evalActs = new Activations(model.config, false);
     this.maxAtt = opts.maxAttentionFloats ?? 2 ** 26;
     this.padId = opts.padId ?? 0;
+  }
+
+  /** The AdamW optimizer (created on first use, so a scoring-only trainer allocates no moments). */
+  get optimizer(): AdamW {
+    this.opt ??= new AdamW(this.model, this.K, this.optOptions);
+    return this.opt;
   }
 
   /** Splits sequences into micro-batches whose attention buffers stay under the memory bound. */
