@@ -37,6 +37,12 @@ export interface OpenAIPolicyOptions {
   reasoningEffort?: ReasoningEffort;
   /** Thinking delimiters for servers that leave reasoning in the text. */
   tags?: ThinkTags;
+  /**
+   * Exact per-choice token counts for n > 1 (default true): /v1/completions asks for the sampled
+   * tokens (`logprobs: 0`; turned off by itself when a server rejects it), chat sends one request
+   * per choice. Without it, a request's usage is apportioned over its choices by text length.
+   */
+  exactTokens?: boolean;
   /** A custom fetch (tests, proxies). */
   fetch?: typeof fetch;
 }
@@ -78,6 +84,7 @@ export class OpenAIPolicy implements Policy {
   readonly client: OpenAI;
   private readonly limiter: Limiter;
   private readonly tags: ThinkTags;
+  private exactTokens: boolean;
 
   constructor(readonly options: OpenAIPolicyOptions & { model: string }) {
     const baseURL = normaliseBaseURL(options.baseURL);
@@ -90,6 +97,7 @@ export class OpenAIPolicy implements Policy {
     });
     this.limiter = new Limiter(options.concurrency ?? 16);
     this.tags = options.tags ?? DEFAULT_THINK_TAGS;
+    this.exactTokens = options.exactTokens ?? true;
     this.name = `openai:${baseURL} ${options.model}${options.api === "chat" ? " (chat)" : ""}`;
   }
 
@@ -104,24 +112,33 @@ export class OpenAIPolicy implements Policy {
   /** Raw completion of one prompt through /v1/completions. */
   async complete(prompt: string, opts: GenerateOptions = {}): Promise<Completion[]> {
     const n = opts.n ?? 1;
+    const askTokens = opts.logprobs || (this.exactTokens && n > 1);
     const body: Record<string, unknown> = {
       model: this.options.model, prompt, n, max_tokens: opts.maxTokens ?? 256, temperature: opts.temperature ?? 1,
       ...(opts.topP !== undefined && { top_p: opts.topP }), ...(opts.topK !== undefined && { top_k: opts.topK }),
       ...(opts.stop && opts.stop.length > 0 && { stop: opts.stop }), ...(opts.seed !== undefined && { seed: opts.seed }),
-      ...(opts.logprobs && { logprobs: 0 }),
+      ...(askTokens && { logprobs: 0 }),
     };
-    const res = await this.call(() => this.client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: opts.signal }));
+    const create = (b: Record<string, unknown>) => this.call(() => this.client.completions.create(b as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: opts.signal }));
+    let res: OpenAI.Completion;
+    try {
+      res = await create(body);
+    } catch (err) {
+      if (!(askTokens && !opts.logprobs && err instanceof OpenAIBackendError && err.status === 400)) throw err;
+      this.exactTokens = false; // this server does not do logprobs: apportion usage instead
+      const { logprobs: _drop, ...rest } = body;
+      res = await create(rest);
+    }
     const usage = this.account(res.usage);
     const choices = [...res.choices].sort((a, b) => a.index - b.index);
-    const totalChars = choices.reduce((a, c) => a + c.text.length, 0);
-    return choices.map((c) => {
+    const counts = choiceTokenCounts(choices, usage.completion);
+    return choices.map((c, i) => {
       const lp = c.logprobs?.token_logprobs?.filter((x): x is number => typeof x === "number");
       const tokenTexts = c.logprobs?.tokens;
-      const completionTokens = tokenTexts ? tokenTexts.length : apportion(usage.completion, c.text.length, totalChars, choices.length);
       return {
         text: c.text,
         finishReason: finish(c.finish_reason),
-        completionTokens,
+        completionTokens: counts[i],
         thinkingTokens: tokenTexts ? thinkingFromTokens(tokenTexts, this.tags) : undefined,
         ...(opts.logprobs && lp && { logprobs: lp }),
       };
@@ -134,6 +151,12 @@ export class OpenAIPolicy implements Policy {
     opts: GenerateOptions & { reasoningEffort?: ReasoningEffort } = {},
   ): Promise<Completion[]> {
     const n = opts.n ?? 1;
+    if (n > 1 && this.exactTokens) {
+      // One request per choice: usage (reasoning tokens included) is then exact for each choice.
+      const each = await Promise.all(Array.from({ length: n }, (_, j) =>
+        this.chat(messages, { ...opts, n: 1, seed: opts.seed === undefined ? undefined : opts.seed + 7919 * j })));
+      return each.flat();
+    }
     const effort = opts.reasoningEffort ?? this.options.reasoningEffort;
     const body: Record<string, unknown> = {
       model: this.options.model, messages, n, max_completion_tokens: opts.maxTokens ?? 256, temperature: opts.temperature ?? 1,
@@ -216,6 +239,29 @@ export async function openOpenAIPolicy(options: OpenAIPolicyOptions): Promise<Op
 
 function finish(r: string | null | undefined): FinishReason {
   return r === "length" ? "length" : "stop";
+}
+
+/**
+ * Per-choice token counts: the listed tokens of each choice, plus the request's unlisted tokens
+ * (final EOS / stop tokens that servers count but do not list) spread over the choices that
+ * stopped; without token lists, the usage apportioned by text length.
+ */
+function choiceTokenCounts(choices: OpenAI.CompletionChoice[], total: number): number[] {
+  if (choices.length === 1) return [total];
+  if (choices.every((c) => c.logprobs?.tokens)) {
+    const listed = choices.map((c) => c.logprobs!.tokens!.length);
+    let extra = total - listed.reduce((a, b) => a + b, 0);
+    const stopped = choices.map((c, i) => (c.finish_reason === "stop" ? i : -1)).filter((i) => i >= 0);
+    for (const i of stopped) {
+      if (extra <= 0) break;
+      const share = Math.ceil(extra / stopped.length);
+      listed[i] += Math.min(share, extra);
+      extra -= Math.min(share, extra);
+    }
+    return listed;
+  }
+  const totalChars = choices.reduce((a, c) => a + c.text.length, 0);
+  return choices.map((c) => apportion(total, c.text.length, totalChars, choices.length));
 }
 
 /** Split a request's token count over its choices in proportion to their text length. */

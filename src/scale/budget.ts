@@ -162,7 +162,7 @@ function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxToke
     return;
   }
   const openedNow = !t.inThinking && !before.trimStart().startsWith(tags.open);
-  t.thinking += Math.max(0, c.completionTokens - (openedNow ? t.openCost : 0));
+  t.thinking += roundThinking(c, openedNow, t.openCost);
   if (t.generated.includes(tags.close)) { t.phase = "answer"; return; } // the backend kept the stop text
   if (c.finishReason === "stop") {
     if (t.waitsLeft > 0 && t.thinking < options.budget && t.tokens < maxTokens) {
@@ -180,6 +180,15 @@ function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxToke
   t.forcedStop = true;
   t.phase = t.tokens < maxTokens || options.answerTokens !== undefined ? "answer" : "done";
   if (t.phase === "done") t.finish = "length";
+}
+
+/**
+ * Thinking tokens sampled in one round: its tokens less the open tag (when this round opened the
+ * segment) and less the final stop token (the end-of-thinking tag or EOS) when it stopped. Counting
+ * tokens, not re-tokenised text, keeps the count exact when a model samples tokens that print as "".
+ */
+function roundThinking(c: Completion, openedNow: boolean, openCost: number): number {
+  return Math.max(0, c.completionTokens - (openedNow ? openCost : 0) - (c.finishReason === "stop" ? 1 : 0));
 }
 
 function absorbAnswer(t: Track, c: Completion): void {

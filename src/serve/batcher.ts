@@ -90,14 +90,15 @@ export class ContinuousBatcher implements ServeBackend {
     return this.pending.length + this.slots.length;
   }
 
+  /** Prompt tokens as the model sees them (BOS included). */
   countTokens(text: string): number {
-    return this.o.tokenizer.encode(text).length;
+    return this.o.tokenizer.encode(text).length + 1;
   }
 
   submit(req: GenerationRequest): Promise<GenerationResult> {
     if (this.closed) return Promise.reject(new Error("the batcher is closed"));
-    const prompt = this.o.tokenizer.encode(req.prompt);
-    if (prompt.length === 0) prompt.push(this.o.tokenizer.bosId);
+    // BOS first, as in pretraining and the embedded policy.
+    const prompt = [this.o.tokenizer.bosId, ...this.o.tokenizer.encode(req.prompt)];
     const limit = Math.max(0, Math.min(req.maxTokens, this.contextLength - prompt.length));
     return new Promise<GenerationResult>((resolve, reject) => {
       const startsThinking = req.prompt.trimEnd().endsWith(this.tags.open);
@@ -211,10 +212,10 @@ export class ContinuousBatcher implements ServeBackend {
       job.done = "stop";
       return tok;
     }
-    const text = this.o.tokenizer.decode([tok]);
+    const text = this.o.tokenizer.decode([tok], { skipSpecialTokens: true });
     const ev: TokenEvent = { text, id: tok, logprob: logits[off + tok] - lse, ...(forced && { forced: true }) };
     const n = job.req.topLogprobs ?? 0;
-    if (n > 0) ev.top = this.chooser.top(logits, off, n, lse).map((t) => ({ text: this.o.tokenizer.decode([t.id]), logprob: t.logprob }));
+    if (n > 0) ev.top = this.chooser.top(logits, off, n, lse).map((t) => ({ text: this.o.tokenizer.decode([t.id], { skipSpecialTokens: true }), logprob: t.logprob }));
     const before = job.text.length;
     job.text += text;
     job.events.push(ev);
