@@ -1,0 +1,64 @@
+/**
+ * The training reward: a `Rubric` of an accuracy reward (the problem's verifier: 1 for the right
+ * final answer, else 0) and, when weighted, the think-then-answer format reward, plus DAPO's soft
+ * overlong penalty. A verifier error scores null (logged, never thrown into the trainer); a sample
+ * whose accuracy is null has a null reward and takes no part in its group's advantages.
+ */
+import type { Problem } from "../types.js";
+import { Rubric, type RubricComponent } from "../verify/rubric.js";
+import { formatReward } from "../verify/format.js";
+import type { TrainConfig } from "./config.js";
+
+/** Per-sample reward details. */
+export interface SampleReward {
+  /** The total reward (null when the accuracy reward failed). */
+  reward: number | null;
+  /** Each reward function's value (`rewards/<name>/mean` in the metrics). */
+  components: Record<string, number | null>;
+  /** Whether the final answer was right. */
+  correct: boolean;
+  /** Errors of reward functions, by name. */
+  errors: Record<string, string>;
+}
+
+/** Accuracy through the problem's verifier; a verdict that reports a verifier error throws (→ null). */
+async function accuracy(response: string, problem: Problem): Promise<number> {
+  const v = await problem.verifier.verify(response, problem);
+  if (/^verifier error/i.test(v.reason)) throw new Error(v.reason);
+  return v.correct ? 1 : 0;
+}
+
+/**
+ * DAPO's soft overlong penalty: 0 up to max − buffer tokens, then a linear ramp down to −1 at
+ * max tokens (and −1 beyond).
+ */
+export function overlongPenalty(length: number, maxLength: number, buffer: number): number {
+  const free = maxLength - buffer;
+  if (length <= free) return 0;
+  if (length <= maxLength) return (free - length) / buffer;
+  return -1;
+}
+
+/** Scores completions for training, as configured. */
+export class TrainingReward {
+  private readonly rubric: Rubric;
+
+  constructor(private readonly cfg: TrainConfig, onError?: (name: string, message: string) => void) {
+    const parts: RubricComponent[] = [{ name: "accuracy", fn: accuracy, weight: cfg.accuracy_weight, timeoutMs: 10_000 }];
+    if (cfg.format_weight > 0) parts.push({ name: "format", fn: formatReward(), weight: cfg.format_weight, timeoutMs: 10_000 });
+    this.rubric = new Rubric(parts, { onError });
+  }
+
+  /** The reward of one completion of `length` tokens. */
+  async score(response: string, problem: Problem, length: number): Promise<SampleReward> {
+    const s = await this.rubric.score(response, problem);
+    const components = { ...s.components };
+    let reward: number | null = components.accuracy === null ? null : s.total;
+    if (this.cfg.overlong_penalty) {
+      const pen = overlongPenalty(length, this.cfg.max_completion_length, this.cfg.overlong_buffer);
+      components.overlong = pen;
+      if (reward !== null) reward += pen;
+    }
+    return { reward, components, correct: components.accuracy === 1, errors: s.errors };
+  }
+}

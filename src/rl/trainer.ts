@@ -1,0 +1,215 @@
+/**
+ * `train(config)`: GRPO-family reinforcement learning with verifiable rewards.
+ *
+ * Each step: draw prompts from the task (a difficulty range) → G completions per prompt → rewards →
+ * (DAPO dynamic sampling: drop groups whose rewards are all equal and sample more) → group-relative
+ * advantages → `num_iterations` passes of the clipped policy loss → AdamW → metrics (JSONL) →
+ * periodic atomic checkpoint. The policy is seen only through `TrainablePolicy`.
+ *
+ * Resuming: `output_dir/checkpoint/` holds the latest checkpoint (with optimizer state and the step
+ * reached); rerunning the same command continues from it, with the same prompts and seeds as an
+ * uninterrupted run. A non-finite or exploding loss or gradient stops the run with
+ * `TrainingDivergedError`, leaving the last good checkpoint in place.
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import * as path from "node:path";
+import type { Problem, TrainablePolicy } from "../types.js";
+import { writeFileAtomic } from "../engine/atomic.js";
+import { getTask } from "../tasks/registry.js";
+import { hashSeed } from "../tasks/rng.js";
+import { renderPrompt, getTemplate, type TextTemplate } from "../tasks/templates.js";
+import { computeAdvantages } from "./advantages.js";
+import { learningRateAt, type TrainConfig } from "./config.js";
+import { addLossStats, emptyLossStats, lossNormalizer, policyLoss, type LossSequence } from "./loss.js";
+import { lossMetrics, MetricsLog, rolloutMetrics, type StepMetrics } from "./metrics.js";
+import { rollout, zeroStdGroup, type Sample } from "./rollout.js";
+import { TrainingReward } from "./rewards.js";
+
+/** The run stopped because the loss or gradient blew up; the last good checkpoint is kept. */
+export class TrainingDivergedError extends Error {
+  override readonly name = "TrainingDivergedError";
+  constructor(readonly step: number, readonly what: string, readonly value: number, readonly checkpoint: string | null) {
+    super(
+      `step ${step}: ${what} is ${value}; training stopped. ` +
+        (checkpoint ? `The last good checkpoint is ${checkpoint}. ` : "No checkpoint was written yet. ") +
+        "Lower learning_rate, keep max_grad_norm > 0, or raise max_loss if this size is expected.",
+    );
+  }
+}
+
+/** Hooks and injected parts of a training run. */
+export interface TrainOptions {
+  /** Opens a checkpoint folder as a trainable policy (the embedded engine by default). */
+  loadPolicy?: (dir: string) => Promise<TrainablePolicy & { promptIds?: (text: string) => number[] }>;
+  /** Called after every step with its metrics (progress display). */
+  onStep?: (m: StepMetrics, cfg: TrainConfig) => void;
+  /** Called when the run resumes from a checkpoint. */
+  onResume?: (step: number, dir: string) => void;
+  /** Called for every reward-function error (the sample's reward is null). */
+  onRewardError?: (name: string, message: string) => void;
+  /** Stops the run after the current step (the checkpoint is saved first). */
+  signal?: AbortSignal;
+}
+
+/** What `train` returns. */
+export interface TrainResult {
+  /** The final checkpoint folder. */
+  checkpoint: string;
+  /** Steps completed (the config's `steps` unless stopped early). */
+  steps: number;
+  /** Every step's metrics, resumed ones included. */
+  history: StepMetrics[];
+  /** The step the run resumed from (0 for a fresh run). */
+  resumedFrom: number;
+}
+
+/** The checkpoint folder of a run. */
+export function checkpointDir(cfg: TrainConfig): string {
+  return path.join(cfg.output_dir, "checkpoint");
+}
+
+async function defaultLoadPolicy(dir: string): Promise<TrainablePolicy & { promptIds?: (text: string) => number[] }> {
+  const { EmbeddedPolicy } = await import("../backends/embedded.js");
+  return EmbeddedPolicy.load(dir);
+}
+
+/** The step a checkpoint folder reached, or null when there is no complete checkpoint. */
+export async function checkpointStep(dir: string): Promise<number | null> {
+  try {
+    const state = JSON.parse(await readFile(path.join(dir, "trainer_state.json"), "utf8")) as { step?: unknown };
+    return typeof state.step === "number" ? state.step : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Problems of one sampling round of one step: deterministic in (seed, step, round). */
+function drawProblems(cfg: TrainConfig, step: number, round: number, n: number): Problem[] {
+  const task = getTask(cfg.task);
+  return task.generate(n, { difficulty: { min: cfg.min_difficulty, max: cfg.max_difficulty }, seed: hashSeed(cfg.seed, "train", step, round) });
+}
+
+/** Run GRPO-family training as configured (resuming from `output_dir/checkpoint` when present). */
+export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
+  const load = opts.loadPolicy ?? defaultLoadPolicy;
+  await mkdir(cfg.output_dir, { recursive: true });
+  const ckDir = checkpointDir(cfg);
+  const log = new MetricsLog(path.join(cfg.output_dir, "metrics.jsonl"));
+  const resumedFrom = (await checkpointStep(ckDir)) ?? 0;
+  const policy = await load(resumedFrom > 0 ? ckDir : cfg.model);
+  const history = resumedFrom > 0 ? await log.truncate(resumedFrom) : (await log.truncate(0), []);
+  if (resumedFrom > 0) opts.onResume?.(resumedFrom, ckDir);
+  await writeFileAtomic(path.join(cfg.output_dir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
+  const reference = cfg.beta > 0 ? (resumedFrom > 0 ? (await load(cfg.model)).snapshot() : policy.snapshot()) : null;
+  const template = getTemplate(cfg.template);
+  if (template.kind !== "text") throw new RangeError(`template "${cfg.template}" is a chat template; training needs a text template such as "compact"`);
+  const promptIds = policy.promptIds?.bind(policy) ?? ((t: string) => policy.encode(t));
+  const reward = new TrainingReward(cfg, opts.onRewardError);
+  const t0 = performance.now();
+  let lastSaved: string | null = resumedFrom > 0 ? ckDir : null;
+  let step = resumedFrom;
+  let numTokens = history.length ? Number(history[history.length - 1].num_tokens ?? 0) : 0;
+  while (step < cfg.steps) {
+    const ts = performance.now();
+    const { kept, sampled, rounds } = await collect(policy, reward, cfg, step, template as TextTemplate, promptIds);
+    const m: StepMetrics = { step: step + 1, ...rolloutMetrics(sampled) };
+    const lr = learningRateAt(cfg, step);
+    m.learning_rate = lr;
+    m.sampling_rounds = rounds;
+    m.groups_kept = kept.length;
+    if (kept.length > 0) {
+      const upd = await update(policy, reference, kept, cfg, lr, step + 1, lastSaved);
+      Object.assign(m, upd);
+      numTokens += kept.flat().reduce((s, x) => s + x.tokens.length + x.promptIds.length, 0);
+    } else {
+      m.loss = 0;
+      m.grad_norm = 0;
+    }
+    step++;
+    m.num_tokens = numTokens;
+    m["time/step_s"] = (performance.now() - ts) / 1000;
+    m["time/elapsed_s"] = (performance.now() - t0) / 1000;
+    if (step % cfg.save_steps === 0 || step === cfg.steps || opts.signal?.aborted) {
+      await policy.save(ckDir, { trainingConfig: cfg, step, seed: cfg.seed });
+      lastSaved = ckDir;
+    }
+    await log.append(m);
+    history.push(m);
+    opts.onStep?.(m, cfg);
+    if (opts.signal?.aborted) break;
+  }
+  if (lastSaved === null || (await checkpointStep(ckDir)) !== step) {
+    await policy.save(ckDir, { trainingConfig: cfg, step, seed: cfg.seed });
+  }
+  await policy.close?.();
+  return { checkpoint: ckDir, steps: step, history, resumedFrom };
+}
+
+/** Sample groups until the batch is full (dynamic sampling) or the rounds run out. */
+async function collect(
+  policy: TrainablePolicy, reward: TrainingReward, cfg: TrainConfig, step: number, template: TextTemplate,
+  promptIds: (t: string) => number[],
+): Promise<{ kept: Sample[][]; sampled: Sample[][]; rounds: number }> {
+  const want = cfg.batch_size / cfg.num_generations;
+  const kept: Sample[][] = [];
+  const sampled: Sample[][] = [];
+  let round = 0;
+  while (kept.length < want && round < (cfg.dynamic_sampling ? cfg.max_sampling_rounds : 1)) {
+    const n = round === 0 ? want : want - kept.length;
+    const problems = drawProblems(cfg, step, round, n);
+    const groups = await rollout(policy, problems, reward, {
+      groupSize: cfg.num_generations, maxTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p,
+      seed: hashSeed(cfg.seed, "sample", step, round), render: (p) => renderPrompt(p, template), promptIds,
+    });
+    sampled.push(...groups);
+    for (const g of groups) if (!cfg.dynamic_sampling || !zeroStdGroup(g)) kept.push(g);
+    round++;
+  }
+  return { kept: kept.slice(0, want), sampled, rounds: round };
+}
+
+/** Advantages, `num_iterations` passes of the loss, AdamW; returns the loss metrics. */
+async function update(
+  policy: TrainablePolicy, reference: TrainablePolicy | null, groups: Sample[][], cfg: TrainConfig, lr: number,
+  step: number, lastSaved: string | null,
+): Promise<StepMetrics> {
+  const samples = groups.flat();
+  const { advantages } = computeAdvantages(samples.map((s) => s.reward.reward), cfg.num_generations, cfg.scale_rewards);
+  const seqs = samples.map((s) => ({ prompt: s.promptIds, completion: s.tokens }));
+  const masks = samples.map((s) => {
+    const drop = (cfg.mask_truncated_completions && s.finishReason === "length") || s.reward.reward === null;
+    return new Float32Array(s.tokens.length).fill(drop ? 0 : 1);
+  });
+  const norm = lossNormalizer(masks, cfg.max_completion_length);
+  const old = cfg.num_iterations > 1 ? (await policy.score(seqs)).map((s) => s.logprobs) : undefined;
+  const ref = reference ? (await reference.score(seqs)).map((s) => s.logprobs) : undefined;
+  const lossSeqs: LossSequence[] = samples.map((_, i) => ({ advantage: advantages[i], mask: masks[i], oldLogprobs: old?.[i], refLogprobs: ref?.[i] }));
+  const stats = emptyLossStats();
+  let lossSum = 0, normSum = 0;
+  for (let it = 0; it < cfg.num_iterations; it++) {
+    let loss = 0;
+    for (let start = 0; start < seqs.length; start += cfg.micro_batch_size) {
+      const end = Math.min(seqs.length, start + cfg.micro_batch_size);
+      loss += await policy.accumulateGradients(seqs.slice(start, end), (scores) => {
+        const r = policyLoss(scores, lossSeqs.slice(start, end), norm, {
+          lossType: cfg.loss_type, epsilon: cfg.epsilon, epsilonHigh: cfg.epsilon_high, beta: cfg.beta,
+        });
+        if (it === cfg.num_iterations - 1) addLossStats(stats, r.stats);
+        return r;
+      });
+    }
+    if (!Number.isFinite(loss) || Math.abs(loss) > cfg.max_loss) throw new TrainingDivergedError(step, "the loss", loss, lastSaved);
+    let gradNorm: number;
+    try {
+      gradNorm = policy.step({ lr, maxGradNorm: cfg.max_grad_norm }).gradNorm;
+    } catch (err) {
+      // The optimizer refuses a non-finite gradient (and skips the update): that is divergence.
+      if (err instanceof Error && err.name === "OptimizerError") throw new TrainingDivergedError(step, `the gradient (${err.message})`, NaN, lastSaved);
+      throw err;
+    }
+    if (!Number.isFinite(gradNorm) || gradNorm > cfg.max_loss) throw new TrainingDivergedError(step, "the gradient norm", gradNorm, lastSaved);
+    lossSum += loss;
+    normSum += gradNorm;
+  }
+  return { loss: lossSum / cfg.num_iterations, grad_norm: normSum / cfg.num_iterations, ...lossMetrics(stats) };
+}
