@@ -106,5 +106,9 @@ describe("sampling options", () => {
     expect(() => small.generate([[]], { maxNewTokens: 2 })).toThrow(/empty/);
     expect(() => small.generate([[1, 2, 3, 4, 5, 6, 7, 8]], { maxNewTokens: 2 })).toThrow(/context/);
     expect(() => small.generate([[25]], { maxNewTokens: 2 })).toThrow(/outside the vocabulary/);
+    expect(() => small.generate([[1]], { maxNewTokens: 2.5 })).toThrow(/maxNewTokens must be a whole number/);
+    expect(() => small.generate([[1]], { maxNewTokens: 2, topP: 0 })).toThrow(/topP must be in \(0, 1\]/);
+    expect(() => small.generate([[1]], { maxNewTokens: 2, temperature: -1 })).toThrow(/temperature/);
+    expect(() => small.generate([[1]], { maxNewTokens: 2, stopStrings: ["x"] })).toThrow(/decode function/);
   });
 });

@@ -91,7 +91,7 @@ export class Sampler {
   generate(prompts: number[][], opts: SampleOptions): SampleResult[] {
     const cfg = this.model.config;
     const ctx = cfg.max_position_embeddings;
-    if (opts.stopStrings?.length && !opts.decode) throw new BatchError("stopStrings need a decode function (SampleOptions.decode).");
+    validateOptions(opts);
     const seqs: SeqState[] = prompts.map((p, i) => {
       if (p.length === 0) throw new BatchError(`prompt ${i} is empty; start it with a BOS (or any) token.`);
       if (p.length >= ctx) throw new BatchError(`prompt ${i} has ${p.length} tokens but the context is ${ctx}; shorten it.`);
@@ -242,6 +242,22 @@ export class Sampler {
     }
     return order[kept - 1];
   }
+}
+
+/**
+ * Checks sampling options, naming the bad option and its valid range.
+ * @throws BatchError for an invalid option.
+ */
+export function validateOptions(opts: SampleOptions): void {
+  const bad = (name: string, v: unknown, want: string): never => {
+    throw new BatchError(`${name} must be ${want}, got ${JSON.stringify(v)}.`);
+  };
+  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) bad("maxNewTokens", opts.maxNewTokens, "a whole number ≥ 0");
+  const t = opts.temperature;
+  if (t !== undefined && !(Number.isFinite(t) && t >= 0)) bad("temperature", t, "a finite number ≥ 0 (0 = greedy)");
+  if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) bad("topK", opts.topK, "a whole number ≥ 0 (0 = no limit)");
+  if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) bad("topP", opts.topP, "in (0, 1]");
+  if (opts.stopStrings?.length && !opts.decode) throw new BatchError("stopStrings need a decode function (SampleOptions.decode).");
 }
 
 /** Index of the largest logit in logits[off..off+V) (the lowest index on ties). */
