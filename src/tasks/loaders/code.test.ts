@@ -8,6 +8,8 @@ import { loadHumanEval, loadMbpp, loadMbppTs, loadMultiplE, loadMxevalHumanEvalT
 
 /** Set SCRATCHPAD_FULL_CODE_TESTS=1 to run every canonical solution instead of a seeded sample. */
 const FULL = process.env.SCRATCHPAD_FULL_CODE_TESTS === "1";
+/** Per-test timeout: the full runs take minutes on two cores. */
+const SLOW = FULL ? 1_800_000 : 120_000;
 
 function expectValid(ps: Problem[], language: string): void {
   for (const p of ps) {
@@ -41,7 +43,7 @@ describe("HumanEval loader", () => {
       }),
     );
     for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, true, false]);
-  });
+  }, SLOW);
 
   it("subsamples deterministically and offers the completion style", async () => {
     const a = await loadHumanEval({ limit: 5, seed: 3 });
@@ -76,7 +78,7 @@ describe("MBPP loader", () => {
       ]),
     );
     for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, false]);
-  });
+  }, SLOW);
 });
 
 describe("JavaScript / TypeScript loaders", () => {
