@@ -29,7 +29,7 @@ export interface EvalOptions {
   seed?: number;
   /** Problem → prompt text (default: the problem's prompt). */
   template?: (p: Problem) => string;
-  /** Answer → vote key (default: a basic numeric normal form; pass the math verifier's key). */
+  /** Answer → vote key (default: the math verifier's canonical key). */
   answerKey?: AnswerKeyFn;
   /** How best-of-N picks a sample (default: highest mean log-probability). */
   select?: SampleSelector;

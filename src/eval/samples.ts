@@ -3,7 +3,7 @@
  * and keep what the metrics need (correctness, answer key, token counts, a score).
  */
 import type { Completion, GenerateOptions, Policy, Problem } from "../types.js";
-import { basicAnswerKey, type AnswerKeyFn } from "../scale/answerKey.js";
+import { mathAnswerKey, type AnswerKeyFn } from "../scale/answerKey.js";
 import { DEFAULT_THINK_TAGS, thinkingTokensOf, type ThinkTags } from "../scale/thinking.js";
 
 /** One verified sample of one problem. */
@@ -30,7 +30,7 @@ export interface SampleRecord {
 export interface SampleOptions extends GenerateOptions {
   /** Problem → prompt text (default: the problem's own prompt). */
   template?: (p: Problem) => string;
-  /** Answer → vote key (default `basicAnswerKey`). */
+  /** Answer → vote key (default: the math verifier's canonical key). */
   answerKey?: AnswerKeyFn;
   /** Prompts per generate call (default 32). */
   batchSize?: number;
@@ -41,7 +41,7 @@ export interface SampleOptions extends GenerateOptions {
 
 /** Sample `opts.n` completions for every problem and verify them. Result[i] belongs to problems[i]. */
 export async function sampleProblems(policy: Policy, problems: Problem[], opts: SampleOptions = {}): Promise<SampleRecord[][]> {
-  const { template, answerKey = basicAnswerKey, batchSize = 32, tags = DEFAULT_THINK_TAGS, onBatch, ...gen } = opts;
+  const { template, answerKey = mathAnswerKey, batchSize = 32, tags = DEFAULT_THINK_TAGS, onBatch, ...gen } = opts;
   const prompt = template ?? ((p: Problem) => p.prompt);
   const out: SampleRecord[][] = [];
   for (let start = 0; start < problems.length; start += batchSize) {

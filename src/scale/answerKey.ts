@@ -3,8 +3,16 @@
  * when their strings are equal (`0.5`, `1/2` and `\frac12` are one vote).
  */
 
+import { canonicalAnswerKey } from "../verify/math/canonical.js";
+
 /** Maps an extracted final answer to the key it votes under (equal keys = equivalent answers). */
 export type AnswerKeyFn = (extracted: string) => string;
+
+/**
+ * The default key: the math verifier's canonical form, so answers it deems equivalent (`0.5`,
+ * `1/2`, `\frac12`; `1,000` and `1000`) vote together.
+ */
+export const mathAnswerKey: AnswerKeyFn = (extracted) => canonicalAnswerKey(extracted);
 
 /**
  * A conservative normal form used when no math-aware key is supplied: trims, drops `$`, `\boxed{}`,

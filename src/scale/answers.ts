@@ -4,16 +4,16 @@
  * equivalent answers collide.
  */
 import { afterLastEquals, cleanAnswer, extractFinalAnswer } from "../tasks/extract.js";
-import { basicAnswerKey, type AnswerKeyFn } from "./answerKey.js";
+import { mathAnswerKey, type AnswerKeyFn } from "./answerKey.js";
 
 /** Extracts a vote key from a response's text (null when it has no answer). */
 export type AnswerExtractor = (text: string) => string | null;
 
 /**
  * The default extractor: the tasks' final-answer rules, then the part after the last "=" when the
- * answer is an equation ("12+30=42", "x = 5"), then `key` (default `basicAnswerKey`).
+ * answer is an equation ("12+30=42", "x = 5"), then `key` (default `mathAnswerKey`).
  */
-export function defaultAnswerExtractor(key: AnswerKeyFn = basicAnswerKey): AnswerExtractor {
+export function defaultAnswerExtractor(key: AnswerKeyFn = mathAnswerKey): AnswerExtractor {
   return (text) => {
     const found = extractFinalAnswer(text);
     if (!found) return null;
