@@ -1,0 +1,51 @@
+// Tests of the SVG chart helpers: structure, log axes with 0, escaping, bar placement.
+import { describe, expect, it } from "vitest";
+import { barChart, escapeXml, lineChart, niceTicks } from "./svg.js";
+
+describe("lineChart", () => {
+  it("draws one polyline per series with a point per x, a legend and axis labels", () => {
+    const svg = lineChart([
+      { name: "reward", points: [[1, 0.2], [2, 0.5], [3, 0.7]] },
+      { name: "accuracy", points: [[1, 0.1], [2, 0.4], [3, 0.9]], dashed: true },
+    ], { title: "Training", xLabel: "step", yLabel: "value", id: "train" });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain('data-chart="train"');
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg.match(/<circle/g)).toHaveLength(6);
+    expect(svg).toContain(">reward</text>");
+    expect(svg).toContain("stroke-dasharray");
+    expect(svg).toContain(">step</text>");
+  });
+
+  it("log x axis places 0 a decade left of the smallest positive x and labels it", () => {
+    const svg = lineChart([{ name: "acc", points: [[0, 0.3], [10, 0.5], [100, 0.9]] }], { logX: true });
+    const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(xs).toHaveLength(3);
+    expect(xs[0]).toBeLessThan(xs[1]);
+    // 10 → 100 is one decade; 0 is placed one decade left of 10
+    expect(xs[1] - xs[0]).toBeCloseTo(xs[2] - xs[1], 0);
+    expect(svg).toContain(">0</text>");
+    expect(svg).toContain(">100</text>");
+  });
+
+  it("breaks the line at non-finite values and escapes names", () => {
+    const svg = lineChart([{ name: "a<b & c", points: [[1, 1], [2, NaN], [3, 2], [4, 3]] }]);
+    expect(svg).toContain("a&lt;b &amp; c");
+    expect(svg.match(/<polyline/g)).toHaveLength(1); // [1] alone has no line, [3,4] does
+  });
+});
+
+describe("barChart", () => {
+  it("draws a bar per category and series", () => {
+    const svg = barChart(["1", "2", "3"], [{ name: "pass@1", values: [0.9, 0.6, 0.3] }, { name: "maj@8", values: [1, 0.8, 0.5] }], { yMin: 0, yMax: 1 });
+    expect(svg.match(/<rect class="bar/g)).toHaveLength(6);
+    expect(svg).toContain("maj@8 · 3: 0.5");
+  });
+});
+
+describe("helpers", () => {
+  it("niceTicks and escapeXml", () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(escapeXml(`"<'>&`)).toBe("&quot;&lt;&#39;&gt;&amp;");
+  });
+});
