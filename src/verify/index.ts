@@ -1,6 +1,6 @@
 /**
  * Verifiers: the ground truth of training. Code (sandboxed tests), format (think-then-answer) and rubrics
- * (weighted reward functions); math lives in ./math.
+ * (weighted reward functions); math (answer extraction and symbolic equivalence) from ./math.
  */
 export * from "./code/index.js";
 export {
@@ -22,3 +22,4 @@ export {
   type RubricOptions,
   type RubricScore,
 } from "./rubric.js";
+export * from "./math/index.js";
