@@ -82,6 +82,13 @@ export function lastBoxed(text: string): string | null {
 
 const PREFIXES = /^(?:(?:so|thus|therefore|hence)[, ]+)?(?:the\s+)?(?:final\s+)?(?:answer|result)\s*(?:is|:)\s*/i;
 
+/** Remove trailing characters from `chars` (a loop: a regex like /[.]+$/ is quadratic on long runs). */
+function stripTrailing(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return s.slice(0, end);
+}
+
 /**
  * Clean an extracted answer: take a `\boxed{}` body, drop `$`/`\(`/`\[` wrappers, markdown bold and
  * backticks, an "answer:" / "the answer is" prefix and trailing punctuation.
@@ -93,7 +100,7 @@ export function cleanAnswer(text: string): string {
   for (let k = 0; k < 3; k++) {
     const before = s;
     s = s.replace(PREFIXES, "").trim();
-    s = s.replace(/[.;!]+$/, "").trim();
+    s = stripTrailing(s, ".;!").trim();
     if (s.startsWith("$") && s.endsWith("$") && s.length >= 2) s = s.replace(/^\$+|\$+$/g, "").trim();
     if (/^\\[([]/.test(s) && /\\[)\]]$/.test(s)) s = s.slice(2, -2).trim();
     if (/^\*\*.*\*\*$/.test(s) && s.length >= 4) s = s.slice(2, -2).trim();

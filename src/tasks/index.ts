@@ -28,3 +28,4 @@ export { readJsonl, subsample, type JsonlRow, type SubsampleOptions } from "./lo
 export { gsm8kAnswer, loadAime24, loadAime25, loadAmc23, loadGsm8k, loadMath500 } from "./loaders/math.js";
 export { codeInstruction, loadHumanEval, loadMbpp, loadMbppTs, loadMultiplE, loadMxevalHumanEvalTs } from "./loaders/code.js";
 export { getDataset, hasDataset, listDatasets, loadDataset, type DatasetInfo } from "./loaders/datasets.js";
+export * from "./alphabet.js";

@@ -40,14 +40,17 @@ export function defineVerifier(name: string, check: CheckFn): Verifier {
 }
 
 /** A verdict for a response with no recognisable final answer. */
-export function noAnswer(reason = "no answer found"): Verdict {
+export function noAnswer(reason = `no answer found (or one longer than ${MAX_ANSWER_CHARS} characters)`): Verdict {
   return { correct: false, score: 0, reason };
 }
 
-/** Extract and clean the final answer; null when there is none. */
+/** Longest final answer a task verifier parses (longer ones are rejected as "answer too long"). */
+export const MAX_ANSWER_CHARS = 2000;
+
+/** Extract and clean the final answer; null when there is none or it is longer than MAX_ANSWER_CHARS. */
 export function finalAnswerText(response: string): string | null {
   const found = extractFinalAnswer(response);
-  if (!found) return null;
+  if (!found || found.text.length > MAX_ANSWER_CHARS) return null;
   const cleaned = cleanAnswer(found.text);
   return cleaned === "" ? null : cleaned;
 }

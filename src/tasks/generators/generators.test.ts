@@ -11,7 +11,22 @@ function wrongAnswer(task: TaskGenerator, gold: string): string {
   return gold + "1";
 }
 
-const GARBAGE = ["", "   ", "<think>still thinking", "<think>x</think>", "banana", "\u0000\u0001\uffff", "9".repeat(200_000), "((((((("];
+const GARBAGE = [
+  "",
+  "   ",
+  "<think>still thinking",
+  "<think>x</think>",
+  "banana",
+  "\u0000\u0001\uffff",
+  "9".repeat(200_000),
+  "(((((((",
+  // shapes that make naive regexes quadratic
+  ".".repeat(65_536) + "x",
+  "1,".repeat(30_000) + "x",
+  "$".repeat(60_000) + "x",
+  "the answer is ".repeat(5_000),
+  "\\boxed{".repeat(20_000),
+];
 
 describe.each(listTasks().map((t) => [t.name, t] as const))("task %s", (_name, task) => {
   it("is deterministic for a seed and differs across seeds", () => {
@@ -58,11 +73,13 @@ describe.each(listTasks().map((t) => [t.name, t] as const))("task %s", (_name, t
       // the answer inside the think block does not count
       expect((await p.verifier.verify(`<think>${p.answer}</think>`, p)).correct).toBe(false);
     }
+    const t0 = performance.now();
     for (const g of GARBAGE) {
       const v = await problems[0].verifier.verify(g, problems[0]);
       expect(v.correct).toBe(false);
       expect(typeof v.reason).toBe("string");
     }
+    expect(performance.now() - t0, "hostile inputs must not hang the verifier").toBeLessThan(3000);
     const notString = await problems[0].verifier.verify(undefined as unknown as string, problems[0]);
     expect(notString).toMatchObject({ correct: false, reason: "response is not a string" });
   });
