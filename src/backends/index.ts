@@ -1,0 +1,35 @@
+/**
+ * Backends: one `Policy` over the embedded engine and over OpenAI-compatible servers.
+ * `openPolicy(spec)` opens either from a command-line style spec: a checkpoint folder, or an
+ * http(s) URL of an OpenAI-compatible server.
+ */
+import { EmbeddedPolicy, type EmbeddedPolicyOptions } from "./embedded.js";
+import { openOpenAIPolicy, type OpenAIPolicyOptions } from "./openai.js";
+import type { Policy } from "../types.js";
+
+export { EmbeddedPolicy, EmbeddedPolicyError, type EmbeddedPolicyOptions } from "./embedded.js";
+export { OpenAIPolicy, OpenAIBackendError, openOpenAIPolicy, normaliseBaseURL, type OpenAIPolicyOptions, type UsageTotals, type ReasoningEffort } from "./openai.js";
+export { Limiter } from "./limiter.js";
+
+/** Options of `openPolicy`: the model name and client settings for URLs, engine settings for folders. */
+export interface OpenPolicyOptions extends Partial<Omit<OpenAIPolicyOptions, "baseURL">> {
+  embedded?: EmbeddedPolicyOptions;
+}
+
+/** Whether a spec names a server (http:// or https://) rather than a checkpoint folder. */
+export function isEndpoint(spec: string): boolean {
+  return /^https?:\/\//i.test(spec);
+}
+
+/**
+ * Open a policy: an http(s) URL gives the `openai` backend (model: `options.model`, else the first
+ * the server lists); anything else is a checkpoint folder for the embedded engine.
+ */
+export async function openPolicy(spec: string, options: OpenPolicyOptions = {}): Promise<Policy> {
+  if (spec.trim() === "") throw new Error("no model given: pass a checkpoint folder (models/base) or a server URL (http://127.0.0.1:8000/v1)");
+  if (isEndpoint(spec)) {
+    const { embedded: _embedded, ...rest } = options;
+    return openOpenAIPolicy({ ...rest, baseURL: spec });
+  }
+  return EmbeddedPolicy.load(spec, options.embedded);
+}
