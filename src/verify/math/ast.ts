@@ -4,8 +4,8 @@
  */
 import type { Rational } from "./rational.js";
 
-/** Relation operators after normalisation (`>` and `\ge` are kept; comparison flips them). */
-export type RelOp = "=" | "<" | "<=" | ">" | ">=" | "!=";
+/** Relation operators after normalisation (`>` and `\ge` are kept; comparison flips them; `~` is `\approx`). */
+export type RelOp = "=" | "<" | "<=" | ">" | ">=" | "!=" | "~";
 
 /** One node of a parsed answer. */
 export type MathNode =

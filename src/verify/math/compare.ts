@@ -9,6 +9,7 @@ import { isScalar, printNode, type MathNode, type RelOp } from "./ast.js";
 import type { Budget } from "./budget.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
+import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
 
 /** What a comparison needs: the budget and the tolerance for decimals. */
 export interface CompareContext {
@@ -144,8 +145,8 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   return valid >= 2 ? true : printNode(a) === printNode(b);
 }
 
-/** True when d1 = c·d2 for one nonzero constant c (equations that are multiples of each other). */
-function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext): boolean {
+/** True when d1 = c·d2 for one nonzero constant c (positive when `positive`): equations that are multiples of each other. */
+function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext, positive: boolean): boolean {
   const vars = freeVariables(d1);
   freeVariables(d2, vars);
   if (vars.size === 0) return false;
@@ -159,6 +160,7 @@ function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext): boolean 
     const d = vb.re * vb.re + vb.im * vb.im;
     const r = { re: (va.re * vb.re + va.im * vb.im) / d, im: (va.im * vb.re - va.re * vb.im) / d };
     if (!finite(r) || Math.hypot(r.re, r.im) < 1e-12) return false;
+    if (positive && (r.re <= 0 || Math.abs(r.im) > 1e-9 * Math.abs(r.re))) return false;
     if (ratio === null) ratio = r;
     else if (!closeC(ratio, r, NUMERIC_TOL)) return false;
     valid++;
@@ -166,40 +168,83 @@ function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext): boolean 
   return valid >= 2;
 }
 
+type Rel = Extract<MathNode, { k: "rel" }>;
 const FLIP: Partial<Record<RelOp, RelOp>> = { ">": "<", ">=": "<=" };
 
-function orientRel(n: Extract<MathNode, { k: "rel" }>): { ops: RelOp[]; args: MathNode[] } {
+/**
+ * Simplify a relation chain: `x = 1/3 \approx 0.33` keeps the part before `\approx` (`x \approx 11`
+ * reads as `x = 11`), and a chain of equalities `x = 5+5+1 = 11` keeps its first and last sides.
+ */
+function simplifyRel(r: Rel): Rel {
+  let { ops, args } = r;
+  const approx = ops.indexOf("~");
+  if (approx === 0) ops = ["=", ...ops.slice(1)];
+  if (approx > 0) {
+    ops = ops.slice(0, approx);
+    args = args.slice(0, approx + 1);
+  }
+  const cut = ops.indexOf("~");
+  if (cut > 0) {
+    ops = ops.slice(0, cut);
+    args = args.slice(0, cut + 1);
+  }
+  if (ops.length > 1 && ops.every((o) => o === "=")) return { k: "rel", ops: ["="], args: [args[0], args[args.length - 1]] };
+  return { k: "rel", ops, args };
+}
+
+function orientRel(n: Rel): { ops: RelOp[]; args: MathNode[] } {
   if (n.ops.every((o) => o === ">" || o === ">=")) {
     return { ops: [...n.ops].reverse().map((o) => FLIP[o] ?? o), args: [...n.args].reverse() };
   }
   return { ops: n.ops, args: n.args };
 }
 
-function relEqual(a: Extract<MathNode, { k: "rel" }>, b: Extract<MathNode, { k: "rel" }>, ctx: CompareContext): boolean {
-  const x = orientRel(a);
-  const y = orientRel(b);
+function relEqual(a: Rel, b: Rel, ctx: CompareContext): boolean {
+  const x = orientRel(simplifyRel(a));
+  const y = orientRel(simplifyRel(b));
   if (x.ops.length !== y.ops.length || x.ops.some((o, i) => o !== y.ops[i])) return false;
-  if (x.ops.length === 1 && (x.ops[0] === "=" || x.ops[0] === "!=")) {
+  if (x.ops.length === 1) {
     const [l1, r1] = x.args;
     const [l2, r2] = y.args;
     if (equal(l1, l2, ctx) && equal(r1, r2, ctx)) return true;
-    if (equal(l1, r2, ctx) && equal(r1, l2, ctx)) return true;
+    const symmetric = x.ops[0] === "=" || x.ops[0] === "!=";
+    if (symmetric && equal(l1, r2, ctx) && equal(r1, l2, ctx)) return true;
     if ([l1, r1, l2, r2].every(isScalar)) {
-      return proportional({ k: "sub", a: l1, b: r1 }, { k: "sub", a: l2, b: r2 }, ctx);
+      return proportional({ k: "sub", a: l1, b: r1 }, { k: "sub", a: l2, b: r2 }, ctx, !symmetric);
     }
     return false;
   }
   return x.args.every((arg, i) => equal(arg, y.args[i], ctx));
 }
 
-/** `x = 3` against `3`: the value side of an equation whose other side is a lone variable. */
-function relValueEqual(r: Extract<MathNode, { k: "rel" }>, v: MathNode, ctx: CompareContext): boolean {
-  if (r.ops.some((o) => o !== "=")) return false;
-  const first = r.args[0];
-  const last = r.args[r.args.length - 1];
-  if (first.k === "sym" || (first.k === "fn" && first.args.every((x) => x.k === "sym"))) return equal(last, v, ctx);
-  if (r.args.length === 2 && last.k === "sym") return equal(first, v, ctx);
-  return false;
+function isSymbolLike(n: MathNode): boolean {
+  return n.k === "sym" || (n.k === "fn" && n.args.every((x) => x.k === "sym" || x.k === "num"));
+}
+
+/**
+ * The value an equation stands for when compared with a plain value: `x = 3` → 3, `2+3 = 5` → 5,
+ * `x = 5+5+1 = 11` → 11; null for equations such as `a + 3z = 0` or `7 = 11a + c`.
+ */
+function relValue(r: Rel): MathNode | null {
+  const s = simplifyRel(r);
+  if (s.ops.length !== 1 || s.ops[0] !== "=") return null;
+  const [l, v] = s.args;
+  if (isSymbolLike(l) || (isScalar(l) && freeVariables(l).size === 0)) return v;
+  if (v.k === "sym") return l;
+  return null;
+}
+
+/** An inequality in one variable as an interval: `-2 \le x < 7` → [-2, 7), `x > 2` → (2, ∞). */
+function relInterval(r: Rel): MathNode | null {
+  const { ops, args } = orientRel(r);
+  if (!ops.every((o) => o === "<" || o === "<=")) return null;
+  const inf: MathNode = { k: "sym", name: "inf" };
+  const open = (o: RelOp): "(" | "[" => (o === "<" ? "(" : "[");
+  const close = (o: RelOp): ")" | "]" => (o === "<" ? ")" : "]");
+  if (args.length === 3 && args[1].k === "sym") return { k: "tuple", items: [args[0], args[2]], open: open(ops[0]), close: close(ops[1]) };
+  if (args.length === 2 && args[0].k === "sym") return { k: "tuple", items: [{ k: "neg", a: inf }, args[1]], open: "(", close: close(ops[0]) };
+  if (args.length === 2 && args[1].k === "sym") return { k: "tuple", items: [args[0], inf], open: open(ops[0]), close: ")" };
+  return null;
 }
 
 /** Items of a set or list with `±` items read as two items each. */
@@ -287,10 +332,29 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   ctx.budget.tick();
   if (a.k === "list" && a.items.length === 1) a = a.items[0];
   if (b.k === "list" && b.items.length === 1) b = b.items[0];
+  if (a.k === "list" && a.or) a = collapseOr(a, ctx);
+  if (b.k === "list" && b.or) b = collapseOr(b, ctx);
   if (a.k === "text" || b.k === "text") return textEqual(a, b);
-  if (a.k === "rel" && b.k === "rel") return relEqual(a, b, ctx);
-  if (a.k === "rel") return relValueEqual(a, b, ctx);
-  if (b.k === "rel") return relValueEqual(b, a, ctx);
+  if (a.k === "rel" && b.k === "rel") {
+    if (relEqual(a, b, ctx)) return true;
+    // gold `-2 \le x \le 7` against `x \in [-2, 7]`
+    if (a.ops.every((o) => o === "=" || o === "~")) return false;
+    const v = relValue(b);
+    return v !== null && !isScalar(v) && equal(a, v, ctx);
+  }
+  if (b.k === "rel") {
+    const v = relValue(b);
+    return v !== null && equal(a, v, ctx);
+  }
+  if (a.k === "rel") {
+    // gold is a relation, the answer a value: `x = 3` vs `3`; `-2 \le x \le 7` vs `[-2, 7]`
+    const v = relValue(a);
+    if (v !== null) return equal(v, b, ctx);
+    const iv = relInterval(a);
+    return iv !== null && !isScalar(b) && equal(iv, b, ctx);
+  }
+  if (hasMatrixArithmetic(a)) a = reduceMatrix(a) ?? a;
+  if (hasMatrixArithmetic(b)) b = reduceMatrix(b) ?? b;
   if (isScalar(a) && containsPm(a)) a = { k: "set", items: pmVariants(a) };
   if (isScalar(b) && containsPm(b)) b = { k: "set", items: pmVariants(b) };
   if (isScalar(a) && isScalar(b)) return scalarEqual(a, b, ctx);
@@ -303,14 +367,23 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   return collectionEqual(a, b, ctx);
 }
 
+/** "a or b" where every item is the same value (`15\\frac{39}{40} or \\frac{639}{40}`) is that value; else unchanged. */
+function collapseOr(l: Extract<MathNode, { k: "list" }>, ctx: CompareContext): MathNode {
+  const [first, ...rest] = l.items;
+  return rest.every((x) => equal(first, x, ctx)) ? first : l;
+}
+
 /** The readings of a top-level answer: itself, and for `x%` also `x` (a percent matches 28 and 0.28). */
 function readings(n: MathNode): MathNode[] {
   if (n.k === "fn" && n.name === "percent") return [n, n.args[0]];
   return [n];
 }
 
-/** Whether the gold and the predicted trees are equivalent (both percent readings tried). */
+/**
+ * Whether the gold and the predicted trees are equivalent. A gold `28\\%` also matches 28; an answer
+ * `28\\%` is read as 0.28 only (so it does not match a gold 28).
+ */
 export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareContext): boolean {
-  for (const g of readings(gold)) for (const p of readings(pred)) if (equal(g, p, ctx)) return true;
+  for (const g of readings(gold)) if (equal(g, pred, ctx)) return true;
   return false;
 }

@@ -138,14 +138,6 @@ function findAnswerTag(text: string): string | null {
   return (span ?? cleanSegment(inner)).trim() || null;
 }
 
-function findPhrase(text: string, re: RegExp): string | null {
-  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
-  const m = lastMatch(re, tail);
-  if (!m) return null;
-  const seg = cleanSegment(tail.slice(m.index + m[0].length));
-  return seg || null;
-}
-
 function findBold(text: string): string | null {
   const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
   const m = lastMatch(/\*\*([^*\n]{1,300})\*\*/g, tail);
@@ -154,10 +146,14 @@ function findBold(text: string): string | null {
   return cleanSegment(inner) || null;
 }
 
+/** A number in running text: mixed numbers (`4 4/9`, `1 000 4/9`), fractions, decimals, separators. */
+const NUMBER =
+  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)/g;
+
 function findLastNumber(text: string): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
-  const m = lastMatch(/(?<![A-Za-z\d.,])(?:-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+)/g, tail);
-  return m ? m[0].replace(/\s+/g, "") : null;
+  const m = lastMatch(NUMBER, tail);
+  return m ? m[0].replace(/\s*\/\s*/g, "/").trim() : null;
 }
 
 /** The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around it. */
@@ -185,32 +181,58 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
 const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer\s*\**\s*[:：]\s*\**/gi;
 
-function findBySource(text: string, source: ExtractionSource): string | null {
+/** A candidate with the position where it was found (for ordering boxed against "final answer is"). */
+interface Found {
+  text: string;
+  pos: number;
+}
+
+function phrase(text: string, re: RegExp): Found | null {
+  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+  const m = lastMatch(re, tail);
+  if (!m) return null;
+  const seg = cleanSegment(tail.slice(m.index + m[0].length));
+  return seg ? { text: seg, pos: text.length - tail.length + m.index } : null;
+}
+
+function findBySource(text: string, source: ExtractionSource): Found | null {
+  const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
   switch (source) {
     case "boxed":
-      return findBoxed(text);
+      return at(findBoxed(text), lastBoxedStart(text, text.length));
     case "answer-tag":
-      return findAnswerTag(text);
+      return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer":
-      return findPhrase(text, FINAL_ANSWER);
+      return phrase(text, FINAL_ANSWER);
     case "answer-line":
-      return findPhrase(text, ANSWER_LINE);
+      return phrase(text, ANSWER_LINE);
     case "bold":
-      return findBold(text);
+      return at(findBold(text), 0);
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
-      return lastMathSpan(tail);
+      return at(lastMathSpan(tail), 0);
     }
     case "last-number":
-      return findLastNumber(text);
+      return at(findLastNumber(text), 0);
     case "whole":
-      return findWhole(text);
+      return at(findWhole(text), 0);
   }
+}
+
+/** Readings of a phrase answer: itself, the part after its last "is" / "=", its last number. */
+function phraseReadings(seg: string): string[] {
+  const out = [seg];
+  const is = lastMatch(/\b(?:is|are|was|equals|be|of)\s+/gi, seg);
+  if (is) out.push(seg.slice(is.index + is[0].length).trim());
+  const num = findLastNumber(seg);
+  if (num !== null) out.push(num);
+  return out.filter((x, i) => x !== "" && out.indexOf(x) === i);
 }
 
 /**
  * Every candidate answer in `response`, one per extraction source that finds something, in the
- * priority order of `sources`. The verifier takes the first candidate that parses.
+ * priority order of `sources` (a "final answer is" phrase written after the last box goes first).
+ * The verifier takes the first candidate that parses.
  */
 export function extractCandidates(
   response: string,
@@ -219,10 +241,21 @@ export function extractCandidates(
 ): ExtractedMathAnswer[] {
   if (typeof response !== "string") return [];
   const text = answerRegion(response, options);
-  const out: ExtractedMathAnswer[] = [];
+  const found: { source: ExtractionSource; f: Found }[] = [];
   for (const source of sources) {
-    const found = findBySource(text, source);
-    if (found !== null && found.trim() !== "") out.push({ text: found.trim(), source });
+    const f = findBySource(text, source);
+    if (f !== null && f.text.trim() !== "") found.push({ source, f });
+  }
+  const boxed = found.findIndex((x) => x.source === "boxed");
+  const final = found.findIndex((x) => x.source === "final-answer");
+  if (boxed >= 0 && final > boxed && found[final].f.pos > found[boxed].f.pos) {
+    const [fin] = found.splice(final, 1);
+    found.splice(boxed, 0, fin);
+  }
+  const out: ExtractedMathAnswer[] = [];
+  for (const { source, f } of found) {
+    const readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [f.text.trim()];
+    for (const r of readings) out.push({ text: r, source });
   }
   return out;
 }

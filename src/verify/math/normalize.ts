@@ -175,8 +175,8 @@ export function normalizeAnswer(input: string): string {
     s = s.replace(",", ".");
   } else if (/^-?0,\d{3}$/.test(s)) s = s.replace(",", ".");
   // mixed number in plain text: "3 1/2"
-  const mixed = /^(-?\d+)\s+(\d+)\s*\/\s*(\d+)$/.exec(s);
-  if (mixed) s = `${mixed[1]}\\frac{${mixed[2]}}{${mixed[3]}}`;
+  const mixed = /^([-+]?(?:\d{1,3}(?: \d{3})+|\d+))[ \t]+(\d+)\s*\/\s*(\d+)\s*(%?)$/.exec(s);
+  if (mixed) s = `${mixed[1].replace(/ /g, "")}\\frac{${mixed[2]}}{${mixed[3]}}${mixed[4]}`;
   s = stripTrailingWords(s);
   return s;
 }

@@ -16,7 +16,7 @@ export const MAX_DEPTH = 60;
 const FUNCTIONS = new Set([
   "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs",
 ]);
-const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "=", equiv: "=" };
+const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "~", equiv: "=", sim: "~", simeq: "~" };
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -68,15 +68,22 @@ class Parser {
     let or = false;
     items.push(this.parseRelation());
     while (this.pos < this.toks.length) {
-      if (this.isOp(",") || this.isOp(";")) this.pos++;
-      else if (this.is("or")) {
-        or = true;
+      let seps = 0;
+      for (; this.isOp(",") || this.isOp(";") || this.is("or"); seps++) {
+        if (this.is("or")) or = true;
         this.pos++;
-      } else this.fail(`unexpected ${JSON.stringify(this.peek()?.v)} at token ${this.pos}`);
+      }
+      if (seps === 0) this.fail(`unexpected ${JSON.stringify(this.peek()?.v)} at token ${this.pos}`);
       if (this.pos >= this.toks.length) break; // trailing comma
       items.push(this.parseRelation());
     }
-    return items.length === 1 ? items[0] : { k: "list", items, or };
+    if (items.length === 1) return items[0];
+    // n = 1, 2, 3 is n = {1, 2, 3}
+    const first = items[0];
+    if (first.k === "rel" && first.ops.length === 1 && first.ops[0] === "=" && first.args[0].k === "sym" && items.slice(1).every((x) => x.k !== "rel")) {
+      return { k: "rel", ops: ["="], args: [first.args[0], { k: "list", items: [first.args[1], ...items.slice(1)], or }] };
+    }
+    return { k: "list", items, or };
   }
 
   private parseRelation(): MathNode {
@@ -234,7 +241,7 @@ class Parser {
         items.push(this.parseRelation());
       }
       this.expectOp(close);
-      return { k: "set", items };
+      return { k: "list", items, or: false };
     }
     this.expectOp(close);
     return inner;
@@ -349,9 +356,13 @@ class Parser {
       this.pos++;
       const a = this.parseArg();
       const b = this.parseArg();
-      if (a.k === "num" && b.k === "num" && !a.approx && !b.approx && a.value && b.value && !b.value.isZero()) {
+      if (a.k === "num" && b.k === "num" && !a.approx && !b.approx && a.value && b.value) {
         const whole = Rational.parseDecimal(t.v);
-        if (whole) return { k: "num", value: whole.add(a.value.div(b.value)), approx: false, text: `${t.v} ${a.text}/${b.text}` };
+        // a proper fraction makes a mixed number; 11 7/6 or 4 4/0 is no number at all
+        if (whole && !b.value.isZero() && a.value.compare(b.value) < 0) {
+          return { k: "num", value: whole.add(a.value.div(b.value)), approx: false, text: `${t.v} ${a.text}/${b.text}` };
+        }
+        return { k: "text", text: `invalid mixed number ${t.v} ${a.text}/${b.text}` };
       }
       this.pos = save;
     }

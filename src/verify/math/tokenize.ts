@@ -46,6 +46,9 @@ export function tokenize(s: string): Token[] {
       if (PLAIN_WORDS.has(word.toLowerCase())) {
         const w = word.toLowerCase();
         out.push(w === "or" ? { t: "or", v: "or" } : w === "and" ? { t: "op", v: "," } : { t: "word", v: w });
+      } else if (word.length >= 3) {
+        // English words are not math: "The largest n is 34" must not parse as a product of letters.
+        throw new MathParseError(`text "${word.slice(0, 30)}" is not math`, s.slice(0, 200));
       } else for (const ch of word) out.push({ t: "id", v: ch });
       i = j;
       continue;

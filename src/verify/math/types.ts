@@ -25,8 +25,8 @@ export const DEFAULT_EXTRACTION: readonly ExtractionSource[] = [
   "last-number",
 ];
 
-/** The priority order used for gold answers (dataset forms: raw LaTeX, `#### 18`, `\boxed{...}`). */
-export const GOLD_EXTRACTION: readonly ExtractionSource[] = ["boxed", "whole"];
+/** The priority order used for gold answers (dataset forms: raw LaTeX, `#### 18`, `\boxed{...}`, or a whole solution). */
+export const GOLD_EXTRACTION: readonly ExtractionSource[] = ["boxed", "whole", "final-answer", "last-latex", "last-number"];
 
 /** Options of `verifyMath`, `extractAnswer` and `answersEquivalent`. Every field is optional. */
 export interface MathVerifyOptions {

@@ -1,0 +1,79 @@
+/**
+ * Matrix arithmetic on trees: sums, differences, scalar multiples and products of matrix literals
+ * are reduced to one matrix of entry trees (`[[1,2],[3,4]] + [[5,6],[7,8]]` → `[[1+5, ...]]`), so
+ * that an answer written as an operation compares entry by entry.
+ */
+import type { MathNode } from "./ast.js";
+
+type Matrix = MathNode[][];
+const MAX_ENTRIES = 400;
+
+/** True when the tree is arithmetic (not a bare matrix) with a matrix inside. */
+export function hasMatrixArithmetic(n: MathNode): boolean {
+  if (n.k === "matrix") return false;
+  const inside = (x: MathNode): boolean => {
+    switch (x.k) {
+      case "matrix":
+        return true;
+      case "neg":
+        return inside(x.a);
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+        return inside(x.a) || inside(x.b);
+      default:
+        return false;
+    }
+  };
+  return inside(n);
+}
+
+function scalarTimes(s: MathNode, m: Matrix, left: boolean): Matrix {
+  return m.map((r) => r.map((e) => (left ? { k: "mul", a: s, b: e } : { k: "mul", a: e, b: s }) as MathNode));
+}
+
+function reduce(n: MathNode): Matrix | MathNode | null {
+  switch (n.k) {
+    case "matrix":
+      return n.rows;
+    case "neg": {
+      const a = reduce(n.a);
+      if (a === null) return null;
+      return Array.isArray(a) ? a.map((r) => r.map((e) => ({ k: "neg", a: e }) as MathNode)) : { k: "neg", a };
+    }
+    case "add":
+    case "sub":
+    case "mul":
+    case "div": {
+      const a = reduce(n.a);
+      const b = reduce(n.b);
+      if (a === null || b === null) return null;
+      const am = Array.isArray(a);
+      const bm = Array.isArray(b);
+      if (!am && !bm) return { k: n.k, a, b } as MathNode;
+      if (n.k === "add" || n.k === "sub") {
+        if (!am || !bm || a.length !== b.length || a[0].length !== b[0].length) return null;
+        return a.map((r, i) => r.map((e, j) => ({ k: n.k, a: e, b: b[i][j] }) as MathNode));
+      }
+      if (n.k === "div") return am && !bm ? a.map((r) => r.map((e) => ({ k: "div", a: e, b }) as MathNode)) : null;
+      if (!am) return scalarTimes(a, b as Matrix, true);
+      if (!bm) return scalarTimes(b, a, false);
+      const bb = b as Matrix;
+      if (a[0].length !== bb.length || a.length * bb[0].length > MAX_ENTRIES) return null;
+      return a.map((row) =>
+        bb[0].map((_, j) =>
+          row.map((e, k) => ({ k: "mul", a: e, b: bb[k][j] }) as MathNode).reduce((x, y) => ({ k: "add", a: x, b: y })),
+        ),
+      );
+    }
+    default:
+      return n;
+  }
+}
+
+/** The matrix a tree of matrix arithmetic equals, or null when the shapes do not fit. */
+export function reduceMatrix(n: MathNode): MathNode | null {
+  const r = reduce(n);
+  return Array.isArray(r) ? { k: "matrix", rows: r } : null;
+}
