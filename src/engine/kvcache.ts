@@ -40,7 +40,11 @@ export class KVCache {
 
   constructor(readonly model: Model) {}
 
-  /** Makes room for `slots` sequences of up to `maxLen` positions (reallocating only to grow). */
+  /**
+   * Makes room for `slots` sequences of up to `maxLen` positions (reallocating only to grow). The
+   * cached keys/values are NOT preserved when `maxLen` changes or buffers grow: call it before a
+   * prefill, never in the middle of decoding.
+   */
   ensure(slots: number, maxLen: number): void {
     const c = this.model.config;
     const C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size, H = c.num_attention_heads;
