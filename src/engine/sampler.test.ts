@@ -95,6 +95,13 @@ describe("sampling options", () => {
     expect(rs[0].stopString).toBe(target);
     expect(decode(rs[0].tokens).endsWith(target)).toBe(true);
     expect(decode(rs[0].tokens).indexOf(target)).toBe(decode(rs[0].tokens).length - target.length);
+    // a stop string first completed late in a long completion (beyond the decoded tail window)
+    const long = sampler.generate([[1]], { maxNewTokens: 30, temperature: 0 })[0];
+    const late = decode(long.tokens.slice(20, 22));
+    const cut = decode(long.tokens).indexOf(late) + late.length;
+    const rl = sampler.generate([[1]], { maxNewTokens: 30, temperature: 0, stopStrings: ["zzzz", late], decode })[0];
+    expect(rl.stopString).toBe(late);
+    expect(decode(rl.tokens)).toBe(decode(long.tokens).slice(0, cut));
   });
 
   it("ends at the model's context with finishReason length, and rejects bad prompts", () => {

@@ -194,7 +194,10 @@ export class Sampler {
     let stopString: string | undefined;
     if (opts.stopTokens?.includes(tok)) reason = "stop";
     else if (opts.stopStrings?.length) {
-      const text = opts.decode!(s.tokens);
+      // Any new occurrence ends in the newest token, so only a tail of the completion needs decoding:
+      // 4 tokens per character of the longest stop string (byte-level pieces) plus slack.
+      const window = 4 * Math.max(...opts.stopStrings.map((x) => x.length)) + 8;
+      const text = opts.decode!(s.tokens.length <= window ? s.tokens : s.tokens.slice(s.tokens.length - window));
       stopString = opts.stopStrings.find((st) => st.length > 0 && text.includes(st));
       if (stopString !== undefined) reason = "stop";
     }
