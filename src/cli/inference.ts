@@ -1,7 +1,275 @@
-/** CLI subcommands of one stage (see src/cli/main.ts). */
+/**
+ * CLI of the test-time compute stage (see docs/inference.md):
+ *
+ *   scratchpad eval (--model DIR | --endpoint URL [--model NAME]) [--task T] [--n N] [--k K]
+ *                   [--budgets 0,32,256] [--strategy majority|best-of-n|single] [--seed S] [--json]
+ *                   [--print-prompts] [--difficulty 1-6] [--report FILE.html] [--out FILE.json] ...
+ *   scratchpad route --cheap (DIR|URL) --strong (DIR|URL) [--task T] [--n N] [--seed S] [--json]
+ *   scratchpad serve --model DIR [--port P] [--host H] [--name NAME] [--max-slots 64]
+ */
+import * as path from "node:path";
 import type { Command } from "commander";
+import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
+import { writeFileAtomic } from "../engine/atomic.js";
+import { loadCheckpoint } from "../engine/checkpoint.js";
+import { evaluate, type EvalReport } from "../eval/evaluate.js";
+import type { StrategyName } from "../eval/metrics.js";
+import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
+import { renderEvalHtml } from "../eval/report.js";
+import { withBudget } from "../scale/budget.js";
+import { parseEffortBudgets } from "../scale/effort.js";
+import { routeExperiment } from "../scale/routeReport.js";
+import { ContinuousBatcher } from "../serve/batcher.js";
+import { templateFromString } from "../serve/context.js";
+import { startServer } from "../serve/server.js";
+import { getTemplate, renderPrompt, textTemplate, type TextTemplate } from "../tasks/templates.js";
+import type { Policy, Problem } from "../types.js";
 
-/** Register this stage's subcommands on the program. */
-export function registerInferenceCommands(_program: Command): void {
-  // Filled in by the stage.
+/** Bad command-line input, with the fix in the message. */
+export class InferenceCliError extends Error {
+  override readonly name = "InferenceCliError";
+}
+
+function int(flag: string, v: string | undefined, def: number, min = 0): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new InferenceCliError(`${flag} must be a whole number ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+function float(flag: string, v: string | undefined, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InferenceCliError(`${flag} must be a number ≥ 0, got "${v}"`);
+  return n;
+}
+
+/** "0,32,256" → [0, 32, 256] ("inf" allowed). */
+export function parseBudgets(spec: string | undefined): number[] {
+  if (spec === undefined || spec.trim() === "") return [];
+  return spec.split(",").map((s) => {
+    const t = s.trim();
+    const b = t === "inf" ? Infinity : Number(t);
+    if (!(b >= 0) || (Number.isFinite(b) && !Number.isInteger(b))) throw new InferenceCliError(`--budgets takes whole token counts like 0,32,256; "${t}" is not one`);
+    return b;
+  });
+}
+
+function strategyOf(v: string | undefined): StrategyName {
+  const s = v ?? "single";
+  if (s !== "single" && s !== "majority" && s !== "best-of-n") throw new InferenceCliError(`--strategy must be single, majority or best-of-n, got "${s}"`);
+  return s;
+}
+
+function templateOf(spec: string | undefined): TextTemplate {
+  const name = spec ?? "compact";
+  if (name.includes("{prompt}")) return textTemplate(name);
+  const t = getTemplate(name);
+  if (t.kind !== "text") throw new InferenceCliError(`template "${name}" is a chat template: for chat endpoints pass --api chat and a text template such as compact`);
+  return t;
+}
+
+function backendOptions(o: { api?: string; concurrency?: string; model?: string }, modelName?: string): OpenPolicyOptions {
+  if (o.api !== undefined && o.api !== "chat" && o.api !== "completions") throw new InferenceCliError(`--api must be completions or chat, got "${o.api}"`);
+  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency, 16, 1) };
+}
+
+interface EvalFlags {
+  model?: string; endpoint?: string; task?: string; n?: string; k?: string; budgets?: string; strategy?: string;
+  seed?: string; json?: boolean; printPrompts?: boolean; difficulty?: string; template?: string; maxTokens?: string;
+  temperature?: string; api?: string; report?: string; out?: string; waits?: string; cue?: string; budgetSamples?: string;
+  concurrency?: string; split?: string; dataDir?: string; format?: string;
+}
+
+async function evalPolicy(f: EvalFlags): Promise<Policy> {
+  if (f.endpoint) {
+    if (!isEndpoint(f.endpoint)) throw new InferenceCliError(`--endpoint must be an http(s) URL like http://127.0.0.1:8000/v1, got "${f.endpoint}"`);
+    return openPolicy(f.endpoint, backendOptions(f, f.model));
+  }
+  if (!f.model) throw new InferenceCliError("pass --model DIR (a checkpoint folder) or --endpoint URL (an OpenAI-compatible server)");
+  return openPolicy(f.model, backendOptions(f));
+}
+
+async function runEval(f: EvalFlags): Promise<void> {
+  const seed = int("--seed", f.seed, 0);
+  const template = templateOf(f.template);
+  const problems = await buildProblems({
+    task: f.task ?? DEFAULT_EVAL_TASK, n: int("--n", f.n, 20, 1), seed, difficulty: f.difficulty,
+    format: f.format, split: f.split, dataDir: f.dataDir,
+  });
+  const prompt = (p: Problem) => renderPrompt(p, template);
+  if (f.printPrompts) {
+    for (const p of problems) {
+      const text = prompt(p);
+      process.stdout.write(`${text.includes("\n") ? JSON.stringify(text) : text}\n`);
+    }
+    return;
+  }
+  const budgets = parseBudgets(f.budgets);
+  const policy = await evalPolicy(f);
+  const tty = process.stderr.isTTY && !f.json;
+  try {
+    const report = await evaluate(policy, problems, {
+      k: int("--k", f.k, 8, 1), budgets, strategy: strategyOf(f.strategy), seed,
+      temperature: float("--temperature", f.temperature, 1), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
+      template: prompt, budgetSamples: f.budgetSamples === undefined ? undefined : int("--budget-samples", f.budgetSamples, 1, 1),
+      budgetForcing: { waits: int("--waits", f.waits, 0), cue: f.cue },
+      onProgress: tty ? (phase, d, t) => process.stderr.write(`\r${phase}: ${d}/${t} problems   `) : undefined,
+    });
+    if (tty) process.stderr.write("\n");
+    const out = { task: f.task ?? DEFAULT_EVAL_TASK, template: template.name, ...report };
+    if (f.out) await writeFileAtomic(f.out, JSON.stringify(out, null, 2) + "\n");
+    if (f.report) await writeFileAtomic(f.report, renderEvalHtml(report, `scratchpad eval: ${out.task}`));
+    process.stdout.write(f.json ? JSON.stringify(out) + "\n" : summary(report));
+  } finally {
+    await policy.close?.();
+  }
+}
+
+function summary(r: EvalReport): string {
+  const p = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `${r.policy}: ${r.n_problems} problems, k=${r.k}, strategy ${r.strategy}`,
+    `pass@1 ${p(r["pass@1"])} [${p(r.ci["pass@1"].lo)}, ${p(r.ci["pass@1"].hi)}]  maj@${r.k} ${p(r["maj@k"])}  pass@${r.k} ${p(r["pass@k"])}  thinking ${r.mean_thinking_tokens.toFixed(1)} tokens`,
+    "difficulty  pass@1   maj@k    thinking",
+    ...r.by_difficulty.map((d) => `${String(d.difficulty ?? "-").padStart(10)}  ${p(d["pass@1"]).padStart(6)}  ${p(d["maj@k"]).padStart(6)}  ${d.mean_thinking_tokens.toFixed(1).padStart(8)}`),
+  ];
+  if (r.budgets.length > 0) {
+    lines.push("budget      accuracy thinking forced");
+    for (const b of r.budgets) lines.push(`${String(b.budget).padStart(6)}  ${p(b.accuracy).padStart(11)}  ${b.mean_thinking_tokens.toFixed(1).padStart(7)}  ${p(b.forced_rate).padStart(6)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+interface RouteFlags {
+  cheap: string; strong: string; task?: string; n?: string; seed?: string; json?: boolean; cheapBudget?: string;
+  strongBudget?: string; probes?: string; tolerance?: string; difficulty?: string; template?: string; maxTokens?: string;
+  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string;
+}
+
+async function runRoute(f: RouteFlags): Promise<void> {
+  const seed = int("--seed", f.seed, 0);
+  const n = int("--n", f.n, 20, 1);
+  const template = templateOf(f.template);
+  const base = { task: f.task ?? DEFAULT_EVAL_TASK, n, difficulty: f.difficulty };
+  const calibration = await buildProblems({ ...base, seed: seed + 1_000_003 });
+  const test = await buildProblems({ ...base, seed });
+  const cheapRaw = await openPolicy(f.cheap, backendOptions(f, f.cheapModel));
+  const strongRaw = f.strong === f.cheap && f.strongModel === f.cheapModel ? cheapRaw : await openPolicy(f.strong, backendOptions(f, f.strongModel));
+  const budgeted = (p: Policy, b: string | undefined, flag: string) => {
+    if (b === undefined) return p;
+    const [budget, ...rest] = parseBudgets(b);
+    if (budget === undefined || rest.length > 0) throw new InferenceCliError(`${flag} takes one budget in tokens, got "${b}"`);
+    return withBudget(p, { budget });
+  };
+  try {
+    const report = await routeExperiment(budgeted(cheapRaw, f.cheapBudget, "--cheap-budget"), budgeted(strongRaw, f.strongBudget, "--strong-budget"), calibration, test, {
+      probes: int("--probes", f.probes, 4, 1), tolerance: float("--tolerance", f.tolerance, 0.02), seed,
+      template: (p) => renderPrompt(p, template), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
+      temperature: float("--temperature", f.temperature, 1),
+    });
+    if (f.json) {
+      process.stdout.write(JSON.stringify(report) + "\n");
+      return;
+    }
+    const p = (x: number) => `${(100 * x).toFixed(1)}%`;
+    process.stdout.write([
+      `always cheap : accuracy ${p(report.always_cheap.accuracy)}, ${report.always_cheap.tokens.toFixed(1)} tokens/query`,
+      `always strong: accuracy ${p(report.always_strong.accuracy)}, ${report.always_strong.tokens.toFixed(1)} tokens/query`,
+      `router (threshold ${report.router.threshold}): accuracy ${p(report.router.accuracy)}, ${report.router.tokens.toFixed(1)} tokens/query ` +
+        `(${p(report.router.token_ratio)} of strong), ${p(report.router.escalated)} escalated`,
+    ].join("\n") + "\n");
+  } finally {
+    await cheapRaw.close?.();
+    if (strongRaw !== cheapRaw) await strongRaw.close?.();
+  }
+}
+
+interface ServeFlags {
+  model: string; port?: string; host?: string; name?: string; maxSlots?: string; template?: string;
+  effortBudgets?: string; maxTokens?: string; maxQueue?: string;
+}
+
+async function runServe(f: ServeFlags): Promise<void> {
+  const ck = await loadCheckpoint(f.model, { optimizer: false });
+  const batcher = new ContinuousBatcher({ model: ck.model, tokenizer: ck.tokenizer, maxSlots: int("--max-slots", f.maxSlots, 64, 1) });
+  const server = await startServer({
+    backend: batcher, modelName: f.name ?? path.basename(path.resolve(f.model)),
+    port: int("--port", f.port, 8000), host: f.host ?? "127.0.0.1",
+    chatTemplate: templateFromString(f.template ?? "{prompt}"),
+    effortBudgets: f.effortBudgets ? parseEffortBudgets(f.effortBudgets) : {},
+    defaultMaxTokens: int("--max-tokens", f.maxTokens, 256, 1), maxQueue: int("--max-queue", f.maxQueue, 1024, 1),
+  });
+  process.stderr.write(`scratchpad serve: ${f.model} as "${f.name ?? path.basename(path.resolve(f.model))}" on ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => { void server.close().then(resolve); };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+/** Register `eval`, `route` and `serve`. */
+export function registerInferenceCommands(program: Command): void {
+  program.command("eval")
+    .description("evaluate a model: pass@1, maj@k, pass@k with CIs, per difficulty, and accuracy against thinking budgets")
+    .option("--model <dir|name>", "checkpoint folder (embedded engine), or the model name on --endpoint")
+    .option("--endpoint <url>", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+    .option("--task <name>", `procedural task or dataset (default ${DEFAULT_EVAL_TASK})`)
+    .option("--n <n>", "problems per difficulty level (datasets: problems in all)", "20")
+    .option("--k <k>", "samples per problem", "8")
+    .option("--budgets <list>", "thinking budgets for budget forcing, e.g. 0,8,32,128")
+    .option("--strategy <name>", "majority | best-of-n | single (what `accuracy` reports)", "single")
+    .option("--seed <s>", "seed of problems and sampling", "0")
+    .option("--json", "print the report as JSON")
+    .option("--print-prompts", "print the prompts it would send, one per line, and exit")
+    .option("--difficulty <levels>", "difficulty levels, e.g. 1-6 or 1,3,5")
+    .option("--template <name|text>", "prompt template (compact, compact-think, r1-zero, or text with {prompt})")
+    .option("--format <name>", "the task's prompt format")
+    .option("--max-tokens <n>", "maximum tokens per completion", "256")
+    .option("--temperature <t>", "sampling temperature", "1")
+    .option("--budget-samples <n>", "samples per problem at each budget (default k)")
+    .option("--waits <n>", "budget forcing: replace an early end of thinking with \"Wait\" up to n times", "0")
+    .option("--cue <text>", "budget forcing: text after the forced end of thinking (e.g. \"Final Answer:\")")
+    .option("--api <kind>", "endpoint API: completions (raw prompts, default) or chat")
+    .option("--concurrency <n>", "endpoint requests in flight", "16")
+    .option("--split <name>", "dataset split")
+    .option("--data-dir <dir>", "benchmark data folder")
+    .option("--report <file>", "write an HTML report with plots")
+    .option("--out <file>", "write the JSON report to a file")
+    .action((f: EvalFlags) => runEval(f));
+
+  program.command("route")
+    .description("cascade a cheap and a strong policy: calibrate the escalation threshold, report the cost/accuracy frontier")
+    .requiredOption("--cheap <dir|url>", "the cheap policy (checkpoint folder or server URL)")
+    .requiredOption("--strong <dir|url>", "the strong policy (checkpoint folder or server URL)")
+    .option("--task <name>", `procedural task or dataset (default ${DEFAULT_EVAL_TASK})`)
+    .option("--n <n>", "problems per difficulty level, for calibration and again for the test", "20")
+    .option("--seed <s>", "seed of the test problems (calibration uses another)", "0")
+    .option("--json", "print JSON")
+    .option("--cheap-budget <n>", "thinking budget of the cheap policy (budget forcing)")
+    .option("--strong-budget <n>", "thinking budget of the strong policy")
+    .option("--probes <n>", "cheap samples per query, whose agreement is the confidence", "4")
+    .option("--tolerance <x>", "accuracy the router may give up against always-strong on the calibration set", "0.02")
+    .option("--difficulty <levels>", "difficulty levels, e.g. 1-6")
+    .option("--template <name|text>", "prompt template (default compact)")
+    .option("--max-tokens <n>", "maximum tokens per completion", "256")
+    .option("--temperature <t>", "sampling temperature", "1")
+    .option("--cheap-model <name>", "model name on the cheap endpoint")
+    .option("--strong-model <name>", "model name on the strong endpoint")
+    .option("--api <kind>", "endpoint API: completions or chat")
+    .option("--concurrency <n>", "endpoint requests in flight", "16")
+    .action((f: RouteFlags) => runRoute(f));
+
+  program.command("serve")
+    .description("serve a checkpoint with an OpenAI-compatible API (continuous batching)")
+    .requiredOption("--model <dir>", "checkpoint folder")
+    .option("--port <p>", "port (0 = any free port)", "8000")
+    .option("--host <h>", "interface to listen on", "127.0.0.1")
+    .option("--name <name>", "model name in the API (default: the folder's name)")
+    .option("--max-slots <n>", "sequences decoded together", "64")
+    .option("--template <text>", "chat template with {prompt} for the last user message", "{prompt}")
+    .option("--effort-budgets <spec>", "reasoning_effort budgets, e.g. none=0,low=16,medium=64,high=inf")
+    .option("--max-tokens <n>", "default max tokens per request", "256")
+    .option("--max-queue <n>", "requests beyond which new ones get 429", "1024")
+    .action((f: ServeFlags) => runServe(f));
 }
