@@ -6,6 +6,7 @@
  *                           [--template r1-zero] [--trace] [--json]
  *   scratchpad tasks sample --task gsm8k --n 3 --seed 1 [--split train] [--data-dir DIR] [--json]
  *   scratchpad tasks check --task countdown --seed 1 --index 0 --response "<answer>(5-3)*7</answer>"
+ *   scratchpad tasks check --task humaneval --id HumanEval/0 --response "$(cat answer.md)"
  */
 import type { Command } from "commander";
 import type { Problem } from "../types.js";
@@ -20,7 +21,7 @@ interface SampleFlags {
   task: string;
   difficulty?: string;
   n: string;
-  seed: string;
+  seed?: string;
   offset?: string;
   format?: string;
   param: string[];
@@ -54,10 +55,10 @@ function parseParams(items: string[]): Record<string, ParamValue> {
 /** Problems for `sample` and `check`: from a generator or a dataset. */
 async function problemsFor(flags: SampleFlags): Promise<Problem[]> {
   const n = intFlag("--n", flags.n, 0);
-  const seed = intFlag("--seed", flags.seed, 0);
+  const seed = flags.seed === undefined ? undefined : intFlag("--seed", flags.seed, 0);
   if (hasTask(flags.task)) {
     return getTask(flags.task).generate(n, {
-      seed,
+      seed: seed ?? 0,
       offset: flags.offset === undefined ? 0 : intFlag("--offset", flags.offset, 0),
       difficulty: flags.difficulty === undefined ? undefined : parseDifficulty(flags.difficulty),
       format: flags.format,
@@ -143,7 +144,7 @@ export function registerTaskCommands(program: Command): void {
     cmd
       .requiredOption("--task <name>", "a task generator or dataset name (see `scratchpad tasks list`)")
       .option("--difficulty <spec>", "level: N, N.5, MIN-MAX, A,B,C or LEVEL:WEIGHT,...")
-      .option("--seed <n>", "seed", "0")
+      .option("--seed <n>", "seed (generators: default 0; datasets: shuffle before taking --n, default file order)")
       .option("--offset <n>", "index of the first problem")
       .option("--format <name|template>", "prompt format of the generator, or a template with {field} placeholders")
       .option("--param <name=value>", "generator parameter (repeatable)", collect, [])
@@ -165,12 +166,20 @@ export function registerTaskCommands(program: Command): void {
 
   sampleOptions(tasks.command("check").description("Check one response against one problem (prints the verdict as JSON)"))
     .option("--index <i>", "which problem of the sample (default 0)", "0")
+    .option("--id <id>", "dataset problem id instead of --index (e.g. HumanEval/0, gsm8k/test/12)")
     .requiredOption("--response <text>", "the model response to check")
-    .action(async (flags: SampleFlags & { index: string; response: string }) => {
-      const index = intFlag("--index", flags.index, 0);
-      const problems = await problemsFor({ ...flags, n: String(index + 1) });
-      const p = problems[index];
-      if (!p) throw new InvalidTaskOptionError(`--index ${index} is past the end of ${flags.task} (${problems.length} problems)`);
+    .action(async (flags: SampleFlags & { index: string; id?: string; response: string }) => {
+      let p: Problem | undefined;
+      if (flags.id !== undefined) {
+        if (!hasDataset(flags.task)) throw new InvalidTaskOptionError("--id works with datasets; for generators use --seed and --index");
+        p = (await getDataset(flags.task).load({ split: flags.split, dataDir: flags.dataDir })).find((x) => x.id === flags.id);
+        if (!p) throw new InvalidTaskOptionError(`no problem with id "${flags.id}" in ${flags.task}`);
+      } else {
+        const index = intFlag("--index", flags.index, 0);
+        const problems = await problemsFor({ ...flags, n: String(index + 1) });
+        p = problems[index];
+        if (!p) throw new InvalidTaskOptionError(`--index ${index} is past the end of ${flags.task} (${problems.length} problems)`);
+      }
       const verdict = await p.verifier.verify(flags.response, p);
       console.log(JSON.stringify({ id: p.id, prompt: p.prompt, answer: p.answer, ...verdict }));
       if (!verdict.correct) process.exitCode = 1;

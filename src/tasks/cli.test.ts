@@ -49,6 +49,9 @@ describe("scratchpad tasks CLI", () => {
     const r = scratchpad("tasks", "sample", "--task", "gsm8k", "--n", "2", "--seed", "1");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^gsm8k\/test\/\d+\n {2}prompt: .+\n {2}answer: \d+/);
+    const byId = scratchpad("tasks", "check", "--task", "gsm8k", "--id", "gsm8k/test/0", "--response", "<think>16-3-4=9, 9*2=18</think>\\boxed{18}");
+    expect(byId.status, byId.stderr).toBe(0);
+    expect(JSON.parse(byId.stdout)).toMatchObject({ id: "gsm8k/test/0", correct: true });
     const bad = scratchpad("tasks", "sample", "--task", "addition", "--difficulty", "99");
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/difficulty 99 is outside this task's range: use a number from 1 to 20/);

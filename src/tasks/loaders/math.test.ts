@@ -5,6 +5,7 @@ import { loadDataset } from "./datasets.js";
 import { gsm8kAnswer, loadAime24, loadAmc23, loadGsm8k, loadMath500 } from "./math.js";
 
 async function expectGoldAccepted(ps: Problem[]): Promise<void> {
+  expect(new Set(ps.map((p) => p.id)).size).toBe(ps.length);
   for (const p of ps) {
     expect(p.verifier.name).toBe("math");
     const v = await p.verifier.verify(`<think>work</think>The final answer is $\\boxed{${p.answer}}$.`, p);
