@@ -90,6 +90,7 @@ describe("micro-batching", () => {
     });
     expect(tb.accumulateGradients(seqs, lossFn)).toBeCloseTo(ta.accumulateGradients(seqs, lossFn), 4);
     for (let i = 0; i < a.grads.length; i++) expect(b.grads[i]).toBeCloseTo(a.grads[i], 5);
+    expect(() => ta.accumulateGradients(seqs, (sc) => ({ loss: 0, dLogprobs: sc.map(() => new Float32Array(1)) }))).toThrow(/dLogprobs\[0\] has 1 entries but the completion has 4 tokens/);
     const sa = ta.score(seqs), sb = tb.score(seqs);
     sa.forEach((s, i) => s.logprobs.forEach((x, j) => expect(sb[i].logprobs[j]).toBeCloseTo(x, 5)));
   });

@@ -183,7 +183,12 @@ export class Trainer {
       // acts still hold this batch's forward: go straight to backward
       const N = batch.B * batch.T;
       acts.dLogp.fill(0, 0, N);
-      batch.starts.forEach((st, b) => acts.dLogp.set(dLogprobs[b].subarray(0, batch.lengths[b]), b * batch.T + st));
+      batch.starts.forEach((st, b) => {
+        if (dLogprobs[b].length !== batch.lengths[b]) {
+          throw new BatchError(`dLogprobs[${b}] has ${dLogprobs[b].length} entries but the completion has ${batch.lengths[b]} tokens.`);
+        }
+        acts.dLogp.set(dLogprobs[b], b * batch.T + st);
+      });
       this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
       backward(this.model, this.K, acts, batch.B, batch.T);
       return loss;
