@@ -4,7 +4,7 @@
  */
 export { runCode, sameOutput } from "./run-code.js";
 export { CodePool, CodePoolClosedError, defaultCodePool, type CodePoolOptions } from "./pool.js";
-export { codeVerifier, createCodeVerifier, type CodeProblemMeta, type CodeVerifierOptions } from "./verifier.js";
+export { codeVerifier, createCodeVerifier, withPrefix, type CodeProblemMeta, type CodeVerifierOptions } from "./verifier.js";
 export { extractCode, codeBlocks, answerPart, definesName, type CodeBlock, type ExtractCodeOptions } from "./extract.js";
 export { sandboxInfo, type SandboxInfo } from "./sandbox-info.js";
 export { CodeRequestError, SandboxUnavailableError } from "./errors.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Problem } from "../../types.js";
 import { codeBlocks, extractCode } from "./extract.js";
 import { CodePool } from "./pool.js";
-import { codeVerifier, createCodeVerifier } from "./verifier.js";
+import { codeVerifier, createCodeVerifier, withPrefix } from "./verifier.js";
 
 const HUMANEVAL = path.resolve(__dirname, "../../../../shared/data/humaneval/HumanEval.jsonl");
 
@@ -56,6 +56,18 @@ describe("codeVerifier", () => {
     const p = problem("assert double(4) == 8", { entryPoint: "double", codePrefix: "def double(x):\n" });
     const v = await codeVerifier.verify("    return 2 * x\n", p);
     expect(v.correct).toBe(true);
+  });
+
+  it("keeps the prompt's imports and helpers when the response rewrites the whole function", async () => {
+    const prompt =
+      'from typing import List\n\n\ndef is_even(n: int) -> bool:\n    return n % 2 == 0\n\n\ndef evens(xs: List[int]) -> List[int]:\n    """ Keep the even numbers. """\n';
+    const p = problem("assert evens([1, 2, 3, 4]) == [2, 4]", { entryPoint: "evens", codePrefix: prompt });
+    const v = await codeVerifier.verify("```python\ndef evens(xs: List[int]) -> List[int]:\n    return [x for x in xs if is_even(x)]\n```", p);
+    expect(v.correct, v.reason).toBe(true);
+    expect(withPrefix("function g() { return 1; }", "// doc\nfunction g() {\n", "g", "javascript")).toBe("function g() { return 1; }");
+    expect(withPrefix("function g() {}", "const fs = require('fs');\nfunction g() {\n", "g", "javascript")).toBe(
+      "const fs = require('fs');\nfunction g() {}",
+    );
   });
 
   it("gives partial credit on calls cases and runs TypeScript", async () => {

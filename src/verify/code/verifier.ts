@@ -54,6 +54,21 @@ function problemRequest(code: string, problem: Problem, meta: CodeProblemMeta, l
   return req;
 }
 
+/**
+ * The program to run, given the extracted code and the problem's prefix (the prompt).
+ * - The code does not define the entry point (a body-only completion): prefix + code.
+ * - It does, in Python, and the prefix is a complete stub (ends with its docstring, as HumanEval prompts do):
+ *   prefix + code, so the prompt's imports and helper functions exist and the code's definition wins.
+ * - It does, otherwise: the prefix's import lines (those the code lacks) + code.
+ */
+export function withPrefix(code: string, prefix: string, entryPoint: string | undefined, language: CodeLanguage): string {
+  if (entryPoint && !definesName(code, entryPoint, language)) return prefix + code;
+  if (language === "python" && /("""|''')\s*$/.test(prefix)) return `${prefix}\n\n${code}`;
+  const importLine = language === "python" ? /^(import\s|from\s+\S+\s+import\s)/ : /^(import\s|const\s+\w+\s*=\s*require\()/;
+  const imports = prefix.split("\n").filter((l) => importLine.test(l) && !code.includes(l.trim()));
+  return imports.length > 0 ? `${imports.join("\n")}\n${code}` : code;
+}
+
 /** Build a code `Verifier` with its own pool, limits or think tag. */
 export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
   return {
@@ -68,9 +83,7 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         let code = extractCode(response, language, { entryPoint: meta.entryPoint, thinkCloseTag: opts.thinkCloseTag });
         if (code === undefined) return { correct: false, score: 0, reason: "no code found in the response" };
         const extracted = code;
-        if (meta.entryPoint && meta.codePrefix && !meta.noPrefix && !definesName(code, meta.entryPoint, language)) {
-          code = meta.codePrefix + code;
-        }
+        if (meta.codePrefix && !meta.noPrefix) code = withPrefix(code, meta.codePrefix, meta.entryPoint, language);
         const pool = opts.pool ?? defaultCodePool();
         const r = await pool.run(problemRequest(code, problem, meta, language, opts.limits));
         const reason = r.status === "passed" ? "passed" : `${r.status}${r.message ? `: ${r.message}` : ""}`;
