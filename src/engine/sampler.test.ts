@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "./config.js";
 import { tsKernels } from "./kernels/ts.js";
 import { Model } from "./model.js";
-import { Sampler } from "./sampler.js";
+import { Rng } from "./rng.js";
+import { Sampler, sampleToken } from "./sampler.js";
 import { Trainer } from "./train.js";
 
 function model(kv: number, tie: boolean, ctx = 32): Model {
@@ -117,5 +118,32 @@ describe("sampling options", () => {
     expect(() => small.generate([[1]], { maxNewTokens: 2, topP: 0 })).toThrow(/topP must be in \(0, 1\]/);
     expect(() => small.generate([[1]], { maxNewTokens: 2, temperature: -1 })).toThrow(/temperature/);
     expect(() => small.generate([[1]], { maxNewTokens: 2, stopStrings: ["x"] })).toThrow(/decode function/);
+  });
+});
+
+describe("sampleToken", () => {
+  const p = [0.5, 0.25, 0.15, 0.1];
+  const logits = Float32Array.from([7, ...p.map(Math.log)]); // the row starts at offset 1
+  const freqs = (temp: number, topK: number, topP: number): number[] => {
+    const rng = new Rng(123), counts = [0, 0, 0, 0], n = 40000;
+    const probs = new Float32Array(4), order = new Int32Array(4);
+    for (let i = 0; i < n; i++) counts[sampleToken(logits, 1, 4, rng, temp, topK, topP, probs, order)]++;
+    return counts.map((c) => c / n);
+  };
+  const close = (got: number[], want: number[]): void => got.forEach((g, i) => expect(Math.abs(g - want[i]), `token ${i}: ${got}`).toBeLessThan(0.01));
+
+  it("samples softmax(logits / temperature)", () => {
+    close(freqs(1, 0, 1), p);
+    const sq = p.map((x) => x * x), z = sq.reduce((a, b) => a + b);
+    close(freqs(0.5, 0, 1), sq.map((x) => x / z));
+  });
+
+  it("restricts to the top-k, then to the top-p nucleus of the renormalised top-k", () => {
+    close(freqs(1, 2, 1), [2 / 3, 1 / 3, 0, 0]);
+    close(freqs(1, 0, 0.7), [2 / 3, 1 / 3, 0, 0]); // 0.5 + 0.25 ≥ 0.7
+    close(freqs(1, 0, 0.5), [1, 0, 0, 0]);
+    close(freqs(1, 0, 0.8), [0.5 / 0.9, 0.25 / 0.9, 0.15 / 0.9, 0]);
+    // top-3 mass 0.9; top-p 0.8 of it is 0.72, reached by the first two tokens
+    close(freqs(1, 3, 0.8), [2 / 3, 1 / 3, 0, 0]);
   });
 });

@@ -208,43 +208,57 @@ export class Sampler {
 
   /** Temperature / top-k / top-p sampling from one row of logits. */
   private sampleFrom(logits: Float32Array, off: number, rng: Rng, temp: number, topK: number, topP: number): number {
-    const V = this.model.config.vocab_size;
-    const probs = this.probs;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) if (logits[off + i] > max) max = logits[off + i];
-    let sum = 0;
-    for (let i = 0; i < V; i++) {
-      const e = Math.exp((logits[off + i] - max) / temp);
-      probs[i] = e;
-      sum += e;
-    }
-    const truncate = (topK > 0 && topK < V) || topP < 1;
-    if (!truncate) {
-      let u = rng.next() * sum;
-      for (let i = 0; i < V; i++) {
-        u -= probs[i];
-        if (u < 0) return i;
-      }
-      return argmax(logits, off, V);
-    }
-    // sort token ids by probability (descending, ties by id), keep the top-k / nucleus, renormalise
-    const order = this.order;
-    for (let i = 0; i < V; i++) order[i] = i;
-    order.sort((a, b) => probs[b] - probs[a] || a - b);
-    const k = topK > 0 ? Math.min(topK, V) : V;
-    let kept = 0, mass = 0;
-    while (kept < k) {
-      mass += probs[order[kept]];
-      kept++;
-      if (mass >= topP * sum) break;
-    }
-    let u = rng.next() * mass;
-    for (let j = 0; j < kept; j++) {
-      u -= probs[order[j]];
-      if (u < 0) return order[j];
-    }
-    return order[kept - 1];
+    return sampleToken(logits, off, this.model.config.vocab_size, rng, temp, topK, topP, this.probs, this.order);
   }
+}
+
+/**
+ * Draws a token from softmax(logits[off..off+V) / temp), restricted to the top-k tokens (topK > 0)
+ * and then to the nucleus of probability topP of that renormalised set (Hugging Face's order).
+ * `probs` and `order` are scratch buffers of at least V entries (nothing is allocated).
+ */
+export function sampleToken(
+  logits: Float32Array, off: number, V: number, rng: Rng, temp: number, topK: number, topP: number,
+  probs: Float32Array, order: Int32Array,
+): number {
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (logits[off + i] > max) max = logits[off + i];
+  let sum = 0;
+  for (let i = 0; i < V; i++) {
+    const e = Math.exp((logits[off + i] - max) / temp);
+    probs[i] = e;
+    sum += e;
+  }
+  const truncate = (topK > 0 && topK < V) || topP < 1;
+  if (!truncate) {
+    let u = rng.next() * sum;
+    for (let i = 0; i < V; i++) {
+      u -= probs[i];
+      if (u < 0) return i;
+    }
+    return argmax(logits, off, V);
+  }
+  // sort token ids by probability (descending, ties by id), keep the top-k / nucleus, renormalise
+  for (let i = 0; i < V; i++) order[i] = i;
+  order.subarray(0, V).sort((a, b) => probs[b] - probs[a] || a - b);
+  const k = topK > 0 ? Math.min(topK, V) : V;
+  let massK = sum;
+  if (k < V) {
+    massK = 0;
+    for (let j = 0; j < k; j++) massK += probs[order[j]];
+  }
+  let kept = 0, mass = 0;
+  while (kept < k) {
+    mass += probs[order[kept]];
+    kept++;
+    if (mass >= topP * massK) break;
+  }
+  let u = rng.next() * mass;
+  for (let j = 0; j < kept; j++) {
+    u -= probs[order[j]];
+    if (u < 0) return order[j];
+  }
+  return order[kept - 1];
 }
 
 /**
