@@ -211,3 +211,38 @@ function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/** The identity (device + inode) of a folder, or null when it does not exist. */
+async function folderIdentity(dir: string): Promise<string | null> {
+  const st = await fsp.stat(dir).catch(() => null);
+  return st ? `${st.dev}:${st.ino}` : null;
+}
+
+/**
+ * Read a folder that `saveFolderAtomic` may replace concurrently (another process saving while this
+ * one loads) and get one consistent version: repairs a crashed swap (`recoverFolder`), waits for a
+ * swap in flight (up to `waitMs`, default 5 s) when `dir` is momentarily missing, runs `read`, and
+ * runs it again (up to 5 times) if the folder was replaced meanwhile (its inode changed), so files
+ * of two versions are never mixed. Errors from `read` propagate unless the folder changed under it.
+ */
+export async function readFolderConsistently<T>(dir: string, read: () => Promise<T>, waitMs = 5000): Promise<T> {
+  dir = path.resolve(dir);
+  await recoverFolder(dir);
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    let before = await folderIdentity(dir);
+    while (before === null && Date.now() < deadline && (await siblings(dir, "old")).length > 0) {
+      await new Promise((r) => setTimeout(r, 20));
+      await recoverFolder(dir);
+      before = await folderIdentity(dir);
+    }
+    let result: T;
+    try {
+      result = await read();
+    } catch (err) {
+      if (attempt < 4 && (await folderIdentity(dir)) !== before) continue;
+      throw err;
+    }
+    if (attempt >= 4 || (await folderIdentity(dir)) === before) return result;
+  }
+}

@@ -1,6 +1,6 @@
 // Tests of checkpoints: save/load round trip in the Hugging Face layout (optimizer state included),
 // errors that name the broken file, and atomicity against thrown errors and SIGKILLed savers.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -150,42 +150,66 @@ describe("checkpoints", () => {
     expect((await readdir(dir)).filter((n) => n.startsWith(".fail."))).toEqual([]);
   });
 
-  it("a saver killed with SIGKILL at random moments never leaves a broken checkpoint", async () => {
-    const d = path.join(dir, "killed");
+  describe("with another process saving in a loop", () => {
     const big = config({ hidden_size: 128, intermediate_size: 512, num_hidden_layers: 4, vocab_size: 64 });
     const versions = [Model.init(big, 10), Model.init(big, 11)];
-    await saveCheckpoint(d, { model: versions[0], tokenizer, trainerState: { seed: 10 } });
     const here = (f: string) => JSON.stringify(fileURLToPath(new URL(f, import.meta.url)));
-    // The child alternates between the two versions, saving as fast as it can, until killed.
-    const script = `
-      import { saveCheckpoint } from ${here("./checkpoint.ts")};
-      import { validateConfig } from ${here("./config.ts")};
-      import { Model } from ${here("./model.ts")};
-      import { Tokenizer } from ${here("./tokenizer.ts")};
-      const cfg = validateConfig(${JSON.stringify(big)});
-      const tok = Tokenizer.fromJSON(${JSON.stringify(tokenizer.toJSON())});
-      const models = [Model.init(cfg, 10), Model.init(cfg, 11)];
-      for (let i = 1; ; i++) {
-        await saveCheckpoint(${JSON.stringify(d)}, { model: models[i % 2], tokenizer: tok, trainerState: { seed: 10 + (i % 2) } });
-        if (i === 1) console.log("saved");
-      }`;
-    const delays = [5, 60, 150]; // one save of this model takes ~100-200 ms here
-    for (const delay of delays) {
+    /** Start a child that alternates between the two versions, saving as fast as it can; resolves after its first save. */
+    async function startSaver(d: string): Promise<ChildProcess> {
+      const script = `
+        import { saveCheckpoint } from ${here("./checkpoint.ts")};
+        import { validateConfig } from ${here("./config.ts")};
+        import { Model } from ${here("./model.ts")};
+        import { Tokenizer } from ${here("./tokenizer.ts")};
+        const cfg = validateConfig(${JSON.stringify(big)});
+        const tok = Tokenizer.fromJSON(${JSON.stringify(tokenizer.toJSON())});
+        const models = [Model.init(cfg, 10), Model.init(cfg, 11)];
+        for (let i = 1; ; i++) {
+          await saveCheckpoint(${JSON.stringify(d)}, { model: models[i % 2], tokenizer: tok, trainerState: { seed: 10 + (i % 2) } });
+          if (i === 1) console.log("saved");
+        }`;
       const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
       await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (b: Buffer) => b.toString().includes("saved") && resolve());
+        child.stdout!.on("data", (b: Buffer) => b.toString().includes("saved") && resolve());
         child.on("exit", (code) => reject(new Error(`saver exited early with ${code}`)));
       });
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill("SIGKILL");
-      await new Promise((r) => child.on("exit", r));
+      return child;
+    }
+    /** Load and check that the weights belong to the version trainer_state.json names. */
+    async function loadConsistent(d: string): Promise<number> {
       const ck = await loadCheckpoint(d);
       const seed = ck.trainerState!.seed as number;
       expect([10, 11]).toContain(seed);
       // (byte comparison: vitest's deep equality is very slow on arrays of a million floats)
       expect(Buffer.from(ck.model.params.buffer).equals(Buffer.from(versions[seed - 10].params.buffer))).toBe(true);
+      return seed;
     }
-  }, 120_000);
+
+    it("a saver killed with SIGKILL at random moments never leaves a broken checkpoint", async () => {
+      const d = path.join(dir, "killed");
+      await saveCheckpoint(d, { model: versions[0], tokenizer, trainerState: { seed: 10 } });
+      for (const delay of [5, 60, 150]) { // one save of this model takes ~100-200 ms here
+        const child = await startSaver(d);
+        await new Promise((r) => setTimeout(r, delay));
+        child.kill("SIGKILL");
+        await new Promise((r) => child.on("exit", r));
+        await loadConsistent(d);
+      }
+    }, 120_000);
+
+    it("loads while another process replaces the checkpoint never mix two versions", async () => {
+      const d = path.join(dir, "busy");
+      await saveCheckpoint(d, { model: versions[0], tokenizer, trainerState: { seed: 10 } });
+      const child = await startSaver(d);
+      try {
+        const seen = new Set<number>();
+        for (let i = 0; i < 12; i++) seen.add(await loadConsistent(d));
+        expect(seen.size).toBe(2); // the loads did overlap with saves of both versions
+      } finally {
+        child.kill("SIGKILL");
+      }
+    }, 120_000);
+  });
 });
 
 /** Overwrite fields of a checkpoint's config.json. */

@@ -16,7 +16,7 @@
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { recoverFolder, saveFolderAtomic } from "./atomic.js";
+import { readFolderConsistently, saveFolderAtomic } from "./atomic.js";
 import { ConfigError, toHuggingFaceConfig, validateConfig, type ModelConfig } from "./config.js";
 import { Model, ModelTensorError } from "./model.js";
 import type { AdamWState } from "./optim.js";
@@ -224,12 +224,17 @@ export interface LoadCheckpointOptions {
 /**
  * Load a checkpoint folder. config.json, model.safetensors and tokenizer.json are required;
  * generation_config.json, optimizer.safetensors, training_config.json and trainer_state.json are
- * optional. A folder left mid-swap by a crashed save is repaired first (see `recoverFolder`).
+ * optional. A folder left mid-swap by a crashed save is repaired first, and a save by another
+ * process during the load never mixes files of two versions (see `readFolderConsistently`).
  * @throws CheckpointError naming the missing, truncated or mismatched file and what is wrong.
  */
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<Checkpoint> {
-  dir = path.resolve(dir);
-  await recoverFolder(dir);
+  const abs = path.resolve(dir);
+  return readFolderConsistently(abs, () => loadOnce(abs, opts));
+}
+
+/** One attempt at reading every file of a checkpoint folder. */
+async function loadOnce(dir: string, opts: LoadCheckpointOptions): Promise<Checkpoint> {
   const at = (f: string) => path.join(dir, f);
   const configFile = at(CHECKPOINT_FILES.config);
   const rawConfig = await readJson(configFile, false).catch(async (err: unknown) => {
