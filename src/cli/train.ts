@@ -9,6 +9,7 @@ import { train } from "../rl/trainer.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { DEFAULT_PRETRAIN, pretrain } from "../pretrain/pretrain.js";
 import { DEFAULT_CORPUS } from "../pretrain/corpus.js";
+import { runMainJob } from "../rl/main-job.js";
 
 /** Read a JSON config file, with an error that names the file. */
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -107,8 +108,39 @@ function registerPretrain(program: Command): void {
     });
 }
 
+function registerStart(program: Command): void {
+  program
+    .command("start")
+    .description("The main job: GRPO from models/base on multi-digit addition, evaluation of both models, runs/<timestamp>/report.html (resumes an unfinished run)")
+    .option("--model <dir>", "base checkpoint", "models/base")
+    .option("--steps <n>", "GRPO steps (default: the main job's recipe)")
+    .option("--runs-dir <dir>", "where runs go", "runs")
+    .option("--save-model <dir>", "also copy the trained model here (e.g. models/r1zero)")
+    .option("--eval-n <n>", "evaluation problems per difficulty level")
+    .action(async (o: Record<string, string | undefined>) => {
+      const trainOverrides: Record<string, unknown> = { model: o.model };
+      if (o.steps !== undefined) trainOverrides.steps = o.steps;
+      const evalN = o.evalN === undefined ? undefined : Number(o.evalN);
+      if (evalN !== undefined && !(Number.isInteger(evalN) && evalN > 0)) throw new RangeError(`--eval-n must be a whole number ≥ 1, got ${o.evalN}`);
+      const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
+      await runMainJob({
+        runsDir: o.runsDir, saveModel: o.saveModel, signal,
+        train: resolveTrainOverrides(trainOverrides), eval: evalN ? { n: evalN } : undefined,
+      });
+    });
+}
+
+/** Validate overrides early (the same errors as `scratchpad train`), keeping only the given keys. */
+function resolveTrainOverrides(raw: Record<string, unknown>): Record<string, unknown> {
+  const cfg = resolveTrainConfig(raw) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) if (raw[k] !== undefined) out[k] = cfg[k];
+  return out;
+}
+
 /** Register this stage's subcommands on the program. */
 export function registerTrainCommands(program: Command): void {
   registerPretrain(program);
   registerTrain(program);
+  registerStart(program);
 }

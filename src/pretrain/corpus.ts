@@ -44,7 +44,7 @@ export const DEFAULT_CORPUS: Readonly<CorpusOptions> = {
   maxDigits: 5,
   directRate: 0.4,
   earlyStopRate: 0.2,
-  slipRate: 0.1,
+  slipRate: 0.15,
   catchRate: 0.5,
   reliableDigits: 2,
   carryDropRate: 0.5,

@@ -49,6 +49,8 @@ export interface PretrainOptions {
   /** Called every `logEvery` steps. */
   onLog?: (info: PretrainLog) => void;
   logEvery?: number;
+  /** Also save the checkpoint every this many steps (default: only at the end). */
+  saveEvery?: number;
 }
 
 /** A progress record of pretraining. */
@@ -77,8 +79,8 @@ export function mainJobTokenizer(): Tokenizer {
 
 /** Default pretraining options (the shipped models/base). */
 export const DEFAULT_PRETRAIN: Omit<PretrainOptions, "out"> = {
-  steps: 1500,
-  batchSize: 64,
+  steps: 2000,
+  batchSize: 32,
   lr: 2e-3,
   warmupSteps: 100,
   seed: 0,
@@ -96,6 +98,15 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
   const t0 = performance.now();
   let tokens = 0, lossAvg = NaN;
   const logEvery = opts.logEvery ?? 50;
+  const save = (step: number) => saveCheckpoint(opts.out, {
+    model, tokenizer: tok,
+    trainingConfig: {
+      kind: "pretrain", steps: opts.steps, batch_size: opts.batchSize, lr: opts.lr, warmup_steps: opts.warmupSteps,
+      seed: opts.seed, corpus, task: "addition", template: "compact",
+    },
+    trainerState: { step, final_loss: lossAvg, tokens },
+    generationConfig: { temperature: 1.0, max_new_tokens: 96 },
+  });
   for (let step = 0; step < opts.steps; step++) {
     const seqs: TokenSequence[] = [];
     for (let j = 0; j < opts.batchSize; j++) {
@@ -117,15 +128,8 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
       const el = (performance.now() - t0) / 1000;
       opts.onLog({ step: step + 1, steps: opts.steps, loss: lossAvg, lr, tokensPerSecond: tokens / el, elapsedSeconds: el });
     }
+    if (opts.saveEvery && (step + 1) % opts.saveEvery === 0 && step + 1 < opts.steps) await save(step + 1);
   }
-  await saveCheckpoint(opts.out, {
-    model, tokenizer: tok,
-    trainingConfig: {
-      kind: "pretrain", steps: opts.steps, batch_size: opts.batchSize, lr: opts.lr, warmup_steps: opts.warmupSteps,
-      seed: opts.seed, corpus, task: "addition", template: "compact",
-    },
-    trainerState: { step: opts.steps, final_loss: lossAvg, tokens },
-    generationConfig: { temperature: 1.0, max_new_tokens: 96 },
-  });
+  await save(opts.steps);
   return { dir: opts.out, params: model.numParams, finalLoss: lossAvg, tokens, seconds: (performance.now() - t0) / 1000 };
 }
