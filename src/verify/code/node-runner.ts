@@ -153,6 +153,18 @@ async function runCalls(cases, runAll) {
     ? { status: "passed", fields: { testsPassed: passed, testsTotal: cases.length } }
     : { status: "failed", fields: Object.assign(first, { testsPassed: passed, testsTotal: cases.length, phase: "tests" }) };
   testsDone = true;
+  finishSoon();
+}
+
+/**
+ * The tests are done: report when the event loop drains (the "exit" handler), or after a grace period that
+ * lets asynchronous failures surface, if timers or sockets the program left open keep the loop alive.
+ */
+function finishSoon() {
+  setTimeout(() => {
+    report(summary.status, summary.fields);
+    process.exit(0);
+  }, 1500).unref();
 }
 
 function main() {
@@ -213,6 +225,7 @@ function main() {
   }
   summary = { status: "passed", fields: { testsPassed: 1, testsTotal: 1 } };
   testsDone = true;
+  finishSoon();
 }
 
 main();

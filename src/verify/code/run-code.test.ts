@@ -187,3 +187,14 @@ describe("runCode harness", () => {
     await expect(runCode({ language: "python", code: "", limits: { timeout: 5 } as never })).rejects.toThrow(/unknown limit/);
   });
 });
+
+describe("runCode leftovers", () => {
+  it("does not wait for the wall-clock limit when a passing program leaves timers or threads running", async () => {
+    const js = await runCode({ language: "javascript", code: "setInterval(() => {}, 1000);\nfunction f() { return 1; }", tests: "if (f() !== 1) throw new Error('x');", limits: { timeoutMs: 30_000 } });
+    expect(js.status, js.message).toBe("passed");
+    expect(js.durationMs).toBeLessThan(20_000);
+    const py = await runCode({ language: "python", code: "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\n", tests: "assert True", limits: { timeoutMs: 30_000 } });
+    expect(py.status, py.message).toBe("passed");
+    expect(py.durationMs).toBeLessThan(20_000);
+  });
+});

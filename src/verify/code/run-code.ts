@@ -116,6 +116,7 @@ async function runWithHarness(req: ValidRequest, code: string, tests: string, st
     argv: interpreterArgv(req, file),
     files: { [file]: isPython ? PYTHON_RUNNER : NODE_RUNNER },
     channelInput: JSON.stringify(spec),
+    exitGraceAfterChannelMs: 1000,
     limits,
     signal: req.signal,
   });

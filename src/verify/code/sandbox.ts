@@ -43,6 +43,11 @@ export interface SandboxSpawn {
   channelInput?: string;
   limits: ResolvedLimits;
   signal?: AbortSignal;
+  /**
+   * Once the program writes on fd 3 (its verdict), give it this long to exit, then kill it: the verdict is in,
+   * and threads or timers it left running must not hold the run until the wall-clock limit. Default: no grace kill.
+   */
+  exitGraceAfterChannelMs?: number;
 }
 
 /** What happened to one process start. */
@@ -266,7 +271,12 @@ function spawnAndWatch(
     const chan = child.stdio[3] as NodeJS.ReadWriteStream | null;
     if (chan) {
       let chanBytes = 0;
+      let graceTimer: NodeJS.Timeout | undefined;
       chan.on("data", (b: Buffer) => {
+        if (req.exitGraceAfterChannelMs !== undefined && !graceTimer) {
+          graceTimer = setTimeout(killAll, req.exitGraceAfterChannelMs);
+          graceTimer.unref();
+        }
         chanBytes += b.length;
         if (chanBytes <= 4 * limits.maxOutputBytes) channel.push(b);
       });
