@@ -223,13 +223,15 @@ function isSymbolLike(n: MathNode): boolean {
 
 /**
  * The value an equation stands for when compared with a plain value: `x = 3` → 3, `2+3 = 5` → 5,
- * `x = 5+5+1 = 11` → 11; null for equations such as `a + 3z = 0` or `7 = 11a + c`.
+ * `x = 5+5+1 = 11` → 11, `3 = x` → 3; null for equations such as `a + 3z = 0` or `7 = 11a + c`.
  */
 function relValue(r: Rel): MathNode | null {
   const s = simplifyRel(r);
   if (s.ops.length !== 1 || s.ops[0] !== "=") return null;
   const [l, v] = s.args;
-  if (isSymbolLike(l) || (isScalar(l) && freeVariables(l).size === 0)) return v;
+  if (isSymbolLike(l)) return v;
+  // a computation and its result: 2 + 3 = 5 (but not 7 = 11a + c)
+  if (isScalar(l) && isScalar(v) && freeVariables(l).size === 0 && freeVariables(v).size === 0) return v;
   if (v.k === "sym") return l;
   return null;
 }

@@ -26,6 +26,7 @@ function boxedAt(text: string, at: number): { content: string; end: number } | n
 }
 
 function lastBoxedStart(text: string, before: number): number {
+  if (before < 0) return -1;
   return Math.max(text.lastIndexOf("\\boxed", before), text.lastIndexOf("\\fbox", before));
 }
 
@@ -148,7 +149,7 @@ function findBold(text: string): string | null {
 
 /** A number in running text: mixed numbers (`4 4/9`, `1 000 4/9`), fractions, decimals, separators. */
 const NUMBER =
-  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)/g;
+  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*%)?/g;
 
 function findLastNumber(text: string): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
@@ -156,14 +157,22 @@ function findLastNumber(text: string): string | null {
   return m ? m[0].replace(/\s*\/\s*/g, "/").trim() : null;
 }
 
-/** The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around it. */
+/**
+ * The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around
+ * it. Not for long texts, and not for several numbers in a row (`4 4/9 2`), which are no one answer.
+ */
 function findWhole(text: string): string | null {
   let s = text;
+  if (s.length > 2000 && !s.includes("####")) return null;
   const hashes = s.lastIndexOf("####");
   if (hashes >= 0) s = s.slice(hashes + 4);
   s = s.trim();
   const wrapped = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])$/.exec(s);
   if (wrapped) s = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]).trim();
+  if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
+  // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
+  const plain = s.replace(/\\(?:text|mathrm|textbf|mbox)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
+  if (/\b[a-zA-Z]+\s+[a-zA-Z]+\b/.test(plain)) return null;
   return s || null;
 }
 

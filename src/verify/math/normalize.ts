@@ -143,7 +143,7 @@ export function normalizeAnswer(input: string): string {
   }
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
   s = s.replace(DROP_COMMANDS, "");
-  s = s.replace(/\\[,;:! ]/g, (m) => (m === "\\!" ? "\\!" : " "));
+  s = s.replace(/\\\\|\\[,;:! ]/g, (m) => (m === "\\!" || m === "\\\\" ? m : " "));
   s = numberSeparators(s);
   s = s.replace(/\\!/g, "").replace(/~/g, " ");
   s = s
@@ -181,11 +181,12 @@ export function normalizeAnswer(input: string): string {
   return s;
 }
 
-/** A cheap comparison key: the normalised answer without spaces and `\text{}`, lower-cased. */
+/** A cheap comparison key: the normalised answer without spaces and `\text{}` (words lower-cased). */
 export function looseKey(s: string): string {
-  return s
+  const k = s
     .replace(/\\text\{([^{}]*)\}/g, "$1")
     .replace(/\s+/g, "")
-    .replace(/^\((.)\)$/, "$1")
-    .toLowerCase();
+    .replace(/^\((.)\)$/, "$1");
+  // words compare without case ("Evelyn", "evelyn"); math keeps it (3R^2 is not 3r^2)
+  return /^[a-zA-Z]{2,}$/.test(k) ? k.toLowerCase() : k;
 }

@@ -22,6 +22,7 @@ export const DEFAULT_EXTRACTION: readonly ExtractionSource[] = [
   "answer-line",
   "bold",
   "last-latex",
+  "whole",
   "last-number",
 ];
 
