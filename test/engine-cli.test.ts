@@ -1,6 +1,6 @@
 // CLI smoke tests of `scratchpad init | logits | sample`: the built command (node bin/scratchpad.js)
 // run as a subprocess, the way a user runs it, on checkpoints it writes itself.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +11,13 @@ import { computeLogits } from "../src/cli/engine.js";
 import { loadCheckpoint } from "../src/engine/checkpoint.js";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const torchRef = path.resolve(root, "..", "shared", "bench", "torch_ref.py");
+const torchMissing = !existsSync(torchRef)
+  ? `${torchRef} is missing`
+  : spawnSync("/usr/bin/python3", ["-c", "import torch"]).status !== 0
+    ? "/usr/bin/python3 cannot import torch (apt-get install python3-torch libopenblas0-pthread)"
+    : null;
+if (torchMissing) console.warn(`SKIPPED the CLI-vs-PyTorch logits test: ${torchMissing}`);
 let dir: string;
 
 /** Run a command without blocking the test worker (vitest's RPC needs its event loop). */
@@ -110,6 +117,21 @@ describe("scratchpad init / logits / sample", () => {
     expect(h.status, h.stderr).toBe(0);
     expect(h.stdout.trim().split("\n")).toHaveLength(2);
     expect(h.stdout).toMatch(/^0\t\d+ "a"\t→ (".*" -?\d+\.\d{3}\s*){3}$/m);
+  });
+
+  it.skipIf(torchMissing !== null)("init + logits agree with the PyTorch reference (torch_ref.py) to 1e-4", async () => {
+    const m = path.join(dir, "m-torch");
+    const init = await scratchpad("init", "--config", path.join(dir, "config.json"), "--seed", "3", "--out", m, "--init-std", "0.3");
+    expect(init.status, init.stderr).toBe(0);
+    const tokens = "1,40,77,5,12,99,3,60,61,62";
+    const ours = JSON.parse((await scratchpad("logits", "--model", m, "--tokens", tokens, "--json")).stdout) as { logits: number[][] };
+    const ref = await run("/usr/bin/python3", [torchRef, "logits", "--model", m, "--tokens", tokens]);
+    expect(ref.status, ref.stderr).toBe(0);
+    const theirs = (JSON.parse(ref.stdout) as { logits: number[][] }).logits;
+    expect(theirs).toHaveLength(10);
+    let maxDiff = 0;
+    theirs.forEach((row, t) => row.forEach((x, v) => (maxDiff = Math.max(maxDiff, Math.abs(x - ours.logits[t][v])))));
+    expect(maxDiff).toBeLessThan(1e-4);
   });
 
   it("logits rejects token ids outside the vocabulary and a missing checkpoint", async () => {
