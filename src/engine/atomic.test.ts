@@ -63,6 +63,22 @@ describe("saveFolderAtomic", () => {
     expect((await readdir(dir)).filter((n) => n.startsWith(".ckpt2."))).toEqual([]);
   });
 
+  it("concurrent saves of one folder in a process are queued, the last one wins", async () => {
+    const d = path.join(dir, "ckpt5");
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        saveFolderAtomic(d, async (tmp) => {
+          await writeFile(path.join(tmp, "a"), `v${i}`);
+          await new Promise((r) => setTimeout(r, 5 * (5 - i)));
+          await writeFile(path.join(tmp, "b"), `v${i}`);
+        }),
+      ),
+    );
+    expect(await readFile(path.join(d, "a"), "utf8")).toBe("v4");
+    expect(await readFile(path.join(d, "b"), "utf8")).toBe("v4");
+    expect((await readdir(dir)).filter((n) => n.startsWith(".ckpt5."))).toEqual([]);
+  });
+
   it("a crash between the two renames is repaired by recoverFolder (and by the next save)", async () => {
     const d = path.join(dir, "ckpt3");
     await saveFolderAtomic(d, (tmp) => writeFile(path.join(tmp, "model"), "previous"));

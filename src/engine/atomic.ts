@@ -166,10 +166,29 @@ export async function recoverFolder(dir: string): Promise<boolean> {
  * Save a folder atomically. `fill(tmpDir)` writes every file into an empty temp folder next to
  * `dir` (same file system, so the final rename is atomic); then everything is fsynced and the temp
  * folder replaces `dir`. If `fill` throws, the temp folder is removed and `dir` is untouched.
- * Readers of `dir` see the complete old folder or the complete new one.
+ * Readers of `dir` see the complete old folder or the complete new one. Concurrent saves of the
+ * same folder in one process are queued; across processes, one of two colliding swaps fails with
+ * the OS error (ENOTEMPTY) and the folder stays complete.
  */
 export async function saveFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   dir = path.resolve(dir);
+  // Saves of one folder within this process run one after another (their swaps would collide).
+  const previous = savesInFlight.get(dir) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => saveFolderNow(dir, fill));
+  const settled = mine.catch(() => undefined);
+  savesInFlight.set(dir, settled);
+  try {
+    await mine;
+  } finally {
+    if (savesInFlight.get(dir) === settled) savesInFlight.delete(dir);
+  }
+}
+
+/** The last queued save of each folder (absolute path) in this process. */
+const savesInFlight = new Map<string, Promise<void>>();
+
+/** The body of `saveFolderAtomic`, once no other save of `dir` in this process is running. */
+async function saveFolderNow(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(dir);
   await fsp.mkdir(parent, { recursive: true });
   await recoverFolder(dir);
