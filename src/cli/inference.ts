@@ -77,7 +77,7 @@ function backendOptions(o: { api?: string; concurrency?: string; model?: string 
 interface EvalFlags {
   model?: string; endpoint?: string; task?: string; n?: string; k?: string; budgets?: string; strategy?: string;
   seed?: string; json?: boolean; printPrompts?: boolean; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; report?: string; out?: string; waits?: string; cue?: string; budgetSamples?: string;
+  temperature?: string; api?: string; report?: string; out?: string; waits?: string; waitText?: string; cue?: string; budgetSamples?: string;
   concurrency?: string; split?: string; dataDir?: string; format?: string;
 }
 
@@ -113,7 +113,7 @@ async function runEval(f: EvalFlags): Promise<void> {
       k: int("--k", f.k, 8, 1), budgets, strategy: strategyOf(f.strategy), seed,
       temperature: float("--temperature", f.temperature, 1), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
       template: prompt, budgetSamples: f.budgetSamples === undefined ? undefined : int("--budget-samples", f.budgetSamples, 1, 1),
-      budgetForcing: { waits: int("--waits", f.waits, 0), cue: f.cue },
+      budgetForcing: { waits: int("--waits", f.waits, 0), waitText: f.waitText, cue: f.cue },
       onProgress: tty ? (phase, d, t) => process.stderr.write(`\r${phase}: ${d}/${t} problems   `) : undefined,
     });
     if (tty) process.stderr.write("\n");
@@ -229,6 +229,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--temperature <t>", "sampling temperature", "1")
     .option("--budget-samples <n>", "samples per problem at each budget (default k)")
     .option("--waits <n>", "budget forcing: replace an early end of thinking with \"Wait\" up to n times", "0")
+    .option("--wait-text <text>", "budget forcing: the text that replaces an early end of thinking (default \"Wait\")")
     .option("--cue <text>", "budget forcing: text after the forced end of thinking (e.g. \"Final Answer:\")")
     .option("--api <kind>", "endpoint API: completions (raw prompts, default) or chat")
     .option("--concurrency <n>", "endpoint requests in flight", "16")
