@@ -35,7 +35,7 @@ export interface ParsedAnswer {
 export function parseAnswerWith(raw: string, budget: Budget, options: MathVerifyOptions = {}): ParsedAnswer {
   const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
   if (raw.length > max) {
-    return { raw, normalized: raw, loose: looseKey(raw.slice(0, max)) + `…${raw.length}`, tree: null, error: `answer longer than ${max} characters` };
+    return { raw, normalized: raw, loose: raw.replace(/\s+/g, ""), tree: null, error: `answer longer than ${max} characters` };
   }
   const normalized = normalizeAnswer(raw);
   const loose = looseKey(normalized);

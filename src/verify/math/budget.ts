@@ -1,6 +1,6 @@
 /**
  * A time budget for one verification. Every loop of the parser and evaluator calls `tick()`,
- * which checks the clock every few hundred operations and throws `MathTimeoutError` past the
+ * which checks the clock every 32 operations and throws `MathTimeoutError` past the
  * deadline: the work is synchronous and bounded, so the limit really interrupts it.
  */
 import { MathTimeoutError } from "./errors.js";
@@ -18,7 +18,7 @@ export class Budget {
   /** Count `n` operations; throws `MathTimeoutError` once past the deadline. */
   tick(n = 1): void {
     this.ops += n;
-    if (this.ops >= 256) {
+    if (this.ops >= 32) {
       this.ops = 0;
       if (performance.now() > this.deadline) throw new MathTimeoutError(this.limitMs);
     }

@@ -9,6 +9,9 @@ import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, ty
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
 const TAIL = 20000;
+/** Longest `\\boxed{...}` content read, and most boxes tried from the end (bounds the work on garbage). */
+const MAX_BOX = 20000;
+const MAX_BOX_TRIES = 50;
 
 /** Content of a `\boxed{...}` or `\fbox{...}` starting at `at`, and where it ends. */
 function boxedAt(text: string, at: number): { content: string; end: number } | null {
@@ -16,7 +19,7 @@ function boxedAt(text: string, at: number): { content: string; end: number } | n
   if (!m) return null;
   const i = at + m[0].length;
   if (text[i] === "{") {
-    const close = matchBrace(text, i);
+    const close = matchBrace(text, i, MAX_BOX);
     if (close < 0) return null;
     return { content: text.slice(i + 1, close), end: close + 1 };
   }
@@ -33,7 +36,7 @@ function lastBoxedStart(text: string, before: number): number {
 /** The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list. */
 function findBoxed(text: string): string | null {
   let at = lastBoxedStart(text, text.length);
-  while (at >= 0) {
+  for (let tries = 0; at >= 0 && tries < MAX_BOX_TRIES; tries++) {
     const box = boxedAt(text, at);
     if (box) {
       const parts = [box.content.trim()];
@@ -188,7 +191,7 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
 }
 
 const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
-const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer\s*\**\s*[:：]\s*\**/gi;
+const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** A candidate with the position where it was found (for ordering boxed against "final answer is"). */
 interface Found {

@@ -38,10 +38,14 @@ const MATH_WORDS = new Set([
   "sinh", "cosh", "tanh", "inf", "infty", "infinity", "or", "and", "i", "e", "abs", "mod", "gcd", "lcm",
 ]);
 
-/** Find the index of the `}` closing the group whose `{` is at `open` (backslash-escaped braces skipped); -1 when unbalanced. */
-export function matchBrace(s: string, open: number): number {
+/**
+ * Find the index of the `}` closing the group whose `{` is at `open` (backslash-escaped braces
+ * skipped); -1 when unbalanced or when the group is longer than `maxLen`.
+ */
+export function matchBrace(s: string, open: number, maxLen = 100000): number {
   let depth = 0;
-  for (let i = open; i < s.length; i++) {
+  const end = Math.min(s.length, open + maxLen);
+  for (let i = open; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 92 /* \ */) {
       i++;
@@ -116,6 +120,7 @@ function numberSeparators(s: string): string {
 
 /** Drop trailing words (units, "dollars", "apples") after a value in plain text. */
 function stripTrailingWords(s: string): string {
+  if (s.length > 500) return s;
   for (let guard = 0; guard < 8; guard++) {
     const m = /^(.*?[\d})\]a-zA-Z.%])\s+([a-zA-Z][a-zA-Z.']*(?:\^\{?\d\}?)?)\s*\.?$/.exec(s);
     if (!m) break;

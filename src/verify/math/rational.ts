@@ -4,8 +4,11 @@
  */
 import { MathTooLargeError } from "./errors.js";
 
-/** Largest numerator or denominator kept exactly, in bits (about 5000 decimal digits). */
-export const MAX_BITS = 16384;
+/**
+ * Largest numerator or denominator kept exactly, in bits (about 1200 decimal digits): enough for any
+ * competition answer, and small enough that one operation takes well under a millisecond.
+ */
+export const MAX_BITS = 4096;
 
 function bitLength(x: bigint): number {
   if (x < 0n) x = -x;
@@ -130,6 +133,7 @@ export class Rational {
   /** The exact k-th root when it is rational, else null (k ≥ 2). */
   root(k: number): Rational | null {
     if (this.num < 0n && k % 2 === 0) return null;
+    if (bitLength(this.num) > 2048 || bitLength(this.den) > 2048) return null;
     const n = intRoot(this.num < 0n ? -this.num : this.num, k);
     const d = intRoot(this.den, k);
     if (n === null || d === null) return null;

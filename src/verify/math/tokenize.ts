@@ -17,6 +17,9 @@ const PLAIN_WORDS = new Set([
   "log", "ln", "exp", "infty", "infinity", "inf", "abs", "or", "and", "oo",
 ]);
 
+/** A number literal (sticky: matched at the current position). */
+const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,6}(?![a-zA-Z\d]))?/y;
+
 /** Most tokens one answer may have. */
 export const MAX_TOKENS = 4000;
 
@@ -33,7 +36,8 @@ export function tokenize(s: string): Token[] {
       continue;
     }
     if ((c >= "0" && c <= "9") || (c === "." && s[i + 1] >= "0" && s[i + 1] <= "9")) {
-      const m = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,6}(?![a-zA-Z\d]))?/.exec(s.slice(i, i + 6000));
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(s);
       const text = m ? m[0] : c;
       out.push({ t: "num", v: text });
       i += text.length;
