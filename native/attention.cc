@@ -17,85 +17,55 @@
 namespace sp {
 namespace {
 
-thread_local Scratch tl_kt, tl_vp, tl_s, tl_t1, tl_t2, tl_acc1, tl_acc2, tl_row;
+thread_local Scratch tl_kt, tl_vp, tl_s, tl_t1, tl_t2, tl_pp, tl_acc1, tl_acc2, tl_row;
 
 inline int round8(int x) { return (x + 7) & ~7; }
 
-// S[r][j] = Σ_d A[i0+r][d] · Bt[d][j] for r < rows, j < jn (jn a multiple of 8; Bt is [D][ldb]).
-// A row i lives at a + i*lda. Rows past `rows` reuse the last row (results unused).
-void scores4(float* S, int lds, const float* a, long lda, int i0, int rows, const float* bt, int ldb, int D,
-             int jn) {
-  const float* ar[4];
-  for (int r = 0; r < 4; r++) ar[r] = a + (i0 + std::min(r, rows - 1)) * lda;
-  int j = 0;
-  for (; j + 16 <= jn; j += 16) {
-    __m256 s00 = _mm256_setzero_ps(), s01 = _mm256_setzero_ps(), s10 = _mm256_setzero_ps(),
-           s11 = _mm256_setzero_ps(), s20 = _mm256_setzero_ps(), s21 = _mm256_setzero_ps(),
-           s30 = _mm256_setzero_ps(), s31 = _mm256_setzero_ps();
-    for (int d = 0; d < D; d++) {
-      __m256 b0 = _mm256_loadu_ps(bt + d * ldb + j), b1 = _mm256_loadu_ps(bt + d * ldb + j + 8);
-      __m256 x = _mm256_broadcast_ss(ar[0] + d);
-      s00 = _mm256_fmadd_ps(x, b0, s00);
-      s01 = _mm256_fmadd_ps(x, b1, s01);
-      x = _mm256_broadcast_ss(ar[1] + d);
-      s10 = _mm256_fmadd_ps(x, b0, s10);
-      s11 = _mm256_fmadd_ps(x, b1, s11);
-      x = _mm256_broadcast_ss(ar[2] + d);
-      s20 = _mm256_fmadd_ps(x, b0, s20);
-      s21 = _mm256_fmadd_ps(x, b1, s21);
-      x = _mm256_broadcast_ss(ar[3] + d);
-      s30 = _mm256_fmadd_ps(x, b0, s30);
-      s31 = _mm256_fmadd_ps(x, b1, s31);
-    }
-    _mm256_storeu_ps(S + j, s00);
-    _mm256_storeu_ps(S + j + 8, s01);
-    _mm256_storeu_ps(S + lds + j, s10);
-    _mm256_storeu_ps(S + lds + j + 8, s11);
-    _mm256_storeu_ps(S + 2 * lds + j, s20);
-    _mm256_storeu_ps(S + 2 * lds + j + 8, s21);
-    _mm256_storeu_ps(S + 3 * lds + j, s30);
-    _mm256_storeu_ps(S + 3 * lds + j + 8, s31);
-  }
-  for (; j < jn; j += 8) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-    for (int d = 0; d < D; d++) {
-      __m256 b0 = _mm256_loadu_ps(bt + d * ldb + j);
-      s0 = _mm256_fmadd_ps(_mm256_broadcast_ss(ar[0] + d), b0, s0);
-      s1 = _mm256_fmadd_ps(_mm256_broadcast_ss(ar[1] + d), b0, s1);
-      s2 = _mm256_fmadd_ps(_mm256_broadcast_ss(ar[2] + d), b0, s2);
-      s3 = _mm256_fmadd_ps(_mm256_broadcast_ss(ar[3] + d), b0, s3);
-    }
-    _mm256_storeu_ps(S + j, s0);
-    _mm256_storeu_ps(S + lds + j, s1);
-    _mm256_storeu_ps(S + 2 * lds + j, s2);
-    _mm256_storeu_ps(S + 3 * lds + j, s3);
-  }
-}
-
-// y[0..Dp) = Σ_{j in [j0, j1)} p[j] · X[j][0..Dp)  (X is [*][Dp], Dp a multiple of 8).
+// C[r][c] (+)= Σ_{p=lo}^{hi-1} A[r][p] · B[p][c] for r < rows (1..4) and c < 8·NV: a 4×(8·NV)
+// register-blocked tile. A row r is a + r*lda (rows past `rows` reuse the last row and are not
+// stored); B row p is b + p*ldb. Every attention product (QKᵀ, PV, dO·Vᵀ, dS·K, Qᵀ·dS, dOᵀ·P) is a
+// sequence of these tiles over padded, zero-filled operands.
 template <int NV>
-inline void wsum_chunk(float* y, const float* p, const float* X, int Dp, int j0, int j1, int c0) {
-  __m256 acc[NV];
-  for (int c = 0; c < NV; c++) acc[c] = _mm256_setzero_ps();
-  for (int j = j0; j < j1; j++) {
-    __m256 w = _mm256_broadcast_ss(p + j);
-    const float* x = X + static_cast<long>(j) * Dp + c0;
-    for (int c = 0; c < NV; c++) acc[c] = _mm256_fmadd_ps(w, _mm256_loadu_ps(x + 8 * c), acc[c]);
+inline void tile4(float* C, long ldc, const float* a, long lda, int rows, const float* b, long ldb, int lo, int hi,
+                  bool acc) {
+  const float* a0 = a;
+  const float* a1 = a + std::min(1, rows - 1) * lda;
+  const float* a2 = a + std::min(2, rows - 1) * lda;
+  const float* a3 = a + std::min(3, rows - 1) * lda;
+  __m256 c0[NV], c1[NV], c2[NV], c3[NV];
+  for (int v = 0; v < NV; v++) c0[v] = c1[v] = c2[v] = c3[v] = _mm256_setzero_ps();
+  for (int p = lo; p < hi; p++) {
+    __m256 bv[NV];
+    for (int v = 0; v < NV; v++) bv[v] = _mm256_loadu_ps(b + p * ldb + 8 * v);
+    __m256 x = _mm256_broadcast_ss(a0 + p);
+    for (int v = 0; v < NV; v++) c0[v] = _mm256_fmadd_ps(x, bv[v], c0[v]);
+    x = _mm256_broadcast_ss(a1 + p);
+    for (int v = 0; v < NV; v++) c1[v] = _mm256_fmadd_ps(x, bv[v], c1[v]);
+    x = _mm256_broadcast_ss(a2 + p);
+    for (int v = 0; v < NV; v++) c2[v] = _mm256_fmadd_ps(x, bv[v], c2[v]);
+    x = _mm256_broadcast_ss(a3 + p);
+    for (int v = 0; v < NV; v++) c3[v] = _mm256_fmadd_ps(x, bv[v], c3[v]);
   }
-  for (int c = 0; c < NV; c++) _mm256_storeu_ps(y + c0 + 8 * c, acc[c]);
+  __m256* cs[4] = {c0, c1, c2, c3};
+  for (int r = 0; r < rows; r++) {
+    for (int v = 0; v < NV; v++) {
+      float* o = C + r * ldc + 8 * v;
+      _mm256_storeu_ps(o, acc ? _mm256_add_ps(_mm256_loadu_ps(o), cs[r][v]) : cs[r][v]);
+    }
+  }
 }
 
-void wsum(float* y, const float* p, const float* X, int Dp, int j0, int j1) {
-  int c0 = 0;
-  for (; c0 + 32 <= Dp; c0 += 32) wsum_chunk<4>(y, p, X, Dp, j0, j1, c0);
-  switch ((Dp - c0) / 8) {
-    case 3: wsum_chunk<3>(y, p, X, Dp, j0, j1, c0); break;
-    case 2: wsum_chunk<2>(y, p, X, Dp, j0, j1, c0); break;
-    case 1: wsum_chunk<1>(y, p, X, Dp, j0, j1, c0); break;
-    default: break;
+// C[0..rows)[0..cn) (+)= A · B over p in [lo, hi), columns in chunks of 16 (then 8; cn is a multiple
+// of 8). With `causal`, the chunk starting at column c0 sums p from max(lo, c0) only (B is zero
+// above its diagonal there, so the result is exact).
+inline void tiles(float* C, long ldc, const float* a, long lda, int rows, const float* b, long ldb, int lo, int hi,
+                  int cn, bool acc, bool causal) {
+  for (int c0 = 0; c0 < cn; c0 += 16) {
+    int l = causal ? std::max(lo, c0) : lo;
+    if (cn - c0 >= 16) tile4<2>(C + c0, ldc, a, lda, rows, b + c0, ldb, l, hi, acc);
+    else tile4<1>(C + c0, ldc, a, lda, rows, b + c0, ldb, l, hi, acc);
   }
 }
-
 // Softmax of s[0..n) into p[0..n) (in place allowed); returns nothing. n >= 1.
 inline void softmax_row(float* p, const float* s, int n, float scale) {
   __m256 vm = _mm256_set1_ps(-INFINITY);
@@ -154,58 +124,57 @@ void attention_one(float* out, float* att, const float* q, const float* k, const
   float* kt = tl_kt.get(static_cast<size_t>(D) * Tp);
   float* vp = tl_vp.get(static_cast<size_t>(T) * Dp);
   float* S = tl_s.get(4 * static_cast<size_t>(Tp));
-  float* y = tl_row.get(Dp);
+  float* Y = tl_row.get(4 * static_cast<size_t>(Dp));
   gather_transposed(kt, kb, ks, T, D, Tp);
   gather_rows(vp, vb, ks, T, D, Dp);
   for (int i0 = 0; i0 < T; i0 += 4) {
-    int rows = std::min(4, T - i0);
-    int jn = round8(i0 + rows);
-    scores4(S, Tp, qb, qs, i0, rows, kt, Tp, D, jn);
+    int rows = std::min(4, T - i0), jn = i0 + rows;
+    // S = Q·Kᵀ for 4 rows, softmax into att (zeros above the diagonal), then out = att · V.
+    tiles(S, Tp, qb + i0 * qs, qs, rows, kt, Tp, 0, D, round8(jn), false, false);
     for (int r = 0; r < rows; r++) {
       int i = i0 + r;
       float* arow = ab + static_cast<long>(i) * T;
       softmax_row(arow, S + r * Tp, i + 1, scale);
       std::memset(arow + i + 1, 0, sizeof(float) * (T - i - 1));
-      wsum(y, arow, vp, Dp, 0, i + 1);
-      std::memcpy(ob + i * qs, y, sizeof(float) * D);
     }
+    tiles(Y, Dp, ab + static_cast<long>(i0) * T, T, rows, vp, Dp, 0, jn, Dp, false, false);
+    for (int r = 0; r < rows; r++) std::memcpy(ob + (i0 + r) * qs, Y + r * Dp, sizeof(float) * D);
   }
 }
 
-void attention_backward_group(float* dq, float* dk, float* dv, float* datt, const float* dout, const float* q,
-                              const float* k, const float* v, const float* att, int b, int kvh, int T, int H,
-                              int KV, int D) {
+void attention_backward_group(float* dq, float* dk, float* dv, const float* dout, const float* q, const float* k,
+                              const float* v, const float* att, int b, int kvh, int T, int H, int KV, int D) {
   int G = H / KV, Tp = round8(T), Dp = round8(D);
   long qs = static_cast<long>(H) * D, ks = static_cast<long>(KV) * D;
   float scale = 1.0f / std::sqrt(static_cast<float>(D));
   const float* kb = k + static_cast<long>(b) * T * ks + kvh * D;
   const float* vb = v + static_cast<long>(b) * T * ks + kvh * D;
-  float* kp = tl_kt.get(static_cast<size_t>(T) * Dp);      // K rows, padded
-  float* vt = tl_vp.get(static_cast<size_t>(D) * Tp);      // V transposed
-  float* S = tl_s.get(4 * static_cast<size_t>(Tp));
-  float* xp = tl_t1.get(static_cast<size_t>(T) * Dp);      // Q rows or dO rows, padded
-  float* tr = tl_t2.get(static_cast<size_t>(T) * Tp);      // a transposed T×T matrix
-  float* dkacc = tl_acc1.get(static_cast<size_t>(T) * Dp);
-  float* dvacc = tl_acc2.get(static_cast<size_t>(T) * Dp);
-  float* y = tl_row.get(Dp);
+  float* kp = tl_kt.get(static_cast<size_t>(T) * Dp);      // K rows [T][Dp]
+  float* vt = tl_vp.get(static_cast<size_t>(D) * Tp);      // Vᵀ [D][Tp]
+  float* S = tl_s.get(4 * static_cast<size_t>(Tp));        // dP rows
+  float* Y = tl_row.get(4 * static_cast<size_t>(Dp));      // dQ rows
+  float* xt = tl_t1.get(static_cast<size_t>(D) * Tp);      // Qᵀ or dOᵀ [D][Tp]
+  float* ds = tl_t2.get(static_cast<size_t>(T) * Tp);      // dS·scale [T][Tp], zero above the diagonal
+  float* pp = tl_pp.get(static_cast<size_t>(T) * Tp);      // P [T][Tp], zero-padded
+  float* dkt = tl_acc1.get(static_cast<size_t>(D) * Tp);   // dKᵀ summed over the group's heads
+  float* dvt = tl_acc2.get(static_cast<size_t>(D) * Tp);   // dVᵀ
   gather_rows(kp, kb, ks, T, D, Dp);
   gather_transposed(vt, vb, ks, T, D, Tp);
-  std::memset(dkacc, 0, sizeof(float) * T * Dp);
-  std::memset(dvacc, 0, sizeof(float) * T * Dp);
   for (int h = kvh * G; h < (kvh + 1) * G; h++) {
     const float* qb = q + static_cast<long>(b) * T * qs + h * D;
     const float* gb = dout + static_cast<long>(b) * T * qs + h * D;
     float* dqb = dq + static_cast<long>(b) * T * qs + h * D;
     const float* ab = att + (static_cast<long>(b) * H + h) * T * T;
-    float* db = datt + (static_cast<long>(b) * H + h) * T * T;
-    // dP = dO · Vᵀ; dS = P ⊙ (dP − rowsum(P ⊙ dP)), stored (times scale) in dAtt.
+    bool first = h == kvh * G;
     for (int i0 = 0; i0 < T; i0 += 4) {
-      int rows = std::min(4, T - i0);
-      scores4(S, Tp, gb, qs, i0, rows, vt, Tp, D, round8(i0 + rows));
+      int rows = std::min(4, T - i0), jn = i0 + rows;
+      // dP = dO·Vᵀ; dS = P ⊙ (dP − rowsum(P ⊙ dP)) · scale.
+      tiles(S, Tp, gb + i0 * qs, qs, rows, vt, Tp, 0, D, round8(jn), false, false);
       for (int r = 0; r < rows; r++) {
         int i = i0 + r;
         const float* prow = ab + static_cast<long>(i) * T;
-        float* drow = db + static_cast<long>(i) * T;
+        float* drow = ds + static_cast<long>(i) * Tp;
+        float* prow_p = pp + static_cast<long>(i) * Tp;
         const float* dp = S + r * Tp;
         __m256 vdot = _mm256_setzero_ps();
         int j = 0;
@@ -215,47 +184,45 @@ void attention_backward_group(float* dq, float* dk, float* dv, float* datt, cons
         for (; j <= i; j++) dot += prow[j] * dp[j];
         __m256 vd = _mm256_set1_ps(dot), vsc = _mm256_set1_ps(scale);
         j = 0;
-        for (; j + 8 <= i + 1; j += 8)
-          _mm256_storeu_ps(drow + j, _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(prow + j),
-                                                                 _mm256_sub_ps(_mm256_loadu_ps(dp + j), vd)),
-                                                   vsc));
-        for (; j <= i; j++) drow[j] = prow[j] * (dp[j] - dot) * scale;
-        std::memset(drow + i + 1, 0, sizeof(float) * (T - i - 1));
-        // dQ_i += Σ_j dS[i][j] K_j
-        wsum(y, drow, kp, Dp, 0, i + 1);
-        float* o = dqb + i * qs;
+        for (; j + 8 <= i + 1; j += 8) {
+          __m256 pv = _mm256_loadu_ps(prow + j);
+          _mm256_storeu_ps(prow_p + j, pv);
+          _mm256_storeu_ps(drow + j, _mm256_mul_ps(_mm256_mul_ps(pv, _mm256_sub_ps(_mm256_loadu_ps(dp + j), vd)), vsc));
+        }
+        for (; j <= i; j++) {
+          prow_p[j] = prow[j];
+          drow[j] = prow[j] * (dp[j] - dot) * scale;
+        }
+        std::memset(drow + i + 1, 0, sizeof(float) * (Tp - i - 1));
+        std::memset(prow_p + i + 1, 0, sizeof(float) * (Tp - i - 1));
+      }
+      // dQ rows += dS · K
+      tiles(Y, Dp, ds + static_cast<long>(i0) * Tp, Tp, rows, kp, Dp, 0, jn, Dp, false, false);
+      for (int r = 0; r < rows; r++) {
+        float* o = dqb + (i0 + r) * qs;
+        const float* y = Y + r * Dp;
         for (int d = 0; d < D; d++) o[d] += y[d];
       }
     }
-    // dK_j += Σ_{i≥j} dS[i][j] Q_i: transpose dS, then weighted row sums of Q.
-    for (int i = 0; i < T; i++)
-      for (int j = 0; j <= i; j++) tr[static_cast<long>(j) * Tp + i] = db[static_cast<long>(i) * T + j];
-    gather_rows(xp, qb, qs, T, D, Dp);
-    for (int j = 0; j < T; j++) {
-      wsum(y, tr + static_cast<long>(j) * Tp, xp, Dp, j, T);
-      float* acc = dkacc + static_cast<long>(j) * Dp;
-      for (int d = 0; d < Dp; d++) acc[d] += y[d];
-    }
-    // dV_j += Σ_{i≥j} P[i][j] dO_i.
-    for (int i = 0; i < T; i++)
-      for (int j = 0; j <= i; j++) tr[static_cast<long>(j) * Tp + i] = ab[static_cast<long>(i) * T + j];
-    gather_rows(xp, gb, qs, T, D, Dp);
-    for (int j = 0; j < T; j++) {
-      wsum(y, tr + static_cast<long>(j) * Tp, xp, Dp, j, T);
-      float* acc = dvacc + static_cast<long>(j) * Dp;
-      for (int d = 0; d < Dp; d++) acc[d] += y[d];
-    }
+    // dKᵀ (+)= Qᵀ · dS and dVᵀ (+)= dOᵀ · P, each column summing i from its own position (causal).
+    gather_transposed(xt, qb, qs, T, D, Tp);
+    for (int d0 = 0; d0 < D; d0 += 4)
+      tiles(dkt + static_cast<long>(d0) * Tp, Tp, xt + static_cast<long>(d0) * Tp, Tp, std::min(4, D - d0), ds, Tp, 0,
+            T, Tp, !first, true);
+    gather_transposed(xt, gb, qs, T, D, Tp);
+    for (int d0 = 0; d0 < D; d0 += 4)
+      tiles(dvt + static_cast<long>(d0) * Tp, Tp, xt + static_cast<long>(d0) * Tp, Tp, std::min(4, D - d0), pp, Tp, 0,
+            T, Tp, !first, true);
   }
   float* dkb = dk + static_cast<long>(b) * T * ks + kvh * D;
   float* dvb = dv + static_cast<long>(b) * T * ks + kvh * D;
   for (int t = 0; t < T; t++) {
     for (int d = 0; d < D; d++) {
-      dkb[t * ks + d] += dkacc[static_cast<long>(t) * Dp + d];
-      dvb[t * ks + d] += dvacc[static_cast<long>(t) * Dp + d];
+      dkb[t * ks + d] += dkt[static_cast<long>(d) * Tp + t];
+      dvb[t * ks + d] += dvt[static_cast<long>(d) * Tp + t];
     }
   }
 }
-
 inline float dot(const float* a, const float* b, int n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
   int i = 0;
@@ -321,7 +288,7 @@ void attention_backward(float* dq, float* dk, float* dv, float* datt, const floa
   int n = B * KV;
   bool par = static_cast<double>(B) * H * T * T * D >= 32.0 * 1024;
   auto task = [&](int t) {
-    attention_backward_group(dq, dk, dv, datt, dout, q, k, v, att, t / KV, t % KV, T, H, KV, D);
+    attention_backward_group(dq, dk, dv, dout, q, k, v, att, t / KV, t % KV, T, H, KV, D);
   };
   if (par) parallel_for(n, task);
   else for (int t = 0; t < n; t++) task(t);
