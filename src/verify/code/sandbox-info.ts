@@ -133,8 +133,7 @@ function probeBwrap(info: SandboxInfo): string | undefined {
   const r = spawnSync(info.bwrap, [...args, "/bin/sh", "-c", "echo ok"], {
     encoding: "utf8",
     timeout: 10_000,
-    uid: info.uid,
-    gid: info.gid,
+    ...(process.getuid?.() === 0 ? { uid: info.uid, gid: info.gid } : {}),
     env: { PATH: "/usr/bin:/bin" },
   });
   if (r.error) return `bwrap could not start (${r.error.message})`;

@@ -224,8 +224,8 @@ function spawnAndWatch(
   const child = spawn(cmd, args, {
     cwd: isBwrap ? "/" : work,
     env: sandboxEnv(home, marker),
-    uid,
-    gid: info.gid,
+    // Only root switches users; anyone else runs programs as themselves (inside bubblewrap's user namespace).
+    ...(process.getuid?.() === 0 ? { uid, gid: info.gid } : {}),
     detached: true,
     stdio: ["pipe", "pipe", "pipe", req.channelInput === undefined ? "ignore" : "pipe", isBwrap ? "pipe" : "ignore"],
   });
