@@ -38,7 +38,7 @@ const cases: [name: string, gold: string, response: string][] = [
   ["100k unclosed boxes", "5", "\\boxed{".repeat(100_000)],
   ["100k nested braces", "5", "\\boxed{" + "{".repeat(100_000) + "5" + "}".repeat(100_000) + "}"],
   ["deep parentheses", "6", "\\boxed{" + "(".repeat(1500) + "5" + ")".repeat(1500) + "}"],
-  ["deep fractions", "5", "\\boxed{" + "\\frac{1}{".repeat(500) + "5" + "}".repeat(500) + "}"],
+  ["deep fractions", "6", "\\boxed{" + "\\frac{1}{".repeat(500) + "5" + "}".repeat(500) + "}"],
   ["deep square roots", "5", "\\boxed{" + "\\sqrt{".repeat(1000) + "5" + "}".repeat(1000) + "}"],
   ["deep unary minus", "5", "\\boxed{" + "-".repeat(3000) + "5}"],
   ["long sum", "2000", "\\boxed{" + Array(1999).fill("1").join("+") + "}"],
