@@ -45,6 +45,9 @@ function verifyInner(gold: string, response: string, options: MathVerifyOptions,
     }
     if (!pred.tree) {
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
+      // an explicit answer (a box, an answer tag) that does not parse is final: numbers inside it
+      // must not be picked up by the fallbacks
+      if (c.source === "boxed" || c.source === "answer-tag") break;
       continue;
     }
     if (!g.parsed.tree) {
