@@ -1,4 +1,4 @@
-// CLI smoke tests of `scratchpad init | logits | sample`: the built command (node bin/scratchpad.js)
+// CLI smoke tests of `scratchpad init | logits | sample | tokenize`: the built command (node bin/scratchpad.js)
 // run as a subprocess, the way a user runs it, on checkpoints it writes itself.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -177,12 +177,24 @@ describe("scratchpad init / logits / sample", () => {
     expect(plain.stdout).toMatch(/^--- sample 1\/2 \((stop|length), \d+ tokens\)\n/);
   });
 
+  it("tokenize encodes text and decodes ids with the checkpoint's tokenizer", async () => {
+    const m = path.join(dir, "m1");
+    const r = await scratchpad("tokenize", "--model", m, "--text", "1+<think>wait</think>é", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { ids: number[]; tokens: string[]; text: string };
+    expect(out.tokens).toEqual(["1", "+", "<think>", "wait", "</think>", "<unk>"]);
+    expect(out.text).toBe("1+<think>wait</think><unk>");
+    const back = await scratchpad("tokenize", "--tokenizer", path.join(m, "tokenizer.json"), "--ids", out.ids.join(","));
+    expect(back.status, back.stderr).toBe(0);
+    expect(back.stdout).toContain('6 tokens; decoded: "1+<think>wait</think><unk>"');
+  });
+
   it("every command has help text", async () => {
-    for (const [cmd, flag] of [["init", "--config"], ["logits", "--tokens"], ["sample", "--temperature"]]) {
+    for (const [cmd, flag] of [["init", "--config"], ["logits", "--tokens"], ["sample", "--temperature"], ["tokenize", "--ids"]]) {
       const r = await scratchpad(cmd, "--help");
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(flag);
-      expect(r.stdout).toContain("Example:");
+      expect(r.stdout).toMatch(/Examples?:/);
     }
   });
 });

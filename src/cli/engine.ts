@@ -3,6 +3,7 @@
  *   scratchpad init    --config CONFIG.json --seed N --out DIR   write a randomly initialised checkpoint
  *   scratchpad logits  --model DIR --tokens 5,17,3 [--json]      logits at every position
  *   scratchpad sample  --model DIR --prompt TEXT [-n N ...]      sample continuations
+ *   scratchpad tokenize --model DIR --text TEXT | --ids 5,17,3   show the tokenizer at work
  * The work is done by exported functions (initCheckpoint, computeLogits, sampleText) that tests and
  * other stages can call directly; the command handlers only parse flags and print.
  */
@@ -284,9 +285,39 @@ function registerSample(program: Command): void {
     });
 }
 
-/** Register the engine's subcommands (init, logits, sample) on the program. */
+/** Register `tokenize`. */
+function registerTokenize(program: Command): void {
+  program
+    .command("tokenize")
+    .description("Show how a checkpoint's tokenizer encodes text (or decodes token ids)")
+    .option("--model <dir>", "checkpoint folder (or pass --tokenizer)")
+    .option("--tokenizer <file>", "a tokenizer.json instead of --model")
+    .option("--text <text>", "text to encode")
+    .option("--ids <ids>", "comma-separated token ids to decode")
+    .option("--json", 'print {"ids": [...], "tokens": [...], "text": "..."}')
+    .addHelpText("after", '\nExamples:\n  scratchpad tokenize --model models/tiny --text "12+34=<think>"\n  scratchpad tokenize --model models/tiny --ids 5,17,3')
+    .action(async (o: { model?: string; tokenizer?: string; text?: string; ids?: string; json?: boolean }) => {
+      if ((o.model === undefined) === (o.tokenizer === undefined)) throw new EngineCliError("pass exactly one of --model or --tokenizer.");
+      if ((o.text === undefined) === (o.ids === undefined)) throw new EngineCliError("pass exactly one of --text or --ids.");
+      const tok = await Tokenizer.load((o.model ?? o.tokenizer)!);
+      const ids = o.text !== undefined ? tok.encode(o.text) : parseTokenList(o.ids!, tok.size);
+      const tokens = ids.map((id) => tok.idToToken(id)!);
+      const text = tok.decode(ids);
+      if (o.json) {
+        console.log(JSON.stringify({ ids, tokens, text }));
+        return;
+      }
+      console.log(ids.map((id, i) => `${id}:${JSON.stringify(tokens[i])}`).join(" "));
+      console.log(`${ids.length} tokens; decoded: ${JSON.stringify(text)}`);
+      const unknown = o.text !== undefined ? tok.unknownChars(o.text) : [];
+      if (unknown.length > 0) console.log(`characters outside the vocabulary: ${JSON.stringify(unknown.join(""))}`);
+    });
+}
+
+/** Register the engine's subcommands (init, logits, sample, tokenize) on the program. */
 export function registerEngineCommands(program: Command): void {
   registerInit(program);
   registerLogits(program);
   registerSample(program);
+  registerTokenize(program);
 }
