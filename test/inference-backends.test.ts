@@ -12,6 +12,9 @@ import { ContinuousBatcher } from "../src/serve/batcher.js";
 import { startServer, type RunningServer } from "../src/serve/server.js";
 import { generateWithBudget } from "../src/scale/budget.js";
 import { bestOfN, compose, selfConsistency, type DecidedCompletion } from "../src/scale/strategies.js";
+import { router, type RoutedCompletion } from "../src/scale/router.js";
+import { routeExperiment } from "../src/scale/routeReport.js";
+import { withBudget } from "../src/scale/budget.js";
 import { evaluate } from "../src/eval/evaluate.js";
 import { getTask } from "../src/tasks/index.js";
 import type { Completion, Policy } from "../src/types.js";
@@ -120,6 +123,33 @@ for (const backend of ["embedded", "openai"] as const) {
     });
   });
 }
+
+describe("router across backends", () => {
+  it("answers with the cheap policy when its probes agree, else escalates to the strong one", async () => {
+    const cheap = withBudget(policies.embedded, { budget: 0 });
+    const routed = router({ cheap, strong: policies.openai, probes: 3, threshold: 0.9 });
+    const out = (await routed.generate(["1+1=", "2+3=", "4+4=", "5+1="], { maxTokens: 12, seed: 2 })) as RoutedCompletion[][];
+    for (const [d] of out) {
+      expect(d.samples).toBe(d.escalated ? 4 : 3);
+      if (!d.escalated) expect(d.confidence).toBeGreaterThanOrEqual(0.9);
+      else expect(d.confidence).toBeLessThan(0.9);
+    }
+    const always = router({ cheap, strong: policies.openai, probes: 2, threshold: 1.01 });
+    for (const [d] of (await always.generate(["1+1="], { maxTokens: 12, seed: 2 })) as RoutedCompletion[][]) expect(d.escalated).toBe(true);
+  });
+
+  it("routeExperiment reports baselines, the calibrated router and a monotone sweep", async () => {
+    const task = getTask("addition");
+    const cal = task.generate(4, { difficulty: 1, seed: 1 });
+    const test = task.generate(4, { difficulty: 1, seed: 2 });
+    const r = await routeExperiment(withBudget(policies.embedded, { budget: 0 }), policies.openai, cal, test, { probes: 2, maxTokens: 12 });
+    expect(r.n_test).toBe(4);
+    expect(r.sweep[0].escalated).toBe(0);
+    expect(r.sweep[r.sweep.length - 1].escalated).toBe(1);
+    expect(r.router.tokens).toBeGreaterThan(0);
+    expect(r.router.calibration.n).toBe(4);
+  });
+});
 
 describe("openai backend against our server", () => {
   it("sums usage over requests, reasoning tokens included (chat mode)", async () => {

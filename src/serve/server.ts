@@ -44,9 +44,14 @@ export function serveContext(o: ServeOptions): ServeContext {
 export function createOpenAIServer(o: ServeOptions): Server {
   const ctx = serveContext(o);
   const maxBody = o.maxBodyBytes ?? 4 * 1024 * 1024;
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     route(ctx, req, res, maxBody).catch((err: unknown) => sendError(res, err));
   });
+  // Keep idle connections longer than clients' pools do (Node's 5 s default races with clients
+  // that reuse a socket just as the server closes it: "other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 /** Start a server on host:port (port 0 = any free port). */
