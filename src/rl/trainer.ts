@@ -129,11 +129,12 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
     m.num_tokens = numTokens;
     m["time/step_s"] = (performance.now() - ts) / 1000;
     m["time/elapsed_s"] = (performance.now() - t0) / 1000;
+    // Metrics first, then the checkpoint: a kill in between leaves extra lines that resuming drops.
+    await log.append(m);
     if (step % cfg.save_steps === 0 || step === cfg.steps || opts.signal?.aborted) {
       await policy.save(ckDir, { trainingConfig: cfg, step, seed: cfg.seed });
       lastSaved = ckDir;
     }
-    await log.append(m);
     history.push(m);
     opts.onStep?.(m, cfg);
     if (opts.signal?.aborted) break;

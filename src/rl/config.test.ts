@@ -1,0 +1,59 @@
+// Tests of the training config: defaults, overrides, and errors that name the key and the fix.
+import { describe, expect, it } from "vitest";
+import { defaultTrainConfig, learningRateAt, resolveTrainConfig, TrainConfigError } from "./config.js";
+
+const err = (f: () => unknown): TrainConfigError => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TrainConfigError);
+    return e as TrainConfigError;
+  }
+  throw new Error("expected a TrainConfigError");
+};
+
+describe("resolveTrainConfig", () => {
+  it("fills defaults, applies layers in order, and parses CLI strings", () => {
+    const c = resolveTrainConfig({ steps: 5, loss_type: "grpo" }, { steps: "7", "learning-rate": "1e-3", dynamic_sampling: "false" });
+    expect(c.steps).toBe(7);
+    expect(c.loss_type).toBe("grpo");
+    expect(c.learning_rate).toBe(1e-3);
+    expect(c.dynamic_sampling).toBe(false);
+    expect(c.num_generations).toBe(defaultTrainConfig().num_generations);
+  });
+
+  it("rejects unknown keys, naming the closest known key", () => {
+    const e = err(() => resolveTrainConfig({ learning_rat: 1e-3 }));
+    expect(e.field).toBe("learning_rat");
+    expect(e.message).toMatch(/unknown config key "learning_rat"; did you mean "learning_rate"\?/);
+    expect(err(() => resolveTrainConfig({ "num-generation": 4 })).message).toMatch(/did you mean "num_generations"/);
+  });
+
+  it("rejects a batch that is not a whole number of groups, suggesting sizes", () => {
+    const e = err(() => resolveTrainConfig({ batch_size: 30, num_generations: 8 }));
+    expect(e.field).toBe("batch_size");
+    expect(e.message).toMatch(/must be a multiple of num_generations \(8\): use batch_size 24 or 32/);
+  });
+
+  it("rejects groups of fewer than two completions", () => {
+    const e = err(() => resolveTrainConfig({ num_generations: 1, batch_size: 8 }));
+    expect(e.field).toBe("num_generations");
+    expect(e.message).toMatch(/must be ≥ 2/);
+  });
+
+  it("rejects wrong types, enums and ranges with the allowed values", () => {
+    expect(err(() => resolveTrainConfig({ loss_type: "ppo" })).message).toMatch(/one of grpo, dapo, dr_grpo/);
+    expect(err(() => resolveTrainConfig({ steps: 2.5 })).message).toMatch(/whole number/);
+    expect(err(() => resolveTrainConfig({ learning_rate: 0 })).message).toMatch(/must be > 0/);
+    expect(err(() => resolveTrainConfig({ dynamic_sampling: "yes" })).message).toMatch(/true or false/);
+    expect(err(() => resolveTrainConfig({ epsilon: 0.3, epsilon_high: 0.2 })).message).toMatch(/epsilon_high .* is below epsilon/);
+    expect(err(() => resolveTrainConfig({ min_difficulty: 4, max_difficulty: 2 })).message).toMatch(/swap them/);
+  });
+
+  it("learning-rate schedule: warmup then cosine to 0", () => {
+    const c = resolveTrainConfig({ steps: 10, warmup_steps: 2, lr_scheduler: "cosine", learning_rate: 1 });
+    expect(learningRateAt(c, 0)).toBeCloseTo(0.5);
+    expect(learningRateAt(c, 2)).toBeCloseTo(1);
+    expect(learningRateAt(c, 6)).toBeCloseTo(0.5);
+  });
+});
