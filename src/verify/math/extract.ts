@@ -174,8 +174,11 @@ function findWhole(text: string): string | null {
   if (wrapped) s = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]).trim();
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
   // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
-  const plain = s.replace(/\\(?:text|mathrm|textbf|mbox)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
+  const plain = s.replace(/\\(?:text|mathrm|textbf|textnormal|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
   if (/\b[a-zA-Z]+\s+[a-zA-Z]+\b/.test(plain)) return null;
+  // a plain word that is not math ("So 8") makes running text, unless the answer is that one word
+  const words = plain.match(/[a-zA-Z]{2,}/g) ?? [];
+  if (words.some((w) => !WHOLE_WORDS.has(w.toLowerCase())) && !/^[a-zA-Z]+$/.test(s)) return null;
   return s || null;
 }
 
@@ -192,6 +195,9 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
 
 const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
+
+/** Plain words a whole-string answer may contain. */
+const WHOLE_WORDS = new Set(["pi", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "or", "and", "inf", "infinity", "percent", "pct", "percentage", "deg", "degrees"]);
 
 /** A candidate with the position where it was found (for ordering boxed against "final answer is"). */
 interface Found {

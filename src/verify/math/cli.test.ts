@@ -1,0 +1,53 @@
+// The `scratchpad verify math` command, run as a real subprocess (built with `npm run build` first).
+import { execFileSync, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const cli = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ["bin/scratchpad.js", "verify", "math", ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
+
+describe("scratchpad verify math", () => {
+  beforeAll(() => {
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+  });
+
+  it("--jsonl writes one verdict per line, in order, and an error line for a malformed line", () => {
+    const input = [
+      JSON.stringify({ gold: "\\frac{1}{2}", pred: "so \\boxed{0.5}" }),
+      "{not json",
+      JSON.stringify({ gold: "3" }),
+      "",
+      JSON.stringify({ gold: "3", pred: "\\boxed{3 \\text{ or } 4}", id: "q4" }),
+      JSON.stringify({ gold: "#### 18", pred: "The answer is 18." }),
+      JSON.stringify([1, 2]),
+    ].join("\n");
+    const r = cli(["--jsonl"], input + "\n");
+    expect(r.status).toBe(0);
+    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out).toHaveLength(6);
+    expect(out[0]).toMatchObject({ correct: true, extracted: "0.5", source: "boxed" });
+    expect(out[1].error).toMatch(/^line 2: not valid JSON/);
+    expect(out[2].error).toMatch(/^line 3: "pred" must be a string/);
+    expect(out[3]).toMatchObject({ id: "q4", correct: false, extracted: "3 \\text{ or } 4" });
+    expect(out[4]).toMatchObject({ correct: true, extracted: "18" });
+    expect(out[5].error).toMatch(/^line 7: expected a JSON object/);
+  });
+
+  it("--gold/--pred prints a readable verdict and sets the exit status", () => {
+    const ok = cli(["--gold", "\\frac{14}{3}", "--pred", "thus $\\boxed{4\\frac23}$"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^correct: equivalent/);
+    expect(ok.stdout).toMatch(/extracted: 4\\frac23 \(from boxed\)/);
+    const bad = cli(["--gold", "5", "--pred", "\\boxed{\\pm 5}", "--json"]);
+    expect(bad.status, bad.stderr).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ correct: false, reason: "not equivalent", extracted: "\\pm 5" });
+  });
+
+  it("names the fix when flags are missing or wrong", () => {
+    const r = cli(["--gold", "5"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/give --gold and --pred/);
+    expect(cli(["--gold", "5", "--pred", "5", "--timeout", "-1"]).stderr).toMatch(/--timeout must be a positive number/);
+  });
+});
