@@ -4,8 +4,8 @@
  * fd 3, runs the program as a classic script in the global scope (so its top-level functions and `const`s are
  * visible to the tests, as when the two are concatenated), then the tests inside a function scope (so a test
  * file's `const assert = require(...)` cannot clash with the program's), waits for the event loop to drain,
- * and writes one JSON verdict line carrying the nonce back on fd 3. The `assert` modules are frozen before
- * the program runs, so it cannot stub them out; a program that calls `process.exit` never writes a verdict.
+ * and writes one JSON verdict line carrying the nonce back on fd 3. The `assert` modules, `Math` and `JSON`
+ * are frozen before the program runs, so it cannot stub them out; a program that calls `process.exit` never writes a verdict.
  */
 
 /** Source of `runner.cjs` (kept free of backticks and dollar-brace so it can live in a template string). */
@@ -110,6 +110,9 @@ function onAsyncFailure(e) {
 }
 
 function freezeAssert() {
+  // What tests lean on besides assert: Math.abs, Math.round, JSON.stringify, ...
+  Object.freeze(Math);
+  Object.freeze(JSON);
   for (const name of ["assert", "node:assert", "assert/strict", "node:assert/strict"]) {
     try {
       const m = require(name);

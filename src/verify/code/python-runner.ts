@@ -149,6 +149,8 @@ def main():
 
     fmt = spec["format"]
     code = spec["code"]
+    # What the tests lean on: restored after the program ran, so it cannot patch abs(), math.isclose, ...
+    saved = [(builtins, dict(builtins.__dict__)), (math, dict(math.__dict__))]
     mod = types.ModuleType("solution")
     mod.__file__ = "<solution>"
     sys.modules["solution"] = mod
@@ -175,6 +177,8 @@ def main():
         report("error", message=_describe(e) + (" at " + where if where else ""), phase="program")
         return
     _flush()
+    for module, original in saved:
+        module.__dict__.update(original)
 
     if fmt == "assert":
         tests = spec.get("tests") or ""

@@ -198,3 +198,19 @@ describe("runCode leftovers", () => {
     expect(py.durationMs).toBeLessThan(20_000);
   });
 });
+
+describe("runCode patching guards", () => {
+  it("undoes a Python program's patches of builtins and math before the tests run", async () => {
+    const code = "import builtins, math\nbuiltins.abs = lambda x: 0\nmath.isclose = lambda *a, **k: True\ndef f():\n    return 1.0\n";
+    const a = await runCode({ language: "python", code, tests: "assert abs(f() - 2.0) < 1e-6" });
+    expect(a.status).toBe("failed");
+    const b = await runCode({ language: "python", code, tests: "import math\nassert math.isclose(f(), 2.0)" });
+    expect(b.status).toBe("failed");
+  });
+
+  it("keeps a JavaScript program from patching Math", async () => {
+    const code = "try { Math.abs = () => 0; } catch (e) {}\nfunction f() { return 1; }";
+    const r = await runCode({ language: "javascript", code, tests: "if (!(Math.abs(f() - 2) < 1e-6)) throw new Error('wrong');" });
+    expect(r.status).toBe("failed");
+  });
+});
