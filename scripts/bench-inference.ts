@@ -11,7 +11,7 @@
  * Without --model it uses a random model of the default bench shape (hidden 128, 4 layers, ctx 256).
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import OpenAI from "openai";
@@ -31,8 +31,21 @@ function flag(name: string, def: string): string {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Start `scratchpad serve` on a free port; resolves with its URL and a stop function. */
-async function serveProcess(dir: string): Promise<{ url: string; stop: () => void }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** This process's CPU seconds so far. */
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Start `scratchpad serve` on a free port; resolves with its URL, pid and a stop function. */
+async function serveProcess(dir: string): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, [path.resolve("bin/scratchpad.js"), "serve", "--model", dir, "--port", "0", "--name", "bench", "--max-slots", "64"]);
   const url = await new Promise<string>((resolve, reject) => {
     let err = "";
@@ -43,7 +56,7 @@ async function serveProcess(dir: string): Promise<{ url: string; stop: () => voi
     });
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
-  return { url, stop: () => child.kill("SIGTERM") };
+  return { url, pid: child.pid!, stop: () => child.kill("SIGTERM") };
 }
 
 async function openModel(): Promise<{ model: Model; tokenizer: Tokenizer; label: string }> {
@@ -74,25 +87,30 @@ async function main(): Promise<void> {
   await saveCheckpoint(tmp, { model, tokenizer });
   const server = await serveProcess(tmp);
   const client = new OpenAI({ baseURL: server.url, apiKey: "none", maxRetries: 2 });
-  const offline: number[] = [];
-  const served: number[] = [];
-  const direct: number[] = [];
+  // Wall-clock tokens/s, and tokens per CPU-second of the process doing the work (the server's own
+  // process for the served run): on a shared, oversubscribed machine the CPU figure is the stable one.
+  const offline: number[] = [], served: number[] = [], direct: number[] = [];
+  const offlineCpu: number[] = [], servedCpu: number[] = [], directCpu: number[] = [];
   for (let r = 0; r <= rounds; r++) {
     let t0 = performance.now();
+    let c0 = ownCpu();
     const out = await policy.generate(prompts, { maxTokens, temperature: 1, seed: 100 + r });
     const offTokens = out.flat().reduce((a, c) => a + c.completionTokens, 0);
-    const off = offTokens / ((performance.now() - t0) / 1000);
+    const off = [offTokens / ((performance.now() - t0) / 1000), offTokens / (ownCpu() - c0)];
     t0 = performance.now();
+    c0 = await cpuSecondsOf(server.pid);
     const res = await Promise.all(prompts.map((p, i) => client.completions.create({ model: "bench", prompt: p, max_tokens: maxTokens, temperature: 1, seed: 1000 * r + i })));
     const srvTokens = res.reduce((a, x) => a + (x.usage?.completion_tokens ?? 0), 0);
-    const srv = srvTokens / ((performance.now() - t0) / 1000);
+    const srv = [srvTokens / ((performance.now() - t0) / 1000), srvTokens / ((await cpuSecondsOf(server.pid)) - c0)];
     t0 = performance.now();
+    c0 = ownCpu();
     const sub = await Promise.all(prompts.map((p, i) => batcher.submit({ prompt: p, maxTokens, temperature: 1, seed: 1000 * r + i })));
-    const dir = sub.reduce((a, x) => a + x.completionTokens, 0) / ((performance.now() - t0) / 1000);
+    const subTokens = sub.reduce((a, x) => a + x.completionTokens, 0);
+    const dir = [subTokens / ((performance.now() - t0) / 1000), subTokens / (ownCpu() - c0)];
     if (r === 0) continue; // warm-up
-    offline.push(off);
-    served.push(srv);
-    direct.push(dir);
+    offline.push(off[0]); offlineCpu.push(off[1]);
+    served.push(srv[0]); servedCpu.push(srv[1]);
+    direct.push(dir[0]); directCpu.push(dir[1]);
   }
   server.stop();
   await rm(tmp, { recursive: true, force: true });
@@ -124,6 +142,9 @@ async function main(): Promise<void> {
     offline_tokens_per_s: Math.round(median(offline)), server_tokens_per_s: Math.round(median(served)),
     server_vs_offline: Number((median(served) / median(offline)).toFixed(3)),
     batcher_tokens_per_s: Math.round(median(direct)),
+    offline_tokens_per_cpu_s: Math.round(median(offlineCpu)), server_tokens_per_cpu_s: Math.round(median(servedCpu)),
+    batcher_tokens_per_cpu_s: Math.round(median(directCpu)),
+    server_vs_offline_cpu: Number((median(servedCpu) / median(offlineCpu)).toFixed(3)),
     batcher_vs_offline: Number((median(direct) / median(offline)).toFixed(3)),
     mean_batch_in_batcher: Number((batcher.stats.slotSteps / Math.max(1, batcher.stats.steps)).toFixed(1)),
     strategy: { k, prompts: few.length, raw_ms: Math.round(median(raw)), self_consistency_ms: Math.round(median(strat)),

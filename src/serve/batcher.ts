@@ -108,7 +108,12 @@ export class ContinuousBatcher implements ServeBackend {
       };
       if (limit === 0 || prompt.length >= this.contextLength) return this.finish(job, "length");
       this.pending.push(job);
-      if (!this.running) void this.loop();
+      if (!this.running) {
+        // Start on the next turn of the event loop, so that requests submitted together are
+        // prefilled together.
+        this.running = true;
+        setImmediate(() => void this.loop());
+      }
     });
   }
 
@@ -120,7 +125,6 @@ export class ContinuousBatcher implements ServeBackend {
   }
 
   private async loop(): Promise<void> {
-    this.running = true;
     try {
       while (!this.closed && (this.slots.length > 0 || this.pending.length > 0)) {
         this.admit();
@@ -250,7 +254,8 @@ export class ContinuousBatcher implements ServeBackend {
       return;
     }
     if (job.phase === "thinking") {
-      if (job.text.includes(close)) job.phase = "answer";
+      const last = job.events[job.events.length - 1].text;
+      if (job.text.indexOf(close, Math.max(0, job.text.length - last.length - close.length)) >= 0) job.phase = "answer";
       else if (!forced) job.thinking++;
     }
   }
