@@ -217,8 +217,13 @@ function relEqual(a: Rel, b: Rel, ctx: CompareContext): boolean {
   return x.args.every((arg, i) => equal(arg, y.args[i], ctx));
 }
 
+/** A symbol or a function value written as one: `x`, `x_1`, `f(x)`, `f(2)`, `g(x, y)`, `\\sin x`. */
 function isSymbolLike(n: MathNode): boolean {
-  return n.k === "sym" || (n.k === "fn" && n.args.every((x) => x.k === "sym" || x.k === "num"));
+  const atom = (x: MathNode): boolean => x.k === "sym" || x.k === "num";
+  if (n.k === "sym") return true;
+  if (n.k === "fn") return n.args.every(atom);
+  // f(x) parses as the product f·x
+  return n.k === "mul" && n.a.k === "sym" && n.a.name.length === 1 && (atom(n.b) || (n.b.k === "tuple" && n.b.items.every(atom)));
 }
 
 /**

@@ -173,7 +173,7 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(PERCENT_WORDS, "%");
   s = s.replace(/\s+/g, " ").trim();
   // trailing punctuation and leading "="
-  s = s.replace(/(?:\s*[.,;:]|\s*\\\\)+$/, "").replace(/^[=:]\s*/, "").trim();
+  s = s.replace(/(?:\s*[.,;:]|\s*\\\\)+$/, "").replace(/^(?:[=:]|\\approx(?![a-zA-Z]))\s*/, "").trim();
   s = s.replace(/\.$/, "");
   // decimal comma in a bare number: "1000,99", "0,111", "2,74" (three digits after are thousands, handled above)
   if (/^-?\d+,\d+$/.test(s) && !/^-?\d+,\d{3}$/.test(s) && (/^-?0,/.test(s) || /,\d{2}$/.test(s) || /^-?\d{4,},/.test(s))) {

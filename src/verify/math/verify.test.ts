@@ -302,6 +302,35 @@ table("percent semantics", [
   ["$\\frac{28}{100}$", "28", false],
 ]);
 
+table("more model-style answers", [
+  ["\\frac{\\sqrt{3}}{2}", "\\boxed{\\dfrac{\\sqrt{3}}{2}}", true],
+  ["2", "\\boxed{2.}", true],
+  ["\\sqrt{2}", "\\boxed{2^{1/2}}", true],
+  ["e", "\\boxed{\\exp(1)}", true],
+  ["3", "\\boxed{x=3, y=4}", false],
+  ["\\pi", "\\boxed{\\approx 3.14159265}", true],
+  ["\\pi", "\\boxed{\\approx 3.14}", false],
+  ["\\infty", "\\boxed{+\\infty}", true],
+  ["\\text{A}", "\\boxed{A}", true],
+  ["\\$1.50", "The answer is 1.5 dollars.", true],
+  ["2\\%", "\\boxed{0.02}", true],
+  ["1, 2, 3", "\\boxed{1, 2, 3, \\dots}", false],
+  ["f(x) = x^2", "\\boxed{x^2}", true],
+  ["x^2", "\\boxed{f(x) = x^2}", true],
+  ["\\frac{1}{2}", "The probability is 1/2.", true],
+  ["120", "The total is 5! = 120.", true],
+  ["-\\frac{1}{2}", "\\boxed{\\frac{-1}{2}}", true],
+  ["\\frac{1}{4}", "\\boxed{25\\%}", true],
+  ["6", "**Answer:** 6", true],
+  ["6", "### Final Answer\nThe answer is $6$.", true],
+  ["0", "\\boxed{-0}", true],
+  ["\\{-1, 1\\}", "\\boxed{x = \\pm 1}", true],
+  ["(2,3)", "\\boxed{x=2, y=3}", true],
+  ["x \\in (-\\infty, 3)", "\\boxed{x < 3}", false],
+  ["\\text{even}", "\\boxed{\\text{Even}}", true],
+  ["\\text{even}", "The function is even.", false],
+]);
+
 describe("verifyMath contract", () => {
   it("resolves to a verdict and never rejects, whatever the input", async () => {
     const weird: unknown[] = [undefined, null, 42, {}, "", "\\boxed{", "}}}}", "$$$$"];
