@@ -211,7 +211,7 @@ void gemm_serial(int M, int N, int K, const float* a, long rsa, long csa, const 
 }
 
 // Few rows of x·Wᵀ (decoding one sequence): dot products straight from W, no packing.
-void gemm_nt_rows(int M, int N, int K, const float* a, const float* w, float* c, long ldc, bool accumulate,
+void gemm_nt_rows(int M, int K, const float* a, const float* w, float* c, long ldc, bool accumulate,
                   int j0, int j1) {
   for (int i = 0; i < M; i++) {
     const float* x = a + static_cast<long>(i) * K;
@@ -250,7 +250,7 @@ void gemm(int M, int N, int K, const float* a, long rsa, long csa, const float* 
     int tasks = (nt > 1 && work >= kParWork) ? nt : 1;
     parallel_for(tasks, [&](int t) {
       int j0 = static_cast<int>(static_cast<long>(N) * t / tasks), j1 = static_cast<int>(static_cast<long>(N) * (t + 1) / tasks);
-      gemm_nt_rows(M, N, K, a, b, c, ldc, accumulate, j0, j1);
+      gemm_nt_rows(M, K, a, b, c, ldc, accumulate, j0, j1);
     });
     return;
   }
@@ -261,7 +261,8 @@ void gemm(int M, int N, int K, const float* a, long rsa, long csa, const float* 
   if (K >= 8 * std::max(M, N) && K >= 1024) {
     // Long inner dimension (the weight gradient): each task sums a slice of K; task 0 writes C, the
     // others write private partials that are added at the end.
-    int tasks = nt;
+    // More slices than threads: a worker descheduled by a busy machine then delays less of the work.
+    int tasks = std::max(nt, std::min(4 * nt, K / 1024));
     size_t mn = static_cast<size_t>(M) * N;
     float* part = tl_part.get(mn * (tasks - 1));
     parallel_for(tasks, [&](int t) {
@@ -282,13 +283,13 @@ void gemm(int M, int N, int K, const float* a, long rsa, long csa, const float* 
     return;
   }
   if (M >= N) {
-    int units = (M + MR - 1) / MR, tasks = std::min(nt, units);
+    int units = (M + MR - 1) / MR, tasks = std::min(units, std::max(nt, std::min(4 * nt, M / 256)));
     parallel_for(tasks, [&](int t) {
       int i0 = units * t / tasks * MR, i1 = std::min(M, units * (t + 1) / tasks * MR);
       gemm_serial(i1 - i0, N, K, a + i0 * rsa, rsa, csa, b, rsb, csb, c + i0 * ldc, ldc, accumulate);
     });
   } else {
-    int units = (N + NR - 1) / NR, tasks = std::min(nt, units);
+    int units = (N + NR - 1) / NR, tasks = std::min(units, std::max(nt, std::min(4 * nt, N / 256)));
     parallel_for(tasks, [&](int t) {
       int j0 = units * t / tasks * NR, j1 = std::min(N, units * (t + 1) / tasks * NR);
       gemm_serial(M, j1 - j0, K, a, rsa, csa, b + j0 * csb, rsb, csb, c + j0, ldc, accumulate);

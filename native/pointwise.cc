@@ -24,7 +24,9 @@ thread_local Scratch tl_partial;
 template <class F>
 void ranges(long n, long work, F&& f, long align = 8) {
   int nt = get_threads();
-  int tasks = (work >= kParElems && nt > 1) ? nt : 1;
+  // Up to 4 slices per thread for big calls, so a descheduled worker delays less of the work.
+  int tasks = (work >= kParElems && nt > 1) ? static_cast<int>(std::min<long>(4L * nt, std::max<long>(nt, work / kParElems))) : 1;
+  if (n < tasks * align) tasks = 1;
   if (tasks == 1) {
     f(0L, n);
     return;
