@@ -60,9 +60,16 @@ function findBoxed(text: string): string | null {
   return null;
 }
 
-/** The last LaTeX math span in `text` (linear scan), without its delimiters. */
-export function lastMathSpan(text: string): string | null {
-  let last: string | null = null;
+/** One LaTeX math span: its body and where the span (with delimiters) starts and ends. */
+interface MathSpan {
+  body: string;
+  start: number;
+  end: number;
+}
+
+/** Every LaTeX math span in `text`, in order (one linear scan); inline spans do not cross lines. */
+function mathSpans(text: string): MathSpan[] {
+  const spans: MathSpan[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -72,7 +79,7 @@ export function lastMathSpan(text: string): string | null {
       const end = text.indexOf(closer, i + 2);
       if (end < 0) break;
       const body = text.slice(i + 2, end);
-      if (!(closer === "\\)" && body.includes("\n"))) last = body;
+      if (!(closer === "\\)" && body.includes("\n"))) spans.push({ body, start: i, end: end + 2 });
       i = end + 2;
       continue;
     }
@@ -98,13 +105,37 @@ export function lastMathSpan(text: string): string | null {
       }
       if (end < 0) break;
       const body = text.slice(start, end);
-      if (display || !body.includes("\n")) last = body;
+      if (display || !body.includes("\n")) spans.push({ body, start: i, end: end + (display ? 2 : 1) });
       i = end + (display ? 2 : 1);
       continue;
     }
     i++;
   }
-  return last === null ? null : last.trim();
+  return spans;
+}
+
+/** The last LaTeX math span in `text` (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`), without its delimiters. */
+export function lastMathSpan(text: string): string | null {
+  const spans = mathSpans(text);
+  return spans.length ? spans[spans.length - 1].body.trim() : null;
+}
+
+/**
+ * The last math span, joined with up to 5 spans before it that only "and", "or" or commas separate
+ * ("the roots are $1$ and $-2$" is the list 1, -2; "$3$ or $4$" is a hedge).
+ */
+function lastMathSpans(text: string): string | null {
+  const spans = mathSpans(text);
+  if (!spans.length) return null;
+  let k = spans.length - 1;
+  let joined = spans[k].body.trim();
+  for (let guard = 0; guard < 5 && k > 0; guard++, k--) {
+    const between = text.slice(spans[k - 1].end, spans[k].start);
+    const m = /^\s*(,?\s*(?:and|or)|,)\s*$/.exec(between);
+    if (!m) break;
+    joined = `${spans[k - 1].body.trim()}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
+  }
+  return joined;
 }
 
 /** Clean a phrase-level candidate ("$28\%$. I hope it is correct."): cut the sentence, drop delimiters. */
@@ -154,9 +185,14 @@ function findBold(text: string): string | null {
 const NUMBER =
   /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*%)?/g;
 
+/** A bare LaTeX fraction of two numbers in running text (`so \\frac{3}{4} of it`). */
+const LATEX_FRACTION = /-?\\[dt]?frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/g;
+
 function findLastNumber(text: string): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
+  const f = lastMatch(LATEX_FRACTION, tail);
   const m = lastMatch(NUMBER, tail);
+  if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
   return m ? m[0].replace(/\s*\/\s*/g, "/").trim() : null;
 }
 
@@ -228,7 +264,7 @@ function findBySource(text: string, source: ExtractionSource): Found | null {
       return at(findBold(text), 0);
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
-      return at(lastMathSpan(tail), 0);
+      return at(lastMathSpans(tail), 0);
     }
     case "last-number":
       return at(findLastNumber(text), 0);
