@@ -68,6 +68,8 @@ export class ContinuousBatcher implements ServeBackend {
   private readonly maxSlots: number;
   private readonly tags: ThinkTags;
   private readonly closeIds: number[];
+  /** The text of every token id, decoded once (the decode loop looks tokens up, never decodes). */
+  private readonly tokenTexts: string[];
   private pending: Job[] = [];
   private slots: Job[] = [];
   private running = false;
@@ -83,6 +85,8 @@ export class ContinuousBatcher implements ServeBackend {
     this.acts = new Activations(o.model.config, false);
     this.chooser = new TokenChooser(o.model.config.vocab_size);
     this.closeIds = o.tokenizer.encode(this.tags.close);
+    this.tokenTexts = Array.from({ length: o.model.config.vocab_size }, (_, id) =>
+      id < o.tokenizer.size ? o.tokenizer.decode([id], { skipSpecialTokens: true }) : "");
   }
 
   /** Requests waiting or running. */
@@ -216,10 +220,10 @@ export class ContinuousBatcher implements ServeBackend {
       job.done = "stop";
       return tok;
     }
-    const text = this.o.tokenizer.decode([tok], { skipSpecialTokens: true });
+    const text = this.tokenTexts[tok];
     const ev: TokenEvent = { text, id: tok, logprob: logits[off + tok] - lse, ...(forced && { forced: true }) };
     const n = job.req.topLogprobs ?? 0;
-    if (n > 0) ev.top = this.chooser.top(logits, off, n, lse).map((t) => ({ text: this.o.tokenizer.decode([t.id], { skipSpecialTokens: true }), logprob: t.logprob }));
+    if (n > 0) ev.top = this.chooser.top(logits, off, n, lse).map((t) => ({ text: this.tokenTexts[t.id], logprob: t.logprob }));
     const before = job.text.length;
     job.text += text;
     job.events.push(ev);
