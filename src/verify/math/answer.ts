@@ -31,6 +31,13 @@ export interface ParsedAnswer {
   error?: string;
 }
 
+/** The text after the last "=" of a chain of at least two "=", when there is no list (no comma). */
+function lastEquationPart(s: string): string | null {
+  if (s.includes(",") || s.includes(";")) return null;
+  const parts = s.split(/(?<![\\<>!])=/);
+  return parts.length > 2 && parts[parts.length - 1].trim() !== "" ? parts[parts.length - 1].trim() : null;
+}
+
 /** Normalise and parse one extracted answer (never throws except `MathTimeoutError` from the budget). */
 export function parseAnswerWith(raw: string, budget: Budget, options: MathVerifyOptions = {}): ParsedAnswer {
   const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
@@ -42,9 +49,17 @@ export function parseAnswerWith(raw: string, budget: Budget, options: MathVerify
   try {
     return { raw, normalized, loose, tree: parseMath(normalized, budget) };
   } catch (e) {
-    if (e instanceof MathParseError) return { raw, normalized, loose, tree: null, error: e.message };
-    if (e instanceof RangeError) return { raw, normalized, loose, tree: null, error: e.message };
-    throw e;
+    if (!(e instanceof MathParseError || e instanceof RangeError)) throw e;
+    // "\\text{Area} = \\frac12 \\cdot 3 \\cdot 4 = 6": when the whole does not parse, the part after the last "="
+    const last = lastEquationPart(normalized);
+    if (last !== null) {
+      try {
+        return { raw, normalized, loose, tree: parseMath(last, budget) };
+      } catch (e2) {
+        if (!(e2 instanceof MathParseError || e2 instanceof RangeError)) throw e2;
+      }
+    }
+    return { raw, normalized, loose, tree: null, error: e.message };
   }
 }
 

@@ -329,6 +329,8 @@ table("more model-style answers", [
   ["x \\in (-\\infty, 3)", "\\boxed{x < 3}", false],
   ["\\text{even}", "\\boxed{\\text{Even}}", true],
   ["\\text{even}", "The function is even.", false],
+  ["6", "\\boxed{\\text{Area of the triangle} = \\frac12 \\cdot 3 \\cdot 4 = 6}", true],
+  ["6", "\\boxed{\\text{Area of the triangle} = \\frac12 \\cdot 3 \\cdot 4 = 7}", false],
 ]);
 
 describe("verifyMath contract", () => {
