@@ -93,7 +93,7 @@ function replaceTextCommands(s: string): string {
     else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
     else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
       replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;
-    } else if (/^[a-zA-Z][a-zA-Z .'-]*$/.test(word) && before.trim() !== "") {
+    } else if (/^[a-zA-Z][a-zA-Z .'/-]*(?:\^\{?\d\}?)?$/.test(word) && before.trim() !== "") {
       // A unit or word after a value: drop it, with a following power (cm^2).
       const pow = /^\s*\^\s*(?:\{\s*\d\s*\}|\d)/.exec(s.slice(end));
       if (pow) end += pow[0].length;

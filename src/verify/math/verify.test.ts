@@ -90,6 +90,8 @@ table("MATH-500 style gold answers", [
   ["15\\mbox{ cm}^2", "\\boxed{15 \\text{ cm}^2}", true],
   ["864 \\mbox{ inches}^2", "\\boxed{864}", true],
   ["5.4 \\text{ cents}", "\\boxed{5.4}", true],
+  ["60", "\\boxed{60 \\text{ km/h}}", true],
+  ["9.8", "\\boxed{9.8\\,\\text{m/s^2}}", true],
   ["\\frac{270}7\\text{ degrees}", "\\boxed{\\frac{270}{7}}", true],
   ["10,\\!080", "\\boxed{10080}", true],
   ["11,\\! 111,\\! 111,\\! 100", "\\boxed{11111111100}", true],
