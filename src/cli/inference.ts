@@ -144,12 +144,14 @@ function summary(r: EvalReport): string {
 interface RouteFlags {
   cheap: string; strong: string; task?: string; n?: string; seed?: string; json?: boolean; cheapBudget?: string;
   strongBudget?: string; probes?: string; tolerance?: string; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string;
+  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string; confidence?: string;
 }
 
 async function runRoute(f: RouteFlags): Promise<void> {
   const seed = int("--seed", f.seed, 0);
   const n = int("--n", f.n, 20, 1);
+  const confidence = f.confidence ?? "agreement";
+  if (confidence !== "agreement" && confidence !== "logprob") throw new InferenceCliError(`--confidence must be agreement or logprob, got "${confidence}"`);
   const template = templateOf(f.template);
   const base = { task: f.task ?? DEFAULT_EVAL_TASK, n, difficulty: f.difficulty };
   const calibration = await buildProblems({ ...base, seed: seed + 1_000_003 });
@@ -164,7 +166,7 @@ async function runRoute(f: RouteFlags): Promise<void> {
   };
   try {
     const report = await routeExperiment(budgeted(cheapRaw, f.cheapBudget, "--cheap-budget"), budgeted(strongRaw, f.strongBudget, "--strong-budget"), calibration, test, {
-      probes: int("--probes", f.probes, 4, 1), tolerance: float("--tolerance", f.tolerance, 0.02), seed,
+      probes: int("--probes", f.probes, 4, 1), confidence, tolerance: float("--tolerance", f.tolerance, 0.02), seed,
       template: (p) => renderPrompt(p, template), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
       temperature: float("--temperature", f.temperature, 1),
     });
@@ -250,6 +252,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--cheap-budget <n>", "thinking budget of the cheap policy (budget forcing)")
     .option("--strong-budget <n>", "thinking budget of the strong policy")
     .option("--probes <n>", "cheap samples per query, whose agreement is the confidence", "4")
+    .option("--confidence <how>", "agreement (vote share of the probes) or logprob (their mean token probability)", "agreement")
     .option("--tolerance <x>", "accuracy the router may give up against always-strong on the calibration set", "0.02")
     .option("--difficulty <levels>", "difficulty levels, e.g. 1-6")
     .option("--template <name|text>", "prompt template (default compact)")

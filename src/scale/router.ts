@@ -1,7 +1,7 @@
 /**
  * The router: a cascade that answers with a cheap policy when its samples agree and escalates to
  * a strong policy when they do not. Confidence is the vote share of the cheap majority answer over
- * a few probes (or a scorer). The threshold is calibrated on a labelled set: the cheapest threshold
+ * a few probes, or the probes' mean token probability (`confidence: "logprob"`). The threshold is calibrated on a labelled set: the cheapest threshold
  * whose accuracy stays within a tolerance of always-strong. `routerSweep` gives the whole
  * cost/accuracy frontier (as RouteLLM reports it).
  */
@@ -10,14 +10,33 @@ import { majorityVote } from "../eval/passAtK.js";
 import { defaultAnswerExtractor, type AnswerExtractor } from "./answers.js";
 import type { DecidedCompletion } from "./strategies.js";
 
+/**
+ * How the router measures the cheap policy's confidence: "agreement" = vote share of the majority
+ * answer over the probes; "logprob" = exp(mean token log-probability) of the majority answer's
+ * samples (a scorer that works with a single probe).
+ */
+export type ConfidenceMeasure = "agreement" | "logprob";
+
+/** The confidence of a cheap vote under a measure. */
+export function voteConfidence(samples: Completion[], keys: (string | null)[], measure: ConfidenceMeasure): { index: number; key: string | null; confidence: number; correctAt: number } {
+  const vote = majorityVote(keys.map((key) => ({ key, correct: false })));
+  const index = Math.max(0, vote.index);
+  if (measure === "agreement") return { index, key: vote.key, confidence: vote.agreement, correctAt: index };
+  const lps = samples.filter((_, i) => keys[i] === vote.key).flatMap((c) => c.logprobs ?? []);
+  if (vote.key === null || lps.length === 0) return { index, key: vote.key, confidence: 0, correctAt: index };
+  return { index, key: vote.key, confidence: Math.exp(lps.reduce((a, b) => a + b, 0) / lps.length), correctAt: index };
+}
+
 /** Options of the runtime router. */
 export interface RouterOptions {
   cheap: Policy;
   strong: Policy;
   /** Cheap samples per query (default 4). */
   probes?: number;
-  /** Escalate when the cheap vote share is below this (default 0.75). */
+  /** Escalate when the cheap confidence is below this. */
   threshold: number;
+  /** How confidence is measured (default "agreement"). */
+  confidence?: ConfidenceMeasure;
   answer?: AnswerExtractor;
 }
 
@@ -34,8 +53,9 @@ export function router(o: RouterOptions): Policy {
     name: `router(${o.cheap.name} → ${o.strong.name} @${o.threshold})`,
     async generate(prompts, opts = {}): Promise<RoutedCompletion[][]> {
       const n = opts.n ?? 1;
-      const cheap = await o.cheap.generate(prompts, { ...opts, n: n * probes });
-      const decisions = prompts.map((_, i) => Array.from({ length: n }, (_, j) => cheapDecision(cheap[i].slice(j * probes, (j + 1) * probes), answer)));
+      const measure = o.confidence ?? "agreement";
+      const cheap = await o.cheap.generate(prompts, { ...opts, n: n * probes, logprobs: measure === "logprob" || opts.logprobs });
+      const decisions = prompts.map((_, i) => Array.from({ length: n }, (_, j) => cheapDecision(cheap[i].slice(j * probes, (j + 1) * probes), answer, measure)));
       const escalate: { i: number; j: number }[] = [];
       decisions.forEach((ds, i) => ds.forEach((d, j) => { if (d.confidence < o.threshold) escalate.push({ i, j }); }));
       if (escalate.length > 0) {
@@ -59,12 +79,12 @@ export function router(o: RouterOptions): Policy {
   };
 }
 
-function cheapDecision(samples: Completion[], answer: AnswerExtractor): RoutedCompletion {
+function cheapDecision(samples: Completion[], answer: AnswerExtractor, measure: ConfidenceMeasure): RoutedCompletion {
   const keys = samples.map((c) => answer(c.text));
-  const vote = majorityVote(keys.map((key) => ({ key, correct: false })));
-  const chosen = samples[Math.max(0, vote.index)];
+  const v = voteConfidence(samples, keys, measure);
+  const chosen = samples[v.index];
   return {
-    ...chosen, escalated: false, samples: samples.length, confidence: vote.agreement, answer: vote.key,
+    ...chosen, escalated: false, samples: samples.length, confidence: v.confidence, answer: v.key,
     completionTokens: samples.reduce((a, c) => a + c.completionTokens, 0),
     thinkingTokens: samples.reduce((a, c) => a + (c.thinkingTokens ?? 0), 0),
   };
@@ -107,6 +127,8 @@ export interface CollectOptions {
   answer?: AnswerExtractor;
   /** Prompts per generate call (default 32). */
   batchSize?: number;
+  /** How confidence is measured (default "agreement"). */
+  confidence?: ConfidenceMeasure;
 }
 
 /** Sample the cheap probes and one strong answer for every labelled problem, verified. */
@@ -120,15 +142,16 @@ export async function collectRouteRecords(cheap: Policy, strong: Policy, problem
   for (let s = 0; s < problems.length; s += bs) {
     const batch = problems.slice(s, s + bs);
     const seed = (o.seed ?? 0) + s;
-    const cheapOut = await cheap.generate(batch.map(prompt), { ...gen, n: probes, seed });
+    const measure = o.confidence ?? "agreement";
+    const cheapOut = await cheap.generate(batch.map(prompt), { ...gen, n: probes, seed, logprobs: measure === "logprob" || undefined });
     const strongOut = await strong.generate(batch.map(prompt), { ...gen, n: 1, seed: seed + 1 });
     for (const [i, p] of batch.entries()) {
       const verdicts = await Promise.all(cheapOut[i].map((c) => p.verifier.verify(c.text, p)));
       const keys = cheapOut[i].map((c) => answer(c.text));
-      const vote = majorityVote(keys.map((key, x) => ({ key, correct: verdicts[x].correct })));
+      const vote = voteConfidence(cheapOut[i], keys, measure);
       const strongC = strongOut[i][0];
       out.push({
-        confidence: vote.agreement, cheapCorrect: vote.correct,
+        confidence: vote.confidence, cheapCorrect: vote.key !== null && verdicts[vote.correctAt].correct,
         cheapTokens: cheapOut[i].reduce((a, c) => a + c.completionTokens, 0),
         cheapSingleCorrect: verdicts[0].correct, cheapSingleTokens: cheapOut[i][0].completionTokens,
         strongCorrect: (await p.verifier.verify(strongC.text, p)).correct, strongTokens: strongC.completionTokens,
