@@ -31,3 +31,15 @@ describe("router", () => {
     expect(t.threshold).toBeLessThanOrEqual(1);
   });
 });
+
+describe("voteConfidence", () => {
+  it("is the vote share, or the winning answer's mean token probability", async () => {
+    const { voteConfidence } = await import("./router.js");
+    const c = (logprobs: number[]) => ({ text: "", finishReason: "stop" as const, completionTokens: logprobs.length, logprobs });
+    const samples = [c([-0.1, -0.3]), c([-2]), c([-0.2])];
+    const keys = ["a", "b", "a"];
+    expect(voteConfidence(samples, keys, "agreement").confidence).toBeCloseTo(2 / 3);
+    expect(voteConfidence(samples, keys, "logprob").confidence).toBeCloseTo(Math.exp(-0.6 / 3));
+    expect(voteConfidence(samples, [null, null, null], "logprob").confidence).toBe(0);
+  });
+});
