@@ -24,16 +24,16 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   task: "addition",
   template: "compact",
   min_difficulty: 1,
-  max_difficulty: 4,
+  max_difficulty: 5,
   seed: 1,
-  steps: 40,
+  steps: 60,
   batch_size: 128,
   num_generations: 8,
   micro_batch_size: 128,
-  learning_rate: 3e-4,
+  learning_rate: 5e-4,
   temperature: 1,
   max_completion_length: 64,
-  loss_type: "dapo",
+  loss_type: "grpo",
   scale_rewards: "group",
   epsilon: 0.2,
   epsilon_high: 0.28,
@@ -45,7 +45,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
 
 /** How the main job evaluates (both models, same problems). */
 export interface MainJobEval {
-  /** Difficulty levels (reaching past training's 1–4). */
+  /** Difficulty levels (the pretraining range; see docs/rl.md for why not past RL's range). */
   difficulty: string;
   /** Problems per level. */
   n: number;
