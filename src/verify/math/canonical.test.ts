@@ -28,6 +28,7 @@ describe("canonicalAnswerKey", () => {
     ["\\sqrt2", "1.41"],
     ["5", "\\pm 5"],
     ["3R^2", "3r^2"],
+    ["|x|", "x"],
   ])("different keys for %s and %s", (a, b) => {
     expect(canonicalAnswerKey(a)).not.toBe(canonicalAnswerKey(b));
   });

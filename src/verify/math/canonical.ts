@@ -28,6 +28,9 @@ function scalarKey(n: MathNode, budget: Budget): string {
   const vars = [...freeVariables(n)].sort();
   if (vars.length === 0) return `n:${fmtC(numericValue(n, new Map(), budget))}`;
   const vals = [0, 1, 2].map((i) => fmtC(numericValue(n, samplePoint(vars, i), budget)));
+  // one point with negative values tells |x| from x (complex values there are left out: branch cuts)
+  const signed = numericValue(n, samplePoint(vars, 0, true), budget);
+  vals.push(Math.abs(signed.im) <= 1e-9 * Math.max(1, Math.abs(signed.re)) ? fmt(signed.re) : "c");
   return `f:${vars.join(",")}:${vals.join(";")}`;
 }
 

@@ -25,18 +25,25 @@ const POINTS = 6;
 /** Most items matched in one collection. */
 const MAX_ITEMS = 200;
 
-/** Deterministic sample values for variables (same for every call, so results are reproducible). */
-export function samplePoint(vars: Iterable<string>, index: number): Env {
+/**
+ * Deterministic sample values for variables (same for every call, so results are reproducible):
+ * positive values in [0.35, 2.35], away from 0, 1 and small integers; with `mixedSigns`, some
+ * variables are negated (so that |x| and x, or sqrt(x^2) and x, differ).
+ */
+export function samplePoint(vars: Iterable<string>, index: number, mixedSigns = false): Env {
   const env: Env = new Map();
   let k = 0;
   for (const v of vars) {
-    // a low-discrepancy sequence in [0.35, 2.35], away from 0, 1 and small integers
     const x = 0.35 + ((0.6180339887 * (index * 7 + k * 13 + 1) + 0.1234567) % 1) * 2;
-    env.set(v, { re: x, im: 0 });
+    const negate = mixedSigns && (index + k) % 2 === 0;
+    env.set(v, { re: negate ? -x : x, im: 0 });
     k++;
   }
   return env;
 }
+
+/** Extra points with negative values: only a disagreement of two real values counts there. */
+const SIGNED_POINTS = 4;
 
 function close(x: number, y: number, rel: number): boolean {
   if (x === y) return true;
@@ -142,7 +149,18 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     if (!closeC(va, vb, tol)) return false;
     valid++;
   }
-  return valid >= 2 ? true : printNode(a) === printNode(b);
+  if (valid < 2) return printNode(a) === printNode(b);
+  // On negative values, expressions equal for positive ones may differ (|x| vs x). Where both sides
+  // are real and disagree they are different; where either is complex (roots, logs of negatives), skip.
+  for (let i = 0; i < SIGNED_POINTS; i++) {
+    const env = samplePoint(vars, i, true);
+    const va = numericValue(a, env, ctx.budget);
+    const vb = numericValue(b, env, ctx.budget);
+    if (!finite(va) || !finite(vb)) continue;
+    const real = (z: Complex): boolean => Math.abs(z.im) <= 1e-9 * Math.max(1, Math.abs(z.re));
+    if (real(va) && real(vb) && !close(va.re, vb.re, tol)) return false;
+  }
+  return true;
 }
 
 /** True when d1 = c·d2 for one nonzero constant c (positive when `positive`): equations that are multiples of each other. */
