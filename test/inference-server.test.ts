@@ -107,6 +107,21 @@ describe("scratchpad serve", () => {
     expect(r.usage!.completion_tokens).toBeLessThanOrEqual(listed + r.choices.length);
   });
 
+  it("streams raw completions that add up to the non-streamed text", async () => {
+    const body = { model: "tiny", prompt: "5+5=", max_tokens: 20, seed: 8, stop: ["9"] };
+    const once = await client.completions.create(body);
+    let text = "";
+    let finish: string | null = null;
+    for await (const chunk of await client.completions.create({ ...body, stream: true })) {
+      text += chunk.choices[0]?.text ?? "";
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(text).toBe(once.choices[0].text);
+    expect(finish).toBe(once.choices[0].finish_reason);
+    const echoed = await client.completions.create({ ...body, echo: true });
+    expect(echoed.choices[0].text).toBe("5+5=" + once.choices[0].text);
+  });
+
   it("answers malformed requests with OpenAI-shaped 4xx errors", async () => {
     const bad: [Record<string, unknown>, string | null][] = [
       [{ model: "tiny" }, "messages"],
