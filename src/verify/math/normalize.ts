@@ -138,6 +138,8 @@ function stripTrailingWords(s: string): string {
  */
 export function normalizeAnswer(input: string): string {
   let s = mapUnicode(input);
+  // doubly escaped LaTeX ("\\\\frac{1}{2}" from JSON written twice); matrices keep their row breaks
+  if (/\\\\[a-zA-Z]/.test(s) && !/\\begin\s*\{/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z])/g, "\\");
   // \boxed{X} left inside an answer
   for (let guard = 0; guard < 8; guard++) {
     const b = /\\(?:boxed|fbox)\s*\{/.exec(s);

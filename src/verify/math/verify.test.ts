@@ -336,6 +336,9 @@ table("more model-style answers", [
   ["\\text{even}", "\\boxed{\\text{Even}}", true],
   ["\\text{even}", "The function is even.", false],
   ["6", "\\boxed{\\text{Area of the triangle} = \\frac12 \\cdot 3 \\cdot 4 = 6}", true],
+  ["$(3, \\frac{\\pi}{2})$", "the polar coordinates are $\\\\boxed{\\\\left( 3, \\\\frac{\\\\pi}{2} \\\\right)}.$", true],
+  ["$\\\\left( \\\\frac{4}{3}, -\\\\frac{1}{3} \\\\right)$", "Thus, $(t,u) = \\boxed{\\left( \\frac{4}{3}, -\\frac{1}{3} \\right)}.$", true],
+  ["$\\\\left( \\\\frac{4}{3}, -\\\\frac{1}{3} \\\\right)$", "Thus, $(t,u) = \\boxed{\\left( \\frac{4}{3}, \\frac{1}{3} \\right)}.$", false],
   ["6", "\\boxed{\\text{Area of the triangle} = \\frac12 \\cdot 3 \\cdot 4 = 7}", false],
 ]);
 
