@@ -33,6 +33,13 @@ describe("lineChart", () => {
     expect(svg).toContain("a&lt;b &amp; c");
     expect(svg.match(/<polyline/g)).toHaveLength(1); // [1] alone has no line, [3,4] does
   });
+
+  it("rounds the y axis up so that the largest value is not clipped", () => {
+    const svg = lineChart([{ name: "t", points: [[1, 3], [2, 29.7]] }]);
+    const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(ys[1]).toBeGreaterThan(16); // below the top edge of the plot area (top = 16)
+    expect(svg).toContain(">30</text>");
+  });
 });
 
 describe("barChart", () => {

@@ -87,7 +87,12 @@ function yRange(values: number[], o: ChartOptions): [number, number] {
   let hi = o.yMax ?? (finite.length ? Math.max(...finite) : 1);
   if (o.yMin === undefined && lo > 0 && lo < 0.5 * hi) lo = 0;
   if (hi === lo) { hi = lo + 1; if (o.yMin === undefined) lo = Math.min(lo, 0); }
-  if (o.yMax === undefined) hi = niceTicks(lo, hi).at(-1) ?? hi;
+  if (o.yMax === undefined) {
+    // Round the top up to the next tick so that no point is clipped.
+    const ticks = niceTicks(lo, hi);
+    const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+    if (step > 0) hi = Number((Math.ceil(hi / step - 1e-9) * step).toPrecision(12));
+  }
   return [lo, Math.max(hi, lo + 1e-12)];
 }
 
