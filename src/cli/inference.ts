@@ -17,6 +17,7 @@ import type { StrategyName } from "../eval/metrics.js";
 import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
 import { renderEvalHtml } from "../eval/report.js";
 import { withBudget } from "../scale/budget.js";
+import { publicTestProblem } from "../scale/publicTests.js";
 import { parseEffortBudgets } from "../scale/effort.js";
 import { routeExperiment } from "../scale/routeReport.js";
 import { ContinuousBatcher } from "../serve/batcher.js";
@@ -114,6 +115,7 @@ async function runEval(f: EvalFlags): Promise<void> {
       temperature: float("--temperature", f.temperature, 1), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
       template: prompt, budgetSamples: f.budgetSamples === undefined ? undefined : int("--budget-samples", f.budgetSamples, 1, 1),
       budgetForcing: { waits: int("--waits", f.waits, 0), waitText: f.waitText, cue: f.cue },
+      scorer: publicTestScoring(problems),
       onProgress: tty ? (phase, d, t) => process.stderr.write(`\r${phase}: ${d}/${t} problems   `) : undefined,
     });
     if (tty) process.stderr.write("\n");
@@ -124,6 +126,18 @@ async function runEval(f: EvalFlags): Promise<void> {
   } finally {
     await policy.close?.();
   }
+}
+
+/** Best-of-N on code problems ranks samples by their public tests; other tasks use log-probabilities. */
+function publicTestScoring(problems: Problem[]): ((p: Problem, c: { text: string }) => Promise<number>) | undefined {
+  const pub = new Map(problems.map((p) => [p.id, publicTestProblem(p)]));
+  if (![...pub.values()].some((x) => x !== null)) return undefined;
+  return async (p, c) => {
+    const q = pub.get(p.id);
+    if (!q) return 0;
+    const v = await q.verifier.verify(c.text, q);
+    return v.score ?? (v.correct ? 1 : 0);
+  };
 }
 
 function summary(r: EvalReport): string {

@@ -4,7 +4,7 @@
  * sweeps thinking budgets (budget forcing) for the test-time scaling curve: accuracy against
  * thinking tokens across budgets and k.
  */
-import type { Policy, Problem } from "../types.js";
+import type { Completion, Policy, Problem } from "../types.js";
 import { generateWithBudget, type BudgetOptions } from "../scale/budget.js";
 import type { AnswerKeyFn } from "../scale/answerKey.js";
 import type { ThinkTags } from "../scale/thinking.js";
@@ -31,8 +31,10 @@ export interface EvalOptions {
   template?: (p: Problem) => string;
   /** Answer → vote key (default: the math verifier's canonical key). */
   answerKey?: AnswerKeyFn;
-  /** How best-of-N picks a sample (default: highest mean log-probability). */
+  /** How best-of-N picks a sample (default: highest `scorer` score, then mean log-probability). */
   select?: SampleSelector;
+  /** Scores every sample for best-of-N, e.g. `publicTestProblem`'s tests for code (src/scale/publicTests.ts). */
+  scorer?: (p: Problem, c: Completion) => number | Promise<number>;
   /** Budget forcing details other than the budget (waits, cue, tags). */
   budgetForcing?: Omit<BudgetOptions, "budget">;
   tags?: ThinkTags;
@@ -107,6 +109,7 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
   const common = {
     temperature, maxTokens, template: options.template, answerKey: options.answerKey, tags: options.tags,
     batchSize: options.batchSize, logprobs: strategy === "best-of-n" || undefined,
+    scorer: strategy === "best-of-n" ? options.scorer : undefined,
   };
   const records = await sampleProblems(policy, problems, {
     ...common, n: k, seed, onBatch: (d, t) => options.onProgress?.("samples", d, t),

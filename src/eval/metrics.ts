@@ -27,11 +27,17 @@ export interface GroupMetrics {
   ci: { "pass@1": Estimate; "pass@k": Estimate; "maj@k": Estimate; accuracy: Estimate };
 }
 
-/** Best-of-N by mean log-probability (falls back to the first sample without log-probabilities). */
+/**
+ * The default best-of-N choice: the highest scorer score (`selectScore`, e.g. public tests passed)
+ * when samples have one, then the highest mean log-probability; the first sample otherwise.
+ */
 export const byMeanLogprob: SampleSelector = (samples) => {
   let best = 0;
+  const key = (s: SampleRecord): [number, number] => [s.selectScore ?? -Infinity, s.meanLogprob ?? -Infinity];
   samples.forEach((s, i) => {
-    if ((s.meanLogprob ?? -Infinity) > (samples[best].meanLogprob ?? -Infinity)) best = i;
+    const [a, b] = key(s);
+    const [x, y] = key(samples[best]);
+    if (a > x || (a === x && b > y)) best = i;
   });
   return best;
 };

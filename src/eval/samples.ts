@@ -24,6 +24,8 @@ export interface SampleRecord {
   reasoning?: string;
   /** True when budget forcing cut this sample's thinking at the cap. */
   forcedStop?: boolean;
+  /** The best-of-N scorer's score (e.g. the fraction of public tests passed), when one was given. */
+  selectScore?: number;
 }
 
 /** Options of `sampleProblems`. */
@@ -37,11 +39,13 @@ export interface SampleOptions extends GenerateOptions {
   tags?: ThinkTags;
   /** Called after each batch with the number of problems done. */
   onBatch?: (done: number, total: number) => void;
+  /** Scores each sample for best-of-N (public tests, a reward model); stored as `selectScore`. */
+  scorer?: (p: Problem, c: Completion) => number | Promise<number>;
 }
 
 /** Sample `opts.n` completions for every problem and verify them. Result[i] belongs to problems[i]. */
 export async function sampleProblems(policy: Policy, problems: Problem[], opts: SampleOptions = {}): Promise<SampleRecord[][]> {
-  const { template, answerKey = mathAnswerKey, batchSize = 32, tags = DEFAULT_THINK_TAGS, onBatch, ...gen } = opts;
+  const { template, answerKey = mathAnswerKey, batchSize = 32, tags = DEFAULT_THINK_TAGS, onBatch, scorer, ...gen } = opts;
   const prompt = template ?? ((p: Problem) => p.prompt);
   const out: SampleRecord[][] = [];
   for (let start = 0; start < problems.length; start += batchSize) {
@@ -51,7 +55,11 @@ export async function sampleProblems(policy: Policy, problems: Problem[], opts: 
     if (completions.length !== batch.length) {
       throw new Error(`policy ${policy.name} returned ${completions.length} results for ${batch.length} prompts`);
     }
-    const verified = await Promise.all(batch.map((p, i) => Promise.all(completions[i].map((c) => record(p, c, policy, answerKey, tags)))));
+    const verified = await Promise.all(batch.map((p, i) => Promise.all(completions[i].map(async (c) => {
+      const r = await record(p, c, policy, answerKey, tags);
+      if (scorer) r.selectScore = await scorer(p, c);
+      return r;
+    }))));
     out.push(...verified);
     onBatch?.(Math.min(start + batchSize, problems.length), problems.length);
   }
