@@ -20,7 +20,11 @@ export interface BudgetOptions {
   cue?: string;
   /** Thinking delimiters (default `<think>` / `</think>`). */
   tags?: ThinkTags;
-  /** Tokens allowed for the answer after thinking ends (default: what `maxTokens` leaves, at least 32). */
+  /**
+   * Tokens allowed for the answer after thinking ends (default: what `maxTokens` leaves after a
+   * full budget, at least 32; with no cap, `maxTokens` again). All answers of a round share it, so
+   * they are generated in one batch.
+   */
   answerTokens?: number;
 }
 
@@ -128,9 +132,12 @@ async function continueRound(
   maxTokens: number, tags: ThinkTags, round: number,
 ): Promise<void> {
   const seed = opts.seed === undefined ? undefined : opts.seed + 7919 * round;
+  // Every answer continuation of a round shares one limit, so they go out as one batch: what a
+  // full thinking budget leaves of maxTokens (at least 32), or `answerTokens`.
+  const answerLimit = Math.max(1, options.answerTokens ?? Math.max(32, maxTokens - (Number.isFinite(options.budget) ? options.budget + 1 : 0)));
   const limitOf = (t: Track): number => {
+    if (t.phase === "answer") return answerLimit;
     const left = maxTokens - t.tokens;
-    if (t.phase === "answer") return Math.max(options.answerTokens ?? Math.max(left, 32), 1);
     return Math.max(1, Math.min(left, Number.isFinite(options.budget) ? options.budget - t.thinking : left));
   };
   const groups = groupBy(active, (t) => `${t.phase}:${limitOf(t)}`);
