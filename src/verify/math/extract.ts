@@ -278,8 +278,14 @@ function phraseReadings(seg: string): string[] {
   const out = [seg];
   const is = lastMatch(/\b(?:is|are|was|equals|be|of)\s+/gi, seg);
   if (is) out.push(seg.slice(is.index + is[0].length).trim());
+  // its number when it has exactly one, else the number it starts with ("is 3 or maybe 4" reads 3)
+  const nums = seg.match(NUMBER) ?? [];
   const num = findLastNumber(seg);
-  if (num !== null) out.push(num);
+  if (num !== null && nums.length === 1) out.push(num);
+  else if (nums.length > 1) {
+    const first: string = nums[0] ?? "";
+    if (first !== "" && seg.startsWith(first)) out.push(first.trim());
+  }
   return out.filter((x, i) => x !== "" && out.indexOf(x) === i);
 }
 

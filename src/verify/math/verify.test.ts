@@ -277,6 +277,8 @@ table("matrices and vectors", [
 table("hedges and several answers", [
   ["3", "\\boxed{3 \\text{ or } 4}", false],
   ["3", "\\boxed{3} or \\boxed{4}", false],
+  ["4", "The final answer is 3 or maybe 4.", false],
+  ["3", "The final answer is 3 or maybe 4.", true],
   ["3", "\\boxed{3, 4}", false],
   ["3", "\\boxed{\\{3, 4\\}}", false],
   ["5", "\\boxed{\\pm 5}", false],
