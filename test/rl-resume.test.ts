@@ -24,8 +24,8 @@ beforeAll(async () => {
   base = await tinyBase(path.join(await tempDir("resume-base"), "base"), 200);
 });
 
-describe("scratchpad train resumes after kill -9", () => {
-  it("continues from the last checkpoint to the same step count with an intact log", async () => {
+describe("the RL commands as child processes", () => {
+  it("train resumes after kill -9 from the last checkpoint, to the same step count, with an intact log", async () => {
     const out = await tempDir("resume-run");
     const args = ["train", "--model", base, "--output-dir", out, "--steps", "40", "--batch-size", "32", "--num-generations", "4",
       "--max-difficulty", "1", "--max-completion-length", "16", "--save-steps", "2"];
@@ -64,5 +64,16 @@ describe("scratchpad train resumes after kill -9", () => {
     const unknown = start(["train", "--config", path.resolve("package.json")]);
     expect(await unknown.done).toBe(1);
     expect(unknown.output()).toMatch(/unknown config key "name"/);
+  });
+
+  it("scratchpad pretrain writes a loadable base model", async () => {
+    const out = path.join(await tempDir("pretrain-cli"), "base");
+    const run = start(["pretrain", "--out", out, "--steps", "2", "--batch-size", "4", "--max-digits", "1"]);
+    expect(await run.done, run.output()).toBe(0);
+    expect(run.output()).toMatch(/pretrain step 2\/2 .*loss/);
+    const policy = await EmbeddedPolicy.load(out);
+    expect(policy.tokenizer.tokenToId("wait")).toBeDefined();
+    const cfg = JSON.parse(await readFile(path.join(out, "training_config.json"), "utf8")) as { corpus: { maxDigits: number } };
+    expect(cfg.corpus.maxDigits).toBe(1);
   });
 });

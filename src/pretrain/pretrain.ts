@@ -120,7 +120,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
       tokens += prompt.length + completion.length;
     }
     const loss = trainer.crossEntropy(seqs);
-    const lr = learningRate(step, { lr: opts.lr, warmupSteps: opts.warmupSteps, totalSteps: opts.steps });
+    const lr = learningRate(step, { lr: opts.lr, warmupSteps: Math.min(opts.warmupSteps, opts.steps), totalSteps: opts.steps });
     trainer.step({ lr, maxGradNorm: 1 });
     lossAvg = Number.isNaN(lossAvg) ? loss : 0.95 * lossAvg + 0.05 * loss;
     if (!Number.isFinite(loss)) throw new Error(`pretraining diverged at step ${step + 1} (loss ${loss}); lower the learning rate`);
