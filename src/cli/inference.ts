@@ -17,6 +17,7 @@ import type { StrategyName } from "../eval/metrics.js";
 import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
 import { renderEvalHtml } from "../eval/report.js";
 import { withBudget } from "../scale/budget.js";
+import { compose, selfConsistency } from "../scale/strategies.js";
 import { publicTestProblem } from "../scale/publicTests.js";
 import { parseEffortBudgets } from "../scale/effort.js";
 import { routeExperiment } from "../scale/routeReport.js";
@@ -158,7 +159,7 @@ function summary(r: EvalReport): string {
 interface RouteFlags {
   cheap: string; strong: string; task?: string; n?: string; seed?: string; json?: boolean; cheapBudget?: string;
   strongBudget?: string; probes?: string; tolerance?: string; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string; confidence?: string;
+  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string; confidence?: string; strongVotes?: string;
 }
 
 async function runRoute(f: RouteFlags): Promise<void> {
@@ -179,7 +180,10 @@ async function runRoute(f: RouteFlags): Promise<void> {
     return withBudget(p, { budget });
   };
   try {
-    const report = await routeExperiment(budgeted(cheapRaw, f.cheapBudget, "--cheap-budget"), budgeted(strongRaw, f.strongBudget, "--strong-budget"), calibration, test, {
+    const votes = int("--strong-votes", f.strongVotes, 1, 1);
+    const strongPolicy = budgeted(strongRaw, f.strongBudget, "--strong-budget");
+    const strong = votes > 1 ? compose(strongPolicy, selfConsistency({ k: votes })) : strongPolicy;
+    const report = await routeExperiment(budgeted(cheapRaw, f.cheapBudget, "--cheap-budget"), strong, calibration, test, {
       probes: int("--probes", f.probes, 4, 1), confidence, tolerance: float("--tolerance", f.tolerance, 0.02), seed,
       template: (p) => renderPrompt(p, template), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
       temperature: float("--temperature", f.temperature, 1),
@@ -265,6 +269,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--json", "print JSON")
     .option("--cheap-budget <n>", "thinking budget of the cheap policy (budget forcing)")
     .option("--strong-budget <n>", "thinking budget of the strong policy")
+    .option("--strong-votes <k>", "the strong policy answers by majority vote over k samples", "1")
     .option("--probes <n>", "cheap samples per query, whose agreement is the confidence", "4")
     .option("--confidence <how>", "agreement (vote share of the probes) or logprob (their mean token probability)", "agreement")
     .option("--tolerance <x>", "accuracy the router may give up against always-strong on the calibration set", "0.02")
