@@ -52,7 +52,7 @@ export interface CurvePoint {
   budget: number | null;
   /** Samples per problem. */
   k: number;
-  /** The strategy's accuracy with k samples at this budget. */
+  /** Accuracy with k samples at this budget: majority vote (best-of-N under that strategy). */
   accuracy: number;
   /** Mean thinking tokens per problem (all k samples). */
   thinking_tokens: number;
@@ -146,13 +146,17 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
   };
 }
 
-/** Accuracy and tokens with 1, 2, 4, … k samples per problem (the first j samples of each). */
+/**
+ * Accuracy and tokens with 1, 2, 4, … k samples per problem (the first j samples of each), choosing
+ * by majority vote (best-of-N under that strategy).
+ */
 function curvePoints(budget: number | null, records: SampleRecord[][], k: number, strategy: StrategyName, select?: SampleSelector): CurvePoint[] {
   const ks: number[] = [];
   for (let j = 1; j < k; j *= 2) ks.push(j);
   ks.push(k);
   return ks.map((j) => {
-    const m = groupMetrics(records, j, strategy === "single" ? "single" : strategy, select);
+    // More samples only pay through a choice among them: the single strategy scales by majority vote.
+    const m = groupMetrics(records, j, strategy === "single" ? "majority" : strategy, select);
     return { budget, k: j, accuracy: m.accuracy, thinking_tokens: m.mean_thinking_tokens * j, tokens: m.mean_completion_tokens * j };
   });
 }

@@ -21,7 +21,7 @@ export function evalCharts(r: EvalReport): { scaling: string; difficulty: string
   const levels = r.by_difficulty.map((d, i) => d.difficulty ?? i);
   return {
     scaling: lineChart({
-      title: `Test-time scaling (${r.strategy})`, xLabel: "thinking tokens per problem", yLabel: "accuracy", logX: true,
+      title: `Test-time scaling (${r.strategy === "best-of-n" ? "best-of-N" : "majority vote"} over k = 1…${r.k})`, xLabel: "thinking tokens per problem", yLabel: "accuracy", logX: true,
       series: [...groups.values(), ...(r.budgets.length > 1 ? [byBudgetK1] : [])],
     }),
     difficulty: lineChart({
