@@ -19,7 +19,7 @@ import { renderEvalHtml } from "../eval/report.js";
 import { withBudget } from "../scale/budget.js";
 import { compose, selfConsistency } from "../scale/strategies.js";
 import { publicTestProblem } from "../scale/publicTests.js";
-import { parseEffortBudgets } from "../scale/effort.js";
+import { EFFORT_LEVELS, isEffortLevel, parseEffortBudgets } from "../scale/effort.js";
 import { routeExperiment } from "../scale/routeReport.js";
 import { ContinuousBatcher } from "../serve/batcher.js";
 import { templateFromString } from "../serve/context.js";
@@ -71,16 +71,19 @@ function templateOf(spec: string | undefined): TextTemplate {
   return t;
 }
 
-function backendOptions(o: { api?: string; concurrency?: string; model?: string }, modelName?: string): OpenPolicyOptions {
+function backendOptions(o: { api?: string; concurrency?: string; model?: string; reasoningEffort?: string }, modelName?: string): OpenPolicyOptions {
   if (o.api !== undefined && o.api !== "chat" && o.api !== "completions") throw new InferenceCliError(`--api must be completions or chat, got "${o.api}"`);
-  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency, 16, 1) };
+  const effort = o.reasoningEffort;
+  if (effort !== undefined && !isEffortLevel(effort)) throw new InferenceCliError(`--reasoning-effort must be one of ${EFFORT_LEVELS.join(", ")}, got "${effort}"`);
+  if (effort !== undefined && o.api !== "chat") throw new InferenceCliError("--reasoning-effort is a chat API setting: add --api chat (or use --budgets for budget forcing over raw completions)");
+  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency, 16, 1), reasoningEffort: effort };
 }
 
 interface EvalFlags {
   model?: string; endpoint?: string; task?: string; n?: string; k?: string; budgets?: string; strategy?: string;
   seed?: string; json?: boolean; printPrompts?: boolean; difficulty?: string; template?: string; maxTokens?: string;
   temperature?: string; api?: string; report?: string; out?: string; waits?: string; waitText?: string; cue?: string; budgetSamples?: string;
-  concurrency?: string; split?: string; dataDir?: string; format?: string;
+  concurrency?: string; split?: string; dataDir?: string; format?: string; reasoningEffort?: string;
 }
 
 async function evalPolicy(f: EvalFlags): Promise<Policy> {
@@ -108,6 +111,9 @@ async function runEval(f: EvalFlags): Promise<void> {
     return;
   }
   const budgets = parseBudgets(f.budgets);
+  if (budgets.length > 0 && f.api === "chat") {
+    throw new InferenceCliError("--budgets needs raw completions (budget forcing continues the text): drop --api chat, or use --reasoning-effort with chat");
+  }
   const policy = await evalPolicy(f);
   const tty = process.stderr.isTTY && !f.json;
   try {
@@ -252,6 +258,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--wait-text <text>", "budget forcing: the text that replaces an early end of thinking (default \"Wait\")")
     .option("--cue <text>", "budget forcing: text after the forced end of thinking (e.g. \"Final Answer:\")")
     .option("--api <kind>", "endpoint API: completions (raw prompts, default) or chat")
+    .option("--reasoning-effort <level>", "chat endpoints: reasoning_effort (none, minimal, low, medium, high)")
     .option("--concurrency <n>", "endpoint requests in flight", "16")
     .option("--split <name>", "dataset split")
     .option("--data-dir <dir>", "benchmark data folder")
