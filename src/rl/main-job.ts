@@ -31,6 +31,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   num_generations: 8,
   micro_batch_size: 128,
   learning_rate: 5e-4,
+  lr_scheduler: "cosine",
   temperature: 1,
   max_completion_length: 64,
   loss_type: "grpo",
