@@ -6,7 +6,7 @@ import { readFile, readlink } from "node:fs/promises";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runMainJob } from "../src/rl/main-job.js";
+import { MainJobInterrupted, runMainJob } from "../src/rl/main-job.js";
 import type { MainReport } from "../src/report/main-report.js";
 import { tempDir, tinyBase } from "./rl-fixtures.js";
 
@@ -64,5 +64,27 @@ describe("main job report", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it("an interrupted run resumes when the same command runs again", async () => {
+    const runs = await tempDir("report-resume");
+    const train = { model: base, steps: 4, batch_size: 16, num_generations: 4, max_difficulty: 1, max_completion_length: 24, save_steps: 1 };
+    const evalOpts = { difficulty: "1", n: 2, k: 2, budgets: [0, 4], budgetSamples: 1, maxTokens: 24 };
+    const ac = new AbortController();
+    let first = "";
+    const err = await runMainJob({
+      runsDir: runs, plain: true, signal: ac.signal, train, eval: evalOpts,
+      out: { write: (s: string) => { first += s; if (/step 2\/4/.test(s)) ac.abort(); } },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MainJobInterrupted);
+    expect((err as Error).message).toMatch(/stopped at step 2 of 4/);
+    let second = "";
+    const { dir } = await runMainJob({ runsDir: runs, plain: true, train, eval: evalOpts, out: { write: (s: string) => (second += s) } });
+    expect(second).toMatch(/resuming the unfinished run/);
+    expect(second).toMatch(/resuming training at step 2/);
+    expect(second).not.toMatch(/step 1\/4/);
+    expect(await readlink(path.join(runs, "latest"))).toBe(path.basename(dir));
+    const json = JSON.parse(await readFile(path.join(dir, "report.json"), "utf8")) as MainReport;
+    expect(json.history.map((m) => m.step)).toEqual([1, 2, 3, 4]);
   });
 });
