@@ -78,6 +78,7 @@ describe("main job report", () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MainJobInterrupted);
     expect((err as Error).message).toMatch(/stopped at step 2 of 4/);
+    expect(first).not.toMatch(/step 3\/4/);
     let second = "";
     const { dir } = await runMainJob({ runsDir: runs, plain: true, train, eval: evalOpts, out: { write: (s: string) => (second += s) } });
     expect(second).toMatch(/resuming the unfinished run/);
