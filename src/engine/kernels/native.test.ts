@@ -3,6 +3,9 @@
 // shapes big enough to take the multi-threaded paths, with 1 and 2 threads; accumulate-vs-overwrite
 // semantics; and the clear errors on bad arguments. Skipped, with a visible reason, when the addon
 // is not built.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadNativeKernels, nativeLoadError } from "./native.js";
 import { tsKernels as T } from "./ts.js";
@@ -230,6 +233,19 @@ describe.skipIf(!N)("native kernels equal the TypeScript kernels", () => {
       });
     });
   }
+
+  it("takes its thread count from SCRATCHPAD_THREADS, and warns on a bad value", () => {
+    const url = pathToFileURL(path.join(__dirname, "native.ts")).href;
+    const code = `import { loadNativeKernels } from ${JSON.stringify(url)}; console.log(loadNativeKernels()?.getThreads());`;
+    const run = (value: string) => spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      encoding: "utf8", env: { ...process.env, SCRATCHPAD_THREADS: value }, timeout: 60_000,
+    });
+    const one = run("1");
+    expect(one.stdout.trim(), one.stderr).toBe("1");
+    const bad = run("two");
+    expect(bad.stderr).toMatch(/SCRATCHPAD_THREADS=two is not a whole number in 1\.\.64/);
+    expect(Number(bad.stdout.trim())).toBeGreaterThanOrEqual(1);
+  });
 
   it("rejects bad arguments with errors that name the kernel and the argument", () => {
     const out = new Float32Array(6);

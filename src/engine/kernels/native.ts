@@ -3,7 +3,8 @@
  * `npm ci`) with AVX2/FMA GEMM, attention, normalisation, activation, log-prob and AdamW kernels
  * that run on a persistent thread pool. `loadNativeKernels()` returns them, or null when the addon
  * is missing, fails to load, or the CPU lacks AVX2/FMA (never throws); kernels/index.ts picks
- * between them and the TypeScript reference kernels.
+ * between them and the TypeScript reference kernels. SCRATCHPAD_THREADS=N sets the kernel threads
+ * (default: every CPU).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -67,6 +68,12 @@ export function loadNativeKernels(): NativeKernels | null {
   if (!addon.supported) {
     loadError = "this CPU lacks AVX2/FMA, which the native kernels need";
     return null;
+  }
+  const want = process.env.SCRATCHPAD_THREADS;
+  if (want !== undefined && want !== "") {
+    const n = Number(want);
+    if (Number.isInteger(n) && n >= 1 && n <= 64) addon.setThreads(n);
+    else process.stderr.write(`scratchpad: SCRATCHPAD_THREADS=${want} is not a whole number in 1..64; using ${addon.getThreads()} kernel threads.\n`);
   }
   // The addon's functions take exactly the Kernels arguments: expose them without a wrapper.
   cached = {
