@@ -38,6 +38,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   scale_rewards: "group",
   epsilon: 0.2,
   epsilon_high: 0.28,
+  beta: 0.25,
   dynamic_sampling: true,
   max_sampling_rounds: 2,
   mask_truncated_completions: true,
