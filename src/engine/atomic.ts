@@ -238,13 +238,33 @@ async function folderIdentity(dir: string): Promise<string | null> {
 }
 
 /**
+ * A path that names the folder `dir` itself (its inode), not whatever `dir` names later: on Linux,
+ * `/proc/self/fd/N` of an open handle on the folder. Files read through it all come from the one
+ * version that was opened, even if a save renames another version into place meanwhile.
+ * Returns null where /proc is not available.
+ */
+async function pinFolder(dir: string): Promise<{ path: string; close: () => Promise<void> } | null> {
+  if (process.platform !== "linux") return null;
+  const fh = await fsp.open(dir, "r").catch(() => null);
+  if (!fh) return null;
+  const pinned = `/proc/self/fd/${fh.fd}`;
+  if (!(await exists(pinned))) {
+    await fh.close();
+    return null;
+  }
+  return { path: pinned, close: () => fh.close() };
+}
+
+/**
  * Read a folder that `saveFolderAtomic` may replace concurrently (another process saving while this
  * one loads) and get one consistent version: repairs a crashed swap (`recoverFolder`), waits for a
- * swap in flight (up to `waitMs`, default 5 s) when `dir` is momentarily missing, runs `read`, and
- * runs it again (up to 5 times) if the folder was replaced meanwhile (its inode changed), so files
- * of two versions are never mixed. Errors from `read` propagate unless the folder changed under it.
+ * swap in flight (up to `waitMs`, default 5 s) when `dir` is momentarily missing, then runs
+ * `read(folder)` where `folder` names the opened version itself (see `pinFolder`), so files of two
+ * versions are never mixed. If the folder was replaced during the read (its old version may have
+ * been deleted under it), the read is retried on the new one. Errors from `read` propagate, re-raised from a read of `dir`
+ * itself so that their messages name the real path.
  */
-export async function readFolderConsistently<T>(dir: string, read: () => Promise<T>, waitMs = 5000): Promise<T> {
+export async function readFolderConsistently<T>(dir: string, read: (folder: string) => Promise<T>, waitMs = 5000): Promise<T> {
   dir = path.resolve(dir);
   await recoverFolder(dir);
   const deadline = Date.now() + waitMs;
@@ -255,13 +275,20 @@ export async function readFolderConsistently<T>(dir: string, read: () => Promise
       await recoverFolder(dir);
       before = await folderIdentity(dir);
     }
-    let result: T;
+    const pin = before === null ? null : await pinFolder(dir);
+    if (!pin) return read(dir);
     try {
-      result = await read();
-    } catch (err) {
-      if (attempt < 4 && (await folderIdentity(dir)) !== before) continue;
-      throw err;
+      const result = await read(pin.path);
+      // If a save replaced the folder meanwhile, the pinned version may have been deleted while it
+      // was read (optional files then look absent): read the new version instead.
+      if (attempt >= 20 || (await folderIdentity(dir)) === before) return result;
+      continue;
+    } catch {
+      if (attempt < 20 && (await folderIdentity(dir)) !== before) continue;
+      // The folder did not change: the error is real. Re-read by its own name for a clear message.
+      return read(dir);
+    } finally {
+      await pin.close();
     }
-    if (attempt >= 4 || (await folderIdentity(dir)) === before) return result;
   }
 }

@@ -230,7 +230,8 @@ export interface LoadCheckpointOptions {
  */
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<Checkpoint> {
   const abs = path.resolve(dir);
-  return readFolderConsistently(abs, () => loadOnce(abs, opts));
+  const ck = await readFolderConsistently(abs, (folder) => loadOnce(folder, opts));
+  return { ...ck, dir: abs };
 }
 
 /** One attempt at reading every file of a checkpoint folder. */
