@@ -264,7 +264,7 @@ function registerSample(program: Command): void {
     .option("--max-tokens <m>", "maximum new tokens per sample (default: generation_config.json, else 256)", intArg("--max-tokens", 1))
     .option("--seed <s>", "seed for reproducible samples (default: random, printed with --json)", intArg("--seed", 0))
     .option("--stop <text>", "stop when this string appears (repeatable); the end-of-sequence token always stops", collect)
-    .option("--bos", "prepend the tokenizer's beginning-of-sequence token to the prompt")
+    .option("--no-bos", "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)")
     .option("--json", 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}')
     .addHelpText("after", '\nExample:\n  scratchpad sample --model models/tiny --prompt "12+34=" -n 4 --temperature 0.7 --max-tokens 64 --seed 1')
     .action(async (o: SampleTextOptions & { model: string; prompt: string; json?: boolean }) => {
