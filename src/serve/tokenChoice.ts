@@ -1,10 +1,11 @@
 /**
- * Choosing the next token from one row of logits for the server's scheduler: greedy or
- * temperature / top-k / top-p sampling with a per-request seeded PRNG, plus the token's raw
+ * Choosing the next token from one row of logits for the server's scheduler: greedy, or the
+ * engine's temperature / top-k / top-p sampling (`sampleToken`) with a per-request seeded PRNG, plus the token's raw
  * log-probability (temperature 1, no truncation, as the engine's sampler reports it) and, when
  * asked, the top alternatives.
  */
 import type { Rng } from "../engine/rng.js";
+import { sampleToken } from "../engine/sampler.js";
 
 /** How to pick a token. */
 export interface ChoiceParams {
@@ -33,45 +34,11 @@ export class TokenChooser {
     return max + Math.log(sum);
   }
 
-  /** Pick a token id from logits[off..off+V). */
+  /** Pick a token id from logits[off..off+V): greedy, or the engine's own `sampleToken`. */
   choose(logits: Float32Array, off: number, p: ChoiceParams, rng: Rng): number {
     const V = this.vocabSize;
     if (p.temperature <= 0) return argmax(logits, off, V);
-    const probs = this.probs;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) if (logits[off + i] > max) max = logits[off + i];
-    let sum = 0;
-    for (let i = 0; i < V; i++) {
-      const e = Math.exp((logits[off + i] - max) / p.temperature);
-      probs[i] = e;
-      sum += e;
-    }
-    const topK = p.topK !== undefined && p.topK > 0 ? Math.min(p.topK, V) : V;
-    const topP = p.topP ?? 1;
-    if (topK === V && topP >= 1) {
-      let u = rng.next() * sum;
-      for (let i = 0; i < V; i++) {
-        u -= probs[i];
-        if (u < 0) return i;
-      }
-      return argmax(logits, off, V);
-    }
-    const order = this.order;
-    for (let i = 0; i < V; i++) order[i] = i;
-    order.sort((a, b) => probs[b] - probs[a] || a - b);
-    let kept = 0;
-    let mass = 0;
-    while (kept < topK) {
-      mass += probs[order[kept]];
-      kept++;
-      if (mass >= topP * sum) break;
-    }
-    let u = rng.next() * mass;
-    for (let j = 0; j < kept; j++) {
-      u -= probs[order[j]];
-      if (u < 0) return order[j];
-    }
-    return order[kept - 1];
+    return sampleToken(logits, off, V, rng, p.temperature, p.topK ?? 0, p.topP ?? 1, this.probs, this.order);
   }
 
   /** The `n` most likely token ids with their raw log-probabilities. */
