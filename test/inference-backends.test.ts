@@ -75,6 +75,20 @@ for (const backend of ["embedded", "openai"] as const) {
       }
     });
 
+    it("a budget above maxTokens still caps thinking by itself and leaves room to answer", async () => {
+      // maxTokens bounds uncapped thinking only: a sample cut at the budget always gets to answer,
+      // so raising the budget past maxTokens can never turn a forced answer into a truncation.
+      const out = await generateWithBudget(p(), ["5+6=<think>"], { budget: 30 }, { n: 8, maxTokens: 10, seed: 5 });
+      const forced = out[0].filter((c) => c.forcedStop);
+      expect(forced.length).toBeGreaterThan(0);
+      for (const c of forced) {
+        expect(c.thinkingTokens).toBe(30);
+        expect(c.text).toContain("</think>");
+        expect(c.completionTokens).toBeGreaterThan(30); // answer tokens were sampled after the cap
+      }
+      for (const c of out[0]) expect(c.thinkingTokens).toBeLessThanOrEqual(30);
+    });
+
     it("\"Wait\" extends thinking that ends early", async () => {
       const out = await generateWithBudget(p(), ["8+1=<think>"], { budget: 100, waits: 2, answerTokens: 4 }, { n: 24, maxTokens: 140, seed: 11 });
       const extended = out[0].filter((c) => c.waitsUsed > 0);
@@ -120,6 +134,18 @@ for (const backend of ["embedded", "openai"] as const) {
       expect(r.budgets[1].forced_rate).toBeGreaterThan(0);
       expect(r.curve.length).toBeGreaterThanOrEqual(3 * 3);
       expect(r.samples.length).toBeGreaterThan(0);
+    });
+
+    it("evaluate() samples every budget with the same seeds, so budget rows are paired", async () => {
+      // The same budget listed twice must give the same row: the sweep compares one set of samples
+      // cut at different budgets, not fresh draws whose noise could make accuracy dip.
+      const problems = getTask("addition").generate(4, { difficulty: 2, seed: 21 });
+      const r = await evaluate(p(), problems, { k: 2, budgets: [6, 6], budgetSamples: 3, maxTokens: 24, seed: 5, template: (q) => `${q.prompt}<think>` });
+      const [a, b] = r.budgets;
+      expect(b.accuracy).toBe(a.accuracy);
+      expect(b.mean_thinking_tokens).toBe(a.mean_thinking_tokens);
+      expect(b.mean_completion_tokens).toBe(a.mean_completion_tokens);
+      expect(b.forced_rate).toBe(a.forced_rate);
     });
   });
 }

@@ -15,7 +15,10 @@ import { sampleProblems, type SampleRecord } from "./samples.js";
 export interface EvalOptions {
   /** Samples per problem (default 8). pass@1 is averaged over them; maj@k votes over them. */
   k?: number;
-  /** Thinking budgets to sweep with budget forcing (default none). */
+  /**
+   * Thinking budgets to sweep with budget forcing (default none). All budgets share one set of
+   * sample seeds, so the same sample is compared across budgets (paired, as greedy decoding is).
+   */
   budgets?: number[];
   /** Samples per problem at each budget (default k). */
   budgetSamples?: number;
@@ -118,7 +121,11 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
   const curve = curvePoints(null, records, k, strategy, options.select);
   const budgets: BudgetRow[] = [];
   const bk = options.budgetSamples ?? k;
-  for (const [i, budget] of (options.budgets ?? []).entries()) {
+  // Every budget samples with the same seeds (common random numbers): sample j of a problem starts
+  // from the same random stream at every budget, so a scratchpad that fits under two budgets is the
+  // same scratchpad under both, and the curve measures what the budget changes rather than how two
+  // independent draws differ.
+  for (const budget of options.budgets ?? []) {
     const budgeted: Policy = {
       name: `${policy.name} budget=${budget}`,
       countTokens: policy.countTokens?.bind(policy),
@@ -126,7 +133,7 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
     };
     let forced = 0;
     const recs = await sampleProblems(budgeted, problems, {
-      ...common, n: bk, seed: seed + 1000 * (i + 1), onBatch: (d, t) => options.onProgress?.(`budget ${budget}`, d, t),
+      ...common, n: bk, seed: seed + 1000, onBatch: (d, t) => options.onProgress?.(`budget ${budget}`, d, t),
     });
     for (const rs of recs) for (const r of rs) if (r.forcedStop) forced++;
     budgets.push({

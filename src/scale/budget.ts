@@ -10,11 +10,19 @@ import { DEFAULT_THINK_TAGS, type ThinkTags } from "./thinking.js";
 
 /** How to force a thinking budget. */
 export interface BudgetOptions {
-  /** Maximum thinking tokens (0 = answer without thinking; Infinity = no cap). */
+  /**
+   * Maximum thinking tokens (0 = answer without thinking; Infinity = no cap). A finite budget caps
+   * thinking by itself, even above the request's `maxTokens`: at the cap the end-of-thinking
+   * delimiter is forced and the model always gets `answerTokens` to answer.
+   */
   budget: number;
   /** How many times an early end-of-thinking is replaced by `waitText` to think longer (default 0). */
   waits?: number;
-  /** Text that replaces an early end-of-thinking (default "Wait"). */
+  /**
+   * Text that replaces an early end-of-thinking. Default "Wait" (s1), or "wait" when the policy's
+   * vocabulary has "wait" as one token but not "Wait" (scratchpad's embedded models, whose corpus
+   * writes self-checks as "wait").
+   */
   waitText?: string;
   /** Text appended after the forced end-of-thinking delimiter (default ""). */
   cue?: string;
@@ -86,6 +94,7 @@ export async function generateWithBudget(
   const n = opts.n ?? 1;
   const maxTokens = opts.maxTokens ?? 256;
   const openCost = policy.countTokens?.(tags.open) ?? 1;
+  const waitText = options.waitText ?? defaultWaitText(policy);
   const tracks: Track[] = [];
   for (const prompt of prompts) {
     const inThinking = prompt.trimEnd().endsWith(tags.open);
@@ -101,35 +110,36 @@ export async function generateWithBudget(
   for (const t of tracks) if (t.phase === "answer" && t.inThinking) { t.generated = tags.close + (options.cue ?? ""); t.forcedStop = true; }
 
   // The first round samples n per prompt in one call; later rounds are one sample per track.
-  await firstRound(policy, prompts, tracks, n, options, opts, openCost, maxTokens, tags);
+  await firstRound(policy, prompts, tracks, n, options, opts, openCost, maxTokens, tags, waitText);
   for (let round = 1; round < 2 * ((options.waits ?? 0) + 2); round++) {
     const active = tracks.filter((t) => t.phase !== "done");
     if (active.length === 0) break;
-    await continueRound(policy, active, options, opts, maxTokens, tags, round);
+    await continueRound(policy, active, options, opts, maxTokens, tags, round, waitText);
   }
   return prompts.map((_, i) => tracks.slice(i * n, (i + 1) * n).map((t) => toCompletion(t)));
 }
 
 async function firstRound(
   policy: Policy, prompts: string[], tracks: Track[], n: number, options: BudgetOptions,
-  opts: GenerateOptions, openCost: number, maxTokens: number, tags: ThinkTags,
+  opts: GenerateOptions, openCost: number, maxTokens: number, tags: ThinkTags, waitText: string,
 ): Promise<void> {
   // All tracks of one prompt share the first call; zero-budget opened prompts skip it.
   const idx = prompts.map((_, i) => i).filter((i) => tracks[i * n].phase === "think");
   if (idx.length === 0) return;
-  const cap = (t: Track) => Math.min(maxTokens, Number.isFinite(options.budget) ? options.budget + (t.inThinking ? 0 : openCost) : maxTokens);
+  // A finite budget is the thinking cap on its own (s1): `maxTokens` bounds only uncapped thinking.
+  const cap = (t: Track) => Number.isFinite(options.budget) ? options.budget + (t.inThinking ? 0 : openCost) : maxTokens;
   const groups = groupBy(idx, (i) => cap(tracks[i * n]));
   for (const [limit, members] of groups) {
     const out = await policy.generate(members.map((i) => prompts[i]), {
       ...opts, n, maxTokens: limit, stop: [...(opts.stop ?? []), tags.close],
     });
-    members.forEach((i, m) => out[m].forEach((c, j) => absorbThinking(tracks[i * n + j], c, options, maxTokens, tags)));
+    members.forEach((i, m) => out[m].forEach((c, j) => absorbThinking(tracks[i * n + j], c, options, maxTokens, tags, waitText)));
   }
 }
 
 async function continueRound(
   policy: Policy, active: Track[], options: BudgetOptions, opts: GenerateOptions,
-  maxTokens: number, tags: ThinkTags, round: number,
+  maxTokens: number, tags: ThinkTags, round: number, waitText: string,
 ): Promise<void> {
   const seed = opts.seed === undefined ? undefined : opts.seed + 7919 * round;
   // Every answer continuation of a round shares one limit, so they go out as one batch: what a
@@ -137,8 +147,7 @@ async function continueRound(
   const answerLimit = Math.max(1, options.answerTokens ?? Math.max(32, maxTokens - (Number.isFinite(options.budget) ? options.budget + 1 : 0)));
   const limitOf = (t: Track): number => {
     if (t.phase === "answer") return answerLimit;
-    const left = maxTokens - t.tokens;
-    return Math.max(1, Math.min(left, Number.isFinite(options.budget) ? options.budget - t.thinking : left));
+    return Math.max(1, Number.isFinite(options.budget) ? options.budget - t.thinking : maxTokens - t.tokens);
   };
   const groups = groupBy(active, (t) => `${t.phase}:${limitOf(t)}`);
   for (const members of groups.values()) {
@@ -149,14 +158,14 @@ async function continueRound(
     });
     members.forEach((t, m) => {
       const c = out[m][0];
-      if (t.phase === "think") absorbThinking(t, c, options, maxTokens, tags);
+      if (t.phase === "think") absorbThinking(t, c, options, maxTokens, tags, waitText);
       else absorbAnswer(t, c);
     });
   }
 }
 
 /** Fold a thinking-phase sample into its track and decide the next phase. */
-function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxTokens: number, tags: ThinkTags): void {
+function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxTokens: number, tags: ThinkTags, waitText: string): void {
   const before = t.generated;
   t.generated += c.text;
   t.tokens += c.completionTokens;
@@ -165,28 +174,39 @@ function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxToke
   if (!opened) {
     // A direct answer: keep generating only if it was cut by the round's cap, not by maxTokens.
     t.finish = c.finishReason;
-    t.phase = c.finishReason === "length" && t.tokens < maxTokens ? "answer" : "done";
+    t.phase = c.finishReason === "length" && (Number.isFinite(options.budget) || t.tokens < maxTokens) ? "answer" : "done";
     return;
   }
   const openedNow = !t.inThinking && !before.trimStart().startsWith(tags.open);
   t.thinking += roundThinking(c, openedNow, t.openCost);
   if (t.generated.includes(tags.close)) { t.phase = "answer"; return; } // the backend kept the stop text
   if (c.finishReason === "stop") {
-    if (t.waitsLeft > 0 && t.thinking < options.budget && t.tokens < maxTokens) {
+    if (t.waitsLeft > 0 && t.thinking < options.budget && (Number.isFinite(options.budget) || t.tokens < maxTokens)) {
       t.waitsLeft--;
       t.waitsUsed++;
-      t.generated += (options.waitText ?? "Wait");
+      t.generated += waitText;
       return; // think again
     }
     t.generated += tags.close;
     t.phase = "answer";
     return;
   }
-  // Cut at the cap (or by maxTokens): force the end of thinking.
+  // Cut short of a finite budget: the backend ran out of context, so the completion is truncated.
+  if (Number.isFinite(options.budget) && t.thinking < options.budget) {
+    t.phase = "done";
+    t.finish = "length";
+    return;
+  }
+  // Cut at a finite budget: force the end of thinking and let the model answer, however many tokens
+  // thinking took. Uncapped thinking cut by maxTokens is a truncated completion, as without forcing.
+  if (!Number.isFinite(options.budget) && t.tokens >= maxTokens && options.answerTokens === undefined) {
+    t.phase = "done";
+    t.finish = "length";
+    return;
+  }
   t.generated += tags.close + (options.cue ?? "");
   t.forcedStop = true;
-  t.phase = t.tokens < maxTokens || options.answerTokens !== undefined ? "answer" : "done";
-  if (t.phase === "done") t.finish = "length";
+  t.phase = "answer";
 }
 
 /**
@@ -227,4 +247,14 @@ function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
     else m.set(k, [it]);
   }
   return m;
+}
+
+/**
+ * The default text that extends thinking: s1's "Wait", unless the policy's vocabulary spells
+ * "wait" as one token and "Wait" as several — a model that never saw "Wait" would read it as noise.
+ */
+export function defaultWaitText(policy: Pick<Policy, "countTokens">): string {
+  const count = policy.countTokens?.bind(policy);
+  if (count && count("wait") === 1 && count("Wait") > 1) return "wait";
+  return "Wait";
 }
