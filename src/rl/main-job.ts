@@ -205,7 +205,7 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
     base, trained, phenomena, timings,
     notes: [
       `Evaluation: ${problems.length} problems (${e.n} per level, digits ${e.difficulty}), seed ${e.seed}, ${e.k} samples each at temperature 1; pass@1 is averaged over the samples, maj@${e.k} votes over them.`,
-      `Budgets ${e.budgets.join(", ")} thinking tokens with budget forcing (${e.budgetSamples} samples per problem each): at the cap </think> is appended and the model answers.`,
+      `Budgets ${e.budgets.join(", ")} thinking tokens with budget forcing (${e.budgetSamples} samples per problem each, drawn with the same seeds at every budget): at the cap </think> is appended and the model answers.`,
       `Training: ${result.steps} steps${result.resumedFrom ? ` (resumed from step ${result.resumedFrom})` : ""}; ${formatDuration(timings.train_s)} training, ${formatDuration(timings.eval_s)} evaluation.`,
     ],
   };
