@@ -13,25 +13,13 @@
  * Usage: npx tsx scripts/self-check.ts MODEL_DIR [MODEL_DIR ...] [--n 300] [--seed 12345]
  */
 import { EmbeddedPolicy } from "../src/backends/embedded.js";
+import { parseScratchpadColumns } from "../src/report/selfcheck.js";
 import { getTask } from "../src/tasks/index.js";
 import type { Problem } from "../src/types.js";
 
 function flag(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;
-}
-
-/** One column step of a compact scratchpad: its terms, the first written sum and the correction. */
-interface Column { terms: number[]; written: number; corrected: number | null }
-
-function parseColumns(thinking: string): Column[] {
-  const cols: Column[] = [];
-  for (const step of thinking.split(",")) {
-    const m = step.match(/^([\d+]+)=(\d+)(?: wait (\d+))?$/);
-    if (!m) continue;
-    cols.push({ terms: m[1].split("+").map(Number), written: Number(m[2]), corrected: m[3] === undefined ? null : Number(m[3]) });
-  }
-  return cols;
 }
 
 async function sampled(policy: EmbeddedPolicy, problems: Problem[], seed: number) {
@@ -46,7 +34,7 @@ async function sampled(policy: EmbeddedPolicy, problems: Problem[], seed: number
       if (!m) continue;
       scratchpads++;
       let slipped = false, missed = false;
-      for (const col of parseColumns(m[1])) {
+      for (const col of parseScratchpadColumns(m[1])) {
         columns++;
         const sum = col.terms.reduce((x, y) => x + y, 0);
         const slip = col.written !== sum;

@@ -34,6 +34,9 @@ describe("main job report", () => {
     expect(json.history).toHaveLength(3);
     expect(json.phenomena.map((p) => p.id)).toEqual(["accuracy", "adaptive_thinking", "majority_vote", "budgets"]);
     expect(json.trained.budgets.map((b) => b.budget)).toEqual([0, 2, 4, 8]);
+    expect(json.self_check?.trained.completions).toBe(2 * 3 * 4); // every uncapped sample of the eval
+    expect(json.self_check?.base.completions).toBe(2 * 3 * 4);
+    expect(printed).toMatch(/self-checking: slips caught with "wait" .* → /);
     expect(printed).toMatch(/step 3\/3 .*reward/);
     expect(printed).toMatch(/difficulty {2}base pass@1/);
     expect(printed).toContain(path.join(dir, "report.html"));
@@ -60,6 +63,7 @@ describe("main job report", () => {
       }
       expect(await page.locator(".trace").count()).toBeGreaterThan(0);
       expect(await page.locator("table.phenomena tr").count()).toBe(5);
+      expect(await page.locator("table.selfcheck tbody tr").count()).toBe(5);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -47,6 +47,8 @@ export interface EvalOptions {
   keepSamples?: number;
   /** Progress callback: phase ("samples", "budget 32", ...) and problems done of total. */
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Receives every uncapped sample, verified (records[i] belongs to problems[i]), for further analysis. */
+  onSamples?: (problems: Problem[], records: SampleRecord[][]) => void;
 }
 
 /** A point of the test-time scaling curve. */
@@ -117,6 +119,7 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
   const records = await sampleProblems(policy, problems, {
     ...common, n: k, seed, onBatch: (d, t) => options.onProgress?.("samples", d, t),
   });
+  options.onSamples?.(problems, records);
   const overall = groupMetrics(records, k, strategy, options.select);
   const curve = curvePoints(null, records, k, strategy, options.select);
   const budgets: BudgetRow[] = [];

@@ -79,7 +79,7 @@ export function mainJobTokenizer(): Tokenizer {
 
 /** Default pretraining options (the shipped models/base). */
 export const DEFAULT_PRETRAIN: Omit<PretrainOptions, "out"> = {
-  steps: 2000,
+  steps: 10000,
   batchSize: 32,
   lr: 2e-3,
   warmupSteps: 100,

@@ -6,6 +6,7 @@
  */
 import type { EvalReport } from "../eval/evaluate.js";
 import type { StepMetrics } from "../rl/metrics.js";
+import type { SelfCheckStats } from "./selfcheck.js";
 import type { Phenomenon } from "./phenomena.js";
 import { barChart, escapeXml, lineChart, type Series } from "./svg.js";
 
@@ -20,6 +21,8 @@ export interface MainReport {
   base: EvalReport;
   trained: EvalReport;
   phenomena: Phenomenon[];
+  /** Self-checking in the evaluation's scratchpads, base model and after RL (absent in older reports). */
+  self_check?: { base: SelfCheckStats; trained: SelfCheckStats };
   /** Seconds spent in each phase. */
   timings: Record<string, number>;
   /** Free-form notes (settings of the evaluation, machine). */
@@ -86,6 +89,18 @@ function difficultyTable(r: MainReport): string {
   return `<table><thead><tr><th>digits</th><th>base pass@1</th><th>RL pass@1</th><th>base maj@${k}</th><th>RL maj@${k}</th><th>base thinking</th><th>RL thinking</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function selfCheckHtml(s: { base: SelfCheckStats; trained: SelfCheckStats }): string {
+  const rows: [string, (x: SelfCheckStats) => string][] = [
+    ["scratchpads among the samples", (x) => `${x.scratchpads} of ${x.completions}`],
+    ["columns with a slip (a wrong sum written first)", (x) => pct(x.slips_per_column)],
+    ["slips caught with “wait” and corrected", (x) => pct(x.slips_caught)],
+    ["“wait” per scratchpad", (x) => num(x.waits_per_scratchpad, 2)],
+    ["“wait” that follows a real slip", (x) => pct(x.waits_after_a_slip)],
+  ];
+  return `<table class="selfcheck"><thead><tr><th></th><th>base</th><th>after RL</th></tr></thead><tbody>${rows.map(([label, f]) =>
+    `<tr><td style="text-align:left">${escapeXml(label)}</td><td>${escapeXml(f(s.base))}</td><td>${escapeXml(f(s.trained))}</td></tr>`).join("")}</tbody></table>`;
+}
+
 function phenomenaHtml(ps: Phenomenon[]): string {
   const fmt = (v: unknown): string => Array.isArray(v) ? v.map((x) => fmt(x)).join(", ") : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? "∞" : String(v);
   return `<table class="phenomena"><thead><tr><th>phenomenon</th><th>measured</th><th>shown?</th></tr></thead><tbody>${ps.map((p) =>
@@ -112,7 +127,7 @@ tr.pass td:last-child{color:#2ca02c;font-weight:bold}tr.fail td:last-child{color
 </style></head><body>
 <h1>${escapeXml(r.title)}</h1>
 <p>Created ${escapeXml(r.created)}. A tiny Llama pretrained on additions written with and without a scratchpad was trained with GRPO
-against one signal only: is the final answer right. Model ${escapeXml(String(r.config.model))}, ${escapeXml(String(r.config.steps))} steps,
+against whether the final answer is right${Number(r.config.direct_answer_bonus) > 0 ? ` (plus ${escapeXml(String(r.config.direct_answer_bonus))} for an answer given without thinking)` : ""}. Model ${escapeXml(String(r.config.model))}, ${escapeXml(String(r.config.steps))} steps,
 ${escapeXml(String(r.config.batch_size))} completions per step (G = ${escapeXml(String(r.config.num_generations))}), training digits ${escapeXml(String(r.config.min_difficulty))}–${escapeXml(String(r.config.max_difficulty))}; evaluation on a held-out seed.</p>
 <div class="kpi">
 <div>hardest level pass@1<b>${pct(hardBase?.["pass@1"])} → ${pct(hard?.["pass@1"])}</b></div>
@@ -122,6 +137,9 @@ ${escapeXml(String(r.config.batch_size))} completions per step (G = ${escapeXml(
 </div>
 <h2>What the run shows</h2>
 ${phenomenaHtml(r.phenomena)}
+${r.self_check ? `<h2>Self-checking</h2>
+<p>Each column of a scratchpad in the evaluation samples, parsed: a slip is a wrong sum written first; it is caught when “wait” and the right sum follow.</p>
+${selfCheckHtml(r.self_check)}` : ""}
 <h2>Training</h2>
 <div class="charts">${c.training}${c.thinking_steps}</div>
 <h2>Evaluation: base model vs after RL</h2>

@@ -1,6 +1,6 @@
 // Tests of the training config: defaults, overrides, and errors that name the key and the fix.
 import { describe, expect, it } from "vitest";
-import { defaultTrainConfig, learningRateAt, resolveTrainConfig, TrainConfigError } from "./config.js";
+import { defaultTrainConfig, learningRateAt, resolveTrainConfig, TRAIN_CONFIG_SCHEMA, TrainConfigError } from "./config.js";
 
 const err = (f: () => unknown): TrainConfigError => {
   try {
@@ -48,6 +48,19 @@ describe("resolveTrainConfig", () => {
     expect(err(() => resolveTrainConfig({ dynamic_sampling: "yes" })).message).toMatch(/true or false/);
     expect(err(() => resolveTrainConfig({ epsilon: 0.3, epsilon_high: 0.2 })).message).toMatch(/epsilon_high .* is below epsilon/);
     expect(err(() => resolveTrainConfig({ min_difficulty: 4, max_difficulty: 2 })).message).toMatch(/swap them/);
+  });
+
+  it("rejects a length penalty that would let a wrong answer beat a right one, and too large a no-thinking bonus", () => {
+    const e = err(() => resolveTrainConfig({ length_penalty: 0.02, max_completion_length: 64 }));
+    expect(e.field).toBe("length_penalty");
+    expect(e.message).toMatch(/must be below accuracy_weight \(1\).*lower length_penalty/);
+    expect(resolveTrainConfig({ length_penalty: 0.01, max_completion_length: 64 }).length_penalty).toBe(0.01);
+    expect(err(() => resolveTrainConfig({ direct_answer_bonus: 0.8 })).field).toBe("direct_answer_bonus");
+  });
+
+  it("has no key that the command line would read as a negated flag", () => {
+    // commander turns --no-foo into foo = false, so a key named no_foo could never be set by flag.
+    expect(Object.keys(TRAIN_CONFIG_SCHEMA).filter((k) => k.startsWith("no_"))).toEqual([]);
   });
 
   it("learning-rate schedule: warmup then cosine to 0", () => {

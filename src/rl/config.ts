@@ -40,6 +40,8 @@ export interface TrainConfig {
   overlong_buffer: number;
   accuracy_weight: number;
   format_weight: number;
+  length_penalty: number;
+  direct_answer_bonus: number;
   save_steps: number;
   max_loss: number;
 }
@@ -93,6 +95,8 @@ export const TRAIN_CONFIG_SCHEMA: Readonly<Record<keyof TrainConfig, FieldSpec>>
   overlong_buffer: { kind: "int", default: 16, min: 1, description: "length of the soft overlong penalty's ramp (tokens)" },
   accuracy_weight: { kind: "number", default: 1, min: 0, description: "weight of the accuracy reward (verifier: right answer)" },
   format_weight: { kind: "number", default: 0, min: 0, description: "weight of the format reward (well-formed thinking and answer)" },
+  direct_answer_bonus: { kind: "number", default: 0, min: 0, max: 0.5, description: "reward added to a completion that answers without thinking (AdaptThink's δ): learn to skip the scratchpad where it does not pay; 0 = off" },
+  length_penalty: { kind: "number", default: 0, min: 0, description: "reward taken off a right answer per completion token (a cost on thinking where answering directly is as reliable); 0 = off" },
   save_steps: { kind: "int", default: 10, min: 1, description: "checkpoint every N steps (and at the end)" },
   max_loss: { kind: "number", default: 1000, gt: 0, description: "stop when |loss| or the gradient norm exceeds this (exploding)" },
 };
@@ -185,6 +189,9 @@ function checkCombinations(c: TrainConfig): void {
   }
   if (c.accuracy_weight === 0 && c.format_weight === 0) {
     throw new TrainConfigError("accuracy_weight", "all reward weights are 0, so every advantage would be 0; set accuracy_weight > 0");
+  }
+  if (c.length_penalty * c.max_completion_length >= c.accuracy_weight && c.length_penalty > 0) {
+    throw new TrainConfigError("length_penalty", `length_penalty × max_completion_length (${c.length_penalty * c.max_completion_length}) must be below accuracy_weight (${c.accuracy_weight}), or a right answer of full length would earn less than a wrong one; lower length_penalty`);
   }
   if (c.warmup_steps > c.steps) throw new TrainConfigError("warmup_steps", `warmup_steps (${c.warmup_steps}) exceeds steps (${c.steps})`);
 }

@@ -13,6 +13,7 @@ import { saveFolderAtomic, writeFileAtomic } from "../engine/atomic.js";
 import { evaluate, type EvalReport } from "../eval/evaluate.js";
 import { buildProblems } from "../eval/problems.js";
 import { checkPhenomena } from "../report/phenomena.js";
+import { selfCheckStats, type SelfCheckStats } from "../report/selfcheck.js";
 import { renderMainReport, type MainReport } from "../report/main-report.js";
 import { resolveTrainConfig, type TrainConfig } from "./config.js";
 import { ProgressPrinter, formatDuration } from "./progress.js";
@@ -26,7 +27,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   min_difficulty: 1,
   max_difficulty: 5,
   seed: 1,
-  steps: 60,
+  steps: 150,
   batch_size: 128,
   num_generations: 8,
   micro_batch_size: 128,
@@ -35,10 +36,11 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   temperature: 1,
   max_completion_length: 64,
   loss_type: "grpo",
-  scale_rewards: "group",
+  scale_rewards: "batch",
   epsilon: 0.2,
   epsilon_high: 0.28,
   beta: 0.25,
+  direct_answer_bonus: 0.25,
   dynamic_sampling: true,
   max_sampling_rounds: 2,
   mask_truncated_completions: true,
@@ -143,11 +145,14 @@ async function exportModel(from: string, to: string): Promise<void> {
 }
 
 /** Evaluate one model on the main job's problems. */
-async function evalModel(policy: Policy, problems: Problem[], e: MainJobEval, budgets: boolean, onProgress: (phase: string, done: number, total: number) => void): Promise<EvalReport> {
-  return evaluate(policy, problems, {
+async function evalModel(policy: Policy, problems: Problem[], e: MainJobEval, budgets: boolean, onProgress: (phase: string, done: number, total: number) => void): Promise<{ report: EvalReport; selfCheck: SelfCheckStats }> {
+  let texts: string[] = [];
+  const report = await evaluate(policy, problems, {
     k: e.k, seed: e.seed, temperature: 1, maxTokens: e.maxTokens,
     budgets: budgets ? e.budgets : [], budgetSamples: e.budgetSamples, batchSize: 64, keepSamples: 8, onProgress,
+    onSamples: (_, records) => { texts = records.flat().map((r) => r.text); },
   });
+  return { report, selfCheck: selfCheckStats(texts) };
 }
 
 /** Run the main job; see the file header. */
@@ -189,10 +194,10 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
     if (!plain) out.write(`\r\x1b[2Kevaluating ${label}: ${phase} ${done}/${total}`);
   };
   const basePolicy = await EmbeddedPolicy.load(cfg.model);
-  const base = await evalModel(basePolicy, problems, e, true, status("base model"));
+  const { report: base, selfCheck: baseCheck } = await evalModel(basePolicy, problems, e, true, status("base model"));
   if (!plain) out.write("\n");
   const trainedPolicy = await EmbeddedPolicy.load(path.join(dir, "model"));
-  const trained = await evalModel(trainedPolicy, problems, e, true, status("trained model"));
+  const { report: trained, selfCheck: trainedCheck } = await evalModel(trainedPolicy, problems, e, true, status("trained model"));
   if (!plain) out.write("\n");
   timings.eval_s = (performance.now() - t) / 1000;
 
@@ -202,7 +207,7 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
     created: new Date().toISOString(),
     config: cfg as unknown as Record<string, unknown>,
     history: result.history,
-    base, trained, phenomena, timings,
+    base, trained, phenomena, self_check: { base: baseCheck, trained: trainedCheck }, timings,
     notes: [
       `Evaluation: ${problems.length} problems (${e.n} per level, digits ${e.difficulty}), seed ${e.seed}, ${e.k} samples each at temperature 1; pass@1 is averaged over the samples, maj@${e.k} votes over them.`,
       `Budgets ${e.budgets.join(", ")} thinking tokens with budget forcing (${e.budgetSamples} samples per problem each, drawn with the same seeds at every budget): at the cap </think> is appended and the model answers.`,
@@ -213,6 +218,13 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
   await writeFileAtomic(path.join(dir, "report.html"), renderMainReport(report));
   say(summary(report, dir));
   return { dir, report };
+}
+
+/** One line on self-checking, base → after RL. */
+export function selfCheckLine(s: { base: SelfCheckStats; trained: SelfCheckStats }): string {
+  const p = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}%`);
+  const n = (x: number | null) => (x === null ? "–" : x.toFixed(2));
+  return `self-checking: slips caught with "wait" ${p(s.base.slips_caught)} → ${p(s.trained.slips_caught)}; slips per column ${p(s.base.slips_per_column)} → ${p(s.trained.slips_per_column)}; "wait" per scratchpad ${n(s.base.waits_per_scratchpad)} → ${n(s.trained.waits_per_scratchpad)}, after a real slip ${p(s.base.waits_after_a_slip)} → ${p(s.trained.waits_after_a_slip)}`;
 }
 
 /** The plain-text summary printed at the end. */
@@ -228,8 +240,9 @@ export function summary(r: MainReport, dir: string): string {
     `budgets ${r.trained.budgets.map((b) => `${b.budget}:${p(b.accuracy)}`).join("  ")}`,
     "",
     ...r.phenomena.map((ph) => `[${ph.pass ? "shown" : "NOT shown"}] ${ph.claim}`),
+    ...(r.self_check ? ["", selfCheckLine(r.self_check)] : []),
     "",
-    `report: ${path.join(dir, "report.html")} (runs/latest)`,
+    `report: ${path.join(dir, "report.html")} (${path.join(path.dirname(dir), "latest")})`,
   ];
   return lines.join("\n");
 }

@@ -1,12 +1,14 @@
 /**
  * The training reward: a `Rubric` of an accuracy reward (the problem's verifier: 1 for the right
  * final answer, else 0) and, when weighted, the think-then-answer format reward, plus DAPO's soft
- * overlong penalty. A verifier error scores null (logged, never thrown into the trainer); a sample
+ * overlong penalty, a per-token length cost on right answers and AdaptThink's bonus for answering
+ * without thinking. A verifier error scores null (logged, never thrown into the trainer); a sample
  * whose accuracy is null has a null reward and takes no part in its group's advantages.
  */
 import type { Problem } from "../types.js";
 import { Rubric, type RubricComponent } from "../verify/rubric.js";
 import { formatReward } from "../verify/format.js";
+import { DEFAULT_THINK_TAGS } from "../scale/thinking.js";
 import type { TrainConfig } from "./config.js";
 
 /** Per-sample reward details. */
@@ -39,6 +41,21 @@ export function overlongPenalty(length: number, maxLength: number, buffer: numbe
   return -1;
 }
 
+/**
+ * The length cost: −`perToken` × tokens for a right answer, 0 for a wrong one (as in the
+ * efficiency rewards of Arora & Zanette 2025 and Kimi k1.5, a wrong short answer never beats a
+ * right long one while `perToken` × max length < 1). Where answering directly is as reliable as
+ * thinking, the shorter right answer earns more; where thinking is needed, rightness dominates.
+ */
+export function lengthCost(correct: boolean, length: number, perToken: number): number {
+  return correct ? -perToken * length : 0;
+}
+
+/** True when a completion answers without opening a `<think>` scratchpad. */
+export function answersWithoutThinking(response: string): boolean {
+  return !response.trimStart().startsWith(DEFAULT_THINK_TAGS.open);
+}
+
 /** Scores completions for training, as configured. */
 export class TrainingReward {
   private readonly rubric: Rubric;
@@ -58,6 +75,16 @@ export class TrainingReward {
       const pen = overlongPenalty(length, this.cfg.max_completion_length, this.cfg.overlong_buffer);
       components.overlong = pen;
       if (reward !== null) reward += pen;
+    }
+    if (this.cfg.length_penalty > 0) {
+      const cost = lengthCost(components.accuracy === 1, length, this.cfg.length_penalty);
+      components.length = cost;
+      if (reward !== null) reward += cost;
+    }
+    if (this.cfg.direct_answer_bonus > 0) {
+      const bonus = answersWithoutThinking(response) ? this.cfg.direct_answer_bonus : 0;
+      components.direct_answer = bonus;
+      if (reward !== null) reward += bonus;
     }
     return { reward, components, correct: components.accuracy === 1, errors: s.errors };
   }
