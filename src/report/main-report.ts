@@ -47,7 +47,9 @@ export function mainCharts(r: MainReport): Record<string, string> {
       { name: "accuracy (samples)", points: at("accuracy") },
       { name: "thinking rate", points: at("thinking/rate"), dashed: true },
       { name: "self-check rate", points: at("thinking/self_check_rate"), dashed: true },
-    ], { id: "training", title: "Reward and accuracy over training steps", xLabel: "step", yLabel: "mean over the batch", yMin: 0, yMax: 1 }),
+    ], { id: "training", title: "Reward and accuracy over training steps", xLabel: "step", yLabel: "mean over the batch", yMin: 0,
+      // Shaping terms (a bonus for answering directly) can lift the reward above 1.
+      yMax: Math.max(1, ...at("reward").map(([, y]) => y).filter(Number.isFinite)) }),
     thinking_steps: lineChart(levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at(`thinking/mean_tokens/d${d}`) })), {
       id: "thinking_steps", title: "Thinking length by difficulty over training steps", xLabel: "step", yLabel: "mean thinking tokens", yMin: 0,
     }),
