@@ -1,6 +1,7 @@
 // Tests of answer keys for voting (canonicalAnswerKey) and of direct answer comparison.
 import { describe, expect, it } from "vitest";
 import { answersEquivalent, canonicalAnswerKey, parseAnswer, parsedEquivalent } from "./index.js";
+import { parsedAnswerKey } from "./canonical.js";
 
 describe("canonicalAnswerKey", () => {
   it.each([
@@ -38,6 +39,14 @@ describe("canonicalAnswerKey", () => {
     expect(canonicalAnswerKey("12:00")).not.toBe(canonicalAnswerKey("1:00"));
     expect(typeof canonicalAnswerKey("\\frac{")).toBe("string");
     expect(typeof canonicalAnswerKey(null as unknown as string)).toBe("string");
+  });
+});
+
+describe("canonicalAnswerKey's fast path for plain integers", () => {
+  it("gives the parser's key for every kind of integer string", () => {
+    const cases = ["0", "-0", "7", "007", "-12", "132", "99999", "1000000", "123456789012345678901234567890", "-000450"];
+    for (let i = 0; i < 200; i++) cases.push(String(Math.floor(Math.random() * 1e9) - 5e8));
+    for (const c of cases) expect(canonicalAnswerKey(c), c).toBe(parsedAnswerKey(c));
   });
 });
 
