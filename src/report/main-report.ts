@@ -124,6 +124,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 .trace pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;margin:4px 0 12px}.trace .meta{font-size:12px;color:#555}
 .trace.ok{border-left:4px solid #2ca02c;padding-left:8px}.trace.bad{border-left:4px solid #d62728;padding-left:8px}
 .gen{color:#1f4fb4}.think{color:#777}.tag{color:#999;font-weight:bold}mark{background:#ffe08a}
+table.phenomena th,table.selfcheck th:first-child{text-align:left}
 tr.pass td:last-child{color:#2ca02c;font-weight:bold}tr.fail td:last-child{color:#d62728;font-weight:bold}
 .kpi{display:flex;gap:2em;margin:1em 0}.kpi div{background:#f4f7fb;padding:8px 14px;border-radius:6px}.kpi b{font-size:22px;display:block}
 </style></head><body>
