@@ -36,6 +36,9 @@ export interface BudgetOptions {
   answerTokens?: number;
 }
 
+/** Budget options with the wait text resolved (see `defaultWaitText`). */
+type ResolvedBudget = BudgetOptions & { waitText: string };
+
 /** The result of budget forcing on one sample: a completion plus how the budget acted on it. */
 export interface BudgetedCompletion extends Completion {
   /** True when thinking was cut at the cap. */
@@ -86,15 +89,15 @@ export function withBudget(policy: Policy, options: BudgetOptions): Policy {
 export async function generateWithBudget(
   policy: Policy,
   prompts: string[],
-  options: BudgetOptions,
+  budgetOptions: BudgetOptions,
   opts: GenerateOptions = {},
 ): Promise<BudgetedCompletion[][]> {
-  checkBudget(options);
+  checkBudget(budgetOptions);
+  const options: ResolvedBudget = { ...budgetOptions, waitText: budgetOptions.waitText ?? defaultWaitText(policy) };
   const tags = options.tags ?? DEFAULT_THINK_TAGS;
   const n = opts.n ?? 1;
   const maxTokens = opts.maxTokens ?? 256;
   const openCost = policy.countTokens?.(tags.open) ?? 1;
-  const waitText = options.waitText ?? defaultWaitText(policy);
   const tracks: Track[] = [];
   for (const prompt of prompts) {
     const inThinking = prompt.trimEnd().endsWith(tags.open);
@@ -110,18 +113,18 @@ export async function generateWithBudget(
   for (const t of tracks) if (t.phase === "answer" && t.inThinking) { t.generated = tags.close + (options.cue ?? ""); t.forcedStop = true; }
 
   // The first round samples n per prompt in one call; later rounds are one sample per track.
-  await firstRound(policy, prompts, tracks, n, options, opts, openCost, maxTokens, tags, waitText);
+  await firstRound(policy, prompts, tracks, n, options, opts, openCost, maxTokens, tags);
   for (let round = 1; round < 2 * ((options.waits ?? 0) + 2); round++) {
     const active = tracks.filter((t) => t.phase !== "done");
     if (active.length === 0) break;
-    await continueRound(policy, active, options, opts, maxTokens, tags, round, waitText);
+    await continueRound(policy, active, options, opts, maxTokens, tags, round);
   }
   return prompts.map((_, i) => tracks.slice(i * n, (i + 1) * n).map((t) => toCompletion(t)));
 }
 
 async function firstRound(
-  policy: Policy, prompts: string[], tracks: Track[], n: number, options: BudgetOptions,
-  opts: GenerateOptions, openCost: number, maxTokens: number, tags: ThinkTags, waitText: string,
+  policy: Policy, prompts: string[], tracks: Track[], n: number, options: ResolvedBudget,
+  opts: GenerateOptions, openCost: number, maxTokens: number, tags: ThinkTags,
 ): Promise<void> {
   // All tracks of one prompt share the first call; zero-budget opened prompts skip it.
   const idx = prompts.map((_, i) => i).filter((i) => tracks[i * n].phase === "think");
@@ -133,13 +136,13 @@ async function firstRound(
     const out = await policy.generate(members.map((i) => prompts[i]), {
       ...opts, n, maxTokens: limit, stop: [...(opts.stop ?? []), tags.close],
     });
-    members.forEach((i, m) => out[m].forEach((c, j) => absorbThinking(tracks[i * n + j], c, options, maxTokens, tags, waitText)));
+    members.forEach((i, m) => out[m].forEach((c, j) => absorbThinking(tracks[i * n + j], c, options, maxTokens, tags)));
   }
 }
 
 async function continueRound(
-  policy: Policy, active: Track[], options: BudgetOptions, opts: GenerateOptions,
-  maxTokens: number, tags: ThinkTags, round: number, waitText: string,
+  policy: Policy, active: Track[], options: ResolvedBudget, opts: GenerateOptions,
+  maxTokens: number, tags: ThinkTags, round: number,
 ): Promise<void> {
   const seed = opts.seed === undefined ? undefined : opts.seed + 7919 * round;
   // Every answer continuation of a round shares one limit, so they go out as one batch: what a
@@ -158,14 +161,14 @@ async function continueRound(
     });
     members.forEach((t, m) => {
       const c = out[m][0];
-      if (t.phase === "think") absorbThinking(t, c, options, maxTokens, tags, waitText);
+      if (t.phase === "think") absorbThinking(t, c, options, maxTokens, tags);
       else absorbAnswer(t, c);
     });
   }
 }
 
 /** Fold a thinking-phase sample into its track and decide the next phase. */
-function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxTokens: number, tags: ThinkTags, waitText: string): void {
+function absorbThinking(t: Track, c: Completion, options: ResolvedBudget, maxTokens: number, tags: ThinkTags): void {
   const before = t.generated;
   t.generated += c.text;
   t.tokens += c.completionTokens;
@@ -184,22 +187,20 @@ function absorbThinking(t: Track, c: Completion, options: BudgetOptions, maxToke
     if (t.waitsLeft > 0 && t.thinking < options.budget && (Number.isFinite(options.budget) || t.tokens < maxTokens)) {
       t.waitsLeft--;
       t.waitsUsed++;
-      t.generated += waitText;
+      t.generated += options.waitText;
       return; // think again
     }
     t.generated += tags.close;
     t.phase = "answer";
     return;
   }
-  // Cut short of a finite budget: the backend ran out of context, so the completion is truncated.
-  if (Number.isFinite(options.budget) && t.thinking < options.budget) {
-    t.phase = "done";
-    t.finish = "length";
-    return;
-  }
   // Cut at a finite budget: force the end of thinking and let the model answer, however many tokens
-  // thinking took. Uncapped thinking cut by maxTokens is a truncated completion, as without forcing.
-  if (!Number.isFinite(options.budget) && t.tokens >= maxTokens && options.answerTokens === undefined) {
+  // thinking took. Cut short of a finite budget (the backend ran out of context), or uncapped
+  // thinking cut by maxTokens: a truncated completion, as without forcing.
+  const truncated = Number.isFinite(options.budget)
+    ? t.thinking < options.budget
+    : t.tokens >= maxTokens && options.answerTokens === undefined;
+  if (truncated) {
     t.phase = "done";
     t.finish = "length";
     return;
