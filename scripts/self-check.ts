@@ -13,7 +13,8 @@
  * Usage: npx tsx scripts/self-check.ts MODEL_DIR [MODEL_DIR ...] [--n 300] [--seed 12345]
  */
 import { EmbeddedPolicy } from "../src/backends/embedded.js";
-import { parseScratchpadColumns } from "../src/report/selfcheck.js";
+import { scratchpadSlips, selfCheckStats } from "../src/report/selfcheck.js";
+import { splitThinking } from "../src/scale/thinking.js";
 import { getTask } from "../src/tasks/index.js";
 import type { Problem } from "../src/types.js";
 
@@ -24,41 +25,30 @@ function flag(name: string, def: string): string {
 
 async function sampled(policy: EmbeddedPolicy, problems: Problem[], seed: number) {
   const out = await policy.generate(problems.map((p) => p.prompt), { n: 8, maxTokens: 64, seed, temperature: 1 });
-  let samples = 0, scratchpads = 0, columns = 0, slips = 0, caught = 0, waits = 0, waitsAfterSlip = 0;
+  const scratchpads: string[] = [];
   let slipAll = 0, slipAllRight = 0, slipMissed = 0, slipMissedRight = 0;
   out.forEach((cs, i) => {
     const truth = String(problems[i].answer).trim();
     for (const c of cs) {
-      samples++;
-      const m = c.text.match(/<think>(.*?)<\/think>(.*)/s);
-      if (!m) continue;
-      scratchpads++;
-      let slipped = false, missed = false;
-      for (const col of parseScratchpadColumns(m[1])) {
-        columns++;
-        const sum = col.terms.reduce((x, y) => x + y, 0);
-        const slip = col.written !== sum;
-        if (col.corrected !== null) { waits++; if (slip) waitsAfterSlip++; }
-        if (!slip) continue;
-        slips++;
-        slipped = true;
-        if (col.corrected === sum) caught++;
-        else missed = true;
-      }
-      const right = m[2].trim() === truth;
-      if (slipped && !missed) { slipAll++; if (right) slipAllRight++; }
-      if (missed) { slipMissed++; if (right) slipMissedRight++; }
+      const split = splitThinking(c.text);
+      if (!split.closed) continue;
+      scratchpads.push(c.text);
+      const s = scratchpadSlips(split.reasoning);
+      const right = split.answer.trim() === truth;
+      if (s.slips > 0 && s.caught === s.slips) { slipAll++; if (right) slipAllRight++; }
+      if (s.caught < s.slips) { slipMissed++; if (right) slipMissedRight++; }
     }
   });
-  const r = (a: number, b: number) => (b === 0 ? null : +(a / b).toFixed(3));
+  const r = (x: number | null) => (x === null ? null : +x.toFixed(3));
+  const stats = selfCheckStats(scratchpads);
   return {
-    samples, scratchpads, columns,
-    slips_per_column: r(slips, columns),
-    slips_caught: r(caught, slips),
-    waits_per_scratchpad: r(waits, scratchpads),
-    waits_after_a_slip: r(waitsAfterSlip, waits),
-    accuracy_all_slips_caught: r(slipAllRight, slipAll),
-    accuracy_a_slip_missed: r(slipMissedRight, slipMissed),
+    samples: out.flat().length, scratchpads: stats.scratchpads, columns: stats.columns,
+    slips_per_column: r(stats.slips_per_column),
+    slips_caught: r(stats.slips_caught),
+    waits_per_scratchpad: r(stats.waits_per_scratchpad),
+    waits_after_a_slip: r(stats.waits_after_a_slip),
+    accuracy_all_slips_caught: r(slipAll === 0 ? null : slipAllRight / slipAll),
+    accuracy_a_slip_missed: r(slipMissed === 0 ? null : slipMissedRight / slipMissed),
   };
 }
 

@@ -4,6 +4,7 @@
  * follows, and whether the correction is right. It answers the question the R1 paper's "aha
  * moment" raises: does "wait" mark a real slip, and after RL does the model catch more of them?
  */
+import { splitThinking } from "../scale/thinking.js";
 
 /** Self-checking statistics over a set of completions. */
 export interface SelfCheckStats {
@@ -44,32 +45,56 @@ export function parseScratchpadColumns(thinking: string): ScratchpadColumn[] {
   return cols;
 }
 
+/** Slips and "wait" corrections in one scratchpad (its thinking text). */
+export interface ScratchpadSlips {
+  columns: number;
+  slips: number;
+  /** Slips followed by "wait" and the right sum. */
+  caught: number;
+  waits: number;
+  /** "wait" corrections that follow a real slip. */
+  waitsAfterSlip: number;
+}
+
+/** Count the slips and corrections of one scratchpad's thinking text. */
+export function scratchpadSlips(thinking: string): ScratchpadSlips {
+  const s: ScratchpadSlips = { columns: 0, slips: 0, caught: 0, waits: 0, waitsAfterSlip: 0 };
+  for (const col of parseScratchpadColumns(thinking)) {
+    s.columns++;
+    const sum = col.terms.reduce((x, y) => x + y, 0);
+    const slip = col.written !== sum;
+    if (col.corrected !== null) {
+      s.waits++;
+      if (slip) s.waitsAfterSlip++;
+    }
+    if (!slip) continue;
+    s.slips++;
+    if (col.corrected === sum) s.caught++;
+  }
+  return s;
+}
+
 /** Self-checking statistics of completions (text after the prompt, e.g. "<think>…</think>132"). */
 export function selfCheckStats(completions: string[]): SelfCheckStats {
-  let scratchpads = 0, columns = 0, slips = 0, caught = 0, waits = 0, waitsAfterSlip = 0;
+  let scratchpads = 0;
+  const t: ScratchpadSlips = { columns: 0, slips: 0, caught: 0, waits: 0, waitsAfterSlip: 0 };
   for (const text of completions) {
-    const m = text.match(/<think>(.*?)(?:<\/think>|$)/s);
-    if (!m || !text.trimStart().startsWith("<think>")) continue;
+    const split = splitThinking(text);
+    if (!split.opened) continue;
     scratchpads++;
-    for (const col of parseScratchpadColumns(m[1])) {
-      columns++;
-      const sum = col.terms.reduce((x, y) => x + y, 0);
-      const slip = col.written !== sum;
-      if (col.corrected !== null) {
-        waits++;
-        if (slip) waitsAfterSlip++;
-      }
-      if (!slip) continue;
-      slips++;
-      if (col.corrected === sum) caught++;
-    }
+    const s = scratchpadSlips(split.reasoning);
+    t.columns += s.columns;
+    t.slips += s.slips;
+    t.caught += s.caught;
+    t.waits += s.waits;
+    t.waitsAfterSlip += s.waitsAfterSlip;
   }
   const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
   return {
-    completions: completions.length, scratchpads, columns,
-    slips_per_column: ratio(slips, columns),
-    slips_caught: ratio(caught, slips),
-    waits_per_scratchpad: ratio(waits, scratchpads),
-    waits_after_a_slip: ratio(waitsAfterSlip, waits),
+    completions: completions.length, scratchpads, columns: t.columns,
+    slips_per_column: ratio(t.slips, t.columns),
+    slips_caught: ratio(t.caught, t.slips),
+    waits_per_scratchpad: ratio(t.waits, scratchpads),
+    waits_after_a_slip: ratio(t.waitsAfterSlip, t.waits),
   };
 }
