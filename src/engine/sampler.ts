@@ -278,7 +278,7 @@ export function validateOptions(opts: SampleOptions): void {
 }
 
 /** Index of the largest logit in logits[off..off+V) (the lowest index on ties). */
-function argmax(logits: Float32Array, off: number, V: number): number {
+export function argmax(logits: Float32Array, off: number, V: number): number {
   let best = 0;
   for (let i = 1; i < V; i++) if (logits[off + i] > logits[off + best]) best = i;
   return best;

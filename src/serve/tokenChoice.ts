@@ -5,7 +5,7 @@
  * asked, the top alternatives.
  */
 import type { Rng } from "../engine/rng.js";
-import { sampleToken } from "../engine/sampler.js";
+import { argmax, sampleToken } from "../engine/sampler.js";
 
 /** How to pick a token. */
 export interface ChoiceParams {
@@ -55,10 +55,4 @@ export class TokenChooser {
     }
     return best;
   }
-}
-
-function argmax(logits: Float32Array, off: number, V: number): number {
-  let best = 0;
-  for (let i = 1; i < V; i++) if (logits[off + i] > logits[off + best]) best = i;
-  return best;
 }
