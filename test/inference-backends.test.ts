@@ -18,7 +18,34 @@ import { withBudget } from "../src/scale/budget.js";
 import { evaluate } from "../src/eval/evaluate.js";
 import { getTask } from "../src/tasks/index.js";
 import type { Completion, Policy } from "../src/types.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GenerationRequest, GenerationResult, ServeBackend } from "../src/serve/backend.js";
 import { tinyModel } from "./inference-fixtures.js";
+
+/** A backend that holds every request until `release()`, so a queue is full for certain. */
+class GatedBackend implements ServeBackend {
+  private held: (() => void)[] = [];
+  private open = false;
+  private inFlight = 0;
+  constructor(private readonly inner: ServeBackend) {}
+  get contextLength(): number { return this.inner.contextLength; }
+  get load(): number { return this.inFlight; }
+  countTokens(text: string): number { return this.inner.countTokens(text); }
+  release(): void {
+    this.open = true;
+    for (const go of this.held.splice(0)) go();
+  }
+  async submit(req: GenerationRequest): Promise<GenerationResult> {
+    this.inFlight++;
+    try {
+      if (!this.open) await new Promise<void>((resolve) => this.held.push(resolve));
+      return await this.inner.submit(req);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
 
 let dir: string;
 let server: RunningServer;
@@ -37,6 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  await batcher?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -193,12 +221,17 @@ describe("openai backend against our server", () => {
   });
 
   it("retries 429s with backoff until the busy server has room", async () => {
+    // A second server shares the batcher (the server does not own it: closing `busy` must leave the
+    // main server working). Its backend holds every request until a 429 has been seen, so the queue
+    // is certainly full when the third request arrives: no race with the decode loop.
     const statuses: number[] = [];
-    const busy = await startServer({ backend: batcher, modelName: "tiny", port: 0, maxQueue: 2 });
+    const gate = new GatedBackend(batcher);
+    const busy = await startServer({ backend: gate, modelName: "tiny", port: 0, maxQueue: 2 });
     try {
       const counting: typeof fetch = async (input, init) => {
         const res = await fetch(input, init);
         statuses.push(res.status);
+        if (res.status === 429) gate.release();
         return res;
       };
       const policy = new OpenAIPolicy({ baseURL: busy.url, model: "tiny", concurrency: 8, maxRetries: 8, fetch: counting });
@@ -209,13 +242,25 @@ describe("openai backend against our server", () => {
     } finally {
       await busy.close();
     }
+    // the shared batcher still serves the main server
+    const after = await new OpenAIPolicy({ baseURL: server.url, model: "tiny", maxRetries: 0 }).generate(["1+1="], { maxTokens: 4 });
+    expect(after[0]).toHaveLength(1);
   });
 
   it("names the server and the fix on errors", async () => {
     const wrong = new OpenAIPolicy({ baseURL: server.url, model: "missing", maxRetries: 0 });
     await expect(wrong.generate(["1+1="])).rejects.toThrow(OpenAIBackendError);
     await expect(wrong.generate(["1+1="])).rejects.toThrow(/404.*model name/s);
-    const slow = new OpenAIPolicy({ baseURL: server.url, model: "tiny", maxRetries: 0, timeoutMs: 1 });
-    await expect(slow.generate(["1+1="], { maxTokens: 100 })).rejects.toThrow(/timed out|timeout/i);
+    // A server that accepts the request and never answers: the timeout is the only way out.
+    const silent = createServer(() => { /* never respond */ });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const slow = new OpenAIPolicy({ baseURL: `http://127.0.0.1:${port}/v1`, model: "tiny", maxRetries: 0, timeoutMs: 200 });
+      await expect(slow.generate(["1+1="], { maxTokens: 100 })).rejects.toThrow(/timed out|timeout/i);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

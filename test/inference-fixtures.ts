@@ -28,5 +28,7 @@ export async function startTinyServer(opts: Partial<ServeOptions> & { maxSlots?:
     backend: batcher, modelName: "tiny", port: 0, chatTemplate: templateFromString("{prompt}<think>"),
     defaultMaxTokens: 48, ...opts,
   });
-  return { ...server, batcher };
+  // The server does not close the backend it was handed: this fixture created the batcher, so its
+  // close() closes both.
+  return { ...server, batcher, close: async () => { await server.close(); await batcher.close(); } };
 }

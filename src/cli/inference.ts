@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
-import { writeFileAtomic } from "../engine/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
 import { evaluate, type EvalReport } from "../eval/evaluate.js";
 import type { StrategyName } from "../eval/metrics.js";
@@ -228,7 +228,7 @@ async function runServe(f: ServeFlags): Promise<void> {
   });
   process.stderr.write(`scratchpad serve: ${f.model} as "${f.name ?? path.basename(path.resolve(f.model))}" on ${server.url}\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => { void server.close().then(resolve); };
+    const stop = () => { void server.close().then(() => batcher.close()).then(resolve); };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

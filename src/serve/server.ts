@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_THINK_TAGS } from "../scale/thinking.js";
+import { DEFAULT_THINK_TAGS } from "../core/think.js";
 import { handleChat } from "./chat.js";
 import { handleCompletions } from "./completions.js";
 import { plainChatTemplate, type ServeContext } from "./context.js";
@@ -22,7 +22,11 @@ export interface RunningServer {
   /** Base URL including /v1, e.g. http://127.0.0.1:8000/v1. */
   url: string;
   port: number;
-  /** Stop accepting connections, end open ones and close the backend. */
+  /**
+   * Stop accepting connections and end open ones. The backend is NOT closed: the server was
+   * handed it and does not own it (several servers may share one backend); whoever created the
+   * backend closes it, after every server using it has closed.
+   */
   close(): Promise<void>;
 }
 
@@ -68,7 +72,6 @@ export async function startServer(o: ServeOptions & { port?: number; host?: stri
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await o.backend.close?.();
     },
   };
 }
