@@ -14,7 +14,7 @@
  */
 import { EmbeddedPolicy } from "../src/backends/embedded.js";
 import { scratchpadSlips, selfCheckStats } from "../src/report/selfcheck.js";
-import { splitThinking } from "../src/scale/thinking.js";
+import { splitThinking } from "../src/core/think.js";
 import { getTask } from "../src/tasks/index.js";
 import type { Problem } from "../src/types.js";
 

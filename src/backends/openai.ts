@@ -11,7 +11,7 @@
  */
 import OpenAI from "openai";
 import type { Completion, FinishReason, GenerateOptions, Policy } from "../types.js";
-import { DEFAULT_THINK_TAGS, splitThinking, type ThinkTags } from "../scale/thinking.js";
+import { DEFAULT_THINK_TAGS, splitThinking, type ThinkTags } from "../core/think.js";
 import { Limiter } from "./limiter.js";
 
 /** Reasoning effort levels understood by OpenAI-style servers. */

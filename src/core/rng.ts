@@ -1,9 +1,14 @@
 /**
- * A small seeded pseudo-random number generator (mulberry32) and a seed hash.
+ * The project's seeded pseudo-random numbers: one module, one seed hash, one set of derived draws
+ * (`int`, `pick`, `shuffle`, `normal`, …) over two pinned generator streams.
  *
- * Task generators must be reproducible across machines and Node versions, so they never use
- * `Math.random()`: every problem draws from an `Rng` seeded from (seed, index, ...) via `hashSeed`.
- * Exported for reuse by other stages (rollout shuffling, subsampling) that need the same property.
+ * Nothing reproducible uses `Math.random()`. Two streams exist because each is pinned by what was
+ * produced with it, and they are different algorithms, so neither can replace the other without
+ * changing results:
+ * - `Rng` (mulberry32, seeded from one number; `fork` for labelled sub-streams): task problems,
+ *   curricula, subsampling, the pretraining corpus, rollout shuffling.
+ * - `XoshiroRng` (xoshiro128**, seeded through splitmix32 from one or more integers): the engine's
+ *   parameter initialisation and token sampling (a run's model and samples depend on it bit for bit).
  */
 
 /** Mixes any list of strings and numbers into one 32-bit unsigned seed (FNV-1a, then a murmur3 finaliser). */
@@ -26,30 +31,14 @@ export function hashSeed(...parts: ReadonlyArray<string | number>): number {
   return h >>> 0;
 }
 
-/** A deterministic PRNG (mulberry32): the same seed gives the same stream on every platform. */
-export class Rng {
-  private state: number;
+/** The draws every generator offers, built on its raw 32-bit stream. */
+export abstract class SeededRng {
+  private spare: number | null = null;
 
-  /** Seed with any number (it is reduced to 32 bits; non-integers are hashed). */
-  constructor(seed: number) {
-    this.state = Number.isInteger(seed) ? seed >>> 0 : hashSeed(seed);
-  }
+  /** The next 32-bit unsigned integer of the stream. */
+  abstract nextUint32(): number;
 
-  /** A derived generator for a labelled sub-stream; does not advance this one. */
-  fork(...labels: ReadonlyArray<string | number>): Rng {
-    return new Rng(hashSeed(this.state, ...labels));
-  }
-
-  /** The next 32-bit unsigned integer. */
-  nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** A float in [0, 1). */
+  /** A float in [0, 1) with 32 random bits. */
   next(): number {
     return this.nextUint32() / 4294967296;
   }
@@ -94,4 +83,92 @@ export class Rng {
     for (let i = 1; i < n; i++) s += String(this.int(0, 9));
     return s;
   }
+
+  /** A standard normal variate (Box-Muller, caching the second value). */
+  normal(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    let u = this.next();
+    while (u <= 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+}
+
+/** mulberry32: the same seed gives the same stream on every platform. Task problems are drawn from it. */
+export class Rng extends SeededRng {
+  private state: number;
+
+  /** Seed with any number (it is reduced to 32 bits; non-integers are hashed). */
+  constructor(seed: number) {
+    super();
+    this.state = Number.isInteger(seed) ? seed >>> 0 : hashSeed(seed);
+  }
+
+  /** A derived generator for a labelled sub-stream; does not advance this one. */
+  fork(...labels: ReadonlyArray<string | number>): Rng {
+    return new Rng(hashSeed(this.state, ...labels));
+  }
+
+  /** The next 32-bit unsigned integer. */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+}
+
+/** splitmix32 step: spreads a 32-bit seed into well-mixed state words. */
+function splitmix32(state: { s: number }): number {
+  state.s = (state.s + 0x9e3779b9) | 0;
+  let z = state.s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** xoshiro128** seeded through splitmix32: the engine's initialisation and sampling stream. */
+export class XoshiroRng extends SeededRng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  /** Seeds the generator from one or more integers (e.g. a run seed and a sequence index). */
+  constructor(...seeds: number[]) {
+    super();
+    const st = { s: 0x12345678 };
+    for (const s of seeds) {
+      st.s = (st.s ^ Math.imul((s >>> 0) ^ Math.floor(s / 4294967296), 0x27d4eb2d)) | 0;
+      splitmix32(st);
+    }
+    this.a = splitmix32(st);
+    this.b = splitmix32(st);
+    this.c = splitmix32(st);
+    this.d = splitmix32(st) | 1;
+  }
+
+  /** The next raw 32-bit unsigned integer. */
+  nextUint32(): number {
+    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return r;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }

@@ -16,7 +16,7 @@ import { getKernels } from "./kernels/index.js";
 import type { ModelConfig } from "./config.js";
 import { validateConfig } from "./config.js";
 import { Model } from "./model.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { Sampler } from "./sampler.js";
 import { Trainer } from "./train.js";
 
@@ -156,7 +156,7 @@ function round1(x: number): number {
 function measure(c: BenchConfig, K: Kernels, threads: number): BenchRun {
   const cfg = modelConfig(c);
   const model = Model.init(cfg, c.seed);
-  const rng = new Rng(c.seed, 0xbe7c);
+  const rng = new XoshiroRng(c.seed, 0xbe7c);
   const B = c.train_batch, T = c.ctx;
   // Random batch of B sequences of T + 1 tokens: predict tokens 1..T from 0..T-1 (every position counts).
   const seqs = Array.from({ length: B }, () => {

@@ -11,7 +11,7 @@ import { validateConfig, type ModelConfig } from "./config.js";
 import { tsKernels } from "./kernels/ts.js";
 import { Model } from "./model.js";
 import { AdamW } from "./optim.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { readSafetensors } from "./safetensors.js";
 import { Tokenizer } from "./tokenizer.js";
 
@@ -36,7 +36,7 @@ function config(over: Record<string, unknown> = {}): ModelConfig {
 function trainedState(cfg: ModelConfig, seed: number): { model: Model; opt: AdamW } {
   const model = Model.init(cfg, seed);
   const opt = new AdamW(model, tsKernels);
-  const r = new Rng(seed);
+  const r = new XoshiroRng(seed);
   for (let s = 0; s < 2; s++) {
     const g = model.grads;
     for (let i = 0; i < g.length; i++) g[i] = r.normal();

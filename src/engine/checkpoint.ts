@@ -11,12 +11,12 @@
  *   training_config.json     (optional) the resolved training config, free-form JSON from the caller
  *   trainer_state.json       (optional) progress for resuming (step, RNG state, metrics...), free-form JSON
  *
- * The whole folder is written into a temp sibling, fsynced, and swapped into place (atomic.ts): a
+ * The whole folder is written into a temp sibling, fsynced, and swapped into place (core/atomic.ts): a
  * crash at any moment leaves the previous checkpoint or the new one, both complete.
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { readFolderConsistently, saveFolderAtomic } from "./atomic.js";
+import { readFolderConsistently, saveFolderAtomic } from "../core/atomic.js";
 import { ConfigError, toHuggingFaceConfig, validateConfig, type ModelConfig } from "./config.js";
 import { Model, ModelTensorError } from "./model.js";
 import type { AdamWState } from "./optim.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "./config.js";
 import { tsKernels } from "./kernels/ts.js";
 import { Model } from "./model.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { Trainer } from "./train.js";
 import type { TokenSequence } from "../types.js";
 
@@ -23,7 +23,7 @@ function tinyModel(kv: number, tie: boolean): Model {
   });
   // A larger init than 0.02 so that every nonlinearity is exercised; norm weights perturbed off 1.
   const m = Model.init(cfg, 7, 0.3);
-  const r = new Rng(99);
+  const r = new XoshiroRng(99);
   for (const t of m.tensors()) if (t.shape.length === 1) for (let i = 0; i < t.data.length; i++) t.data[i] = 1 + 0.3 * r.normal();
   return m;
 }
@@ -34,7 +34,7 @@ for (const [kv, tie] of [[4, false], [2, true], [1, false]] as const) {
       const model = tinyModel(kv, tie);
       const trainer = new Trainer(model, { kernels: tsKernels });
       // Loss = Σ w·logp with fixed random weights per completion token.
-      const r = new Rng(5);
+      const r = new XoshiroRng(5);
       const weights = seqs.map((s) => Float32Array.from(s.completion, () => r.normal()));
       const lossOf = (lp: Float32Array[]): number => lp.reduce((s, l, i) => s + l.reduce((a, x, j) => a + x * weights[i][j], 0), 0);
       model.zeroGrads();

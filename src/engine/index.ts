@@ -14,6 +14,6 @@ export {
   type Checkpoint, type CheckpointContents, type GenerationConfig, type LoadCheckpointOptions,
 } from "./checkpoint.js";
 export { readSafetensors, writeSafetensors, SafetensorsError } from "./safetensors.js";
-export { writeFileAtomic, saveFolderAtomic } from "./atomic.js";
+export { writeFileAtomic, saveFolderAtomic } from "../core/atomic.js";
 export { getKernels, tsKernels, KernelsUnavailableError, type Kernels } from "./kernels/index.js";
 export { runBench, resolveBenchConfig, DEFAULT_BENCH_CONFIG, type BenchConfig, type BenchResult } from "./bench.js";

@@ -16,7 +16,7 @@
  * The forward and backward passes live in forward.ts / backward.ts.
  */
 import { headDim, type ModelConfig } from "./config.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 
 /** One named tensor of the flat parameter array. */
 export interface TensorSpec {
@@ -176,7 +176,7 @@ export class Model {
    */
   static init(config: ModelConfig, seed: number, std = 0.02): Model {
     const m = new Model(config);
-    const rng = new Rng(seed, 0x11a3a);
+    const rng = new XoshiroRng(seed, 0x11a3a);
     for (const t of m.layout) {
       const view = m.params.subarray(t.offset, t.offset + t.size);
       if (t.shape.length === 1) view.fill(1);

@@ -8,7 +8,7 @@
  * Float32Array). Every problem is a `SafetensorsError` naming the file and what is wrong.
  */
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 
 /** Whether this machine stores numbers little-endian (then F32 data is copied byte for byte). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "./config.js";
 import { tsKernels } from "./kernels/ts.js";
 import { Model } from "./model.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { Sampler, sampleToken } from "./sampler.js";
 import { Trainer } from "./train.js";
 
@@ -125,7 +125,7 @@ describe("sampleToken", () => {
   const p = [0.5, 0.25, 0.15, 0.1];
   const logits = Float32Array.from([7, ...p.map(Math.log)]); // the row starts at offset 1
   const freqs = (temp: number, topK: number, topP: number): number[] => {
-    const rng = new Rng(123), counts = [0, 0, 0, 0], n = 40000;
+    const rng = new XoshiroRng(123), counts = [0, 0, 0, 0], n = 40000;
     const probs = new Float32Array(4), order = new Int32Array(4);
     for (let i = 0; i < n; i++) counts[sampleToken(logits, 1, 4, rng, temp, topK, topP, probs, order)]++;
     return counts.map((c) => c / n);

@@ -5,7 +5,7 @@
  * is refilled by the last active one, so later steps only compute unfinished sequences.
  *
  * Token choice: greedy (temperature 0) or temperature / top-k / top-p sampling with one seeded PRNG
- * per sequence (`Rng(seed, index)`), so a sequence's sample depends only on the seed, its index and
+ * per sequence (`XoshiroRng(seed, index)`), so a sequence's sample depends only on the seed, its index and
  * its prompt, not on the rest of the batch. Each token's log-probability is that of the model's raw
  * distribution (temperature 1, no truncation): the same number `Trainer.score` gives.
  */
@@ -16,7 +16,7 @@ import { getKernels } from "./kernels/index.js";
 import type { Kernels } from "./kernels/types.js";
 import { decodeStep, KVCache } from "./kvcache.js";
 import type { Model } from "./model.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 
 /** Options of one `generate` call. */
 export interface SampleOptions {
@@ -64,7 +64,7 @@ interface SeqState {
   tokens: number[];
   logprobs: number[];
   limit: number;
-  rng: Rng;
+  rng: XoshiroRng;
   done: SampleResult | null;
 }
 
@@ -95,7 +95,7 @@ export class Sampler {
     const seqs: SeqState[] = prompts.map((p, i) => {
       if (p.length === 0) throw new BatchError(`prompt ${i} is empty; start it with a BOS (or any) token.`);
       if (p.length >= ctx) throw new BatchError(`prompt ${i} has ${p.length} tokens but the context is ${ctx}; shorten it.`);
-      return { prompt: p, tokens: [], logprobs: [], limit: Math.max(0, Math.min(opts.maxNewTokens, ctx - p.length)), rng: new Rng(opts.seed ?? 0, i), done: null };
+      return { prompt: p, tokens: [], logprobs: [], limit: Math.max(0, Math.min(opts.maxNewTokens, ctx - p.length)), rng: new XoshiroRng(opts.seed ?? 0, i), done: null };
     });
     for (const s of seqs) if (s.limit === 0) s.done = { tokens: [], logprobs: [], finishReason: "length" };
     const live = seqs.filter((s) => !s.done);
@@ -207,7 +207,7 @@ export class Sampler {
   }
 
   /** Temperature / top-k / top-p sampling from one row of logits. */
-  private sampleFrom(logits: Float32Array, off: number, rng: Rng, temp: number, topK: number, topP: number): number {
+  private sampleFrom(logits: Float32Array, off: number, rng: XoshiroRng, temp: number, topK: number, topP: number): number {
     return sampleToken(logits, off, this.model.config.vocab_size, rng, temp, topK, topP, this.probs, this.order);
   }
 }
@@ -218,7 +218,7 @@ export class Sampler {
  * `probs` and `order` are scratch buffers of at least V entries (nothing is allocated).
  */
 export function sampleToken(
-  logits: Float32Array, off: number, V: number, rng: Rng, temp: number, topK: number, topP: number,
+  logits: Float32Array, off: number, V: number, rng: XoshiroRng, temp: number, topK: number, topP: number,
   probs: Float32Array, order: Int32Array,
 ): number {
   let max = -Infinity;

@@ -14,7 +14,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 
 /** Printable ASCII (space to `~`) plus newline and tab: the default alphabet. */
 export const DEFAULT_ALPHABET: string =

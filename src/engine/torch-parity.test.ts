@@ -16,7 +16,7 @@ import { forward } from "./forward.js";
 import { getKernels, tsKernels } from "./kernels/index.js";
 import type { Kernels } from "./kernels/types.js";
 import { Model } from "./model.js";
-import { Rng } from "./rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { Tokenizer } from "./tokenizer.js";
 
 /** Debian's interpreter (where python3-torch installs); SCRATCHPAD_TORCH_PYTHON overrides it. */
@@ -90,7 +90,7 @@ describe.skipIf(skipReason !== null)("logits match the PyTorch reference (torch_
       // A larger init than 0.02 and norm weights away from 1, so that logits are far from zero
       // and every weight matters.
       const model = Model.init(config, 100 + i, 0.15);
-      const r = new Rng(7, i);
+      const r = new XoshiroRng(7, i);
       for (const t of model.tensors()) if (t.shape.length === 1) for (let j = 0; j < t.data.length; j++) t.data[j] = 1 + 0.3 * r.normal();
       const d = path.join(dir, `case${i}`);
       await saveCheckpoint(d, { model, tokenizer });

@@ -6,8 +6,8 @@
  */
 import type { Completion, Policy, Problem } from "../types.js";
 import { generateWithBudget, type BudgetOptions } from "../scale/budget.js";
-import type { AnswerKeyFn } from "../scale/answerKey.js";
-import type { ThinkTags } from "../scale/thinking.js";
+import type { AnswerKeyFn } from "../core/vote.js";
+import type { ThinkTags } from "../core/think.js";
 import { byDifficulty, groupMetrics, type GroupMetrics, type SampleSelector, type StrategyName } from "./metrics.js";
 import { sampleProblems, type SampleRecord } from "./samples.js";
 

@@ -3,7 +3,8 @@
  * aggregated with confidence intervals, overall and per difficulty.
  */
 import type { Problem } from "../types.js";
-import { avgAtK, majorityVote, passAtK } from "./passAtK.js";
+import { majorityVote } from "../core/vote.js";
+import { avgAtK, passAtK } from "./passAtK.js";
 import type { SampleRecord } from "./samples.js";
 import { mean, meanWithCI, type Estimate } from "./stats.js";
 

@@ -1,6 +1,7 @@
 // Tests of the sample-based estimators against hand-computed values and the binomial definition.
 import { describe, expect, it } from "vitest";
-import { avgAtK, majAtK, majorityVote, passAtK } from "./passAtK.js";
+import { majorityVote } from "../core/vote.js";
+import { avgAtK, majAtK, passAtK } from "./passAtK.js";
 import { meanWithCI, wilson } from "./stats.js";
 
 function binom(n: number, k: number): number {

@@ -1,7 +1,9 @@
 /**
  * Sample-based accuracy estimators: pass@k (the unbiased estimator of the Codex paper, in its
- * numerically stable product form), maj@k and avg@k, each per problem.
+ * numerically stable product form), maj@k and avg@k, each per problem. The vote itself lives in
+ * `core/vote.ts` (scale votes too).
  */
+import { majorityVote, type VotedSample } from "../core/vote.js";
 
 /**
  * Unbiased pass@k for one problem: the probability that at least one of k samples, drawn
@@ -29,47 +31,6 @@ export function passAtK(n: number, c: number, k: number): number {
 export function avgAtK(correct: boolean[]): number {
   if (correct.length === 0) throw new RangeError("avgAtK: no samples");
   return correct.filter(Boolean).length / correct.length;
-}
-
-/** One sample as the vote sees it: its answer key (null when no answer was found) and whether it is right. */
-export interface VotedSample {
-  key: string | null;
-  correct: boolean;
-  /** Vote weight (default 1). */
-  weight?: number;
-}
-
-/** The outcome of a vote: the winning key, its share of the (weighted) votes, and whether it is right. */
-export interface VoteResult {
-  key: string | null;
-  /** Winning weight ÷ total weight of samples with an answer (0 when no sample has one). */
-  agreement: number;
-  correct: boolean;
-  /** Index of the first sample of the winning group (the representative). */
-  index: number;
-}
-
-/**
- * Majority vote over samples grouped by answer key. Samples without an answer do not vote; ties
- * go to the group that appeared first (a deterministic rule that does not peek at correctness).
- */
-export function majorityVote(samples: VotedSample[]): VoteResult {
-  const groups = new Map<string, { weight: number; first: number }>();
-  let total = 0;
-  samples.forEach((s, i) => {
-    if (s.key === null) return;
-    const w = s.weight ?? 1;
-    total += w;
-    const g = groups.get(s.key);
-    if (g) g.weight += w;
-    else groups.set(s.key, { weight: w, first: i });
-  });
-  let best: { key: string; weight: number; first: number } | null = null;
-  for (const [key, g] of groups) {
-    if (!best || g.weight > best.weight || (g.weight === best.weight && g.first < best.first)) best = { key, ...g };
-  }
-  if (!best) return { key: null, agreement: 0, correct: false, index: samples.length > 0 ? 0 : -1 };
-  return { key: best.key, agreement: total > 0 ? best.weight / total : 0, correct: samples[best.first].correct, index: best.first };
 }
 
 /** maj@k for one problem: 1 when the majority answer over the first k samples is right, else 0. */

@@ -3,8 +3,9 @@
  * and keep what the metrics need (correctness, answer key, token counts, a score).
  */
 import type { Completion, GenerateOptions, Policy, Problem } from "../types.js";
-import { mathAnswerKey, type AnswerKeyFn } from "../scale/answerKey.js";
-import { DEFAULT_THINK_TAGS, thinkingTokensOf, type ThinkTags } from "../scale/thinking.js";
+import type { AnswerKeyFn } from "../core/vote.js";
+import { mathAnswerKey } from "../scale/answerKey.js";
+import { DEFAULT_THINK_TAGS, thinkingTokensOf, type ThinkTags } from "../core/think.js";
 
 /** One verified sample of one problem. */
 export interface SampleRecord {

@@ -1,7 +1,7 @@
 // Tests of the synthetic corpus: the documents' forms, that answers follow the scratchpad (slips
 // included), that hasty addition is exact on short numbers only, and the mix of behaviours.
 import { describe, expect, it } from "vitest";
-import { Rng } from "../tasks/rng.js";
+import { Rng } from "../core/rng.js";
 import { corpusDoc, DEFAULT_CORPUS, hastySum, writeCompletion } from "./corpus.js";
 
 const lsf = (s: string) => Array.from(s).reverse().map(Number);

@@ -17,7 +17,7 @@
  * more reliable, and a forced end of thinking still yields an answer. Nothing marks which
  * behaviour is right: every behaviour appears at every difficulty with the same odds.
  */
-import { Rng } from "../tasks/rng.js";
+import { Rng } from "../core/rng.js";
 
 /** Knobs of the corpus (defaults in `DEFAULT_CORPUS`). */
 export interface CorpusOptions {

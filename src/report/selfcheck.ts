@@ -4,7 +4,7 @@
  * follows, and whether the correction is right. It answers the question the R1 paper's "aha
  * moment" raises: does "wait" mark a real slip, and after RL does the model catch more of them?
  */
-import { splitThinking } from "../scale/thinking.js";
+import { splitThinking } from "../core/think.js";
 
 /** Self-checking statistics over a set of completions. */
 export interface SelfCheckStats {

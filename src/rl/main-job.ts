@@ -9,7 +9,7 @@ import { cp, mkdir, readFile, readlink, rm, stat, symlink, rename } from "node:f
 import * as path from "node:path";
 import type { Policy, Problem } from "../types.js";
 import { EmbeddedPolicy } from "../backends/embedded.js";
-import { saveFolderAtomic, writeFileAtomic } from "../engine/atomic.js";
+import { saveFolderAtomic, writeFileAtomic } from "../core/atomic.js";
 import { evaluate, type EvalReport } from "../eval/evaluate.js";
 import { buildProblems } from "../eval/problems.js";
 import { checkPhenomena } from "../report/phenomena.js";

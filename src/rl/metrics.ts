@@ -5,7 +5,7 @@
  * self-checking words in thinking. Also the JSONL log they are written to.
  */
 import { appendFile, readFile } from "node:fs/promises";
-import { writeFileAtomic } from "../engine/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { meanStd } from "./advantages.js";
 import type { LossStats } from "./loss.js";
 import type { Sample } from "./rollout.js";

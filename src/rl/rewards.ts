@@ -8,7 +8,7 @@
 import type { Problem } from "../types.js";
 import { Rubric, type RubricComponent } from "../verify/rubric.js";
 import { formatReward } from "../verify/format.js";
-import { DEFAULT_THINK_TAGS } from "../scale/thinking.js";
+import { DEFAULT_THINK_TAGS } from "../core/think.js";
 import type { TrainConfig } from "./config.js";
 
 /** Per-sample reward details. */

@@ -3,7 +3,7 @@
  * thinking split out (tokens spent thinking, whether it thought at all, whether it checked itself).
  */
 import type { Completion, Problem, TrainablePolicy } from "../types.js";
-import { splitThinking } from "../scale/thinking.js";
+import { splitThinking } from "../core/think.js";
 import type { SampleReward, TrainingReward } from "./rewards.js";
 
 /** Words that count as self-checking in the thinking ("wait", "check"). */

@@ -14,9 +14,9 @@
 import { mkdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem, TrainablePolicy } from "../types.js";
-import { writeFileAtomic } from "../engine/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { getTask } from "../tasks/registry.js";
-import { hashSeed } from "../tasks/rng.js";
+import { hashSeed } from "../core/rng.js";
 import { renderPrompt, getTemplate, type TextTemplate } from "../tasks/templates.js";
 import { computeAdvantages } from "./advantages.js";
 import { learningRateAt, type TrainConfig } from "./config.js";

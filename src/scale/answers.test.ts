@@ -2,7 +2,7 @@
 // answer sits in a response (after </think>, in \boxed{}, after "=").
 import { describe, expect, it } from "vitest";
 import { defaultAnswerExtractor } from "./answers.js";
-import { majorityVote } from "../eval/passAtK.js";
+import { majorityVote } from "../core/vote.js";
 
 describe("defaultAnswerExtractor", () => {
   const key = defaultAnswerExtractor();

@@ -4,7 +4,8 @@
  * equivalent answers collide.
  */
 import { afterLastEquals, cleanAnswer, extractFinalAnswer } from "../tasks/extract.js";
-import { mathAnswerKey, type AnswerKeyFn } from "./answerKey.js";
+import type { AnswerKeyFn } from "../core/vote.js";
+import { mathAnswerKey } from "./answerKey.js";
 
 /** Extracts a vote key from a response's text (null when it has no answer). */
 export type AnswerExtractor = (text: string) => string | null;

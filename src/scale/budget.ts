@@ -6,7 +6,7 @@
  * over any server's /v1/completions.
  */
 import type { Completion, GenerateOptions, Policy } from "../types.js";
-import { DEFAULT_THINK_TAGS, type ThinkTags } from "./thinking.js";
+import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 
 /** How to force a thinking budget. */
 export interface BudgetOptions {

@@ -6,7 +6,7 @@
  * cost/accuracy frontier (as RouteLLM reports it).
  */
 import type { Completion, Policy, Problem } from "../types.js";
-import { majorityVote } from "../eval/passAtK.js";
+import { majorityVote } from "../core/vote.js";
 import { defaultAnswerExtractor, type AnswerExtractor } from "./answers.js";
 import type { DecidedCompletion } from "./strategies.js";
 
@@ -19,7 +19,7 @@ export type ConfidenceMeasure = "agreement" | "logprob";
 
 /** The confidence of a cheap vote under a measure. */
 export function voteConfidence(samples: Completion[], keys: (string | null)[], measure: ConfidenceMeasure): { index: number; key: string | null; confidence: number; correctAt: number } {
-  const vote = majorityVote(keys.map((key) => ({ key, correct: false })));
+  const vote = majorityVote(keys.map((key) => ({ key })));
   const index = Math.max(0, vote.index);
   if (measure === "agreement") return { index, key: vote.key, confidence: vote.agreement, correctAt: index };
   const lps = samples.filter((_, i) => keys[i] === vote.key).flatMap((c) => c.logprobs ?? []);

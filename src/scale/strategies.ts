@@ -9,10 +9,10 @@
  * so token accounting stays honest through any stack of wrappers.
  */
 import type { Completion, GenerateOptions, Policy } from "../types.js";
-import { majorityVote } from "../eval/passAtK.js";
+import { majorityVote } from "../core/vote.js";
 import { defaultAnswerExtractor, type AnswerExtractor } from "./answers.js";
 import { withBudget, type BudgetOptions } from "./budget.js";
-import { thinkingTokensOf } from "./thinking.js";
+import { thinkingTokensOf } from "../core/think.js";
 
 /** A Policy → Policy wrapper. */
 export type Strategy = (policy: Policy) => Policy;
@@ -94,7 +94,7 @@ async function decideByVote(prompt: string, samples: Completion[], answer: Answe
     if (weight === "logprob") return c.logprobs && c.logprobs.length > 0 ? Math.exp(c.logprobs.reduce((a, b) => a + b, 0) / c.logprobs.length) : 1e-6;
     return Math.max(0, await weight(prompt, c));
   }));
-  const vote = majorityVote(keys.map((key, i) => ({ key, correct: false, weight: weights[i] })));
+  const vote = majorityVote(keys.map((key, i) => ({ key, weight: weights[i] })));
   return decided(samples, Math.max(0, vote.index), vote.agreement, vote.key, inner);
 }
 

@@ -16,9 +16,9 @@ import { getKernels } from "../engine/kernels/index.js";
 import type { Kernels } from "../engine/kernels/types.js";
 import { decodeStep, KVCache } from "../engine/kvcache.js";
 import type { Model } from "../engine/model.js";
-import { Rng } from "../engine/rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import type { Tokenizer } from "../engine/tokenizer.js";
-import { DEFAULT_THINK_TAGS, type ThinkTags } from "../scale/thinking.js";
+import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 import type { GenerationRequest, GenerationResult, ServeBackend, TokenEvent } from "./backend.js";
 import { TokenChooser } from "./tokenChoice.js";
 
@@ -48,7 +48,7 @@ interface Job {
   ids: number[];
   text: string;
   limit: number;
-  rng: Rng;
+  rng: XoshiroRng;
   phase: "start" | "thinking" | "answer";
   thinking: number;
   forced: number[];
@@ -107,7 +107,7 @@ export class ContinuousBatcher implements ServeBackend {
     return new Promise<GenerationResult>((resolve, reject) => {
       const startsThinking = req.prompt.trimEnd().endsWith(this.tags.open);
       const job: Job = {
-        req, prompt, events: [], ids: [], text: "", limit, rng: new Rng(req.seed ?? Math.floor(Math.random() * 2 ** 31), 0),
+        req, prompt, events: [], ids: [], text: "", limit, rng: new XoshiroRng(req.seed ?? Math.floor(Math.random() * 2 ** 31), 0),
         phase: startsThinking ? "thinking" : "start", thinking: 0, forced: [], resolve, reject,
       };
       if (limit === 0 || prompt.length >= this.contextLength) return this.finish(job, "length");

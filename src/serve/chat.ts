@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { effortBudget } from "../scale/effort.js";
-import { splitThinking } from "../scale/thinking.js";
+import { splitThinking } from "../core/think.js";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
 import { checkLoad, finishReason, newId, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { ReasoningSplitter } from "./reasoningSplitter.js";

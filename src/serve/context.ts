@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EffortBudgets } from "../scale/effort.js";
-import type { ThinkTags } from "../scale/thinking.js";
+import type { ThinkTags } from "../core/think.js";
 import type { GenerationResult, ServeBackend } from "./backend.js";
 import { OpenAIHttpError } from "./errors.js";
 import type { ChatMessage, RequestLimits } from "./requests.js";

@@ -3,7 +3,7 @@
  * inside `<think>…</think>` is reasoning, text after it is content. Tags split across deltas are
  * held back until they are complete, so no partial tag leaks into either stream.
  */
-import { DEFAULT_THINK_TAGS, type ThinkTags } from "../scale/thinking.js";
+import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 
 /** One piece of output, classified. */
 export interface SplitDelta {

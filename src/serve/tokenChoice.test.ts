@@ -1,6 +1,6 @@
 /** The server's token choice draws exactly what the engine's sampler draws (same seed, same options). */
 import { describe, expect, it } from "vitest";
-import { Rng } from "../engine/rng.js";
+import { XoshiroRng } from "../core/rng.js";
 import { sampleToken } from "../engine/sampler.js";
 import { TokenChooser } from "./tokenChoice.js";
 
@@ -10,7 +10,7 @@ describe("TokenChooser", () => {
 
   it("matches the engine's sampleToken with top-k and top-p together", () => {
     const chooser = new TokenChooser(V);
-    const a = new Rng(7), b = new Rng(7);
+    const a = new XoshiroRng(7), b = new XoshiroRng(7);
     const probs = new Float32Array(V), order = new Int32Array(V);
     const mine: number[] = [], engine: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -24,6 +24,6 @@ describe("TokenChooser", () => {
   it("is greedy at temperature 0", () => {
     const chooser = new TokenChooser(V);
     const best = logits.indexOf(Math.max(...logits));
-    expect(chooser.choose(logits, 0, { temperature: 0 }, new Rng(1))).toBe(best);
+    expect(chooser.choose(logits, 0, { temperature: 0 }, new XoshiroRng(1))).toBe(best);
   });
 });

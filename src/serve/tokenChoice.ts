@@ -4,7 +4,7 @@
  * log-probability (temperature 1, no truncation, as the engine's sampler reports it) and, when
  * asked, the top alternatives.
  */
-import type { Rng } from "../engine/rng.js";
+import type { XoshiroRng } from "../core/rng.js";
 import { argmax, sampleToken } from "../engine/sampler.js";
 
 /** How to pick a token. */
@@ -35,7 +35,7 @@ export class TokenChooser {
   }
 
   /** Pick a token id from logits[off..off+V): greedy, or the engine's own `sampleToken`. */
-  choose(logits: Float32Array, off: number, p: ChoiceParams, rng: Rng): number {
+  choose(logits: Float32Array, off: number, p: ChoiceParams, rng: XoshiroRng): number {
     const V = this.vocabSize;
     if (p.temperature <= 0) return argmax(logits, off, V);
     return sampleToken(logits, off, V, rng, p.temperature, p.topK ?? 0, p.topP ?? 1, this.probs, this.order);

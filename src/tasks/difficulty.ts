@@ -3,7 +3,7 @@
  * and how a generator turns a specification into a concrete integer level per problem.
  */
 import { InvalidDifficultyError } from "./errors.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../core/rng.js";
 
 /** A generator's difficulty scale: integer levels from `min` to `max`. */
 export interface DifficultyRange {

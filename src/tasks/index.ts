@@ -2,7 +2,7 @@
  * The tasks stage: procedural generators with a difficulty knob and a seed, dataset loaders,
  * a curriculum, answer extraction and prompt templates. Everything here produces `Problem`s.
  */
-export * from "./rng.js";
+export { Rng, hashSeed } from "../core/rng.js";
 export * from "./errors.js";
 export * from "./difficulty.js";
 export * from "./task-generator.js";

@@ -12,7 +12,7 @@ import {
   validateDifficulty,
 } from "./difficulty.js";
 import { InvalidTaskOptionError } from "./errors.js";
-import { Rng, hashSeed } from "./rng.js";
+import { Rng, hashSeed } from "../core/rng.js";
 
 /** A generator-specific parameter value. */
 export type ParamValue = number | string | boolean;

@@ -4,7 +4,7 @@
  */
 import { defineGenerator } from "../task-generator.js";
 import { defineVerifier, integerCheck } from "../verifiers.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../core/rng.js";
 
 /** Digit counts of two operands at level d: one has exactly d digits. */
 export function operandDigits(rng: Rng, d: number, sameLength: boolean): [number, number] {

@@ -7,7 +7,7 @@
 import type { Problem, Verdict } from "../../types.js";
 import { ExpressionError, evaluateExpression } from "../arithmetic-expression.js";
 import { InvalidTaskOptionError } from "../errors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../core/rng.js";
 import { defineGenerator } from "../task-generator.js";
 import { defineVerifier, finalAnswerText, noAnswer } from "../verifiers.js";
 

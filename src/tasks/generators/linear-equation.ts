@@ -3,7 +3,7 @@
  * Difficulty 1..5: x+b=c; ax+b=c (small); ax+b=c with negatives; ax+b=cx+d; the same with larger numbers.
  */
 import { InvalidTaskOptionError } from "../errors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../core/rng.js";
 import { defineGenerator } from "../task-generator.js";
 import { defineVerifier, integerCheck } from "../verifiers.js";
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { DatasetFormatError, DatasetNotFoundError, InvalidTaskOptionError } from "../errors.js";
-import { Rng, hashSeed } from "../rng.js";
+import { Rng, hashSeed } from "../../core/rng.js";
 
 /** One parsed JSONL row with its 1-based line number. */
 export interface JsonlRow {
