@@ -124,13 +124,17 @@ export interface TrainablePolicy extends Policy {
   decode(tokens: number[]): string;
   /** Sample completions from token prompts, returning tokens and their log-probabilities. */
   generateTokens(prompts: number[][], opts?: GenerateOptions): Promise<Completion[][]>;
-  /** Log-probabilities and entropies of completions, without gradients. */
-  score(seqs: TokenSequence[]): Promise<TokenScores[]>;
+  /**
+   * Log-probabilities and entropies of completions, without gradients. With `opts.temperature` T they
+   * are those of softmax(logits / T), the distribution a sampler at T draws from (default 1).
+   */
+  score(seqs: TokenSequence[], opts?: { temperature?: number }): Promise<TokenScores[]>;
   /**
    * Forward with saved activations, then `lossFn` maps the scores to dLoss/dLogprob, then backward:
-   * gradients are accumulated into the parameters' gradient buffers. Returns the loss.
+   * gradients are accumulated into the parameters' gradient buffers. Returns the loss. The scores
+   * are taken at `opts.temperature` as in `score`.
    */
-  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad): Promise<number>;
+  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad, opts?: { temperature?: number }): Promise<number>;
   /** One AdamW step with the accumulated gradients (clipped to maxGradNorm); zeroes them. Returns the pre-clip norm. */
   step(opts: { lr: number; maxGradNorm?: number }): { gradNorm: number };
   /** A frozen copy (the reference model for KL). */

@@ -149,15 +149,15 @@ export class EmbeddedPolicy implements TrainablePolicy {
     return this.trainer;
   }
 
-  /** Log-probabilities and entropies of completions (no gradients). */
-  score(seqs: TokenSequence[]): Promise<TokenScores[]> {
-    return Promise.resolve(this.getTrainer().score(seqs));
+  /** Log-probabilities and entropies of completions (no gradients), at `opts.temperature` (default 1). */
+  score(seqs: TokenSequence[], opts: { temperature?: number } = {}): Promise<TokenScores[]> {
+    return Promise.resolve(this.getTrainer().score(seqs, opts));
   }
 
   /** Forward, loss callback, backward: gradients accumulate until `step`. */
-  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad): Promise<number> {
+  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad, opts: { temperature?: number } = {}): Promise<number> {
     if (this.frozen) throw new EmbeddedPolicyError("this policy is a frozen snapshot (a reference model); it cannot be trained");
-    return Promise.resolve(this.getTrainer().accumulateGradients(seqs, lossFn));
+    return Promise.resolve(this.getTrainer().accumulateGradients(seqs, lossFn, opts));
   }
 
   /** One AdamW step with the accumulated gradients. */

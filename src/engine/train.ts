@@ -32,6 +32,22 @@ export interface TrainerOptions {
   padId?: number;
 }
 
+/** How `score` / `accumulateGradients` turn logits into log-probabilities. */
+export interface ScoreOptions {
+  /**
+   * Divide the logits by this before the log-softmax (default 1): the distribution a sampler at
+   * this temperature draws from. Top-p / top-k truncation is not modelled (as in TRL).
+   */
+  temperature?: number;
+}
+
+/** The temperature of a scoring call, checked (a finite number > 0). */
+function checkTemperature(t: number | undefined): number {
+  if (t === undefined) return 1;
+  if (!(Number.isFinite(t) && t > 0)) throw new BatchError(`temperature must be a finite number > 0 to score log-probabilities; got ${t}.`);
+  return t;
+}
+
 /** A right-padded batch of sequences. */
 export interface PackedBatch {
   B: number;
@@ -118,14 +134,36 @@ export class Trainer {
     return out;
   }
 
-  /** Runs a forward pass over a packed batch and fills acts.logp / acts.entropy for every row. */
-  private forwardScores(batch: PackedBatch, acts: Activations, withEntropy: boolean): void {
+  /**
+   * Runs a forward pass over a packed batch and fills acts.logp / acts.entropy for every row, from
+   * the logits divided by `temperature` (in place, so a backward pass sees the scaled logits; at
+   * temperature 1 the logits are left untouched, bit for bit).
+   */
+  private forwardScores(batch: PackedBatch, acts: Activations, withEntropy: boolean, temperature = 1): void {
     const { B, T } = batch;
     acts.ensure(B, T);
     acts.tokens.set(batch.tokens);
     acts.targets.set(batch.targets);
     forward(this.model, this.K, acts, B, T, true);
-    this.K.tokenLogprobs(acts.logp, withEntropy ? acts.entropy : null, acts.logits, acts.targets, B * T, this.model.config.vocab_size);
+    const V = this.model.config.vocab_size;
+    if (temperature !== 1) {
+      const logits = acts.logits, n = B * T * V;
+      for (let i = 0; i < n; i++) logits[i] = logits[i] / temperature;
+    }
+    this.K.tokenLogprobs(acts.logp, withEntropy ? acts.entropy : null, acts.logits, acts.targets, B * T, V);
+  }
+
+  /**
+   * dLogits from dLogp through log-softmax(logits / temperature): the kernel's gradient w.r.t. the
+   * scaled logits, then ÷ temperature (chain rule). Nothing extra at temperature 1.
+   */
+  private logitsBackward(acts: Activations, N: number, temperature: number): void {
+    const V = this.model.config.vocab_size;
+    this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, V);
+    if (temperature !== 1) {
+      const d = acts.dLogits, n = N * V;
+      for (let i = 0; i < n; i++) d[i] = d[i] / temperature;
+    }
   }
 
   /** Copies per-completion-token values out of a per-row buffer. */
@@ -135,13 +173,16 @@ export class Trainer {
 
   /**
    * Per-token log-probabilities and entropies of each completion given its prompt (no gradients).
-   * result[i].logprobs[j] = log p(completion[j] | prompt, completion[0..j)).
+   * result[i].logprobs[j] = log p(completion[j] | prompt, completion[0..j)), where p is
+   * softmax(logits / `opts.temperature`) (default 1: the model's own distribution), as RL needs to
+   * score samples drawn at that temperature (TRL and veRL divide the logits the same way).
    */
-  score(seqs: TokenSequence[]): TokenScores[] {
+  score(seqs: TokenSequence[], opts: ScoreOptions = {}): TokenScores[] {
+    const temperature = checkTemperature(opts.temperature);
     const out: TokenScores[] = [];
     for (const chunk of this.chunks(seqs, false)) {
       const batch = packSequences(chunk, this.padId);
-      this.forwardScores(batch, this.evalActs, true);
+      this.forwardScores(batch, this.evalActs, true, temperature);
       const lp = Trainer.gather(batch, this.evalActs.logp);
       const ent = Trainer.gather(batch, this.evalActs.entropy);
       lp.forEach((l, i) => out.push({ logprobs: l, entropy: ent[i] }));
@@ -150,9 +191,9 @@ export class Trainer {
   }
 
   /** Forward with saved activations, then backward of Σ dLogp·logp over one micro-batch. */
-  private backwardChunk(batch: PackedBatch, dLogprobs: Float32Array[]): void {
+  private backwardChunk(batch: PackedBatch, dLogprobs: Float32Array[], temperature: number): void {
     const acts = this.trainActs;
-    this.forwardScores(batch, acts, false);
+    this.forwardScores(batch, acts, false, temperature);
     const N = batch.B * batch.T;
     acts.dLogp.fill(0, 0, N);
     batch.starts.forEach((st, b) => {
@@ -162,7 +203,7 @@ export class Trainer {
       }
       acts.dLogp.set(d, b * batch.T + st);
     });
-    this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
+    this.logitsBackward(acts, N, temperature);
     backward(this.model, this.K, acts, batch.B, batch.T);
   }
 
@@ -170,13 +211,15 @@ export class Trainer {
    * Scores the completions with saved activations, lets `lossFn` map the scores to dLoss/dLogprob,
    * and backpropagates, ACCUMULATING parameter gradients (call `step` to apply them). Returns the
    * loss reported by `lossFn`. Batches too large for one pass are re-run in micro-batches.
+   * `opts.temperature` scores (and differentiates) log-softmax(logits / temperature), as `score`.
    */
-  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad): number {
+  accumulateGradients(seqs: TokenSequence[], lossFn: (scores: TokenScores[]) => LossGrad, opts: ScoreOptions = {}): number {
+    const temperature = checkTemperature(opts.temperature);
     const chunks = this.chunks(seqs, true);
     if (chunks.length === 1) {
       const batch = packSequences(seqs, this.padId);
       const acts = this.trainActs;
-      this.forwardScores(batch, acts, true);
+      this.forwardScores(batch, acts, true, temperature);
       const lp = Trainer.gather(batch, acts.logp), ent = Trainer.gather(batch, acts.entropy);
       const { loss, dLogprobs } = lossFn(lp.map((l, i) => ({ logprobs: l, entropy: ent[i] })));
       this.checkGrads(dLogprobs, seqs.length);
@@ -189,15 +232,15 @@ export class Trainer {
         }
         acts.dLogp.set(dLogprobs[b], b * batch.T + st);
       });
-      this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, this.model.config.vocab_size);
+      this.logitsBackward(acts, N, temperature);
       backward(this.model, this.K, acts, batch.B, batch.T);
       return loss;
     }
-    const { loss, dLogprobs } = lossFn(this.score(seqs));
+    const { loss, dLogprobs } = lossFn(this.score(seqs, { temperature }));
     this.checkGrads(dLogprobs, seqs.length);
     let i = 0;
     for (const chunk of chunks) {
-      this.backwardChunk(packSequences(chunk, this.padId), dLogprobs.slice(i, i + chunk.length));
+      this.backwardChunk(packSequences(chunk, this.padId), dLogprobs.slice(i, i + chunk.length), temperature);
       i += chunk.length;
     }
     return loss;

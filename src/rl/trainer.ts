@@ -182,8 +182,11 @@ async function update(
     return new Float32Array(s.tokens.length).fill(drop ? 0 : 1);
   });
   const norm = lossNormalizer(masks, cfg.max_completion_length);
-  const old = cfg.num_iterations > 1 ? (await policy.score(seqs)).map((s) => s.logprobs) : undefined;
-  const ref = reference ? (await reference.score(seqs)).map((s) => s.logprobs) : undefined;
+  // Policy, old and reference log-probabilities all score softmax(logits / T), the distribution the
+  // rollouts were drawn from (TRL's and veRL's convention; top-p is not modelled, as in TRL).
+  const scoring = { temperature: cfg.temperature };
+  const old = cfg.num_iterations > 1 ? (await policy.score(seqs, scoring)).map((s) => s.logprobs) : undefined;
+  const ref = reference ? (await reference.score(seqs, scoring)).map((s) => s.logprobs) : undefined;
   const lossSeqs: LossSequence[] = samples.map((_, i) => ({ advantage: advantages[i], mask: masks[i], oldLogprobs: old?.[i], refLogprobs: ref?.[i] }));
   const stats = emptyLossStats();
   let lossSum = 0, normSum = 0;
@@ -197,7 +200,7 @@ async function update(
         });
         if (it === cfg.num_iterations - 1) addLossStats(stats, r.stats);
         return r;
-      });
+      }, scoring);
     }
     if (!Number.isFinite(loss) || Math.abs(loss) > cfg.max_loss) throw new TrainingDivergedError(step, "the loss", loss, lastSaved);
     let gradNorm: number;
