@@ -18,6 +18,24 @@ describe("training reward shaping", () => {
   it("tells a direct answer from one that thinks first", () => {
     expect(answersWithoutThinking("132")).toBe(true);
     expect(answersWithoutThinking(" <think>7+5=12</think>132")).toBe(false);
+    // think tags anywhere count as thinking, not only at the start
+    expect(answersWithoutThinking("7<think>7+5=12</think>191")).toBe(false);
+    expect(answersWithoutThinking("132</think>")).toBe(false);
+  });
+
+  it("closes the bonus loopholes: thinking after a first answer, an empty completion, no answer", async () => {
+    const r = new TrainingReward(resolveTrainConfig({ direct_answer_bonus: 0.25 }));
+    // an answer, then a scratchpad, then the right answer: accuracy only, no bonus (was 1.25)
+    const late = await r.score(`7<think>7+5=12</think>${right}`, problem, 14);
+    expect(late.components).toMatchObject({ accuracy: 1, direct_answer: 0 });
+    expect(late.reward).toBe(1);
+    // nothing at all: no answer, no bonus (was 0.25)
+    const empty = await r.score("", problem, 1);
+    expect(empty.components).toMatchObject({ accuracy: 0, direct_answer: 0 });
+    expect(empty.reward).toBe(0);
+    expect((await r.score("   ", problem, 3)).reward).toBe(0);
+    // an unclosed scratchpad gives no answer and no bonus
+    expect((await r.score("<think>7+5=", problem, 6)).reward).toBe(0);
   });
 
   it("adds the no-thinking bonus to direct answers, right or wrong, and reports each component", async () => {

@@ -5,10 +5,10 @@
  * without thinking. A verifier error scores null (logged, never thrown into the trainer); a sample
  * whose accuracy is null has a null reward and takes no part in its group's advantages.
  */
-import type { Problem } from "../types.js";
+import type { Problem, Verdict } from "../types.js";
 import { Rubric, type RubricComponent } from "../verify/rubric.js";
 import { formatReward } from "../verify/format.js";
-import { DEFAULT_THINK_TAGS } from "../core/think.js";
+import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 import type { TrainConfig } from "./config.js";
 
 /** Per-sample reward details. */
@@ -23,11 +23,11 @@ export interface SampleReward {
   errors: Record<string, string>;
 }
 
-/** Accuracy through the problem's verifier; a verdict that reports a verifier error throws (→ null). */
-async function accuracy(response: string, problem: Problem): Promise<number> {
+/** The problem's verdict on a response; a verdict that reports a verifier error throws (→ null). */
+async function accuracy(response: string, problem: Problem): Promise<Verdict> {
   const v = await problem.verifier.verify(response, problem);
   if (/^verifier error/i.test(v.reason)) throw new Error(v.reason);
-  return v.correct ? 1 : 0;
+  return v;
 }
 
 /**
@@ -51,24 +51,41 @@ export function lengthCost(correct: boolean, length: number, perToken: number): 
   return correct ? -perToken * length : 0;
 }
 
-/** True when a completion answers without opening a `<think>` scratchpad. */
-export function answersWithoutThinking(response: string): boolean {
-  return !response.trimStart().startsWith(DEFAULT_THINK_TAGS.open);
+/**
+ * True when a completion has no thinking at all: neither tag of `tags` appears anywhere in it (a
+ * completion that answers, then opens `<think>` further on, does think). Whether it gave an answer
+ * is the verifier's business (see `TrainingReward`: the bonus also needs a parsed answer).
+ */
+export function answersWithoutThinking(response: string, tags: ThinkTags = DEFAULT_THINK_TAGS): boolean {
+  return !response.includes(tags.open) && !response.includes(tags.close);
 }
 
 /** Scores completions for training, as configured. */
 export class TrainingReward {
-  private readonly rubric: Rubric;
+  private readonly format: RubricComponent | null;
 
-  constructor(private readonly cfg: TrainConfig, onError?: (name: string, message: string) => void) {
-    const parts: RubricComponent[] = [{ name: "accuracy", fn: accuracy, weight: cfg.accuracy_weight, timeoutMs: 10_000 }];
-    if (cfg.format_weight > 0) parts.push({ name: "format", fn: formatReward(), weight: cfg.format_weight, timeoutMs: 10_000 });
-    this.rubric = new Rubric(parts, { onError });
+  constructor(private readonly cfg: TrainConfig, private readonly onError?: (name: string, message: string) => void) {
+    this.format = cfg.format_weight > 0 ? { name: "format", fn: formatReward(), weight: cfg.format_weight, timeoutMs: 10_000 } : null;
   }
 
-  /** The reward of one completion of `length` tokens. */
+  /**
+   * The reward of one completion of `length` tokens. AdaptThink's bonus goes only to a completion
+   * with no think tags at all whose final answer the verifier parsed (right or wrong): an empty
+   * completion, or one that answers and then thinks (`7<think>…</think>191`), earns none.
+   */
   async score(response: string, problem: Problem, length: number): Promise<SampleReward> {
-    const s = await this.rubric.score(response, problem);
+    // One rubric per call, so the accuracy component can hand back its verdict (calls run concurrently).
+    let parsed = false;
+    const acc: RubricComponent = {
+      name: "accuracy", weight: this.cfg.accuracy_weight, timeoutMs: 10_000,
+      fn: async (r, p) => {
+        const v = await accuracy(r, p);
+        parsed = v.extracted !== undefined && v.extracted.trim() !== "";
+        return v.correct ? 1 : 0;
+      },
+    };
+    const rubric = new Rubric(this.format ? [acc, this.format] : [acc], { onError: this.onError });
+    const s = await rubric.score(response, problem);
     const components = { ...s.components };
     let reward: number | null = components.accuracy === null ? null : s.total;
     if (this.cfg.overlong_penalty) {
@@ -82,7 +99,7 @@ export class TrainingReward {
       if (reward !== null) reward += cost;
     }
     if (this.cfg.direct_answer_bonus > 0) {
-      const bonus = answersWithoutThinking(response) ? this.cfg.direct_answer_bonus : 0;
+      const bonus = parsed && answersWithoutThinking(response) ? this.cfg.direct_answer_bonus : 0;
       components.direct_answer = bonus;
       if (reward !== null) reward += bonus;
     }
