@@ -9,6 +9,7 @@ import { registerVerifyCommands } from "./verify.js";
 import { registerTaskCommands } from "./tasks.js";
 import { registerTrainCommands } from "./train.js";
 import { registerInferenceCommands } from "./inference.js";
+import { registerExportCommand } from "./export.js";
 
 /** Build the `scratchpad` program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerTrainCommands(program);
   registerInferenceCommands(program);
+  registerExportCommand(program);
   return program;
 }
 
