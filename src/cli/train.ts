@@ -2,32 +2,37 @@
  * CLI of the RL stage: `scratchpad pretrain` (the base model), `scratchpad train` (GRPO-family RL)
  * and `scratchpad start` (the main job: RL from models/base, evaluation, report).
  */
-import { readFile } from "node:fs/promises";
-import { Command, Option } from "commander";
-import { resolveTrainConfig, TRAIN_CONFIG_SCHEMA, TrainConfigError } from "../rl/config.js";
+import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, cliLayer, readConfigFile, resolveCommand } from "../config/index.js";
+import { resolveTrainConfig, resolveTrainLayers, TrainConfigSchema } from "../rl/config.js";
 import { train } from "../rl/trainer.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { DEFAULT_PRETRAIN, pretrain } from "../pretrain/pretrain.js";
 import { DEFAULT_CORPUS } from "../pretrain/corpus.js";
-import { runMainJob } from "../rl/main-job.js";
+import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob } from "../rl/main-job.js";
 
-/** Read a JSON config file, with an error that names the file. */
-async function readConfigFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    throw new TrainConfigError("--config", `cannot read config file ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (err) {
-    throw new TrainConfigError("--config", `config file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}
+const int = () => z.number().int();
 
-/** camelCase option name (commander's) → snake_case config key. */
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** `scratchpad pretrain`'s options (defaults: the library's DEFAULT_PRETRAIN and DEFAULT_CORPUS). */
+export const PretrainCliSchema = z.object({
+  out: z.string().min(1).meta({ description: "checkpoint folder to write (e.g. models/base)", arg: "dir" }),
+  steps: int().min(0).default(DEFAULT_PRETRAIN.steps).meta({ description: "optimizer steps", aliases: ["max_steps"] }),
+  batch_size: int().min(0).default(DEFAULT_PRETRAIN.batchSize).meta({ description: "documents per step", aliases: ["per_device_train_batch_size"] }),
+  lr: z.number().gt(0).default(DEFAULT_PRETRAIN.lr).meta({ description: "peak learning rate (cosine to lr/10)", arg: "x", aliases: ["learning_rate"] }),
+  warmup_steps: int().min(0).default(DEFAULT_PRETRAIN.warmupSteps).meta({ description: "linear warmup steps" }),
+  seed: int().min(0).default(DEFAULT_PRETRAIN.seed).meta({ description: "seed of weights and corpus" }),
+  max_digits: int().min(0).default(DEFAULT_CORPUS.maxDigits).meta({ description: "longest operand in the corpus" }),
+}).strict();
+
+/** `scratchpad start`'s options (unset: the main job's recipe, MAIN_JOB_TRAIN / MAIN_JOB_EVAL). */
+export const StartCliSchema = z.object({
+  model: z.string().min(1).optional().meta({ description: "base checkpoint", arg: "dir", defaultText: String(MAIN_JOB_TRAIN.model) }),
+  steps: int().min(1).optional().meta({ description: "GRPO steps", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.steps}`, aliases: ["max_steps"] }),
+  runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: "runs" }),
+  save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
+  eval_n: int().min(1).optional().meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
+}).strict();
 
 /** Abort on the first Ctrl-C (the step finishes and a checkpoint is saved); exit on the second. */
 export function interruptSignal(onFirst: () => void): AbortSignal {
@@ -44,26 +49,19 @@ function registerTrain(program: Command): void {
   const cmd = program
     .command("train")
     .description("Reinforcement learning with verifiable rewards (GRPO / DAPO / Dr. GRPO) on a procedural task; resumes from OUTPUT_DIR/checkpoint when present")
-    .option("--config <file>", "JSON file of settings (flags override it)");
-  for (const [key, spec] of Object.entries(TRAIN_CONFIG_SCHEMA)) {
-    const flag = key.replace(/_/g, "-");
-    const opt = spec.kind === "boolean"
-      ? new Option(`--${flag} <true|false>`, `${spec.description} (default ${String(spec.default)})`)
-      : new Option(`--${flag} <value>`, `${spec.description} (default ${String(spec.default)})`);
-    if (spec.kind === "enum") opt.choices(spec.values as string[]);
-    cmd.addOption(opt);
-  }
-  cmd.action(async (raw: Record<string, unknown>) => {
-    const { config: file, ...flags } = raw;
-    const fromFile = typeof file === "string" ? await readConfigFile(file) : undefined;
-    const cli: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(flags)) cli[snake(k)] = v;
-    const cfg = resolveTrainConfig(fromFile, cli);
+    .option("--config <file>", "JSON or YAML file of settings, TRL names accepted (flags override it)");
+  addOptions(cmd, TrainConfigSchema);
+  cmd.addHelpText("after", "\nTRL / Hugging Face names are accepted in config files and as flags (max_steps, per_device_train_batch_size,\nlr_scheduler_type, ...) and echoed to the canonical key. Every key: docs/config.md.");
+  cmd.action(async (raw: { config?: string }) => {
+    const fromFile = raw.config !== undefined ? await readConfigFile(raw.config) : undefined;
+    const cfg = resolveTrainLayers([fromFile, cliLayer(cmd)], { onNote: (line) => process.stderr.write(line + "\n") });
     const progress = new ProgressPrinter();
     const signal = interruptSignal(() => progress.note("interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)"));
     const result = await train(cfg, {
       signal,
-      onStep: (m, c) => progress.step(m, c),
+      onStep: (m, c) => {
+        if (Number(m.step) % c.logging_steps === 0 || Number(m.step) === c.steps) progress.step(m, c);
+      },
       onResume: (step, dir) => progress.note(`resuming from ${dir} at step ${step}`),
       onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
     });
@@ -74,65 +72,48 @@ function registerTrain(program: Command): void {
 }
 
 function registerPretrain(program: Command): void {
-  program
+  const cmd = program
     .command("pretrain")
-    .description("Pretrain the main job's base model on the synthetic addition corpus (direct answers, scratchpads, slips, \"wait\" corrections)")
-    .requiredOption("--out <dir>", "checkpoint folder to write (e.g. models/base)")
-    .option("--steps <n>", "optimizer steps", String(DEFAULT_PRETRAIN.steps))
-    .option("--batch-size <n>", "documents per step", String(DEFAULT_PRETRAIN.batchSize))
-    .option("--lr <x>", "peak learning rate", String(DEFAULT_PRETRAIN.lr))
-    .option("--warmup-steps <n>", "linear warmup steps", String(DEFAULT_PRETRAIN.warmupSteps))
-    .option("--seed <n>", "seed of weights and corpus", String(DEFAULT_PRETRAIN.seed))
-    .option("--max-digits <n>", "longest operand in the corpus", String(DEFAULT_CORPUS.maxDigits))
-    .action(async (o: Record<string, string>) => {
-      const int = (name: string, v: string) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a whole number, got ${JSON.stringify(v)}`);
-        return n;
-      };
-      const lr = Number(o.lr);
-      if (!(lr > 0)) throw new RangeError(`--lr must be a positive number, got ${JSON.stringify(o.lr)}`);
-      const plain = !!process.env.CI || !process.stdout.isTTY;
-      const r = await pretrain({
-        out: o.out, steps: int("steps", o.steps), batchSize: int("batch-size", o.batchSize), lr,
-        warmupSteps: int("warmup-steps", o.warmupSteps), seed: int("seed", o.seed),
-        corpus: { maxDigits: int("max-digits", o.maxDigits) },
-        onLog: (l) => {
-          const eta = (l.elapsedSeconds / l.step) * (l.steps - l.step);
-          const line = `pretrain step ${l.step}/${l.steps}  loss ${l.loss.toFixed(4)}  lr ${l.lr.toExponential(2)}  ${Math.round(l.tokensPerSecond)} tok/s  ETA ${formatDuration(eta)}`;
-          process.stdout.write(plain ? line + "\n" : `\r\x1b[2K${line}`);
-        },
-      });
-      if (!plain) process.stdout.write("\n");
-      console.log(`saved ${r.dir}: ${r.params} parameters, final loss ${r.finalLoss.toFixed(4)}, ${r.tokens} tokens in ${formatDuration(r.seconds)}`);
+    .description("Pretrain the main job's base model on the synthetic addition corpus (direct answers, scratchpads, slips, \"wait\" corrections)");
+  addOptions(cmd, PretrainCliSchema);
+  cmd.action(async () => {
+    const o = resolveCommand<typeof PretrainCliSchema>(cmd);
+    const plain = !!process.env.CI || !process.stdout.isTTY;
+    const r = await pretrain({
+      out: o.out, steps: o.steps, batchSize: o.batch_size, lr: o.lr, warmupSteps: o.warmup_steps, seed: o.seed,
+      corpus: { maxDigits: o.max_digits },
+      onLog: (l) => {
+        const eta = (l.elapsedSeconds / l.step) * (l.steps - l.step);
+        const line = `pretrain step ${l.step}/${l.steps}  loss ${l.loss.toFixed(4)}  lr ${l.lr.toExponential(2)}  ${Math.round(l.tokensPerSecond)} tok/s  ETA ${formatDuration(eta)}`;
+        process.stdout.write(plain ? line + "\n" : `\r\x1b[2K${line}`);
+      },
     });
+    if (!plain) process.stdout.write("\n");
+    console.log(`saved ${r.dir}: ${r.params} parameters, final loss ${r.finalLoss.toFixed(4)}, ${r.tokens} tokens in ${formatDuration(r.seconds)}`);
+  });
 }
 
 function registerStart(program: Command): void {
-  program
+  const cmd = program
     .command("start")
-    .description("The main job: GRPO from models/base on multi-digit addition, evaluation of both models, runs/<timestamp>/report.html (resumes an unfinished run)")
-    .option("--model <dir>", "base checkpoint", "models/base")
-    .option("--steps <n>", "GRPO steps (default: the main job's recipe)")
-    .option("--runs-dir <dir>", "where runs go", "runs")
-    .option("--save-model <dir>", "also copy the trained model here (e.g. models/r1zero)")
-    .option("--eval-n <n>", "evaluation problems per difficulty level")
-    .action(async (o: Record<string, string | undefined>) => {
-      const trainOverrides: Record<string, unknown> = { model: o.model };
-      if (o.steps !== undefined) trainOverrides.steps = o.steps;
-      const evalN = o.evalN === undefined ? undefined : Number(o.evalN);
-      if (evalN !== undefined && !(Number.isInteger(evalN) && evalN > 0)) throw new RangeError(`--eval-n must be a whole number ≥ 1, got ${o.evalN}`);
-      const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
-      await runMainJob({
-        runsDir: o.runsDir, saveModel: o.saveModel, signal,
-        train: resolveTrainOverrides(trainOverrides), eval: evalN ? { n: evalN } : undefined,
-      });
+    .description("The main job: GRPO from models/base on multi-digit addition, evaluation of both models, runs/<timestamp>/report.html (resumes an unfinished run)");
+  addOptions(cmd, StartCliSchema);
+  cmd.action(async () => {
+    const o = resolveCommand<typeof StartCliSchema>(cmd);
+    const trainOverrides: Record<string, unknown> = {};
+    if (o.model !== undefined) trainOverrides.model = o.model;
+    if (o.steps !== undefined) trainOverrides.steps = o.steps;
+    const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
+    await runMainJob({
+      runsDir: o.runs_dir, saveModel: o.save_model, signal,
+      train: resolveTrainOverrides(trainOverrides), eval: o.eval_n ? { n: o.eval_n } : undefined,
     });
+  });
 }
 
 /** Validate overrides early (the same errors as `scratchpad train`), keeping only the given keys. */
 function resolveTrainOverrides(raw: Record<string, unknown>): Record<string, unknown> {
-  const cfg = resolveTrainConfig(raw) as unknown as Record<string, unknown>;
+  const cfg: Record<string, unknown> = resolveTrainConfig(raw);
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(raw)) if (raw[k] !== undefined) out[k] = cfg[k];
   return out;

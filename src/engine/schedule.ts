@@ -1,6 +1,7 @@
 /**
- * Learning-rate schedule: linear warmup from 0 to the peak, then cosine decay to a floor
- * (nanoGPT's `get_lr`).
+ * The learning-rate schedule (the one module every trainer uses): linear warmup from 0 to the peak,
+ * then constant, or cosine decay to a floor (nanoGPT's `get_lr`). Pretraining decays to lr/10 (the
+ * default floor); RL (rl/config.ts `learningRateAt`) decays to 0 or stays constant.
  */
 
 /** The schedule's parameters. */
@@ -13,6 +14,8 @@ export interface LrSchedule {
   totalSteps: number;
   /** Floor of the decay (default lr / 10). */
   minLr?: number;
+  /** After warmup: "cosine" decay to `minLr` (default), or "none" (constant at `lr`). */
+  decay?: "cosine" | "none";
 }
 
 /** Raised for a schedule that cannot work (negative steps, warmup past the end, ...). */
@@ -21,8 +24,9 @@ export class ScheduleError extends Error {
 }
 
 /**
- * The learning rate at a 0-based step: `lr·(step+1)/warmupSteps` during warmup, then
- * `minLr + ½(lr−minLr)(1+cos(π·progress))` with progress going 0 → 1 from warmupSteps to totalSteps.
+ * The learning rate at a 0-based step: `lr·(step+1)/warmupSteps` during warmup, then `lr` (decay
+ * "none") or `minLr + ½(lr−minLr)(1+cos(π·progress))` with progress going 0 → 1 from warmupSteps to
+ * totalSteps, and `minLr` from then on (progress is capped at 1).
  * @throws ScheduleError for invalid parameters.
  */
 export function learningRate(step: number, s: LrSchedule): number {
@@ -32,7 +36,7 @@ export function learningRate(step: number, s: LrSchedule): number {
     throw new ScheduleError(`need 0 <= warmupSteps <= totalSteps, got warmupSteps=${s.warmupSteps}, totalSteps=${s.totalSteps}.`);
   }
   if (step < s.warmupSteps) return (s.lr * (step + 1)) / s.warmupSteps;
-  if (step >= s.totalSteps) return minLr;
-  const progress = (step - s.warmupSteps) / Math.max(1, s.totalSteps - s.warmupSteps);
+  if (s.decay === "none") return s.lr;
+  const progress = Math.min(1, (step - s.warmupSteps) / Math.max(1, s.totalSteps - s.warmupSteps));
   return minLr + 0.5 * (s.lr - minLr) * (1 + Math.cos(Math.PI * progress));
 }

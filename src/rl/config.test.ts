@@ -63,10 +63,23 @@ describe("resolveTrainConfig", () => {
     expect(Object.keys(TRAIN_CONFIG_SCHEMA).filter((k) => k.startsWith("no_"))).toEqual([]);
   });
 
-  it("learning-rate schedule: warmup then cosine to 0", () => {
+  it("learning-rate schedule: warmup then cosine to 0 (the engine's schedule with a floor of 0)", () => {
     const c = resolveTrainConfig({ steps: 10, warmup_steps: 2, lr_scheduler: "cosine", learning_rate: 1 });
     expect(learningRateAt(c, 0)).toBeCloseTo(0.5);
     expect(learningRateAt(c, 2)).toBeCloseTo(1);
     expect(learningRateAt(c, 6)).toBeCloseTo(0.5);
+  });
+});
+
+describe("TRL names and config files", () => {
+  it("accepts TRL / Hugging Face names, echoing each to its canonical key", async () => {
+    const { resolveTrainLayers } = await import("./config.js");
+    const notes: string[] = [];
+    const c = resolveTrainLayers([{ source: "object", values: { max_steps: 7, per_device_train_batch_size: 16, lr_scheduler_type: "cosine", num_generations: 4 } }], { onNote: (l) => notes.push(l) });
+    expect([c.steps, c.batch_size, c.lr_scheduler]).toEqual([7, 16, "cosine"]);
+    expect(notes).toEqual(["note: max_steps → steps", "note: per_device_train_batch_size → batch_size", "note: lr_scheduler_type → lr_scheduler"]);
+    // The same names through the object API, and a suggestion that now names the canonical key.
+    expect(resolveTrainConfig({ max_steps: 3 }).steps).toBe(3);
+    expect(err(() => resolveTrainConfig({ max_step: 3 })).message).toMatch(/did you mean "steps"\?/);
   });
 });

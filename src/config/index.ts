@@ -1,0 +1,7 @@
+/** The config schema machinery (one place for every command's and config file's options): see config/schema.ts. */
+export {
+  OptionsError, canonicalKey, closestKey, coerce, customIssue, defaultsOf, editDistance, fieldsOf, resolveOptions, splitList,
+  type FieldInfo, type FieldKind, type Layer, type LayerSource, type OptionsSchema, type ResolveOptions,
+} from "./schema.js";
+export { addOptions, cliLayer, commandPath, helpText, resolveCommand, schemaAction } from "./cli.js";
+export { CONFIG_FILE_EXTENSIONS, parseConfigText, readConfigFile, readConfigObject } from "./file.js";
