@@ -52,7 +52,7 @@ describe("checkpoints", () => {
     await saveCheckpoint(d, {
       model, tokenizer, optimizer: opt.state(),
       trainingConfig: { lr: 1e-3, algo: "grpo" }, trainerState: { step: 2 },
-      generationConfig: { temperature: 0.7, max_new_tokens: 64 },
+      generationConfig: { temperature: 0.7, max_new_tokens: 16 },
     });
     expect((await readdir(d)).sort()).toEqual([
       "config.json", "generation_config.json", "model.safetensors", "optimizer.safetensors",
@@ -65,7 +65,7 @@ describe("checkpoints", () => {
       bos_token_id: tokenizer.bosId, eos_token_id: tokenizer.eosId, pad_token_id: tokenizer.padId,
     });
     const gen = JSON.parse(await readFile(path.join(d, "generation_config.json"), "utf8"));
-    expect(gen).toMatchObject({ eos_token_id: tokenizer.eosId, temperature: 0.7, max_new_tokens: 64, top_p: 1 });
+    expect(gen).toMatchObject({ eos_token_id: tokenizer.eosId, temperature: 0.7, max_new_tokens: 16, top_p: 1 });
     const st = await readSafetensors(path.join(d, "model.safetensors"));
     expect(st.tensors.get("model.layers.1.self_attn.k_proj.weight")!.shape).toEqual([8, 16]);
     expect(st.tensors.has("lm_head.weight")).toBe(true);

@@ -36,8 +36,10 @@ export interface GenerationConfig {
   top_p: number;
   /** Keep only the k most likely tokens; 0 disables it. Default 0. */
   top_k: number;
-  /** Default 256. */
+  /** Default 256; saved checkpoints hold at most max_position_embeddings − 1 (room for BOS). */
   max_new_tokens: number;
+  /** Prompt + generated tokens at most (saved as max_position_embeddings: the model's context). */
+  max_length?: number;
 }
 
 /** What `saveCheckpoint` writes. */
@@ -103,6 +105,18 @@ export function defaultGenerationConfig(tokenizer: Tokenizer, overrides: Partial
   };
 }
 
+/**
+ * A generation config held within the model's context, as saved: `max_new_tokens` at most
+ * max_position_embeddings − 1 (a prompt holds BOS at least) and `max_length` = the context, so that
+ * Hugging Face `generate` and servers that take their defaults from generation_config.json never
+ * ask for more positions than the model has. The engine's own sampling is unchanged by it: a
+ * sequence ends when it fills the context anyway.
+ */
+export function contextBoundGenerationConfig(gen: GenerationConfig, config: ModelConfig): GenerationConfig {
+  const ctx = config.max_position_embeddings;
+  return { ...gen, max_new_tokens: Math.min(gen.max_new_tokens, ctx - 1), max_length: Math.min(gen.max_length ?? ctx, ctx) };
+}
+
 /** The config.json object of a model saved with a tokenizer (token ids taken from the tokenizer). */
 export function checkpointConfigJSON(config: ModelConfig, tokenizer: Tokenizer): Record<string, unknown> {
   return toHuggingFaceConfig({ ...config, bos_token_id: tokenizer.bosId, eos_token_id: tokenizer.eosId, pad_token_id: tokenizer.padId });
@@ -143,7 +157,7 @@ function optimizerTensors(model: Model, state: AdamWState): NamedTensor[] {
 export async function saveCheckpoint(dir: string, c: CheckpointContents): Promise<void> {
   checkVocabFits(c.model.config, c.tokenizer);
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
-  const gen = defaultGenerationConfig(c.tokenizer, c.generationConfig);
+  const gen = contextBoundGenerationConfig(defaultGenerationConfig(c.tokenizer, c.generationConfig), c.model.config);
   // Inside the temp folder plain writes suffice: saveFolderAtomic fsyncs the tree before the swap.
   await saveFolderAtomic(dir, async (tmp) => {
     const at = (f: string) => path.join(tmp, f);

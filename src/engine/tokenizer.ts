@@ -9,12 +9,15 @@
  * tokens `<0x00>`…`<0xFF>` (the Llama convention), so that every text round-trips.
  *
  * Saved as a Hugging Face `tokenizer.json` (a BPE model with an empty merge list, which is a
- * character-level vocabulary, plus `added_tokens`) that the `tokenizers` library reads and
- * tokenizes the same way, and a `tokenizer_config.json` naming the special tokens' roles.
+ * character-level vocabulary, plus `added_tokens`, plus a post-processor that puts BOS first) that
+ * the `tokenizers` library reads and tokenizes the same way, and a `tokenizer_config.json` naming
+ * the special tokens' roles, with `add_bos_token: true` and the chat template `scratchpad serve`
+ * applies. `encode` itself adds BOS only when asked (`addBos`).
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic.js";
+import { SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 
 /** Printable ASCII (space to `~`) plus newline and tab: the default alphabet. */
 export const DEFAULT_ALPHABET: string =
@@ -306,11 +309,12 @@ export class Tokenizer {
     return out;
   }
 
-  /** The Hugging Face `tokenizer.json` object (BPE with no merges, added tokens, Fuse decoder). */
+  /** The Hugging Face `tokenizer.json` object (BPE with no merges, added tokens, a BOS post-processor, Fuse decoder). */
   toJSON(): Record<string, unknown> {
     const vocab: Record<string, number> = {};
     this.vocab.forEach((tok, id) => (vocab[tok] = id));
     const fuse = { type: "Fuse" };
+    const bos = this.roles.bos;
     return {
       version: "1.0",
       truncation: null,
@@ -326,7 +330,17 @@ export class Tokenizer {
       })),
       normalizer: null,
       pre_tokenizer: null,
-      post_processor: null,
+      // BOS in front of every encoding (Llama's TemplateProcessing): what the models were trained
+      // on, so Hugging Face tools that encode with special tokens (the default) prompt them right.
+      post_processor: {
+        type: "TemplateProcessing",
+        single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
+        pair: [
+          { SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } },
+          { SpecialToken: { id: bos, type_id: 1 } }, { Sequence: { id: "B", type_id: 1 } },
+        ],
+        special_tokens: { [bos]: { id: bos, ids: [this.bosId], tokens: [bos] } },
+      },
       decoder: this.byteFallback ? { type: "Sequence", decoders: [{ type: "ByteFallback" }, fuse] } : fuse,
       model: {
         type: "BPE",
@@ -343,7 +357,7 @@ export class Tokenizer {
     };
   }
 
-  /** The Hugging Face `tokenizer_config.json` object: the roles of the special tokens. */
+  /** The Hugging Face `tokenizer_config.json` object: the roles of the special tokens, `add_bos_token`, the chat template. */
   configJSON(): Record<string, unknown> {
     const addedTokensDecoder: Record<string, unknown> = {};
     for (const a of this.added) {
@@ -355,10 +369,12 @@ export class Tokenizer {
       eos_token: this.roles.eos,
       pad_token: this.roles.pad,
       unk_token: this.roles.unk,
-      add_bos_token: false,
+      add_bos_token: true,
       add_eos_token: false,
       clean_up_tokenization_spaces: false,
       added_tokens_decoder: addedTokensDecoder,
+      // What `scratchpad serve` applies (BOS + the last user message), for apply_chat_template and vLLM.
+      chat_template: SCRATCHPAD_CHAT_TEMPLATE,
       scratchpad: { think_token: this.roles.think, think_end_token: this.roles.thinkEnd },
     };
   }
