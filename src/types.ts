@@ -7,9 +7,27 @@
  */
 
 /** The verdict of a verifier on one response. A verifier never throws: errors become verdicts. */
+/** What a verifier decided about one response (`Verdict.status`). A verifier never throws: errors become verdicts. */
+export type VerdictStatus =
+  /** The answer is right. */
+  | "correct"
+  /** An answer was found and it is wrong (a program that fails, crashes or exhausts its memory included). */
+  | "wrong"
+  /** No answer could be found in the response (or a response cut off while thinking). */
+  | "no_answer"
+  /** The problem or the input cannot be judged (no gold answer, bad metadata, a response that is not text). */
+  | "invalid"
+  /** The check ran out of time (the verifier's deadline, or a program's time limit). */
+  | "timeout"
+  /** The verifier itself failed; RL scores such a sample null instead of 0. */
+  | "error";
+
+/** A verifier's judgement of one response. */
 export interface Verdict {
   /** Whether the response's final answer is right. */
   correct: boolean;
+  /** What happened, as a value code can branch on (never parse `reason`): see `VerdictStatus`. */
+  status: VerdictStatus;
   /** A score in [0, 1] where partial credit applies (defaults to `correct ? 1 : 0`). */
   score?: number;
   /** A short human-readable reason ("equivalent", "no answer found", "timeout", ...). */

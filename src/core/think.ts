@@ -1,6 +1,9 @@
 /**
- * The thinking segment of a completion: splitting `<think>…</think>` from the answer, and counting
- * the tokens spent thinking, whichever way the backend reports them.
+ * The one think/answer parser: the thinking segment's delimiters (`DEFAULT_THINK_TAGS`, defined only
+ * here; a tokenizer or chat template with other tags passes its own `ThinkTags`), splitting
+ * `<think>…</think>` from the answer (`splitThinking`, for display and thinking-length metrics), the
+ * answer part a verifier grades (`answerAfterThinking`), and the tokens spent thinking
+ * (`thinkingTokensOf`), whichever way the backend reports them.
  */
 import type { Completion } from "../types.js";
 
@@ -45,6 +48,44 @@ export function splitThinking(text: string, tags: ThinkTags = DEFAULT_THINK_TAGS
     return { reasoning: text.slice(0, closeAt), answer: text.slice(closeAt + tags.close.length), opened: true, closed: true };
   }
   return { reasoning: "", answer: text, opened: false, closed: false };
+}
+
+/** Options of `answerAfterThinking`. */
+export interface AnswerAfterThinkingOptions {
+  /** The delimiters (default `DEFAULT_THINK_TAGS`). */
+  tags?: ThinkTags;
+  /**
+   * A response with an open tag but no close tag (cut off while thinking): `"no-answer"` (default,
+   * the verifiers' rule: guesses written while thinking earn nothing) or `"whole-text"` (the whole
+   * response is the answer part, for checks that grade the text as it is).
+   */
+  unclosed?: "no-answer" | "whole-text";
+}
+
+/** The answer part of a response and whether it followed a closed thinking segment. */
+export interface AnswerPart {
+  text: string;
+  /** True when the text follows a close tag. */
+  afterThinking: boolean;
+}
+
+/**
+ * The part of a response a verifier grades: the text after the LAST close tag (a response that
+ * closes the segment twice answers after the second, so nothing written before it counts); with no
+ * close tag, the whole response, unless an open tag appears anywhere in it: then, by default, null
+ * (see `unclosed`). One linear scan per tag.
+ */
+export function answerAfterThinking(text: string, opts: AnswerAfterThinkingOptions = {}): AnswerPart | null {
+  const tags = opts.tags ?? DEFAULT_THINK_TAGS;
+  const closeAt = text.lastIndexOf(tags.close);
+  if (closeAt >= 0) return { text: text.slice(closeAt + tags.close.length), afterThinking: true };
+  if ((opts.unclosed ?? "no-answer") === "no-answer" && text.includes(tags.open)) return null;
+  return { text, afterThinking: false };
+}
+
+/** Think tags from a bare tag name (`"think"` → `<think>` / `</think>`). */
+export function thinkTagsNamed(name: string): ThinkTags {
+  return { open: `<${name}>`, close: `</${name}>` };
 }
 
 /**

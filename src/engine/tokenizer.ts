@@ -16,6 +16,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
+import { DEFAULT_THINK_TAGS } from "../core/think.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 
@@ -45,8 +46,8 @@ export const DEFAULT_ROLES: Readonly<TokenRoles> = {
   bos: "<bos>",
   eos: "<eos>",
   unk: "<unk>",
-  think: "<think>",
-  thinkEnd: "</think>",
+  think: DEFAULT_THINK_TAGS.open,
+  thinkEnd: DEFAULT_THINK_TAGS.close,
 };
 
 /** How to build a tokenizer. Every field is optional. */

@@ -5,6 +5,7 @@
  * without thinking. A verifier error scores null (logged, never thrown into the trainer); a sample
  * whose accuracy is null has a null reward and takes no part in its group's advantages.
  */
+import { ScratchpadError } from "../core/errors.js";
 import type { Problem, Verdict } from "../types.js";
 import { Rubric, type RubricComponent } from "../verify/rubric.js";
 import { formatReward } from "../verify/format.js";
@@ -23,10 +24,10 @@ export interface SampleReward {
   errors: Record<string, string>;
 }
 
-/** The problem's verdict on a response; a verdict that reports a verifier error throws (→ null). */
+/** The problem's verdict on a response; a verdict with status "error" (the verifier failed) throws (→ null). */
 async function accuracy(response: string, problem: Problem): Promise<Verdict> {
   const v = await problem.verifier.verify(response, problem);
-  if (/^verifier error/i.test(v.reason)) throw new Error(v.reason);
+  if (v.status === "error") throw new ScratchpadError("verifier_failed", v.reason);
   return v;
 }
 

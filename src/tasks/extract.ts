@@ -11,6 +11,7 @@
  * Everything is linear-time string scanning on at most `maxChars` characters (the tail of the
  * response), so extraction is bounded for any input.
  */
+import { answerAfterThinking, thinkTagsNamed } from "../core/think.js";
 
 /** Where the answer text was found. */
 export type AnswerSource = "answer-tag" | "after-think" | "last-line";
@@ -44,17 +45,12 @@ function lastNonEmptyLine(text: string): string {
 export function extractFinalAnswer(response: string, opts: ExtractOptions = {}): ExtractedAnswer | null {
   if (typeof response !== "string") return null;
   const maxChars = opts.maxChars ?? 65536;
-  let text = response.length > maxChars ? response.slice(response.length - maxChars) : response;
-  const think = opts.thinkTag ?? "think";
+  const tail = response.length > maxChars ? response.slice(response.length - maxChars) : response;
   const tag = opts.answerTag ?? "answer";
-  let source: AnswerSource = "last-line";
-  const closeThink = text.lastIndexOf(`</${think}>`);
-  if (closeThink >= 0) {
-    text = text.slice(closeThink + think.length + 3);
-    source = "after-think";
-  } else if (text.includes(`<${think}>`)) {
-    return null;
-  }
+  const part = answerAfterThinking(tail, { tags: opts.thinkTag === undefined ? undefined : thinkTagsNamed(opts.thinkTag) });
+  if (part === null) return null;
+  const text = part.text;
+  const source: AnswerSource = part.afterThinking ? "after-think" : "last-line";
   const open = text.lastIndexOf(`<${tag}>`);
   if (open >= 0) {
     const start = open + tag.length + 2;

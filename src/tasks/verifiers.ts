@@ -24,13 +24,13 @@ export function defineVerifier(name: string, check: CheckFn): Verifier {
       let verdict: Verdict;
       try {
         if (typeof response !== "string") {
-          verdict = { correct: false, score: 0, reason: "response is not a string" };
+          verdict = { correct: false, status: "invalid", score: 0, reason: "response is not a string" };
         } else {
           const text = response.length > MAX_RESPONSE_CHARS ? response.slice(-MAX_RESPONSE_CHARS) : response;
           verdict = check(text, problem);
         }
       } catch (err) {
-        verdict = { correct: false, score: 0, reason: `verifier error: ${err instanceof Error ? err.message : String(err)}` };
+        verdict = { correct: false, status: "error", score: 0, reason: `verifier error: ${err instanceof Error ? err.message : String(err)}` };
       }
       verdict.score ??= verdict.correct ? 1 : 0;
       verdict.details = { ...verdict.details, ms: performance.now() - t0 };
@@ -41,7 +41,7 @@ export function defineVerifier(name: string, check: CheckFn): Verifier {
 
 /** A verdict for a response with no recognisable final answer. */
 export function noAnswer(reason = `no answer found (or one longer than ${MAX_ANSWER_CHARS} characters)`): Verdict {
-  return { correct: false, score: 0, reason };
+  return { correct: false, status: "no_answer", score: 0, reason };
 }
 
 /** Longest final answer a task verifier parses (longer ones are rejected as "answer too long"). */
@@ -63,11 +63,11 @@ export const integerCheck: CheckFn = (response, problem) => {
   const text = finalAnswerText(response);
   if (text === null) return noAnswer();
   const value = parseIntegerAnswer(afterLastEquals(text));
-  if (value === null) return { correct: false, score: 0, reason: "answer is not a single integer", extracted: text };
+  if (value === null) return { correct: false, status: "wrong", score: 0, reason: "answer is not a single integer", extracted: text };
   const gold = parseIntegerAnswer(problem.answer);
-  if (gold === null) return { correct: false, score: 0, reason: `gold answer "${problem.answer}" is not an integer` };
+  if (gold === null) return { correct: false, status: "invalid", score: 0, reason: `gold answer "${problem.answer}" is not an integer` };
   const correct = value === gold;
-  return { correct, reason: correct ? "correct" : "wrong answer", extracted: value.toString() };
+  return { correct, status: correct ? "correct" : "wrong", reason: correct ? "correct" : "wrong answer", extracted: value.toString() };
 };
 
 /**
@@ -82,9 +82,9 @@ export const digitStringCheck: CheckFn = (response, problem) => {
     return /^[0-9a-z]+$/.test(t) ? t.replace(/^0+(?=.)/, "") : "";
   };
   const got = norm(text);
-  if (got === "") return { correct: false, score: 0, reason: "answer is not a digit string", extracted: text };
+  if (got === "") return { correct: false, status: "wrong", score: 0, reason: "answer is not a digit string", extracted: text };
   const correct = got === norm(problem.answer);
-  return { correct, reason: correct ? "correct" : "wrong answer", extracted: got };
+  return { correct, status: correct ? "correct" : "wrong", reason: correct ? "correct" : "wrong answer", extracted: got };
 };
 
 /** Parse "3,5,9", "3 5 9", "[3, 5, 9]" into integers; null when any item is not an integer. */
@@ -106,8 +106,8 @@ export const integerListCheck: CheckFn = (response, problem) => {
   const text = finalAnswerText(response);
   if (text === null) return noAnswer();
   const got = parseIntegerList(afterLastEquals(text));
-  if (got === null) return { correct: false, score: 0, reason: "answer is not a list of integers", extracted: text };
+  if (got === null) return { correct: false, status: "wrong", score: 0, reason: "answer is not a list of integers", extracted: text };
   const gold = parseIntegerList(problem.answer) ?? [];
   const correct = got.length === gold.length && got.every((v, i) => v === gold[i]);
-  return { correct, reason: correct ? "correct" : "wrong answer", extracted: got.join(",") };
+  return { correct, status: correct ? "correct" : "wrong", reason: correct ? "correct" : "wrong answer", extracted: got.join(",") };
 };

@@ -14,6 +14,7 @@
  * Strict mode scores 1 when every check passes and 0 otherwise; soft mode scores the fraction of checks that
  * pass (so soft is 1 exactly when strict is 1). Tag names are configurable.
  */
+import { answerAfterThinking, DEFAULT_THINK_TAGS } from "../core/think.js";
 import type { Problem } from "../types.js";
 import type { RewardFunction } from "./rubric.js";
 
@@ -63,8 +64,8 @@ function countOf(text: string, tag: string): number {
 }
 
 function resolve(opts: FormatOptions): Required<Omit<FormatOptions, "answerTags">> & { answerTags?: [string, string] } {
-  const openTag = opts.openTag ?? "<think>";
-  const closeTag = opts.closeTag ?? "</think>";
+  const openTag = opts.openTag ?? DEFAULT_THINK_TAGS.open;
+  const closeTag = opts.closeTag ?? DEFAULT_THINK_TAGS.close;
   const minAnswerChars = opts.minAnswerChars ?? 1;
   if (typeof openTag !== "string" || openTag === "") throw new FormatOptionsError("openTag must be a non-empty string");
   if (typeof closeTag !== "string" || closeTag === "") throw new FormatOptionsError("closeTag must be a non-empty string");
@@ -97,7 +98,7 @@ export function checkFormat(response: string, options: FormatOptions = {}): Form
   const openAt = response.indexOf(o.openTag);
   const checks: FormatCheck["checks"] = {};
   let thinking: string | undefined;
-  let answer = response;
+  const answer = answerAfterThinking(response, { tags: { open: o.openTag, close: o.closeTag }, unclosed: "whole-text" })!.text;
 
   if (o.promptOpensThink) {
     checks.starts = !lead.startsWith(o.openTag);
@@ -108,7 +109,6 @@ export function checkFormat(response: string, options: FormatOptions = {}): Form
     checks.tags = opens === 1 && closes === 1 && openAt < closeAt;
     if (openAt >= 0 && closeAt > openAt) thinking = response.slice(openAt + o.openTag.length, closeAt);
   }
-  if (closeAt >= 0) answer = response.slice(response.lastIndexOf(o.closeTag) + o.closeTag.length);
   checks.thinking = thinking !== undefined && thinking.trim() !== "";
   checks.answer = closeAt >= 0 && answer.trim().length >= Math.max(1, o.minAnswerChars);
   if (o.answerTags) checks.answerTag = closeAt >= 0 && checkAnswerTags(answer, o.answerTags);

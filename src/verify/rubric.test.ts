@@ -16,7 +16,7 @@ function exactProblem(gold: string): Problem {
       name: "exact",
       async verify(response: string): Promise<Verdict> {
         const answer = response.split("</think>").pop()!.trim();
-        return { correct: answer === gold, score: answer.startsWith(gold) ? 0.5 : 0, reason: "compared" };
+        return { correct: answer === gold, status: answer === gold ? "correct" : "wrong", score: answer.startsWith(gold) ? 0.5 : 0, reason: "compared" };
       },
     },
   };

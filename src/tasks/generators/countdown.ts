@@ -83,7 +83,7 @@ function countdownCheck(response: string, problem: Problem): Verdict {
   const numbers = problem.meta.numbers;
   const target = problem.meta.target;
   if (!Array.isArray(numbers) || !numbers.every((v) => Number.isSafeInteger(v)) || !Number.isSafeInteger(target)) {
-    return noAnswer("problem has no countdown numbers/target in meta");
+    return { correct: false, status: "invalid", score: 0, reason: "problem has no countdown numbers/target in meta" };
   }
   const text = finalAnswerText(response);
   if (text === null) return noAnswer();
@@ -93,12 +93,13 @@ function countdownCheck(response: string, problem: Problem): Verdict {
     evaluated = evaluateExpression(expr, { maxNumbers: numbers.length, maxLength: 400 });
   } catch (err) {
     const reason = err instanceof ExpressionError ? err.message : "invalid expression";
-    return { correct: false, score: 0, reason: `invalid expression: ${reason}`, extracted: expr };
+    return { correct: false, status: "wrong", score: 0, reason: `invalid expression: ${reason}`, extracted: expr };
   }
   const useAll = problem.meta.useAll !== false;
   if (useAll ? !sameMultiset(evaluated.numbers, numbers as number[]) : !subMultiset(evaluated.numbers, numbers as number[])) {
     return {
       correct: false,
+      status: "wrong",
       score: 0,
       reason: useAll ? "must use each given number exactly once" : "uses a number not given, or one twice",
       extracted: expr,
@@ -109,6 +110,7 @@ function countdownCheck(response: string, problem: Problem): Verdict {
   const correct = d === 1n && n === BigInt(target as number);
   return {
     correct,
+    status: correct ? "correct" : "wrong",
     reason: correct ? "correct" : "expression does not equal the target",
     extracted: expr,
     details: { value: d === 1n ? n.toString() : `${n}/${d}` },

@@ -4,6 +4,7 @@
  * in the right language that defines the entry point, else the last block in the right language, else the
  * last untagged block. A response without fences is taken as code as it is (completion-style models).
  */
+import { answerAfterThinking, DEFAULT_THINK_TAGS } from "../../core/think.js";
 import type { CodeLanguage } from "./types.js";
 
 const LANGUAGE_TAGS: Record<CodeLanguage, string[]> = {
@@ -42,10 +43,13 @@ export function codeBlocks(text: string): CodeBlock[] {
   return blocks;
 }
 
-/** The answer part of a response: what follows the last `</think>` (or the whole text when there is none). */
-export function answerPart(response: string, closeTag = "</think>"): string {
-  const i = response.lastIndexOf(closeTag);
-  return i >= 0 ? response.slice(i + closeTag.length) : response;
+/**
+ * The answer part of a response: what follows the last `</think>` (or the whole text when there is
+ * none); "" for a response cut off while thinking (an open tag, no close tag: it holds no answer).
+ */
+export function answerPart(response: string, closeTag = DEFAULT_THINK_TAGS.close): string {
+  // The open tag is the close tag without its slash (`</think>` → `<think>`).
+  return answerAfterThinking(response, { tags: { open: closeTag.replace("/", ""), close: closeTag } })?.text ?? "";
 }
 
 /** Whether `code` defines a function (or class, or binding) called `name`. */

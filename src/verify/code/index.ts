@@ -23,3 +23,12 @@ export {
   type IoCase,
   type SandboxKind,
 } from "./types.js";
+export {
+  runProgram,
+  PROGRAM_LANGUAGES,
+  type ProgramLanguage,
+  type ProgramRequest,
+  type ProgramResult,
+  type ProgramRunStatus,
+  type ProgramStep,
+} from "./program.js";

@@ -14,6 +14,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, lstatSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { SandboxKind } from "./types.js";
 
@@ -38,6 +39,30 @@ export interface SandboxInfo {
   gid: number;
   /** Extra read-only binds an interpreter outside the system directories needs (bwrap only). */
   extraBinds: string[];
+  /**
+   * The `node_modules` folder holding `sucrase` (TypeScript is transpiled inside the sandbox with it), seen
+   * read-only at `SANDBOX_NODE_MODULES` under bubblewrap.
+   */
+  nodeModules?: string;
+  /** The C++ compiler (`g++`), when installed. */
+  gxx?: string;
+  /** `bash`, when installed. */
+  bash?: string;
+}
+
+/** Where the sandbox sees scratchpad's `node_modules` (read-only). */
+export const SANDBOX_NODE_MODULES = "/opt/scratchpad/node_modules";
+
+function findNodeModules(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve("sucrase");
+    // <node_modules>/sucrase/dist/index.js
+    let dir = path.dirname(entry);
+    while (path.basename(dir) !== "sucrase" && dir !== path.dirname(dir)) dir = path.dirname(dir);
+    return path.dirname(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** System directories made visible (read-only) inside the bubblewrap sandbox. */
@@ -85,7 +110,11 @@ function bindsFor(binary: string): string[] {
 }
 
 /** The argv of bubblewrap for one run (everything up to and including the `--` before the command). */
-export function bwrapArgs(info: SandboxInfo, boxHostDir: string, opts: { tmpBytes: number; infoFd: number }): string[] {
+export function bwrapArgs(
+  info: SandboxInfo,
+  boxHostDir: string,
+  opts: { tmpBytes: number; shmBytes?: number; infoFd: number; outHostDir?: string },
+): string[] {
   const args = [
     "--unshare-all",
     "--die-with-parent",
@@ -111,11 +140,16 @@ export function bwrapArgs(info: SandboxInfo, boxHostDir: string, opts: { tmpByte
     }
   }
   for (const b of info.extraBinds) args.push("--ro-bind", b, b);
+  if (info.nodeModules) args.push("--ro-bind", info.nodeModules, SANDBOX_NODE_MODULES);
   args.push(
     "--proc", "/proc",
     "--dev", "/dev",
+    // /dev is a tmpfs bubblewrap fills with device nodes: read-only, with a size-capped tmpfs at /dev/shm.
+    "--size", String(opts.shmBytes ?? 16 << 20), "--tmpfs", "/dev/shm",
+    "--remount-ro", "/dev",
     "--size", String(opts.tmpBytes), "--tmpfs", "/tmp",
     "--ro-bind", boxHostDir, "/box",
+    ...(opts.outHostDir ? ["--bind", opts.outHostDir, "/out"] : []),
     "--chdir", "/tmp",
     "--setenv", "HOME", "/tmp",
     "--info-fd", String(opts.infoFd),
@@ -160,6 +194,9 @@ export function sandboxInfo(): SandboxInfo {
     uid: isRoot ? 65534 : (process.getuid?.() ?? 0),
     gid: isRoot ? 65534 : (process.getgid?.() ?? 0),
     extraBinds: [...new Set([...bindsFor(python), ...bindsFor(node)])],
+    nodeModules: findNodeModules(),
+    gxx: which("g++"),
+    bash: which("bash"),
   };
   if (mode === "rlimits" || mode === "none") {
     info.kind = "rlimits";

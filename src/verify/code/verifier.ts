@@ -78,10 +78,10 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         const meta = (problem.meta ?? {}) as CodeProblemMeta;
         const language = meta.language ?? "python";
         if (!CODE_LANGUAGES.includes(language)) {
-          return { correct: false, score: 0, reason: `problem.meta.language ${JSON.stringify(language)} is not one of ${CODE_LANGUAGES.join(", ")}` };
+          return { correct: false, status: "invalid", score: 0, reason: `problem.meta.language ${JSON.stringify(language)} is not one of ${CODE_LANGUAGES.join(", ")}` };
         }
         let code = extractCode(response, language, { entryPoint: meta.entryPoint, thinkCloseTag: opts.thinkCloseTag });
-        if (code === undefined) return { correct: false, score: 0, reason: "no code found in the response" };
+        if (code === undefined) return { correct: false, status: "no_answer", score: 0, reason: "no code found in the response" };
         const extracted = code;
         if (meta.codePrefix && !meta.noPrefix) code = withPrefix(code, meta.codePrefix, meta.entryPoint, language);
         const pool = opts.pool ?? defaultCodePool();
@@ -98,6 +98,7 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         if (r.message) details.message = r.message;
         return {
           correct: r.correct,
+          status: r.status === "passed" ? "correct" : r.status === "timeout" ? "timeout" : "wrong",
           score: r.testsTotal > 0 ? r.testsPassed / r.testsTotal : r.correct ? 1 : 0,
           reason: reason.slice(0, 500),
           extracted,
@@ -105,7 +106,7 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         };
       } catch (err) {
         const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        return { correct: false, score: 0, reason: `verifier error: ${msg}` };
+        return { correct: false, status: "error", score: 0, reason: `verifier error: ${msg}` };
       }
     },
   };

@@ -4,6 +4,7 @@
  * LaTeX math span (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`), and the last number. Every scan is
  * linear in the response length (or looks at a bounded tail), so extraction is fast on any input.
  */
+import { answerAfterThinking } from "../../core/think.js";
 import { matchBrace } from "./normalize.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions } from "./types.js";
 
@@ -218,14 +219,12 @@ function findWhole(text: string): string | null {
   return s || null;
 }
 
-/** The text a response's answer is searched in: after the last `</think>` when there is one. */
+/** The text a response's answer is searched in: after the last `</think>` when there is one (`core/think.ts`). */
 function answerRegion(response: string, options: MathVerifyOptions): string {
   const max = options.maxResponseChars ?? 1_000_000;
   let text = response.length > max ? response.slice(response.length - max) : response;
-  if (options.afterThink !== false) {
-    const close = text.lastIndexOf("</think>");
-    if (close >= 0) text = text.slice(close + 8);
-  }
+  // A response cut off while thinking (open tag, no close tag) holds no answer: its region is empty.
+  if (options.afterThink !== false) text = answerAfterThinking(text)?.text ?? "";
   return text;
 }
 

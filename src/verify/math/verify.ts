@@ -33,15 +33,15 @@ function parseGold(gold: string, budget: Budget, options: MathVerifyOptions): { 
 
 function verifyInner(gold: string, response: string, options: MathVerifyOptions, budget: Budget): Omit<MathVerdict, "elapsedMs"> {
   const g = parseGold(gold, budget, options);
-  if (!g) return { correct: false, score: 0, reason: "gold answer is empty" };
+  if (!g) return { correct: false, status: "invalid", score: 0, reason: "gold answer is empty" };
   const cands = extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options);
-  if (cands.length === 0) return { correct: false, score: 0, reason: "no answer found", gold: g.text };
+  if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
   for (const c of cands) {
     budget.tick();
     const pred = parseAnswerWith(c.text, budget, options);
     if (pred.loose === g.parsed.loose && pred.loose !== "") {
-      return { correct: true, score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
+      return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
     }
     if (!pred.tree) {
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
@@ -51,13 +51,13 @@ function verifyInner(gold: string, response: string, options: MathVerifyOptions,
       continue;
     }
     if (!g.parsed.tree) {
-      return { correct: false, score: 0, reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`, extracted: c.text, source: c.source, gold: g.text };
+      return { correct: false, status: "invalid", score: 0, reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`, extracted: c.text, source: c.source, gold: g.text };
     }
     const ok = parsedEquivalentWith(g.parsed, pred, budget, options);
-    return { correct: ok, score: ok ? 1 : 0, reason: ok ? "equivalent" : "not equivalent", extracted: c.text, source: c.source, gold: g.text };
+    return { correct: ok, status: ok ? "correct" : "wrong", score: ok ? 1 : 0, reason: ok ? "equivalent" : "not equivalent", extracted: c.text, source: c.source, gold: g.text };
   }
   const u = unparsed!;
-  return { correct: false, score: 0, reason: `answer could not be parsed (${u.error})`, extracted: u.text, source: u.source, gold: g.text };
+  return { correct: false, status: "wrong", score: 0, reason: `answer could not be parsed (${u.error})`, extracted: u.text, source: u.source, gold: g.text };
 }
 
 /**
@@ -68,16 +68,16 @@ export function verifyMathSync(gold: string, response: string, options: MathVeri
   const t0 = performance.now();
   try {
     if (typeof gold !== "string" || typeof response !== "string") {
-      return { correct: false, score: 0, reason: "invalid input: gold and response must be strings", elapsedMs: 0 };
+      return { correct: false, status: "invalid", score: 0, reason: "invalid input: gold and response must be strings", elapsedMs: 0 };
     }
     const budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const v = verifyInner(gold, response, options, budget);
     return { ...v, elapsedMs: performance.now() - t0 };
   } catch (e) {
     const elapsedMs = performance.now() - t0;
-    if (e instanceof MathTimeoutError) return { correct: false, score: 0, reason: "timeout", elapsedMs, details: { limitMs: e.limitMs } };
+    if (e instanceof MathTimeoutError) return { correct: false, status: "timeout", score: 0, reason: "timeout", elapsedMs, details: { limitMs: e.limitMs } };
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { correct: false, score: 0, reason: `internal error: ${msg}`, elapsedMs };
+    return { correct: false, status: "error", score: 0, reason: `internal error: ${msg}`, elapsedMs };
   }
 }
 
