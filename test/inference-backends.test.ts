@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from "../src/serve/server.js";
 import { generateWithBudget } from "../src/scale/budget.js";
 import { bestOfN, compose, selfConsistency, type DecidedCompletion } from "../src/scale/strategies.js";
 import { router, type RoutedCompletion } from "../src/scale/router.js";
-import { routeExperiment } from "../src/scale/routeReport.js";
+import { routeExperiment } from "../src/scale/routing/index.js";
 import { withBudget } from "../src/scale/budget.js";
 import { evaluate } from "../src/eval/evaluate.js";
 import { getTask } from "../src/tasks/index.js";
@@ -192,16 +192,23 @@ describe("router across backends", () => {
     for (const [d] of (await always.generate(["1+1="], { maxTokens: 12, seed: 2 })) as RoutedCompletion[][]) expect(d.escalated).toBe(true);
   });
 
-  it("routeExperiment reports baselines, the calibrated router and a monotone sweep", async () => {
+  it("routeExperiment reports baselines, the calibrated router and a monotone sweep (embedded cheap, endpoint strong)", async () => {
     const task = getTask("addition");
     const cal = task.generate(4, { difficulty: 1, seed: 1 });
     const test = task.generate(4, { difficulty: 1, seed: 2 });
-    const r = await routeExperiment(withBudget(policies.embedded, { budget: 0 }), policies.openai, cal, test, { probes: 2, maxTokens: 12 });
-    expect(r.n_test).toBe(4);
-    expect(r.sweep[0].escalated).toBe(0);
-    expect(r.sweep[r.sweep.length - 1].escalated).toBe(1);
-    expect(r.router.tokens).toBeGreaterThan(0);
-    expect(r.router.calibration.n).toBe(4);
+    const options = [{ name: "cheap", outputPrice: 1 }, { name: "strong", outputPrice: 10 }];
+    for (const kind of ["probe", "prompt"] as const) {
+      const { report: r, saved } = await routeExperiment([withBudget(policies.embedded, { budget: 0 }), policies.openai], options, cal, test, { router: kind, probes: 2, maxTokens: 12 });
+      expect(r.n_test).toBe(4);
+      expect(r.sweep[0].cpt).toBe(0);
+      expect(r.sweep[r.sweep.length - 1].cpt).toBe(1);
+      for (let i = 1; i < r.sweep.length; i++) expect(r.sweep[i].cpt).toBeGreaterThanOrEqual(r.sweep[i - 1].cpt);
+      expect(r.router.tokens).toBeGreaterThan(0);
+      expect(r.router.cost).toBeGreaterThan(0);
+      expect(r.router.calibration.n).toBe(4);
+      expect(r.oracle.accuracy).toBeGreaterThanOrEqual(Math.max(r.always_cheap.accuracy, r.always_strong.accuracy));
+      expect(saved.router.kind).toBe(kind);
+    }
   });
 });
 
@@ -230,7 +237,7 @@ describe("openai backend against our server", () => {
     try {
       const counting: typeof fetch = async (input, init) => {
         const res = await fetch(input, init);
-        statuses.push(res.status);
+        if (String(input instanceof Request ? input.url : input).endsWith("/completions")) statuses.push(res.status); // not the /models probe
         if (res.status === 429) gate.release();
         return res;
       };

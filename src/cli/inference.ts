@@ -4,7 +4,7 @@
  *   scratchpad eval (--model DIR | --endpoint URL [--model NAME]) [--task T] [--n N] [--k K]
  *                   [--budgets 0,32,256] [--strategy majority|best-of-n|single] [--seed S] [--json]
  *                   [--print-prompts] [--difficulty 1-6] [--report FILE.html] [--out FILE.json] ...
- *   scratchpad route --cheap (DIR|URL) --strong (DIR|URL) [--task T] [--n N] [--seed S] [--json]
+ *   (scratchpad route: cli/route.ts)
  *   scratchpad serve --model DIR [--port P] [--host H] [--name NAME] [--max-slots 64]
  */
 import * as path from "node:path";
@@ -16,11 +16,8 @@ import { evaluate, type EvalReport } from "../eval/evaluate.js";
 import type { StrategyName } from "../eval/metrics.js";
 import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
 import { renderEvalHtml } from "../eval/report.js";
-import { withBudget } from "../scale/budget.js";
-import { compose, selfConsistency } from "../scale/strategies.js";
 import { publicTestProblem } from "../scale/publicTests.js";
 import { EFFORT_LEVELS, isEffortLevel, parseEffortBudgets } from "../scale/effort.js";
-import { routeExperiment } from "../scale/routeReport.js";
 import { ContinuousBatcher } from "../serve/batcher.js";
 import { templateFromString } from "../serve/context.js";
 import { startServer } from "../serve/server.js";
@@ -32,14 +29,16 @@ export class InferenceCliError extends Error {
   override readonly name = "InferenceCliError";
 }
 
-function int(flag: string, v: string | undefined, def: number, min = 0): number {
+/** Shared flag helper (also used by cli/route.ts). */
+export function int(flag: string, v: string | undefined, def: number, min = 0): number {
   if (v === undefined) return def;
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < min) throw new InferenceCliError(`${flag} must be a whole number ≥ ${min}, got "${v}"`);
   return n;
 }
 
-function float(flag: string, v: string | undefined, def: number): number {
+/** Shared flag helper (also used by cli/route.ts). */
+export function float(flag: string, v: string | undefined, def: number): number {
   if (v === undefined) return def;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InferenceCliError(`${flag} must be a number ≥ 0, got "${v}"`);
@@ -63,7 +62,8 @@ function strategyOf(v: string | undefined): StrategyName {
   return s;
 }
 
-function templateOf(spec: string | undefined): TextTemplate {
+/** Shared flag helper (also used by cli/route.ts). */
+export function templateOf(spec: string | undefined): TextTemplate {
   const name = spec ?? "compact";
   if (name.includes("{prompt}")) return textTemplate(name);
   const t = getTemplate(name);
@@ -71,7 +71,8 @@ function templateOf(spec: string | undefined): TextTemplate {
   return t;
 }
 
-function backendOptions(o: { api?: string; concurrency?: string; model?: string; reasoningEffort?: string }, modelName?: string): OpenPolicyOptions {
+/** Shared flag helper (also used by cli/route.ts). */
+export function backendOptions(o: { api?: string; concurrency?: string; model?: string; reasoningEffort?: string }, modelName?: string): OpenPolicyOptions {
   if (o.api !== undefined && o.api !== "chat" && o.api !== "completions") throw new InferenceCliError(`--api must be completions or chat, got "${o.api}"`);
   const effort = o.reasoningEffort;
   if (effort !== undefined && !isEffortLevel(effort)) throw new InferenceCliError(`--reasoning-effort must be one of ${EFFORT_LEVELS.join(", ")}, got "${effort}"`);
@@ -162,55 +163,6 @@ function summary(r: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
-interface RouteFlags {
-  cheap: string; strong: string; task?: string; n?: string; seed?: string; json?: boolean; cheapBudget?: string;
-  strongBudget?: string; probes?: string; tolerance?: string; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string; confidence?: string; strongVotes?: string;
-}
-
-async function runRoute(f: RouteFlags): Promise<void> {
-  const seed = int("--seed", f.seed, 0);
-  const n = int("--n", f.n, 20, 1);
-  const confidence = f.confidence ?? "agreement";
-  if (confidence !== "agreement" && confidence !== "logprob") throw new InferenceCliError(`--confidence must be agreement or logprob, got "${confidence}"`);
-  const template = templateOf(f.template);
-  const base = { task: f.task ?? DEFAULT_EVAL_TASK, n, difficulty: f.difficulty };
-  const calibration = await buildProblems({ ...base, seed: seed + 1_000_003 });
-  const test = await buildProblems({ ...base, seed });
-  const cheapRaw = await openPolicy(f.cheap, backendOptions(f, f.cheapModel));
-  const strongRaw = f.strong === f.cheap && f.strongModel === f.cheapModel ? cheapRaw : await openPolicy(f.strong, backendOptions(f, f.strongModel));
-  const budgeted = (p: Policy, b: string | undefined, flag: string) => {
-    if (b === undefined) return p;
-    const [budget, ...rest] = parseBudgets(b);
-    if (budget === undefined || rest.length > 0) throw new InferenceCliError(`${flag} takes one budget in tokens, got "${b}"`);
-    return withBudget(p, { budget });
-  };
-  try {
-    const votes = int("--strong-votes", f.strongVotes, 1, 1);
-    const strongPolicy = budgeted(strongRaw, f.strongBudget, "--strong-budget");
-    const strong = votes > 1 ? compose(strongPolicy, selfConsistency({ k: votes })) : strongPolicy;
-    const report = await routeExperiment(budgeted(cheapRaw, f.cheapBudget, "--cheap-budget"), strong, calibration, test, {
-      probes: int("--probes", f.probes, 4, 1), confidence, tolerance: float("--tolerance", f.tolerance, 0.02), seed,
-      template: (p) => renderPrompt(p, template), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
-      temperature: float("--temperature", f.temperature, 1),
-    });
-    if (f.json) {
-      process.stdout.write(JSON.stringify(report) + "\n");
-      return;
-    }
-    const p = (x: number) => `${(100 * x).toFixed(1)}%`;
-    process.stdout.write([
-      `always cheap : accuracy ${p(report.always_cheap.accuracy)}, ${report.always_cheap.tokens.toFixed(1)} tokens/query`,
-      `always strong: accuracy ${p(report.always_strong.accuracy)}, ${report.always_strong.tokens.toFixed(1)} tokens/query`,
-      `router (threshold ${report.router.threshold}): accuracy ${p(report.router.accuracy)}, ${report.router.tokens.toFixed(1)} tokens/query ` +
-        `(${p(report.router.token_ratio)} of strong), ${p(report.router.escalated)} escalated`,
-    ].join("\n") + "\n");
-  } finally {
-    await cheapRaw.close?.();
-    if (strongRaw !== cheapRaw) await strongRaw.close?.();
-  }
-}
-
 interface ServeFlags {
   model: string; port?: string; host?: string; name?: string; maxSlots?: string; template?: string;
   effortBudgets?: string; maxTokens?: string; maxQueue?: string;
@@ -234,7 +186,7 @@ async function runServe(f: ServeFlags): Promise<void> {
   });
 }
 
-/** Register `eval`, `route` and `serve`. */
+/** Register `eval` and `serve` (`route` is in cli/route.ts). */
 export function registerInferenceCommands(program: Command): void {
   program.command("eval")
     .description("evaluate a model: pass@1, maj@k, pass@k with CIs, per difficulty, and accuracy against thinking budgets")
@@ -265,30 +217,6 @@ export function registerInferenceCommands(program: Command): void {
     .option("--report <file>", "write an HTML report with plots")
     .option("--out <file>", "write the JSON report to a file")
     .action((f: EvalFlags) => runEval(f));
-
-  program.command("route")
-    .description("cascade a cheap and a strong policy: calibrate the escalation threshold, report the cost/accuracy frontier")
-    .requiredOption("--cheap <dir|url>", "the cheap policy (checkpoint folder or server URL)")
-    .requiredOption("--strong <dir|url>", "the strong policy (checkpoint folder or server URL)")
-    .option("--task <name>", `procedural task or dataset (default ${DEFAULT_EVAL_TASK})`)
-    .option("--n <n>", "problems per difficulty level, for calibration and again for the test", "20")
-    .option("--seed <s>", "seed of the test problems (calibration uses another)", "0")
-    .option("--json", "print JSON")
-    .option("--cheap-budget <n>", "thinking budget of the cheap policy (budget forcing)")
-    .option("--strong-budget <n>", "thinking budget of the strong policy")
-    .option("--strong-votes <k>", "the strong policy answers by majority vote over k samples", "1")
-    .option("--probes <n>", "cheap samples per query, whose agreement is the confidence", "4")
-    .option("--confidence <how>", "agreement (vote share of the probes) or logprob (their mean token probability)", "agreement")
-    .option("--tolerance <x>", "accuracy the router may give up against always-strong on the calibration set", "0.02")
-    .option("--difficulty <levels>", "difficulty levels, e.g. 1-6")
-    .option("--template <name|text>", "prompt template (default compact)")
-    .option("--max-tokens <n>", "maximum tokens per completion", "256")
-    .option("--temperature <t>", "sampling temperature", "1")
-    .option("--cheap-model <name>", "model name on the cheap endpoint")
-    .option("--strong-model <name>", "model name on the strong endpoint")
-    .option("--api <kind>", "endpoint API: completions or chat")
-    .option("--concurrency <n>", "endpoint requests in flight", "16")
-    .action((f: RouteFlags) => runRoute(f));
 
   program.command("serve")
     .description("serve a checkpoint with an OpenAI-compatible API (continuous batching)")

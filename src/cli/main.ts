@@ -9,6 +9,8 @@ import { registerVerifyCommands } from "./verify.js";
 import { registerTaskCommands } from "./tasks.js";
 import { registerTrainCommands } from "./train.js";
 import { registerInferenceCommands } from "./inference.js";
+import { registerRouteCommand } from "./route.js";
+import { registerRewardServerCommand } from "./reward-server.js";
 import { registerExportCommand } from "./export.js";
 
 /** Build the `scratchpad` program with every subcommand registered. */
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerTrainCommands(program);
   registerInferenceCommands(program);
+  registerRouteCommand(program);
+  registerRewardServerCommand(program);
   registerExportCommand(program);
   return program;
 }

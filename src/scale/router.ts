@@ -1,11 +1,11 @@
 /**
- * The router: a cascade that answers with a cheap policy when its samples agree and escalates to
- * a strong policy when they do not. Confidence is the vote share of the cheap majority answer over
- * a few probes, or the probes' mean token probability (`confidence: "logprob"`). The threshold is calibrated on a labelled set: the cheapest threshold
- * whose accuracy stays within a tolerance of always-strong. `routerSweep` gives the whole
- * cost/accuracy frontier (as RouteLLM reports it).
+ * The probe router at run time: a cascade that answers with a cheap policy when its samples agree
+ * and escalates to a strong policy when they do not. Confidence is the vote share of the cheap
+ * majority answer over a few probes, or the probes' mean token probability
+ * (`confidence: "logprob"`). Calibration, prompt-only routers and the cost frontier are in
+ * `routing/`.
  */
-import type { Completion, Policy, Problem } from "../types.js";
+import type { Completion, Policy } from "../types.js";
 import { majorityVote } from "../core/vote.js";
 import { defaultAnswerExtractor, type AnswerExtractor } from "./answers.js";
 import type { DecidedCompletion } from "./strategies.js";
@@ -88,122 +88,4 @@ function cheapDecision(samples: Completion[], answer: AnswerExtractor, measure: 
     completionTokens: samples.reduce((a, c) => a + c.completionTokens, 0),
     thinkingTokens: samples.reduce((a, c) => a + (c.thinkingTokens ?? 0), 0),
   };
-}
-
-/** What the router needs to know about one labelled query. */
-export interface RouteRecord {
-  /** Vote share of the cheap majority answer. */
-  confidence: number;
-  cheapCorrect: boolean;
-  /** Tokens of all cheap probes. */
-  cheapTokens: number;
-  /** One cheap sample alone: correct and tokens (the always-cheap baseline). */
-  cheapSingleCorrect: boolean;
-  cheapSingleTokens: number;
-  strongCorrect: boolean;
-  strongTokens: number;
-}
-
-/** Accuracy and mean tokens per query of one policy or operating point. */
-export interface CostAccuracy {
-  accuracy: number;
-  tokens: number;
-}
-
-/** One point of the threshold sweep. */
-export interface SweepPoint extends CostAccuracy {
-  threshold: number;
-  /** Fraction of queries sent to the strong policy. */
-  escalated: number;
-}
-
-/** Options of `collectRouteRecords`. */
-export interface CollectOptions {
-  probes?: number;
-  template?: (p: Problem) => string;
-  maxTokens?: number;
-  temperature?: number;
-  seed?: number;
-  answer?: AnswerExtractor;
-  /** Prompts per generate call (default 32). */
-  batchSize?: number;
-  /** How confidence is measured (default "agreement"). */
-  confidence?: ConfidenceMeasure;
-}
-
-/** Sample the cheap probes and one strong answer for every labelled problem, verified. */
-export async function collectRouteRecords(cheap: Policy, strong: Policy, problems: Problem[], o: CollectOptions = {}): Promise<RouteRecord[]> {
-  const probes = o.probes ?? 4;
-  const answer = o.answer ?? defaultAnswerExtractor();
-  const prompt = o.template ?? ((p: Problem) => p.prompt);
-  const gen = { maxTokens: o.maxTokens ?? 256, temperature: o.temperature ?? 1 };
-  const out: RouteRecord[] = [];
-  const bs = o.batchSize ?? 32;
-  for (let s = 0; s < problems.length; s += bs) {
-    const batch = problems.slice(s, s + bs);
-    const seed = (o.seed ?? 0) + s;
-    const measure = o.confidence ?? "agreement";
-    const cheapOut = await cheap.generate(batch.map(prompt), { ...gen, n: probes, seed, logprobs: measure === "logprob" || undefined });
-    const strongOut = await strong.generate(batch.map(prompt), { ...gen, n: 1, seed: seed + 1 });
-    for (const [i, p] of batch.entries()) {
-      const verdicts = await Promise.all(cheapOut[i].map((c) => p.verifier.verify(c.text, p)));
-      const keys = cheapOut[i].map((c) => answer(c.text));
-      const vote = voteConfidence(cheapOut[i], keys, measure);
-      const strongC = strongOut[i][0];
-      out.push({
-        confidence: vote.confidence, cheapCorrect: vote.key !== null && verdicts[vote.correctAt].correct,
-        cheapTokens: cheapOut[i].reduce((a, c) => a + c.completionTokens, 0),
-        cheapSingleCorrect: verdicts[0].correct, cheapSingleTokens: cheapOut[i][0].completionTokens,
-        strongCorrect: (await p.verifier.verify(strongC.text, p)).correct, strongTokens: strongC.completionTokens,
-      });
-    }
-  }
-  return out;
-}
-
-/** Always-cheap (one sample), always-strong, and the router at each threshold (confidence < t escalates). */
-export function routerSweep(records: RouteRecord[], thresholds?: number[]): { always_cheap: CostAccuracy; always_strong: CostAccuracy; sweep: SweepPoint[] } {
-  const n = records.length;
-  if (n === 0) throw new RangeError("routerSweep: no records (give the router a labelled set)");
-  const avg = (f: (r: RouteRecord) => number) => records.reduce((a, r) => a + f(r), 0) / n;
-  const ts = thresholds ?? defaultThresholds(records);
-  return {
-    always_cheap: { accuracy: avg((r) => +r.cheapSingleCorrect), tokens: avg((r) => r.cheapSingleTokens) },
-    always_strong: { accuracy: avg((r) => +r.strongCorrect), tokens: avg((r) => r.strongTokens) },
-    sweep: ts.map((t) => routeAt(records, t)),
-  };
-}
-
-/** The router's accuracy and cost at one threshold. */
-export function routeAt(records: RouteRecord[], threshold: number): SweepPoint {
-  let correct = 0;
-  let tokens = 0;
-  let up = 0;
-  for (const r of records) {
-    const esc = r.confidence < threshold;
-    if (esc) up++;
-    correct += esc ? +r.strongCorrect : +r.cheapCorrect;
-    tokens += r.cheapTokens + (esc ? r.strongTokens : 0);
-  }
-  const n = records.length;
-  return { threshold, accuracy: correct / n, tokens: tokens / n, escalated: up / n };
-}
-
-/** Thresholds between every pair of distinct confidences, plus "never" (0) and "always" (>1). */
-function defaultThresholds(records: RouteRecord[]): number[] {
-  const cs = [...new Set(records.map((r) => r.confidence))].sort((a, b) => a - b);
-  const ts = [0, ...cs.map((c, i) => (i + 1 < cs.length ? (c + cs[i + 1]) / 2 : c + 1e-9)), 1.01];
-  return [...new Set(ts.map((t) => Math.round(t * 1e6) / 1e6))].sort((a, b) => a - b);
-}
-
-/**
- * Calibrate: the cheapest threshold whose accuracy on the labelled records is within `tolerance`
- * of always-strong (default 0.02, leaving room under a 3-point target on fresh data); if none,
- * the most accurate threshold.
- */
-export function calibrateThreshold(records: RouteRecord[], tolerance = 0.02): SweepPoint {
-  const { always_strong, sweep } = routerSweep(records);
-  const ok = sweep.filter((p) => p.accuracy >= always_strong.accuracy - tolerance);
-  const pool = ok.length > 0 ? ok : [sweep.reduce((a, b) => (b.accuracy > a.accuracy ? b : a))];
-  return pool.reduce((a, b) => (b.tokens < a.tokens ? b : a));
 }

@@ -1,0 +1,67 @@
+/**
+ * The routing report: `scratchpad route`'s table as text, and its HTML page with the frontier
+ * (accuracy against cost per query over the router's thresholds, with always-cheap, always-strong,
+ * the oracle and the chosen operating point) and PGR against CPT beside a random router's diagonal.
+ */
+import type { RouteReport, ReportPoint } from "../scale/routing/index.js";
+import { escapeXml, lineChart, type Series } from "./svg.js";
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** Cost per 1,000 queries, in the prices' unit: per-query costs are tiny at per-1M-token prices. */
+const per1k = (x: number) => (1000 * x).toPrecision(3);
+
+/** The text table `scratchpad route` prints. */
+export function routeSummary(r: RouteReport): string {
+  const row = (name: string, p: ReportPoint) =>
+    `${name.padEnd(26)}${pct(p.accuracy).padStart(8)}${per1k(p.cost).padStart(12)}${pct(p.cpt).padStart(8)}${p.pgr.toFixed(2).padStart(7)}${p.tokens.toFixed(1).padStart(9)}`;
+  const c = r.router.calibration;
+  return [
+    `options (price per 1M output tokens): ${r.options.map((o) => `${o.name} ${o.output_price}`).join(", ")}`,
+    `${r.n_test} test problems, router calibrated on ${c.n} others`,
+    `${"".padEnd(26)}${"accuracy".padStart(8)}${"cost/1k q".padStart(12)}${"CPT".padStart(8)}${"PGR".padStart(7)}${"tokens".padStart(9)}`,
+    ...r.always.map((p, k) => row(k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p)),
+    row("oracle router", r.oracle),
+    row(`${r.router_kind} router (test)`, r.router),
+    row(`${r.router_kind} router (calibration)`, c),
+    `threshold ${r.router.threshold} chosen on calibration (${c.target.kind === "max-cpt" ? `CPT ≤ ${c.target.maxCpt} with a 95% margin` : `accuracy within ${c.target.tolerance} of always-strong at 95% confidence`}${c.met ? "" : ": NOT met, most accurate point taken"})`,
+    `APGR ${r.apgr.toFixed(3)} on test (${r.calibration.apgr.toFixed(3)} on calibration; a random router scores 0.5); router cost ${pct(r.router.cost_ratio)} of always-strong`,
+  ].join("\n") + "\n";
+}
+
+/** The routing report as a standalone HTML page. */
+export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): string {
+  const pt = (p: { cost: number; accuracy: number }) => [1000 * p.cost, p.accuracy] as const;
+  const frontier: Series[] = [
+    { name: `${r.router_kind} router (test sweep)`, points: r.sweep.map(pt), markers: false },
+    { name: "always cheap", points: [pt(r.always_cheap)], markers: true },
+    { name: "always strong", points: [pt(r.always_strong)], markers: true },
+    { name: "oracle", points: [pt(r.oracle)], markers: true },
+    { name: "chosen threshold", points: [pt(r.router)], markers: true },
+    ...r.always.slice(1, -1).map((p) => ({ name: `always ${p.name}`, points: [pt(p)], markers: true })),
+  ];
+  const gap = r.always_strong.accuracy - r.always_cheap.accuracy;
+  const pgrOf = (a: number) => (gap === 0 ? 0 : (a - r.always_cheap.accuracy) / gap);
+  const pgrChart: Series[] = [
+    { name: `${r.router_kind} router`, points: r.sweep.map((p) => [p.cpt, pgrOf(p.accuracy)] as const), markers: false },
+    { name: "random router", points: [[0, 0], [1, 1]], dashed: true, markers: false },
+    { name: "chosen threshold", points: [[r.router.cpt, r.router.pgr]], markers: true },
+  ];
+  const rows = [
+    ...r.always.map((p, k) => [k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p] as const),
+    ["oracle router", r.oracle] as const,
+    [`${r.router_kind} router, test`, r.router] as const,
+    [`${r.router_kind} router, calibration`, r.router.calibration] as const,
+  ].map(([name, p]) => `<tr><td style="text-align:left">${escapeXml(name)}</td><td>${pct(p.accuracy)}</td><td>${per1k(p.cost)}</td><td>${pct(p.cpt)}</td><td>${p.pgr.toFixed(2)}</td><td>${p.tokens.toFixed(1)}</td></tr>`).join("");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1150px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{width:540px}</style></head>
+<body><h1>${escapeXml(title)}</h1>
+<p>${r.n_test} test problems; router (${r.router_kind}) trained and calibrated on ${r.router.calibration.n} others. Prices per 1M output tokens: ${escapeXml(r.options.map((o) => `${o.name} ${o.output_price}`).join(", "))}. APGR ${r.apgr.toFixed(3)} (random 0.5).</p>
+<table><tr><th style="text-align:left"></th><th>accuracy</th><th>cost per 1k queries</th><th>calls to strong (CPT)</th><th>PGR</th><th>output tokens</th></tr>${rows}</table>
+<div class="charts">
+${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct })}
+${lineChart(pgrChart, { title: "Gap recovered against calls to strong", xLabel: "calls to strong (CPT)", yLabel: "PGR", id: "route-pgr", xFormat: pct })}
+</div>
+</body></html>
+`;
+}

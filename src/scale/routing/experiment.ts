@@ -1,0 +1,129 @@
+/**
+ * The routing experiment behind `scratchpad route`: run every option on a calibration set and on
+ * a held-out test set, train the router (prompt) on calibration only, choose its threshold there
+ * with a margin, then report on the test set what always-cheap, always-strong, the oracle and the
+ * router cost and score, in money, with CPT, PGR, APGR and the whole threshold sweep.
+ */
+import type { Policy, Problem } from "../../types.js";
+import type { ConfidenceMeasure } from "../router.js";
+import {
+  alwaysOption, apgr, chooseOperatingPoint, oracleRouter, pgr, summarize,
+  type OperatingPoint, type OperatingTarget, type QueryRecord, type RouteOption, type SweepPoint,
+} from "./frontier.js";
+import { collectQueryRecords, type CollectRecordsOptions } from "./records.js";
+import { probeRouterOnRecords, promptRouterOnRecords, trainPromptRouter, type PromptRouterSpec, type ProbeRouterSpec, type RouterKind, type RouterOnRecords } from "./routers.js";
+import type { SavedRouter } from "./saved.js";
+
+/** Options of `routeExperiment`. */
+export interface RouteExperimentOptions extends Omit<CollectRecordsOptions, "probes" | "onProgress"> {
+  /** Which router (default "prompt"). */
+  router?: RouterKind;
+  /** Probe router: cheap samples per query (default 4). */
+  probes?: number;
+  /** How the operating point is chosen on the calibration set (default tolerance 0.02). */
+  target?: OperatingTarget;
+  /** Progress lines ("calibration: 64/1000"). */
+  onProgress?: (line: string) => void;
+}
+
+/** A policy or router on one set, with its PGR. */
+export type ReportPoint = OperatingPoint & { pgr: number };
+
+/** The JSON `scratchpad route --json` prints. */
+export interface RouteReport {
+  router_kind: RouterKind;
+  options: { name: string; output_price: number; input_price: number }[];
+  /** Test set: every query to the cheapest option. */
+  always_cheap: ReportPoint;
+  /** Test set: every query to the costliest option. */
+  always_strong: ReportPoint;
+  /** Test set: the cheapest right option per query (the bound). */
+  oracle: ReportPoint;
+  /** Test set: every option alone, in order. */
+  always: (ReportPoint & { name: string })[];
+  /** Test set: the router at the threshold chosen on the calibration set. */
+  router: ReportPoint & {
+    threshold: number;
+    /** Router cost ÷ always-strong cost. */
+    cost_ratio: number;
+    /** Router tokens ÷ always-strong tokens. */
+    token_ratio: number;
+    /** Always-strong accuracy minus router accuracy, in points. */
+    accuracy_gap_points: number;
+    /** What the calibration set said at that threshold, and whether the target was met there. */
+    calibration: ReportPoint & { n: number; target: OperatingTarget; met: boolean; bound: number };
+  };
+  /** APGR of the router over its whole CPT sweep on the test set (random: 0.5). */
+  apgr: number;
+  /** The test set's sweep, fewest escalations first. */
+  sweep: SweepPoint[];
+  /** The calibration set's view: baselines, APGR, sweep size. */
+  calibration: { n: number; always_cheap: ReportPoint; always_strong: ReportPoint; oracle: ReportPoint; apgr: number };
+  n_test: number;
+  probes: number;
+}
+
+function onRecords(kind: RouterKind, spec: PromptRouterSpec | undefined, records: QueryRecord[], options: RouteOption[]): RouterOnRecords {
+  return kind === "prompt" ? promptRouterOnRecords(spec!, records, options) : probeRouterOnRecords(records, options);
+}
+
+/** Baselines and the router's sweep on one set of records. */
+function analyse(r: RouterOnRecords, records: QueryRecord[], options: RouteOption[]) {
+  const last = options.length - 1;
+  const cheap = alwaysOption(records, options, 0);
+  const strong = alwaysOption(records, options, last);
+  const withPgr = (p: OperatingPoint): ReportPoint => ({ ...p, pgr: pgr(p, cheap, strong) });
+  const sweep: SweepPoint[] = r.thresholds.map((t) => ({ threshold: t, ...summarize(r.evaluate(t)) }));
+  return {
+    cheap: withPgr(cheap), strong: withPgr(strong), oracle: withPgr(oracleRouter(records, options)),
+    always: options.map((o, k) => ({ name: o.name, ...withPgr(alwaysOption(records, options, k)) })),
+    sweep, apgr: apgr(sweep, cheap, strong), withPgr,
+  };
+}
+
+/**
+ * Calibrate on `calibration`, report on `test`. `policies[k]` is option k; option 0 must be the
+ * cheapest and the last the strongest (the CLI orders them so). Returns the report and the router
+ * as it would be saved for serving.
+ */
+export async function routeExperiment(
+  policies: Policy[], options: RouteOption[], calibration: Problem[], test: Problem[], o: RouteExperimentOptions = {},
+): Promise<{ report: RouteReport; saved: SavedRouter }> {
+  if (policies.length !== options.length) throw new RangeError(`routeExperiment: ${policies.length} policies but ${options.length} options`);
+  const kind = o.router ?? "prompt";
+  const probes = kind === "probe" ? (o.probes ?? 4) : 0;
+  const confidence: ConfidenceMeasure = o.confidence ?? "agreement";
+  const target = o.target ?? { kind: "tolerance", tolerance: 0.02 };
+  const progress = (label: string) => (done: number, total: number) => o.onProgress?.(`${label}: ${done}/${total} problems`);
+  const cal = await collectQueryRecords(policies, calibration, { ...o, probes, confidence, onProgress: progress("calibration") });
+  const testRecs = await collectQueryRecords(policies, test, { ...o, probes, confidence, seed: (o.seed ?? 0) + 500_009, onProgress: progress("test") });
+  const spec: PromptRouterSpec | ProbeRouterSpec = kind === "prompt" ? trainPromptRouter(cal, options) : { kind: "probe", probes, confidence };
+  const promptSpec = spec.kind === "prompt" ? spec : undefined;
+  const calR = onRecords(kind, promptSpec, cal, options);
+  const calA = analyse(calR, cal, options);
+  const strongCorrect = cal.map((r) => r.outcomes[options.length - 1].correct);
+  const chosen = chooseOperatingPoint(calR.thresholds, calR.evaluate, strongCorrect, target);
+  const testR = onRecords(kind, promptSpec, testRecs, options);
+  const t = analyse(testR, testRecs, options);
+  const at = t.withPgr(summarize(testR.evaluate(chosen.threshold)));
+  const report: RouteReport = {
+    router_kind: kind,
+    options: options.map((x) => ({ name: x.name, output_price: x.outputPrice, input_price: x.inputPrice ?? 0 })),
+    always_cheap: t.cheap, always_strong: t.strong, oracle: t.oracle, always: t.always,
+    router: {
+      ...at, threshold: chosen.threshold,
+      cost_ratio: t.strong.cost > 0 ? at.cost / t.strong.cost : NaN,
+      token_ratio: t.strong.tokens > 0 ? at.tokens / t.strong.tokens : NaN,
+      accuracy_gap_points: 100 * (t.strong.accuracy - at.accuracy),
+      calibration: { ...calA.withPgr(chosen.point), n: cal.length, target, met: chosen.met, bound: chosen.bound },
+    },
+    apgr: t.apgr, sweep: t.sweep,
+    calibration: { n: cal.length, always_cheap: calA.cheap, always_strong: calA.strong, oracle: calA.oracle, apgr: calA.apgr },
+    n_test: testRecs.length, probes,
+  };
+  const saved: SavedRouter = {
+    format: "scratchpad-router", version: 1, router: spec, threshold: chosen.threshold,
+    options: report.options, calibration: Object.fromEntries(Object.entries(report.router.calibration)),
+  };
+  return { report, saved };
+}
