@@ -82,15 +82,20 @@ async function route(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
   if (path === "/health") return json(res, 200, { status: "ok" });
   if (path === "/v1/models") {
     if (method !== "GET") throw methodNotAllowed(method, path, "GET");
-    return json(res, 200, { object: "list", data: [{ id: ctx.modelName, object: "model", created: 0, owned_by: "scratchpad" }] });
+    return json(res, 200, { object: "list", data: [modelCard(ctx)] });
   }
-  if (path === "/v1/models/" + ctx.modelName) return json(res, 200, { id: ctx.modelName, object: "model", created: 0, owned_by: "scratchpad" });
+  if (path === "/v1/models/" + ctx.modelName) return json(res, 200, modelCard(ctx));
   if (path === "/v1/chat/completions" || path === "/v1/completions") {
     if (method !== "POST") throw methodNotAllowed(method, path, "POST");
     const body = await readJson(req, maxBody);
     return path === "/v1/completions" ? handleCompletions(ctx, body, res, req) : handleChat(ctx, body, res, req);
   }
   throw new OpenAIHttpError(404, `no route ${method} ${path}: this server has GET /v1/models, POST /v1/chat/completions, POST /v1/completions`, "invalid_request_error", null, "not_found");
+}
+
+/** A model entry as vLLM lists it: `max_model_len` tells clients how many tokens fit (prompt + completion). */
+function modelCard(ctx: ServeContext) {
+  return { id: ctx.modelName, object: "model", created: 0, owned_by: "scratchpad", root: ctx.modelName, parent: null, max_model_len: ctx.backend.contextLength };
 }
 
 function methodNotAllowed(method: string, path: string, allowed: string): OpenAIHttpError {
