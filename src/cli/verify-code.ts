@@ -167,3 +167,6 @@ export function registerVerifyCodeCommand(parent: Command): void {
       else await runOne(flags);
     });
 }
+
+// The per-line logic, shared with the reward server's POST /verify (src/serve/reward/items.ts).
+export { parseRequestLine as parseCodeLine, resultLine as codeResultLine, errorLine as codeErrorLine };

@@ -1,0 +1,189 @@
+/**
+ * `MathPool`: worker threads that verify math items in parallel (one per core by default), so that the
+ * reward server uses every core and a slow verification never blocks the HTTP loop. A task that outlives its
+ * request's deadline is stopped by terminating its worker, which is replaced at once; a worker that dies is
+ * replaced the same way. Tasks queue in submission order.
+ */
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+
+/** What the server asks a worker to do. */
+export type MathTask =
+  | { id: number; op: "lines"; items: unknown[]; first: number }
+  | { id: number; op: "pairs"; pairs: { gold: string; response: string }[] };
+
+/** A `pairs` verdict, trimmed to what the reward needs. */
+export interface PairVerdict {
+  correct: boolean;
+  score: number;
+  reason: string;
+  ms: number;
+}
+
+/** A worker's answer to one task. */
+export type MathTaskResult = { id: number; results: unknown[] } | { id: number; error: string };
+
+/** The task was stopped because its request was aborted (deadline, client gone). */
+export class MathTaskAbortedError extends Error {
+  override readonly name = "MathTaskAbortedError";
+  constructor() {
+    super("math verification stopped: the request was aborted");
+  }
+}
+
+type TaskInput = { op: "lines"; items: unknown[]; first: number } | { op: "pairs"; pairs: { gold: string; response: string }[] };
+
+interface Job {
+  task: MathTask;
+  resolve: (r: unknown[]) => void;
+  reject: (e: Error) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job;
+}
+
+/**
+ * Start the worker: the compiled .js beside this file, or, when running from the .ts sources (tests, dev under
+ * tsx), a small bootstrap that registers tsx in the worker before importing the .ts worker.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  const resourceLimits = { maxOldGenerationSizeMb: 1024 };
+  if (!here.endsWith(".ts")) return new Worker(new URL("./math-worker.js", here), { resourceLimits });
+  const src = JSON.stringify(new URL("./math-worker.ts", here).href);
+  return new Worker(`import("tsx/esm/api").then((api) => { api.register(); return import(${src}); });`, { eval: true, resourceLimits });
+}
+
+/** A fixed set of math worker threads with a FIFO queue. */
+export class MathPool {
+  /** Number of worker threads. */
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** Workers lost in a row without any finishing a task; past a bound the pool stops respawning. */
+  private crashes = 0;
+  private broken: Error | undefined;
+
+  constructor(size = os.availableParallelism()) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`MathPool size must be a positive integer, got ${size}`);
+    this.size = size;
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Tasks waiting for a worker. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Verify `verify math --jsonl` items (numbered from `first`); resolves with the CLI's output objects. */
+  lines(items: unknown[], first: number, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    return this.submit({ op: "lines", items, first }, signal) as Promise<Record<string, unknown>[]>;
+  }
+
+  /** Verify (gold, response) pairs; resolves with one verdict each. */
+  pairs(pairs: { gold: string; response: string }[], signal?: AbortSignal): Promise<PairVerdict[]> {
+    return this.submit({ op: "pairs", pairs }, signal) as Promise<PairVerdict[]>;
+  }
+
+  /** Stop every worker; queued and running tasks reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) this.finish(job, new Error("the math pool was closed"));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        if (s.job) this.finish(s.job, new Error("the math pool was closed"));
+        s.job = undefined;
+        await s.worker.terminate();
+      }),
+    );
+  }
+
+  private submit(input: TaskInput, signal?: AbortSignal): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new Error("the math pool was closed"));
+    if (this.broken) return Promise.reject(this.broken);
+    if (signal?.aborted) return Promise.reject(new MathTaskAbortedError());
+    return new Promise<unknown[]>((resolve, reject) => {
+      const job: Job = { task: { ...input, id: this.nextId++ } as MathTask, resolve, reject, signal };
+      if (signal) {
+        job.onAbort = () => this.abort(job);
+        signal.addEventListener("abort", job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private spawn(): Slot {
+    const worker = startWorker();
+    worker.unref();
+    const slot: Slot = { worker };
+    worker.on("message", (m: MathTaskResult) => {
+      const job = slot.job;
+      if (!job || job.task.id !== m.id) return;
+      slot.job = undefined;
+      this.crashes = 0;
+      if ("error" in m) this.finish(job, new Error(`math worker: ${m.error}`));
+      else this.finish(job, undefined, m.results);
+      this.pump();
+    });
+    worker.on("error", (e) => this.replace(slot, e));
+    worker.on("exit", (code) => this.replace(slot, new Error(`math worker exited (status ${code})`)));
+    return slot;
+  }
+
+  /** Replace a dead (or stopped) worker; its task, if any, rejects with `why`. */
+  private replace(slot: Slot, why: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    const job = slot.job;
+    slot.job = undefined;
+    slot.worker.removeAllListeners();
+    slot.worker.on("error", () => undefined);
+    void slot.worker.terminate();
+    if (job) this.finish(job, why);
+    if (!(why instanceof MathTaskAbortedError)) this.crashes++;
+    if (this.crashes > 3 * this.size + 3 && !this.broken) {
+      this.broken = new Error(`math workers keep failing (last: ${why.message})`);
+      for (const j of this.queue.splice(0)) this.finish(j, this.broken);
+    }
+    if (this.closed || this.broken) {
+      this.slots.splice(i, 1);
+      return;
+    }
+    this.slots[i] = this.spawn();
+    this.pump();
+  }
+
+  private abort(job: Job): void {
+    const q = this.queue.indexOf(job);
+    if (q >= 0) {
+      this.queue.splice(q, 1);
+      this.finish(job, new MathTaskAbortedError());
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === job);
+    if (slot) this.replace(slot, new MathTaskAbortedError());
+  }
+
+  private finish(job: Job, err: Error | undefined, results?: unknown[]): void {
+    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
+    if (err) job.reject(err);
+    else job.resolve(results!);
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.job) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.worker.postMessage(job.task);
+    }
+  }
+}

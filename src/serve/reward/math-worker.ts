@@ -1,0 +1,28 @@
+/**
+ * Worker thread of the reward server's math pool: verifies chunks of math items off the main thread.
+ * Messages in: `{id, op: "lines", items}` (items of `verify math --jsonl`, numbered from `first`) or
+ * `{id, op: "pairs", pairs: [{gold, response}]}`; out: `{id, results}`.
+ */
+import { parentPort } from "node:worker_threads";
+import { verifyMathSync } from "../../verify/math/verify.js";
+import { verifyMathItem } from "./items.js";
+import type { MathTask, MathTaskResult, PairVerdict } from "./math-pool.js";
+
+function runTask(t: MathTask): MathTaskResult {
+  if (t.op === "lines") return { id: t.id, results: t.items.map((item, i) => verifyMathItem(item, t.first + i)) };
+  const results: PairVerdict[] = t.pairs.map((p) => {
+    const v = verifyMathSync(p.gold, p.response);
+    return { correct: v.correct, score: v.score ?? (v.correct ? 1 : 0), reason: v.reason, ms: v.elapsedMs };
+  });
+  return { id: t.id, results };
+}
+
+parentPort?.on("message", (t: MathTask) => {
+  let out: MathTaskResult;
+  try {
+    out = runTask(t);
+  } catch (e) {
+    out = { id: t.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+  parentPort!.postMessage(out);
+});

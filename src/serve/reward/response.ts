@@ -1,0 +1,123 @@
+/**
+ * The response inside an OpenRLHF query. OpenRLHF sends `query` = prompt + response as the trainer decoded
+ * the whole sequence (special tokens kept: chat-template markers, BOS, EOS, padding) and `prompts` = the
+ * prompt as it was given to the policy. This takes the response after the prompt and cuts it at the first
+ * end-of-turn / end-of-sequence marker (text after one was never part of the answer: padding, or tokens the
+ * engine did not stop on).
+ */
+
+/** End-of-turn and end-of-sequence markers of the common chat templates (Qwen, Llama 2/3, DeepSeek, Gemma, Phi, Mistral). */
+export const END_MARKERS: readonly string[] = [
+  "<|im_end|>",
+  "<|endoftext|>",
+  "<|end_of_text|>",
+  "<|eot_id|>",
+  "<|eom_id|>",
+  "<｜end▁of▁sentence｜>",
+  "<|end|>",
+  "<end_of_turn>",
+  "<eos>",
+  "</s>",
+  "<|return|>",
+];
+
+/** Tokens that may precede the prompt in a decoded sequence (left padding, BOS). */
+const LEADING_TOKENS = ["<|endoftext|>", "<pad>", "<|pad|>", "<unk>", "<s>", "<|begin_of_text|>", "<｜begin▁of▁sentence｜>", "<bos>", "[PAD]"];
+
+/** Where an assistant turn starts, per template; the response follows the last one when the prompt is not a prefix. */
+const ASSISTANT_MARKERS = [
+  "<|im_start|>assistant\n",
+  "<|start_header_id|>assistant<|end_header_id|>\n\n",
+  "<|start_header_id|>assistant<|end_header_id|>",
+  "<｜Assistant｜>",
+  "<start_of_turn>model\n",
+  "<|assistant|>\n",
+  "<|assistant|>",
+  "[/INST]",
+];
+
+/** How the response was found (for logs and tests). */
+export type ResponseSource = "after-prompt" | "after-prompt-normalised" | "after-assistant-marker" | "whole-query";
+
+/** The response part of `query` and how it was found. */
+export interface SplitResponse {
+  response: string;
+  source: ResponseSource;
+}
+
+function stripLeading(s: string): string {
+  let out = s;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const t = out.replace(/^\s+/, "");
+    for (const tok of LEADING_TOKENS) {
+      if (t.startsWith(tok)) {
+        out = t.slice(tok.length);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Cut the text at the first end marker. */
+export function cutAtEndMarker(text: string): string {
+  let cut = text.length;
+  for (const m of END_MARKERS) {
+    const i = text.indexOf(m);
+    if (i >= 0 && i < cut) cut = i;
+  }
+  return text.slice(0, cut);
+}
+
+function afterAssistantMarker(query: string): string | undefined {
+  let best = -1;
+  let len = 0;
+  for (const m of ASSISTANT_MARKERS) {
+    const i = query.lastIndexOf(m);
+    if (i > best) {
+      best = i;
+      len = m.length;
+    }
+  }
+  return best >= 0 ? query.slice(best + len) : undefined;
+}
+
+/**
+ * The response in an OpenRLHF `query`, given its `prompt` (when the trainer sent one).
+ *
+ * 1. `query` starts with `prompt`: what follows it.
+ * 2. It does after dropping left padding / BOS tokens from both: what follows.
+ * 3. The query holds an assistant-turn marker (`<|im_start|>assistant`, Llama 3's header, DeepSeek's
+ *    `<｜Assistant｜>`, ...): what follows the last one.
+ * 4. Otherwise the whole query.
+ * The result is cut at the first end marker (`<|im_end|>`, `<|endoftext|>`, `</s>`, `<|eot_id|>`, ...).
+ */
+export function responseFromQuery(query: string, prompt: string | undefined): SplitResponse {
+  let response: string | undefined;
+  let source: ResponseSource = "whole-query";
+  if (prompt !== undefined && prompt !== "") {
+    if (query.startsWith(prompt)) {
+      response = query.slice(prompt.length);
+      source = "after-prompt";
+    } else {
+      const q = stripLeading(query);
+      const p = stripLeading(prompt);
+      if (p !== "" && q.startsWith(p)) {
+        response = q.slice(p.length);
+        source = "after-prompt-normalised";
+      }
+    }
+  }
+  if (response === undefined) {
+    const a = afterAssistantMarker(query);
+    if (a !== undefined) {
+      response = a;
+      source = "after-assistant-marker";
+    } else {
+      response = stripLeading(query);
+    }
+  }
+  return { response: cutAtEndMarker(response), source };
+}
