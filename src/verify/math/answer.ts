@@ -9,10 +9,14 @@ import { MathParseError, MathTimeoutError } from "./errors.js";
 import { looseKey, normalizeAnswer } from "./normalize.js";
 import { parseMath } from "./parse.js";
 import type { MathVerifyOptions } from "./types.js";
+import type { CompareContext } from "./compare.js";
 
 /** Default answer length limit (characters). */
 export const DEFAULT_MAX_ANSWER_CHARS = 4000;
-/** Default relative tolerance for decimals. */
+/**
+ * The old default relative tolerance for decimals. Kept as an export for callers; decimals are now
+ * compared at `float_rounding` digits unless `tolerance` is given explicitly.
+ */
 export const DEFAULT_TOLERANCE = 1e-6;
 /** Default time limit of one verification (ms). */
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -76,11 +80,31 @@ export function parseAnswer(raw: string, options: MathVerifyOptions = {}): Parse
   }
 }
 
-/** Whether two parsed answers are equivalent (the first is treated as the gold). Throws only `MathTimeoutError`. */
-export function parsedEquivalentWith(gold: ParsedAnswer, pred: ParsedAnswer, budget: Budget, options: MathVerifyOptions = {}): boolean {
+/** The comparison context for `options` (Math-Verify's option names or camelCase). */
+export function compareContext(budget: Budget, options: MathVerifyOptions): CompareContext {
+  return {
+    budget,
+    tolerance: options.tolerance,
+    floatRounding: options.floatRounding ?? options.float_rounding,
+    strict: options.strict,
+    allowSetRelationComp: options.allowSetRelationComp ?? options.allow_set_relation_comp,
+  };
+}
+
+/**
+ * Whether two parsed answers are equivalent (the first is treated as the gold). Throws only
+ * `MathTimeoutError`. Pass `ctx` to learn whether a comparison fell back to structure (`ctx.fellBack`).
+ */
+export function parsedEquivalentWith(
+  gold: ParsedAnswer,
+  pred: ParsedAnswer,
+  budget: Budget,
+  options: MathVerifyOptions = {},
+  ctx: CompareContext = compareContext(budget, options),
+): boolean {
   if (gold.loose === pred.loose && gold.loose !== "") return true;
   if (!gold.tree || !pred.tree) return false;
-  return treesEquivalent(gold.tree, pred.tree, { budget, tolerance: options.tolerance ?? DEFAULT_TOLERANCE });
+  return treesEquivalent(gold.tree, pred.tree, ctx);
 }
 
 /** Whether two parsed answers are equivalent; false on timeout. Cheap for numbers (microseconds). */

@@ -10,12 +10,25 @@ import type { Budget } from "./budget.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
+import { fromFloat, preciselyEqual, preciseValue, top, type BF, type PreciseEnv } from "./precise.js";
+import { Rational } from "./rational.js";
 
-/** What a comparison needs: the budget and the tolerance for decimals. */
+/** What a comparison needs: the budget, the decimal precision and the comparison mode. */
 export interface CompareContext {
   budget: Budget;
-  /** Relative tolerance when a decimal is involved. */
-  tolerance: number;
+  /**
+   * Relative tolerance for decimals (the old rule), used only when a caller sets `tolerance`
+   * explicitly; otherwise decimals are compared at `floatRounding` digits.
+   */
+  tolerance?: number;
+  /** Decimal places a written decimal must agree to (significant digits below 0.1); Math-Verify's `float_rounding`, default 6. */
+  floatRounding?: number;
+  /** Math-Verify's `strict` (default true): when false, variables are matched by position (`f(x)` = `f(y)`) and sets compare with tuples. */
+  strict?: boolean;
+  /** Math-Verify's `allow_set_relation_comp`: a gold interval/set also matches an inequality answer (`(1,2)` vs `1 < y < 2`). */
+  allowSetRelationComp?: boolean;
+  /** Set when some comparison could not be decided numerically (values past every range) and fell back to structure. */
+  fellBack?: boolean;
 }
 
 /** Relative tolerance of numeric (non-decimal) comparisons: float error only. */
@@ -117,6 +130,68 @@ export function pmVariants(n: MathNode): MathNode[] {
   }
 }
 
+const LOG10_2 = Math.log10(2);
+
+/** Round half away from zero: the integer nearest to x · 10^places. */
+function roundRational(x: Rational, places: number): bigint {
+  const num = places >= 0 ? x.num * 10n ** BigInt(places) : x.num;
+  const den = places >= 0 ? x.den : x.den * 10n ** BigInt(-places);
+  const neg = num < 0n;
+  const a = neg ? -num : num;
+  const r = (2n * a + den) / (2n * den);
+  return neg ? -r : r;
+}
+
+function roundBF(x: BF, places: number): bigint {
+  if (x.m === 0n) return 0n;
+  const scaled = places >= 0 ? x.m * 10n ** BigInt(places) : x.m;
+  let e = x.e;
+  let m = scaled;
+  if (places < 0) {
+    // divide by 10^-places: fold into the exponent via a shift of enough bits
+    const d = 10n ** BigInt(-places);
+    m = (scaled << 64n) / d;
+    e -= 64;
+  }
+  if (e >= 0) return m << BigInt(e);
+  const neg = m < 0n;
+  const a = neg ? -m : m;
+  const r = (a + (1n << BigInt(-e - 1))) >> BigInt(-e);
+  return neg ? -r : r;
+}
+
+/** log10 of |x| rounded down (a value's decimal exponent), from its bit length. */
+function decimalExponent(x: Rational | BF): number {
+  if (x instanceof Rational) {
+    if (x.isZero()) return -Infinity;
+    const n = x.num < 0n ? -x.num : x.num;
+    let e = n.toString().length - x.den.toString().length;
+    // correct by one when n/den < 10^e
+    const lhs = e >= 0 ? n : n * 10n ** BigInt(-e);
+    const rhs = e >= 0 ? x.den * 10n ** BigInt(e) : x.den;
+    if (lhs < rhs) e--;
+    return e;
+  }
+  return x.m === 0n ? -Infinity : Math.floor((top(x) - 1) * LOG10_2);
+}
+
+/** Decimal places two values must agree to: `p` places, and `p` significant digits below 0.1. */
+function placesFor(p: number, exps: number[]): number {
+  const e = Math.max(...exps.filter((x) => Number.isFinite(x)), -Infinity);
+  if (!Number.isFinite(e)) return p;
+  return Math.min(4000, Math.max(p, p - 1 - e));
+}
+
+/** True when the tree is an exact integer written without a decimal point (an integer gold such as 123456789 or 2^{64}). */
+function isExactInteger(n: MathNode, v: Rational | null): boolean {
+  return v !== null && v.isInteger() && !hasApprox(n);
+}
+
+/** Precision for decimals in this comparison. */
+function floatRounding(ctx: CompareContext): number {
+  return ctx.floatRounding ?? 6;
+}
+
 function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   if (a.k === "based" || b.k === "based") {
     const digits = (n: MathNode): string | null =>
@@ -127,29 +202,69 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   const ia = infSign(a);
   const ib = infSign(b);
   if (ia !== 0 || ib !== 0) return ia === ib;
-  const approx = hasApprox(a) || hasApprox(b);
+  const approxA = hasApprox(a);
+  const approxB = hasApprox(b);
+  const approx = approxA || approxB;
   const ea = exactValue(a, ctx.budget);
-  const eb = ea && exactValue(b, ctx.budget);
-  if (ea && eb) return approx ? close(ea.toNumber(), eb.toNumber(), ctx.tolerance) : ea.equals(eb);
-  const tol = approx ? ctx.tolerance : NUMERIC_TOL;
+  const eb = exactValue(b, ctx.budget);
+  if (ea && eb) {
+    if (!approx || ea.equals(eb)) return ea.equals(eb);
+    // an exact integer (123456789, 2^{64}) is matched only exactly: 1000.0 is 1000, 123456800.0 is not 123456789
+    if (isExactInteger(a, ea) || isExactInteger(b, eb)) return false;
+    if (ctx.tolerance !== undefined) return close(ea.toNumber(), eb.toNumber(), ctx.tolerance) && ea.sign() === eb.sign();
+    const places = placesFor(floatRounding(ctx), [decimalExponent(ea), decimalExponent(eb)]);
+    return roundRational(ea, places) === roundRational(eb, places);
+  }
   const vars = freeVariables(a);
   freeVariables(b, vars);
   if (vars.size === 0) {
+    if (approx) {
+      if ((ea && isExactInteger(a, ea)) || (eb && isExactInteger(b, eb))) return false;
+      const p = 256;
+      const pa = ea ? null : preciseValue(a, new Map(), p, ctx.budget);
+      const pb = eb ? null : preciseValue(b, new Map(), p, ctx.budget);
+      if ((ea || pa) && (eb || pb)) {
+        if (ctx.tolerance !== undefined) {
+          const fa = ea ? ea.toNumber() : toNum(pa!);
+          const fb = eb ? eb.toNumber() : toNum(pb!);
+          return close(fa, fb, ctx.tolerance);
+        }
+        const places = placesFor(floatRounding(ctx), [decimalExponent(ea ?? pa!), decimalExponent(eb ?? pb!)]);
+        const ra = ea ? roundRational(ea, places) : roundBF(pa!, places);
+        const rb = eb ? roundRational(eb, places) : roundBF(pb!, places);
+        return ra === rb;
+      }
+    } else {
+      // a rational never equals an irrational: decided at a precision that grows with the literals
+      const r = preciselyEqual(a, b, new Map(), ctx.budget);
+      if (r !== null) return r;
+    }
     const va = numericValue(a, new Map(), ctx.budget);
     const vb = numericValue(b, new Map(), ctx.budget);
-    if (!finite(va) || !finite(vb)) return printNode(a) === printNode(b);
-    return closeC(va, vb, tol);
+    if (!finite(va) || !finite(vb) || lostRange(va, a) || lostRange(vb, b)) return structural(a, b, ctx);
+    return closeC(va, vb, approx ? decimalTolerance(ctx) : NUMERIC_TOL);
   }
+  const tol = approx ? decimalTolerance(ctx) : NUMERIC_TOL;
   let valid = 0;
   for (let i = 0; i < POINTS; i++) {
     const env = samplePoint(vars, i);
+    if (!approx) {
+      const penv: PreciseEnv = new Map();
+      for (const [k, v] of env) penv.set(k, fromFloat(v.re)!);
+      const r = preciselyEqual(a, b, penv, ctx.budget);
+      if (r === false) return false;
+      if (r === true) {
+        valid++;
+        continue;
+      }
+    }
     const va = numericValue(a, env, ctx.budget);
     const vb = numericValue(b, env, ctx.budget);
     if (!finite(va) || !finite(vb)) continue;
     if (!closeC(va, vb, tol)) return false;
     valid++;
   }
-  if (valid < 2) return printNode(a) === printNode(b);
+  if (valid < 2) return structural(a, b, ctx);
   // On negative values, expressions equal for positive ones may differ (|x| vs x). Where both sides
   // are real and disagree they are different; where either is complex (roots, logs of negatives), skip.
   for (let i = 0; i < SIGNED_POINTS; i++) {
@@ -161,6 +276,36 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     if (real(va) && real(vb) && !close(va.re, vb.re, tol)) return false;
   }
   return true;
+}
+
+function toNum(x: BF): number {
+  const t = top(x);
+  if (x.m === 0n) return 0;
+  if (t > 1020) return x.m > 0n ? Infinity : -Infinity;
+  if (t < -1020) return 0;
+  const len = t - x.e;
+  const s = Math.max(0, len - 60);
+  return Number(x.m >> BigInt(s)) * 2 ** (x.e + s);
+}
+
+/** Relative tolerance for a decimal inside an expression with variables: half a unit in the last place asked for. */
+function decimalTolerance(ctx: CompareContext): number {
+  return ctx.tolerance ?? 0.5 * 10 ** -floatRounding(ctx);
+}
+
+/** A float result of 0 from an expression that is not 0 (underflow): the value was lost. */
+function lostRange(v: Complex, n: MathNode): boolean {
+  return v.re === 0 && v.im === 0 && printNode(n) !== "0" && Math.abs(v.re) === 0 && !isPlainZero(n);
+}
+
+function isPlainZero(n: MathNode): boolean {
+  return n.k === "num" && n.value !== null && n.value.isZero();
+}
+
+/** "Cannot tell" numerically: compare by structure, and record that the verdict did. */
+function structural(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
+  ctx.fellBack = true;
+  return printNode(a) === printNode(b);
 }
 
 /** True when d1 = c·d2 for one nonzero constant c (positive when `positive`): equations that are multiples of each other. */

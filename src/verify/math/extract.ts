@@ -6,13 +6,14 @@
  */
 import { answerAfterThinking } from "../../core/think.js";
 import { matchBrace } from "./normalize.js";
-import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions } from "./types.js";
+import { expandExtraction, MathOptionError } from "./options.js";
+import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
 const TAIL = 20000;
 /** Longest `\\boxed{...}` content read, and most boxes tried from the end (bounds the work on garbage). */
 const MAX_BOX = 20000;
-const MAX_BOX_TRIES = 50;
+const MAX_BOX_TRIES = 1000;
 
 /** Content of a `\boxed{...}` or `\fbox{...}` starting at `at`, and where it ends. */
 function boxedAt(text: string, at: number): { content: string; end: number } | null {
@@ -24,8 +25,8 @@ function boxedAt(text: string, at: number): { content: string; end: number } | n
     if (close < 0) return null;
     return { content: text.slice(i + 1, close), end: close + 1 };
   }
-  // \boxed 5
-  const w = /^[^\s$]+/.exec(text.slice(i, i + 200));
+  // \boxed 5 (a number, a letter or a command; "the \boxed answer" is prose, not a box)
+  const w = /^(?:[-+]?\d[\d.,]*|[a-zA-Z](?![a-zA-Z])|\\(?!boxed|fbox)[a-zA-Z]+)/.exec(text.slice(i, i + 200));
   return w ? { content: w[0], end: i + w[0].length } : null;
 }
 
@@ -39,7 +40,8 @@ function findBoxed(text: string): string | null {
   let at = lastBoxedStart(text, text.length);
   for (let tries = 0; at >= 0 && tries < MAX_BOX_TRIES; tries++) {
     const box = boxedAt(text, at);
-    if (box) {
+    // an empty box ("I put answers in \boxed{}") is no answer: the box before it is
+    if (box && box.content.trim() !== "") {
       const parts = [box.content.trim()];
       let prevStart = at;
       for (let guard = 0; guard < 20; guard++) {
@@ -224,7 +226,12 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
   const max = options.maxResponseChars ?? 1_000_000;
   let text = response.length > max ? response.slice(response.length - max) : response;
   // A response cut off while thinking (open tag, no close tag) holds no answer: its region is empty.
-  if (options.afterThink !== false) text = answerAfterThinking(text)?.text ?? "";
+  if (options.afterThink !== false) {
+    text = answerAfterThinking(text)?.text ?? "";
+    // a segment opened again after the last close and never closed is reasoning too
+    const reopened = text.indexOf("<think>");
+    if (reopened >= 0) text = text.slice(0, reopened);
+  }
   return text;
 }
 
@@ -248,7 +255,33 @@ function phrase(text: string, re: RegExp): Found | null {
   return seg ? { text: seg, pos: text.length - tail.length + m.index } : null;
 }
 
-function findBySource(text: string, source: ExtractionSource): Found | null {
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A choice letter (Math-Verify's string extraction): after "final answer is" / "answer", else at
+ * the start, else the last one standing alone ("Because B is valid" reads B).
+ */
+function findChoice(text: string, strings: readonly string[]): string | null {
+  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+  const keys = strings.map(escapeRe).join("|");
+  const suffix = "(?:\\*\\*)?(?=[.,:\\s)]|$)";
+  const tries = [
+    new RegExp(`final answer.{0,100}?\\s+is:?\\s*(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "gi"),
+    new RegExp(`answer:.{0,50}?(?:^|\\s)(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "gi"),
+    new RegExp(`answer.{0,50}?(?:^|\\s)(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "gi"),
+    new RegExp(`^(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "g"),
+    new RegExp(`(?:^|\\s)(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "g"),
+  ];
+  for (const re of tries) {
+    const m = lastMatch(re, tail);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+function findBySource(text: string, source: ExtractionSource, options: MathVerifyOptions = {}): Found | null {
   const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
   switch (source) {
     case "boxed":
@@ -269,6 +302,8 @@ function findBySource(text: string, source: ExtractionSource): Found | null {
       return at(findLastNumber(text), 0);
     case "whole":
       return at(findWhole(text), 0);
+    case "choice":
+      return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"]), 0);
   }
 }
 
@@ -295,19 +330,22 @@ function phraseReadings(seg: string): string[] {
  */
 export function extractCandidates(
   response: string,
-  sources: readonly ExtractionSource[] = DEFAULT_EXTRACTION,
+  sourcesOrTargets: readonly (ExtractionSource | MathVerifyTarget)[] = DEFAULT_EXTRACTION,
   options: MathVerifyOptions = {},
 ): ExtractedMathAnswer[] {
   if (typeof response !== "string") return [];
+  const sources = expandExtraction(sourcesOrTargets, "extraction");
   const text = answerRegion(response, options);
   const found: { source: ExtractionSource; f: Found }[] = [];
   for (const source of sources) {
-    const f = findBySource(text, source);
+    const f = findBySource(text, source, options);
     if (f !== null && f.text.trim() !== "") found.push({ source, f });
   }
   const boxed = found.findIndex((x) => x.source === "boxed");
   const final = found.findIndex((x) => x.source === "final-answer");
-  if (boxed >= 0 && final > boxed && found[final].f.pos > found[boxed].f.pos) {
+  // "the final answer is 7" written after the box replaces it; words ("the answer is as above") do not
+  const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
+  if (boxed >= 0 && final > boxed && found[final].f.pos > found[boxed].f.pos && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
   }
@@ -324,5 +362,10 @@ export function extractCandidates(
  * answer tag, "final answer is", "Answer:", bold, last LaTeX span, last number), or null.
  */
 export function extractAnswer(response: string, options: MathVerifyOptions = {}): ExtractedMathAnswer | null {
-  return extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options)[0] ?? null;
+  try {
+    return extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options)[0] ?? null;
+  } catch (e) {
+    if (e instanceof MathOptionError) return null;
+    throw e;
+  }
 }

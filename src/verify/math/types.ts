@@ -12,7 +12,11 @@ export type ExtractionSource =
   | "bold"
   | "last-latex"
   | "last-number"
-  | "whole";
+  | "whole"
+  | "choice";
+
+/** Math-Verify's extraction targets (`LatexExtractionConfig`, `ExprExtractionConfig`, `StringExtractionConfig`), accepted wherever sources are. */
+export type MathVerifyTarget = "latex" | "expr" | "string";
 
 /** The default priority order used for model responses. */
 export const DEFAULT_EXTRACTION: readonly ExtractionSource[] = [
@@ -33,11 +37,46 @@ export const GOLD_EXTRACTION: readonly ExtractionSource[] = ["boxed", "whole", "
 export interface MathVerifyOptions {
   /** Time limit of one verification in milliseconds (default 1000). Past it the verdict is `timeout`. */
   timeoutMs?: number;
-  /** Extraction sources tried in order on the response; the first that yields a parsable answer wins. */
-  extraction?: readonly ExtractionSource[];
+  /**
+   * Extraction sources tried in order on the response; the first that yields a parsable answer wins.
+   * Math-Verify's target names `latex`, `expr` and `string` are accepted too (each stands for the
+   * sources it covers, see docs/verify-math.md); given so, they apply to the gold answer as well.
+   */
+  extraction?: readonly (ExtractionSource | MathVerifyTarget)[];
   /** Extraction sources tried on the gold answer (default: `boxed`, then the whole string). */
-  goldExtraction?: readonly ExtractionSource[];
-  /** Relative tolerance when a decimal is compared with an exact value (default 1e-6). */
+  goldExtraction?: readonly (ExtractionSource | MathVerifyTarget)[];
+  /**
+   * Decimal places a decimal written in an answer must agree to with an exact value (Math-Verify's
+   * `float_rounding`, default 6): `0.666667` is `\frac23`, `0.3333` is not `\frac13`. Below 0.1 it
+   * counts significant digits, so different tiny values never collapse to 0. An exact integer
+   * (`123456789`) is only ever matched exactly.
+   */
+  float_rounding?: number;
+  /** The same as `float_rounding` (camelCase spelling). */
+  floatRounding?: number;
+  /** Math-Verify's `numeric_precision`: accepted for compatibility; precision here grows as needed. */
+  numeric_precision?: number;
+  /**
+   * Math-Verify's `strict` (default true). When false, variable names do not matter (`f(x)` matches
+   * `f(y)`, `x + 1` matches `t + 1`) and a set matches a tuple with the same items.
+   */
+  strict?: boolean;
+  /**
+   * Math-Verify's `allow_set_relation_comp` (default false): a gold interval or set also matches an
+   * inequality answer (`[-2, 7]` vs `-2 \le x \le 7`). A gold inequality always matches an interval answer.
+   */
+  allow_set_relation_comp?: boolean;
+  /** The same as `allow_set_relation_comp` (camelCase spelling). */
+  allowSetRelationComp?: boolean;
+  /** The letters `string` / `choice` extraction reads (default A, B, C, D). */
+  strings?: readonly string[];
+  /** Math-Verify's `timeout_seconds`: the same as `timeoutMs` / 1000 (`timeoutMs` wins when both are given). */
+  timeout_seconds?: number;
+  /**
+   * The old relative tolerance for decimals (default: unset, so `float_rounding` decides). When set,
+   * a decimal matches an exact value within this relative tolerance, except an exact integer, which
+   * still matches only exactly.
+   */
   tolerance?: number;
   /** Only text after the last `</think>` is searched when the response has one (default true). */
   afterThink?: boolean;

@@ -4,18 +4,22 @@
  * `mathVerifier` object for `Problem.verifier`.
  */
 import type { Problem, Verifier } from "../../types.js";
-import { DEFAULT_TIMEOUT_MS, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
+import { compareContext, DEFAULT_TIMEOUT_MS, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
 import { Budget } from "./budget.js";
 import { MathTimeoutError } from "./errors.js";
 import { extractCandidates } from "./extract.js";
-import { DEFAULT_EXTRACTION, GOLD_EXTRACTION, type ExtractionSource, type MathVerdict, type MathVerifyOptions } from "./types.js";
+import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
+import type { ExtractionSource, MathVerdict, MathVerifyOptions } from "./types.js";
+
+/** Why a verdict compared by structure: shown in `reason` and `details.fallback`. */
+const FELL_BACK = "values past every numeric range; compared by structure";
 
 /** Parsed gold answers, by gold string and options that affect parsing (RL verifies one gold many times). */
 const goldCache = new Map<string, { text: string; parsed: ParsedAnswer } | null>();
 const GOLD_CACHE_SIZE = 4096;
 
-function parseGold(gold: string, budget: Budget, options: MathVerifyOptions): { text: string; parsed: ParsedAnswer } | null {
-  const sources = options.goldExtraction ?? GOLD_EXTRACTION;
+function parseGold(gold: string, budget: Budget, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
+  const sources = options.goldExtraction;
   const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${gold}`;
   const hit = goldCache.get(key);
   if (hit !== undefined) return hit;
@@ -31,10 +35,10 @@ function parseGold(gold: string, budget: Budget, options: MathVerifyOptions): { 
   return result;
 }
 
-function verifyInner(gold: string, response: string, options: MathVerifyOptions, budget: Budget): Omit<MathVerdict, "elapsedMs"> {
+function verifyInner(gold: string, response: string, options: ResolvedMathOptions, budget: Budget): Omit<MathVerdict, "elapsedMs"> {
   const g = parseGold(gold, budget, options);
   if (!g) return { correct: false, status: "invalid", score: 0, reason: "gold answer is empty" };
-  const cands = extractCandidates(response, options.extraction ?? DEFAULT_EXTRACTION, options);
+  const cands = extractCandidates(response, options.extraction, options);
   if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
   for (const c of cands) {
@@ -50,13 +54,30 @@ function verifyInner(gold: string, response: string, options: MathVerifyOptions,
       if (c.source === "boxed" || c.source === "answer-tag") break;
       continue;
     }
+    // words read by a phrase rule after a box ("Answer: as above") do not replace the box
+    if (pred.tree.k === "text" && (c.source === "final-answer" || c.source === "answer-line") && cands.some((x) => x.source === "boxed")) continue;
     if (!g.parsed.tree) {
       return { correct: false, status: "invalid", score: 0, reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`, extracted: c.text, source: c.source, gold: g.text };
     }
-    const ok = parsedEquivalentWith(g.parsed, pred, budget, options);
-    return { correct: ok, status: ok ? "correct" : "wrong", score: ok ? 1 : 0, reason: ok ? "equivalent" : "not equivalent", extracted: c.text, source: c.source, gold: g.text };
+    const ctx = compareContext(budget, options);
+    const ok = parsedEquivalentWith(g.parsed, pred, budget, options, ctx);
+    const verdict: Omit<MathVerdict, "elapsedMs"> = {
+      correct: ok,
+      status: ok ? "correct" : "wrong",
+      score: ok ? 1 : 0,
+      reason: ok ? "equivalent" : "not equivalent",
+      extracted: c.text,
+      source: c.source,
+      gold: g.text,
+    };
+    if (ctx.fellBack) {
+      verdict.reason += ` (${FELL_BACK})`;
+      verdict.details = { fallback: "structure" };
+    }
+    return verdict;
   }
-  const u = unparsed!;
+  const u = unparsed;
+  if (!u) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   return { correct: false, status: "wrong", score: 0, reason: `answer could not be parsed (${u.error})`, extracted: u.text, source: u.source, gold: g.text };
 }
 
@@ -70,8 +91,15 @@ export function verifyMathSync(gold: string, response: string, options: MathVeri
     if (typeof gold !== "string" || typeof response !== "string") {
       return { correct: false, status: "invalid", score: 0, reason: "invalid input: gold and response must be strings", elapsedMs: 0 };
     }
-    const budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const v = verifyInner(gold, response, options, budget);
+    let resolved: ResolvedMathOptions;
+    try {
+      resolved = resolveMathOptions(options);
+    } catch (e) {
+      if (e instanceof MathOptionError) return { correct: false, status: "invalid", score: 0, reason: `invalid input: ${e.message}`, elapsedMs: performance.now() - t0 };
+      throw e;
+    }
+    const budget = new Budget(resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const v = verifyInner(gold, response, resolved, budget);
     return { ...v, elapsedMs: performance.now() - t0 };
   } catch (e) {
     const elapsedMs = performance.now() - t0;

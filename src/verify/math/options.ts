@@ -1,0 +1,114 @@
+/**
+ * Math-Verify's option names for the math verifier: validation with errors that name the option
+ * and the fix, both spellings (`float_rounding` / `floatRounding`), the extraction targets `latex`,
+ * `expr`, `string` mapped onto this verifier's sources, and a `timeout_seconds` alias.
+ */
+import {
+  DEFAULT_EXTRACTION,
+  GOLD_EXTRACTION,
+  type ExtractionSource,
+  type MathVerifyOptions,
+  type MathVerifyTarget,
+} from "./types.js";
+
+/** Math-Verify's default `float_rounding`. */
+export const DEFAULT_FLOAT_ROUNDING = 6;
+
+const SOURCES: readonly ExtractionSource[] = [
+  "boxed",
+  "answer-tag",
+  "final-answer",
+  "answer-line",
+  "bold",
+  "last-latex",
+  "last-number",
+  "whole",
+  "choice",
+];
+
+/** What each Math-Verify target reads, in this verifier's sources. */
+const TARGETS: Record<MathVerifyTarget, readonly ExtractionSource[]> = {
+  latex: ["boxed", "answer-tag", "final-answer", "answer-line", "bold", "last-latex", "whole"],
+  expr: ["final-answer", "answer-line", "whole", "last-number"],
+  string: ["choice"],
+};
+
+/** A bad option: the message names the option and what it accepts. */
+export class MathOptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MathOptionError";
+  }
+}
+
+/** Options after validation, with one spelling of each. */
+export interface ResolvedMathOptions extends MathVerifyOptions {
+  floatRounding: number;
+  strict: boolean;
+  allowSetRelationComp: boolean;
+  extraction: readonly ExtractionSource[];
+  goldExtraction: readonly ExtractionSource[];
+}
+
+/** Expand Math-Verify target names into sources (order kept, duplicates dropped); null when no target name is used. */
+export function expandExtraction(list: readonly string[], what: string): ExtractionSource[] {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new MathOptionError(`${what} must be a non-empty list of sources (latex, expr, string, or ${SOURCES.join(", ")})`);
+  }
+  const out: ExtractionSource[] = [];
+  for (const item of list) {
+    const expanded = (TARGETS as Record<string, readonly ExtractionSource[]>)[item] ?? (SOURCES.includes(item as ExtractionSource) ? [item as ExtractionSource] : null);
+    if (!expanded) {
+      throw new MathOptionError(`${what}: unknown source ${JSON.stringify(item)}; use latex, expr, string, or one of ${SOURCES.join(", ")}`);
+    }
+    for (const s of expanded) if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+function usesTargets(list: readonly string[] | undefined): boolean {
+  return list !== undefined && list.some((x) => x === "latex" || x === "expr" || x === "string");
+}
+
+/**
+ * Validate options and settle their spellings. Throws `MathOptionError` naming the bad option.
+ * Resolved options pass through unchanged (cheap to call on every verification).
+ */
+export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptions {
+  if ((o as Partial<ResolvedMathOptions> & { __resolved?: true }).__resolved) return o as ResolvedMathOptions;
+  const fr = o.floatRounding ?? o.float_rounding ?? DEFAULT_FLOAT_ROUNDING;
+  if (!Number.isInteger(fr) || fr < 0 || fr > 100) {
+    throw new MathOptionError(`float_rounding must be an integer number of decimal places from 0 to 100, got ${JSON.stringify(fr)}`);
+  }
+  for (const [name, v] of [["strict", o.strict], ["allow_set_relation_comp", o.allow_set_relation_comp ?? o.allowSetRelationComp]] as const) {
+    if (v !== undefined && typeof v !== "boolean") throw new MathOptionError(`${name} must be true or false, got ${JSON.stringify(v)}`);
+  }
+  let timeoutMs = o.timeoutMs;
+  if (timeoutMs === undefined && o.timeout_seconds !== undefined) timeoutMs = o.timeout_seconds * 1000;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new MathOptionError(`timeoutMs / timeout_seconds must be a positive number, got ${JSON.stringify(o.timeoutMs ?? o.timeout_seconds)}`);
+  }
+  if (o.tolerance !== undefined && !(typeof o.tolerance === "number" && o.tolerance >= 0 && Number.isFinite(o.tolerance))) {
+    throw new MathOptionError(`tolerance must be a non-negative number, got ${JSON.stringify(o.tolerance)}`);
+  }
+  if (o.strings !== undefined && (!Array.isArray(o.strings) || o.strings.some((x) => typeof x !== "string" || x === ""))) {
+    throw new MathOptionError(`strings must be a list of non-empty strings (the choices, e.g. ["A","B","C","D"])`);
+  }
+  const extraction = o.extraction ? expandExtraction(o.extraction, "extraction") : DEFAULT_EXTRACTION;
+  const goldExtraction = o.goldExtraction
+    ? expandExtraction(o.goldExtraction, "goldExtraction")
+    : usesTargets(o.extraction)
+      ? GOLD_EXTRACTION.filter((s) => s === "whole" || extraction.includes(s)).concat(extraction.includes("choice") ? ["choice"] : [])
+      : GOLD_EXTRACTION;
+  const resolved = {
+    ...o,
+    timeoutMs,
+    floatRounding: fr,
+    strict: o.strict ?? true,
+    allowSetRelationComp: o.allowSetRelationComp ?? o.allow_set_relation_comp ?? false,
+    extraction,
+    goldExtraction,
+  };
+  Object.defineProperty(resolved, "__resolved", { value: true, enumerable: false });
+  return resolved;
+}

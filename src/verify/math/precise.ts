@@ -1,0 +1,596 @@
+/**
+ * Arbitrary-precision real evaluation of scalar trees, for deciding equality of values that are not
+ * exact rationals (`\sqrt{2}`, `\pi`, `\sqrt[10^9]{2}`, `\sin(\pi/6)`) without the blind spot of
+ * doubles: a float check at 1e-8 calls `\sqrt2` and `\frac{665857}{470832}` equal (they differ by
+ * 1.6e-12). Numbers are binary floats with a bigint mantissa (`m · 2^e`), so they neither overflow
+ * nor underflow (`\frac{1}{2004!}` is not 0). `preciselyEqual` evaluates the difference at two
+ * precisions: a true zero shrinks as the precision grows, a real difference does not.
+ * Anything this layer does not support (complex values, unknown functions) gives null, and callers
+ * fall back to floats or to structure.
+ */
+import type { MathNode } from "./ast.js";
+import type { Budget } from "./budget.js";
+
+/** A binary float `m · 2^e` (m = 0n for zero). */
+export interface BF {
+  m: bigint;
+  e: number;
+}
+
+/** Largest precision (bits) ever used: bounds the work on huge inputs. */
+const MAX_PREC = 12000;
+/** Largest n whose n! is evaluated. */
+const MAX_FACT = 5000;
+
+const ZERO: BF = { m: 0n, e: 0 };
+
+function bitlen(x: bigint): number {
+  if (x < 0n) x = -x;
+  if (x === 0n) return 0;
+  const h = x.toString(16);
+  return (h.length - 1) * 4 + (32 - Math.clz32(parseInt(h[0], 16)));
+}
+
+/** Position just above the highest set bit: |x| is in [2^(top-1), 2^top). -Infinity for 0. */
+export function top(x: BF): number {
+  return x.m === 0n ? -Infinity : x.e + bitlen(x.m);
+}
+
+class Ctx {
+  /** Largest magnitude (top bit) of any intermediate value: sums of values this large need this many bits more. */
+  maxTop = 0;
+  constructor(
+    readonly p: number,
+    readonly budget: Budget,
+  ) {}
+  norm(m: bigint, e: number): BF {
+    if (m === 0n) return ZERO;
+    const len = bitlen(m);
+    if (e + len > this.maxTop) this.maxTop = e + len;
+    if (len > this.p) {
+      const s = len - this.p;
+      return { m: m >> BigInt(s), e: e + s };
+    }
+    return { m, e };
+  }
+  int(n: bigint): BF {
+    return this.norm(n, 0);
+  }
+  add(a: BF, b: BF): BF {
+    this.budget.tick();
+    if (a.m === 0n) return b;
+    if (b.m === 0n) return a;
+    if (top(a) - top(b) > this.p + 8) return a;
+    if (top(b) - top(a) > this.p + 8) return b;
+    if (a.e >= b.e) return this.norm((a.m << BigInt(a.e - b.e)) + b.m, b.e);
+    return this.norm(a.m + (b.m << BigInt(b.e - a.e)), a.e);
+  }
+  neg(a: BF): BF {
+    return { m: -a.m, e: a.e };
+  }
+  sub(a: BF, b: BF): BF {
+    return this.add(a, this.neg(b));
+  }
+  mul(a: BF, b: BF): BF {
+    this.budget.tick();
+    return this.norm(a.m * b.m, a.e + b.e);
+  }
+  div(a: BF, b: BF): BF | null {
+    this.budget.tick();
+    if (b.m === 0n) return null;
+    if (a.m === 0n) return ZERO;
+    const s = this.p + bitlen(b.m) - bitlen(a.m) + 2;
+    const shift = Math.max(0, s);
+    return this.norm((a.m << BigInt(shift)) / b.m, a.e - b.e - shift);
+  }
+  powInt(a: BF, n: bigint): BF | null {
+    if (n < 0n) {
+      const p = this.powInt(a, -n);
+      return p && this.div(this.int(1n), p);
+    }
+    let result = this.int(1n);
+    let base = a;
+    while (n > 0n) {
+      if (n & 1n) result = this.mul(result, base);
+      n >>= 1n;
+      if (n > 0n) base = this.mul(base, base);
+    }
+    return result;
+  }
+  sqrt(a: BF): BF | null {
+    if (a.m < 0n) return null;
+    if (a.m === 0n) return ZERO;
+    let s = 2 * this.p + 4 - bitlen(a.m);
+    if (s < 0) s = 0;
+    if ((a.e - s) % 2 !== 0) s++;
+    return this.norm(isqrt(a.m << BigInt(s)), (a.e - s) / 2);
+  }
+  /** The real k-th root (odd k for negatives), by Newton from a double-precision start. */
+  root(a: BF, k: bigint): BF | null {
+    if (k === 1n) return a;
+    if (k < 1n) return null;
+    if (a.m === 0n) return ZERO;
+    if (a.m < 0n) {
+      if (k % 2n === 0n) return null;
+      const r = this.root(this.neg(a), k);
+      return r && this.neg(r);
+    }
+    const kn = Number(k);
+    const len = bitlen(a.m);
+    const shift = Math.max(0, len - 53);
+    const log2a = Math.log2(Number(a.m >> BigInt(shift))) + a.e + shift;
+    let x = fromFloatLog2(log2a / kn);
+    const kb = this.int(k);
+    const km1 = this.int(k - 1n);
+    for (let i = 0; i < 60; i++) {
+      const xk1 = this.powInt(x, k - 1n);
+      if (!xk1) return null;
+      const q = this.div(a, xk1);
+      if (!q) return null;
+      const next = this.div(this.add(this.mul(km1, x), q), kb);
+      if (!next) return null;
+      const d = this.sub(next, x);
+      x = next;
+      if (d.m === 0n || top(d) < top(x) - this.p + 4) break;
+    }
+    return x;
+  }
+  /** A constant computed in fixed point with `w` fractional bits. */
+  fixed(v: bigint, w: number): BF {
+    return this.norm(v, -w);
+  }
+  toFixed(a: BF, w: number): bigint {
+    const s = a.e + w;
+    return s >= 0 ? a.m << BigInt(s) : a.m >> BigInt(-s);
+  }
+}
+
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt(Math.ceil(bitlen(n) / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/** 2^l as a BF (l may be any finite double). */
+function fromFloatLog2(l: number): BF {
+  const i = Math.floor(l);
+  const f = 2 ** (l - i);
+  return { m: BigInt(Math.round(f * 2 ** 52)), e: i - 52 };
+}
+
+/** A double as an exact BF (null for NaN and infinities). */
+export function fromFloat(d: number): BF | null {
+  if (!Number.isFinite(d)) return null;
+  if (d === 0) return ZERO;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e: number;
+  if (exp === 0) e = -1074;
+  else {
+    m |= 1n << 52n;
+    e = exp - 1075;
+  }
+  return { m: d < 0 ? -m : m, e };
+}
+
+/** Nearest double (±Infinity or 0 outside the double range). */
+export function toFloat(a: BF): number {
+  if (a.m === 0n) return 0;
+  const len = bitlen(a.m);
+  const s = Math.max(0, len - 60);
+  return Number(a.m >> BigInt(s)) * 2 ** (a.e + s);
+}
+
+// ---- constants, cached by working width ----
+const constCache = new Map<string, bigint>();
+
+/** atan(1/x) · 2^w by its series. */
+function atanInv(x: bigint, w: number, budget: Budget): bigint {
+  const one = 1n << BigInt(w);
+  let term = one / x;
+  const x2 = x * x;
+  let sum = term;
+  for (let k = 1n; term !== 0n; k++) {
+    budget.tick();
+    term /= x2;
+    sum += (k % 2n === 1n ? -term : term) / (2n * k + 1n);
+  }
+  return sum;
+}
+
+function piFixed(w: number, budget: Budget): bigint {
+  const key = `pi${w}`;
+  let v = constCache.get(key);
+  if (v === undefined) {
+    v = 16n * atanInv(5n, w + 8, budget) - 4n * atanInv(239n, w + 8, budget);
+    v >>= 8n;
+    if (constCache.size > 64) constCache.clear();
+    constCache.set(key, v);
+  }
+  return v;
+}
+
+function ln2Fixed(w: number, budget: Budget): bigint {
+  const key = `ln2${w}`;
+  let v = constCache.get(key);
+  if (v === undefined) {
+    // ln 2 = 2 atanh(1/3) = 2 Σ 1/((2k+1) 3^(2k+1))
+    const W = w + 8;
+    let term = (1n << BigInt(W)) / 3n;
+    let sum = term;
+    for (let k = 1n; term !== 0n; k++) {
+      budget.tick();
+      term /= 9n;
+      sum += term / (2n * k + 1n);
+    }
+    v = (2n * sum) >> 8n;
+    if (constCache.size > 64) constCache.clear();
+    constCache.set(key, v);
+  }
+  return v;
+}
+
+/** exp(r) · 2^w for |r| ≤ 1 given in fixed point with w bits. */
+function expSmallFixed(r: bigint, w: number, budget: Budget): bigint {
+  const one = 1n << BigInt(w);
+  let term = one;
+  let sum = one;
+  for (let k = 1n; term !== 0n; k++) {
+    budget.tick();
+    term = (term * r) / (1n << BigInt(w));
+    term /= k;
+    sum += term;
+  }
+  return sum;
+}
+
+function exp(c: Ctx, a: BF): BF | null {
+  const x = toFloat(a);
+  if (!(Math.abs(x) < 1e6)) return null;
+  const w = c.p + 40;
+  const ln2 = ln2Fixed(w, c.budget);
+  const k = Math.round(x / Math.LN2);
+  const r = c.toFixed(a, w) - BigInt(k) * ln2;
+  const v = expSmallFixed(r, w, c.budget);
+  return c.norm(v, k - w);
+}
+
+function ln(c: Ctx, a: BF): BF | null {
+  if (a.m <= 0n) return null;
+  const w = c.p + 40;
+  const len = bitlen(a.m);
+  // a = y · 2^(e+len), y in [1/2, 1)
+  const y = a.m << BigInt(Math.max(0, w - len)) >> BigInt(Math.max(0, len - w));
+  const one = 1n << BigInt(w);
+  // ln y = 2 atanh(z), z = (y-1)/(y+1)
+  const z = ((y - one) << BigInt(w)) / (y + one);
+  const z2 = (z * z) >> BigInt(w);
+  let term = z;
+  let sum = z;
+  for (let k = 1n; term !== 0n; k++) {
+    c.budget.tick();
+    term = (term * z2) / (1n << BigInt(w));
+    sum += term / (2n * k + 1n);
+  }
+  const lny = 2n * sum;
+  const total = lny + BigInt(a.e + len) * ln2Fixed(w, c.budget);
+  return c.norm(total, -w);
+}
+
+/** sin and cos of a (|a| < 2^40), by reduction modulo π/2 and Taylor series. */
+function sinCos(c: Ctx, a: BF): { sin: BF; cos: BF } | null {
+  const x = toFloat(a);
+  if (!(Math.abs(x) < 2 ** 40)) return null;
+  const w = c.p + 80;
+  const halfPi = piFixed(w, c.budget) >> 1n;
+  const k = Math.round(x / (Math.PI / 2));
+  const r = c.toFixed(a, w) - BigInt(k) * halfPi;
+  const r2 = (r * r) >> BigInt(w);
+  let term = r;
+  let s = r;
+  for (let n = 1n; term !== 0n; n++) {
+    c.budget.tick();
+    term = -((term * r2) / (1n << BigInt(w))) / ((2n * n) * (2n * n + 1n));
+    s += term;
+  }
+  term = 1n << BigInt(w);
+  let co = term;
+  for (let n = 1n; term !== 0n; n++) {
+    c.budget.tick();
+    term = -((term * r2) / (1n << BigInt(w))) / ((2n * n - 1n) * (2n * n));
+    co += term;
+  }
+  const q = ((k % 4) + 4) % 4;
+  const [sv, cv] = q === 0 ? [s, co] : q === 1 ? [co, -s] : q === 2 ? [-s, -co] : [-co, s];
+  return { sin: c.norm(sv, -w), cos: c.norm(cv, -w) };
+}
+
+function atan(c: Ctx, a: BF): BF | null {
+  // atan(x) = 2 atan(x / (1 + sqrt(1 + x^2))), applied until |x| < 1/8, then the series
+  let x = a;
+  let doublings = 0;
+  const one = c.int(1n);
+  while (top(x) > -3 && doublings < 80) {
+    const s = c.sqrt(c.add(one, c.mul(x, x)));
+    if (!s) return null;
+    const d = c.div(x, c.add(one, s));
+    if (!d) return null;
+    x = d;
+    doublings++;
+  }
+  const w = c.p + 40;
+  const xf = c.toFixed(x, w);
+  const x2 = (xf * xf) >> BigInt(w);
+  let term = xf;
+  let sum = xf;
+  for (let k = 1n; term !== 0n; k++) {
+    c.budget.tick();
+    term = -((term * x2) / (1n << BigInt(w)));
+    sum += term / (2n * k + 1n);
+  }
+  return c.norm(sum << BigInt(doublings), -w);
+}
+
+/** Variable values for one evaluation point. */
+export type PreciseEnv = Map<string, BF>;
+
+function evalNode(c: Ctx, n: MathNode, env: PreciseEnv): BF | null {
+  c.budget.tick();
+  switch (n.k) {
+    case "num":
+      if (!n.value) return null;
+      return c.div(c.int(n.value.num), c.int(n.value.den));
+    case "sym": {
+      const v = env.get(n.name);
+      if (v) return v;
+      if (n.name === "pi") return c.fixed(piFixed(c.p + 8, c.budget), c.p + 8);
+      if (n.name === "e") return exp(c, c.int(1n));
+      return null;
+    }
+    case "neg": {
+      const a = evalNode(c, n.a, env);
+      return a && c.neg(a);
+    }
+    case "add":
+    case "sub":
+    case "mul":
+    case "div": {
+      const a = evalNode(c, n.a, env);
+      if (!a) return null;
+      const b = evalNode(c, n.b, env);
+      if (!b) return null;
+      if (n.k === "add") return c.add(a, b);
+      if (n.k === "sub") return c.sub(a, b);
+      if (n.k === "mul") return c.mul(a, b);
+      return c.div(a, b);
+    }
+    case "pow":
+      return evalPow(c, n.a, n.b, env);
+    case "fn":
+      return evalFn(c, n.name, n.args, env);
+    default:
+      return null;
+  }
+}
+
+/** The exact small rational p/q of an exponent tree, when it has one (q ≤ 64). */
+function smallRational(n: MathNode): { p: bigint; q: bigint } | null {
+  if (n.k === "num" && n.value) return { p: n.value.num, q: n.value.den };
+  if (n.k === "neg") {
+    const r = smallRational(n.a);
+    return r && { p: -r.p, q: r.q };
+  }
+  if (n.k === "div" && n.a.k === "num" && n.b.k === "num" && n.a.value && n.b.value && n.a.value.isInteger() && n.b.value.isInteger() && n.b.value.num !== 0n) {
+    let p = n.a.value.num;
+    let q = n.b.value.num;
+    if (q < 0n) {
+      p = -p;
+      q = -q;
+    }
+    return { p, q };
+  }
+  return null;
+}
+
+function asInteger(c: Ctx, x: BF): bigint | null {
+  if (x.m === 0n) return 0n;
+  if (x.e >= 0) return x.e > 64 ? null : x.m << BigInt(x.e);
+  const r = x.m >> BigInt(-x.e);
+  return r << BigInt(-x.e) === x.m ? r : null;
+}
+
+function evalPow(c: Ctx, baseNode: MathNode, expNode: MathNode, env: PreciseEnv): BF | null {
+  const base = evalNode(c, baseNode, env);
+  if (!base) return null;
+  const r = smallRational(expNode);
+  if (r && r.q <= 1n << 62n) {
+    const abs = r.p < 0n ? -r.p : r.p;
+    if (abs > 1n << 40n) return null;
+    const root = r.q === 1n ? base : c.root(base, r.q);
+    return root && c.powInt(root, r.p);
+  }
+  const ex = evalNode(c, expNode, env);
+  if (!ex) return null;
+  const k = asInteger(c, ex);
+  if (k !== null) {
+    if (k > 1n << 40n || k < -(1n << 40n)) return null;
+    return c.powInt(base, k);
+  }
+  if (base.m <= 0n) return null;
+  const l = ln(c, base);
+  return l && exp(c, c.mul(ex, l));
+}
+
+function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | null {
+  if (name === "root") {
+    const idx = evalNode(c, args[1], env);
+    const k = idx && asInteger(c, idx);
+    if (k === null || k === undefined || k < 1n || k > 1n << 62n) return null;
+    const a = evalNode(c, args[0], env);
+    return a && c.root(a, k);
+  }
+  const a = evalNode(c, args[0], env);
+  if (!a) return null;
+  switch (name) {
+    case "sqrt":
+      return c.sqrt(a);
+    case "abs":
+      return a.m < 0n ? c.neg(a) : a;
+    case "percent":
+      return c.div(a, c.int(100n));
+    case "exp":
+      return exp(c, a);
+    case "ln":
+      return ln(c, a);
+    case "log":
+    case "log10": {
+      const la = ln(c, a);
+      if (!la) return null;
+      let base: BF | null = c.int(10n);
+      if (name === "log" && args[1]) base = evalNode(c, args[1], env);
+      const lb = base && ln(c, base);
+      return lb && c.div(la, lb);
+    }
+    case "fact": {
+      const n = asInteger(c, a);
+      if (n === null || n < 0n || n > BigInt(MAX_FACT)) return null;
+      let acc = 1n;
+      for (let i = 2n; i <= n; i++) {
+        acc *= i;
+        c.budget.tick();
+      }
+      return c.int(acc);
+    }
+    case "binom": {
+      const n = asInteger(c, a);
+      const kv = evalNode(c, args[1], env);
+      const k = kv && asInteger(c, kv);
+      if (n === null || k === null || k === undefined || n < 0n || k < 0n || n > 100000n || k > 5000n) return null;
+      if (k > n) return ZERO;
+      let acc = 1n;
+      for (let i = 0n; i < k; i++) {
+        acc = (acc * (n - i)) / (i + 1n);
+        c.budget.tick();
+      }
+      return c.int(acc);
+    }
+    case "sin":
+    case "cos":
+    case "tan":
+    case "cot":
+    case "sec":
+    case "csc": {
+      const sc = sinCos(c, a);
+      if (!sc) return null;
+      if (name === "sin") return sc.sin;
+      if (name === "cos") return sc.cos;
+      if (name === "tan") return c.div(sc.sin, sc.cos);
+      if (name === "cot") return c.div(sc.cos, sc.sin);
+      if (name === "sec") return c.div(c.int(1n), sc.cos);
+      return c.div(c.int(1n), sc.sin);
+    }
+    case "arctan":
+      return atan(c, a);
+    case "arcsin":
+    case "arccos": {
+      // asin x = atan(x / sqrt(1 - x^2)); acos x = π/2 - asin x
+      const one = c.int(1n);
+      const s = c.sqrt(c.sub(one, c.mul(a, a)));
+      if (!s || s.m === 0n) return null;
+      const q = c.div(a, s);
+      const as = q && atan(c, q);
+      if (!as) return null;
+      if (name === "arcsin") return as;
+      return c.sub(c.fixed(piFixed(c.p + 8, c.budget) >> 1n, c.p + 8), as);
+    }
+    case "sinh":
+    case "cosh":
+    case "tanh": {
+      const ep = exp(c, a);
+      const em = exp(c, c.neg(a));
+      if (!ep || !em) return null;
+      if (name === "sinh") return c.div(c.sub(ep, em), c.int(2n));
+      if (name === "cosh") return c.div(c.add(ep, em), c.int(2n));
+      return c.div(c.sub(ep, em), c.add(ep, em));
+    }
+    default:
+      return null;
+  }
+}
+
+/** Bits in the literals of a tree: the working precision grows with them (a rational p/q needs ~2·log2 q bits to tell it from a nearby irrational). */
+export function literalBits(n: MathNode): number {
+  switch (n.k) {
+    case "num":
+      return n.value ? bitlen(n.value.num) + bitlen(n.value.den) : 64;
+    case "neg":
+      return literalBits(n.a);
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return literalBits(n.a) + literalBits(n.b);
+    case "fn":
+      return n.args.reduce((s, x) => s + literalBits(x), 0);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Value of a scalar tree at precision `p` bits (raised, up to a cap, when intermediate values are
+ * so large that `p` bits could not hold a difference of them: `10^{2000} + 1`), or null when it is
+ * not a real value this layer computes.
+ */
+export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Budget): BF | null {
+  try {
+    let prec = Math.min(p, MAX_PREC);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const c = new Ctx(prec, budget);
+      const v = evalNode(c, n, env);
+      if (!v) return null;
+      if (c.maxTop <= prec / 2 - 32) return v;
+      const need = 2 * c.maxTop + p;
+      if (need > MAX_PREC) return null;
+      prec = need;
+    }
+    return null;
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/**
+ * Whether two scalar trees have the same real value at `env`: true, false, or null when either
+ * side is not computable here. The difference is evaluated at precision P and 2P (P grows with the
+ * size of the literals): equal values give a difference that shrinks with the precision (rounding
+ * noise), different values a difference that stays. So `\sqrt{2}` ≠ `\frac{665857}{470832}`,
+ * `1` ≠ `\sqrt[10^9]{2}` and `\frac{1}{2004!}` ≠ `\frac{1}{2006!}`, while `\sin(\pi/6)` = `\frac12`.
+ */
+export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Budget): boolean | null {
+  const p = Math.min(MAX_PREC / 2, Math.max(160, 2 * (literalBits(a) + literalBits(b)) + 96));
+  const va = preciseValue(a, env, p, budget);
+  if (!va) return null;
+  const vb = preciseValue(b, env, p, budget);
+  if (!vb) return null;
+  const d1 = new Ctx(p, budget).sub(va, vb);
+  const wa = preciseValue(a, env, 2 * p, budget);
+  const wb = wa && preciseValue(b, env, 2 * p, budget);
+  if (!wa || !wb) return null;
+  const d2 = new Ctx(2 * p, budget).sub(wa, wb);
+  if (d2.m === 0n) return true;
+  const scale = Math.max(top(wa), top(wb));
+  if (d1.m === 0n) return top(d2) < scale - (3 * p) / 2;
+  // rounding noise shrinks by ~2^-p when the precision doubles; a true difference stays
+  return top(d2) < top(d1) - p / 2;
+}
