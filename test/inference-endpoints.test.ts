@@ -3,8 +3,12 @@
 // each one's wire format and where it comes from): eval gets the k it asked for, max_tokens fits
 // the context, thinking tokens are the server's own count when it reports one, and errors say
 // what to check.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadChatPrompt } from "../src/backends/chat-prompt.js";
 import { OpenAIBackendError, OpenAIPolicy } from "../src/backends/openai.js";
 import { parseContextOverflow, refusesN } from "../src/backends/openai-compat.js";
 import { sampleProblems } from "../src/eval/samples.js";
@@ -105,6 +109,39 @@ describe("raw completions against each server", () => {
         expect(c.text).toContain("</think>");
       }
       expect(out[0].some((c) => c.forcedStop)).toBe(true);
+    }
+  });
+});
+
+describe("client-side chat template (--chat-template) over /v1/completions", () => {
+  // DeepSeek-R1's template (its tokenizer_config.json, abridged to the user/assistant turns): the
+  // generation prompt opens the thinking segment.
+  const r1 = {
+    bos_token: { content: "<｜begin▁of▁sentence｜>" }, eos_token: "<｜end▁of▁sentence｜>",
+    chat_template: "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}{{ bos_token }}" +
+      "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<｜User｜>' + message['content'] }}{% endif %}" +
+      "{% if message['role'] == 'assistant' %}{{ '<｜Assistant｜>' + message['content'] + '<｜end▁of▁sentence｜>' }}{% endif %}{% endfor %}" +
+      "{% if add_generation_prompt %}{{ '<｜Assistant｜><think>\\n' }}{% endif %}",
+  };
+
+  it("renders the model's template (BOS left to the server) and budget forcing continues it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "chat-template-"));
+    try {
+      await writeFile(path.join(dir, "tokenizer_config.json"), JSON.stringify(r1));
+      const chat = await loadChatPrompt(path.join(dir, "tokenizer_config.json"));
+      expect(chat("3+4=")).toBe("<｜User｜>3+4=<｜Assistant｜><think>\n");
+      expect(chat.tags).toEqual({ open: "<think>", close: "</think>" });
+      const s = await standIn({ flavor: "vllm-0.10", contextLength: 256 });
+      const out = await generateWithBudget(policyFor(s), [chat("3+4=")], { budget: 5, answerTokens: 8, tags: chat.tags }, { n: 3, maxTokens: 64, seed: 2 });
+      for (const c of out[0]) {
+        expect(c.thinkingTokens).toBeLessThanOrEqual(5);
+        expect(c.text).toContain("</think>");
+      }
+      expect(s.requests[s.requests.length - 1].body.prompt).toMatch(/^<｜User｜>3\+4=<｜Assistant｜><think>\n/);
+      // the folder form finds the same file
+      expect((await loadChatPrompt(dir))("1+1=")).toBe("<｜User｜>1+1=<｜Assistant｜><think>\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,7 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
+import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
 import { evaluate, type EvalReport } from "../eval/evaluate.js";
@@ -84,7 +85,7 @@ interface EvalFlags {
   model?: string; endpoint?: string; task?: string; n?: string; k?: string; budgets?: string; strategy?: string;
   seed?: string; json?: boolean; printPrompts?: boolean; difficulty?: string; template?: string; maxTokens?: string;
   temperature?: string; api?: string; report?: string; out?: string; waits?: string; waitText?: string; cue?: string; budgetSamples?: string;
-  concurrency?: string; split?: string; dataDir?: string; format?: string; reasoningEffort?: string;
+  concurrency?: string; split?: string; dataDir?: string; format?: string; reasoningEffort?: string; chatTemplate?: string;
 }
 
 async function evalPolicy(f: EvalFlags): Promise<Policy> {
@@ -103,7 +104,9 @@ async function runEval(f: EvalFlags): Promise<void> {
     task: f.task ?? DEFAULT_EVAL_TASK, n: int("--n", f.n, 20, 1), seed, difficulty: f.difficulty,
     format: f.format, split: f.split, dataDir: f.dataDir,
   });
-  const prompt = (p: Problem) => renderPrompt(p, template);
+  // --chat-template: the model's chat template applied here, the rendered text sent as a raw prompt
+  const chat = f.chatTemplate ? await loadChatPrompt(f.chatTemplate) : undefined;
+  const prompt = (p: Problem) => (chat ? chat(renderPrompt(p, template)) : renderPrompt(p, template));
   if (f.printPrompts) {
     for (const p of problems) {
       const text = prompt(p);
@@ -123,6 +126,7 @@ async function runEval(f: EvalFlags): Promise<void> {
       temperature: float("--temperature", f.temperature, 1), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
       template: prompt, budgetSamples: f.budgetSamples === undefined ? undefined : int("--budget-samples", f.budgetSamples, 1, 1),
       budgetForcing: { waits: int("--waits", f.waits, 0), waitText: f.waitText, cue: f.cue },
+      ...(chat && { tags: chat.tags }),
       scorer: publicTestScoring(problems),
       onProgress: tty ? (phase, d, t) => process.stderr.write(`\r${phase}: ${d}/${t} problems   `) : undefined,
     });
@@ -210,6 +214,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--wait-text <text>", "budget forcing: the text that replaces an early end of thinking (default \"Wait\")")
     .option("--cue <text>", "budget forcing: text after the forced end of thinking (e.g. \"Final Answer:\")")
     .option("--api <kind>", "endpoint API: completions (raw prompts, default) or chat")
+    .option("--chat-template <file>", "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions")
     .option("--reasoning-effort <level>", "chat endpoints: reasoning_effort (none, minimal, low, medium, high)")
     .option("--concurrency <n>", "endpoint requests in flight", "16")
     .option("--split <name>", "dataset split")
