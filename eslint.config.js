@@ -1,6 +1,58 @@
-// Lint configuration: ESLint's recommended rules plus typescript-eslint's, for src/ and test/.
+// Lint configuration: ESLint's recommended rules plus typescript-eslint's, for src/ and test/, and the
+// layering of src/ (an import that points up the stack is an error; see LAYERS below).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+/**
+ * The layers of src/, bottom first. A folder may import the folders of lower layers only: never a
+ * folder of a higher layer, nor a sibling of its own layer (rl and scale do not import each other).
+ * `src/types.ts` (the shared data types) is importable from everywhere; `src/index.ts` is the top.
+ * This is the picture in docs/ARCHITECTURE.md; change both together.
+ */
+export const LAYERS = [
+  ["core", "config"],
+  ["engine", "verify"],
+  ["tasks"], // tasks attach verifiers to the problems they make
+  ["backends"],
+  ["rl", "scale", "pretrain"],
+  ["eval"],
+  ["serve", "report", "ai-sdk"],
+  ["app"],
+  ["cli"],
+];
+
+/**
+ * One `no-restricted-imports` block per folder and nesting depth: relative specifiers are matched
+ * with the exact number of `../` that leaves src/<folder>/ from that depth, so `../config.js` inside
+ * src/engine/kernels/ (engine's own config) is not mistaken for src/config/. Tests (`*.test.ts`) may
+ * import across layers.
+ */
+function layerRules() {
+  const blocks = [];
+  LAYERS.forEach((layer, rank) => {
+    const above = LAYERS.slice(rank + 1).flat();
+    for (const folder of layer) {
+      const forbidden = [...layer.filter((f) => f !== folder), ...above];
+      if (forbidden.length === 0) continue;
+      for (let depth = 1; depth <= 4; depth++) {
+        const up = "\\.\\./".repeat(depth);
+        blocks.push({
+          files: [`src/${folder}/${"*/".repeat(depth - 1)}*.ts`],
+          ignores: ["**/*.test.ts"],
+          rules: {
+            "no-restricted-imports": ["error", {
+              patterns: [{
+                regex: `^${up}(${forbidden.join("|")})(/|\\.js$)`,
+                message: `src/${folder}/ is in layer ${rank} of LAYERS (eslint.config.js): it may import only lower layers (${LAYERS.slice(0, rank).flat().join(", ") || "none"}). Move the shared code down (e.g. into src/core/) or the importer up.`,
+              }],
+            }],
+          },
+        });
+      }
+    }
+  });
+  return blocks;
+}
 
 export default tseslint.config(
   { ignores: ["dist/", "build/", "node_modules/", "runs/", "models/", "coverage/"] },
@@ -13,6 +65,7 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  ...layerRules(),
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },

@@ -6,7 +6,7 @@ import { readFile, readlink } from "node:fs/promises";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MainJobInterrupted, runMainJob } from "../src/rl/main-job.js";
+import { MainJobInterrupted, runMainJob } from "../src/app/main-job.js";
 import type { MainReport } from "../src/report/main-report.js";
 import { tempDir, tinyBase } from "./rl-fixtures.js";
 

@@ -10,7 +10,7 @@ import { train } from "../rl/trainer.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { DEFAULT_PRETRAIN, pretrain } from "../pretrain/pretrain.js";
 import { DEFAULT_CORPUS } from "../pretrain/corpus.js";
-import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob } from "../rl/main-job.js";
+import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob } from "../app/main-job.js";
 
 const int = () => z.number().int();
 

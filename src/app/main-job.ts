@@ -15,9 +15,9 @@ import { buildProblems } from "../eval/problems.js";
 import { checkPhenomena } from "../report/phenomena.js";
 import { selfCheckStats, type SelfCheckStats } from "../report/selfcheck.js";
 import { renderMainReport, type MainReport } from "../report/main-report.js";
-import { resolveTrainConfig, type TrainConfig } from "./config.js";
-import { ProgressPrinter, formatDuration } from "./progress.js";
-import { train } from "./trainer.js";
+import { resolveTrainConfig, type TrainConfig } from "../rl/config.js";
+import { ProgressPrinter, formatDuration } from "../rl/progress.js";
+import { train } from "../rl/trainer.js";
 
 /** The main job's training recipe (a `scratchpad train` config). */
 export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
