@@ -3,17 +3,25 @@
  * sampling tokens/s, the GEMM ceiling), with the same config fields and output keys as
  * `../shared/bench/torch_ref.py bench`, so the two engines can be compared side by side.
  */
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, parseConfigText, resolveCommand } from "../config/index.js";
 import { BenchConfigError, resolveBenchConfig, runBench, type BenchResult, type BenchRun } from "../engine/bench.js";
+import { readFile } from "node:fs/promises";
 
-/** Options of the bench command. */
-export interface BenchCommandOptions {
-  json?: boolean;
-  config?: string;
-}
+/** `scratchpad bench`'s options. */
+export const BenchCliSchema = z.object({
+  json: z.boolean().default(false).meta({ description: "print one JSON object (train_tokens_per_s, gen_tokens_per_s, params, gemm_gflops, ...)" }),
+  config: z.string().min(1).optional().meta({
+    description: "JSON or YAML config: vocab, d_model, n_layers, n_heads, n_kv_heads, d_ff, ctx, train_batch, gen_batch, prompt_len, gen_len, threads, seconds, seed",
+    arg: "file",
+  }),
+}).strict();
 
-/** Reads a bench config file (JSON with torch_ref.py's fields); missing fields take the defaults. */
+/** Options of the bench command (derived from its schema). */
+export type BenchCommandOptions = z.input<typeof BenchCliSchema>;
+
+/** Reads a bench config file (JSON or YAML with torch_ref.py's fields); missing fields take the defaults. */
 export async function readBenchConfig(file: string | undefined): Promise<unknown> {
   if (!file) return {};
   let text: string;
@@ -22,11 +30,7 @@ export async function readBenchConfig(file: string | undefined): Promise<unknown
   } catch (err) {
     throw new BenchConfigError(`--config ${file}: ${(err as Error).message}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BenchConfigError(`--config ${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  return parseConfigText(file, text) ?? {};
 }
 
 function fmtRun(r: BenchRun): string {
@@ -47,12 +51,12 @@ export function formatBench(r: BenchResult): string {
 
 /** Register this subcommand on its parent command. */
 export function registerBenchCommand(parent: Command): void {
-  parent
+  const cmd = parent
     .command("bench")
-    .description("measure training and sampling speed (the keys and config fields of torch_ref.py bench)")
-    .option("--json", "print one JSON object (train_tokens_per_s, gen_tokens_per_s, params, gemm_gflops, ...)")
-    .option("--config <file>", "JSON config: vocab, d_model, n_layers, n_heads, n_kv_heads, d_ff, ctx, train_batch, gen_batch, prompt_len, gen_len, threads, seconds, seed")
-    .action(async (o: BenchCommandOptions) => {
+    .description("measure training and sampling speed (the keys and config fields of torch_ref.py bench)");
+  addOptions(cmd, BenchCliSchema)
+    .action(async () => {
+      const o = resolveCommand<typeof BenchCliSchema>(cmd);
       const raw = await readBenchConfig(o.config);
       resolveBenchConfig(raw); // fail fast, before any measurement
       if (!o.json) process.stderr.write("scratchpad bench: measuring training, sampling and GEMM at each thread setting...\n");

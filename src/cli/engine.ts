@@ -9,7 +9,9 @@
  */
 import { readFile, readdir } from "node:fs/promises";
 import { randomInt } from "node:crypto";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand, resolveOptions } from "../config/index.js";
 import { checkVocabFits, loadCheckpoint, saveCheckpoint, type Checkpoint } from "../engine/checkpoint.js";
 import { ConfigError, validateConfig } from "../engine/config.js";
 import { Activations } from "../engine/activations.js";
@@ -24,28 +26,26 @@ export class EngineCliError extends Error {
   override readonly name = "EngineCliError";
 }
 
-/** Options of `initCheckpoint` (the `scratchpad init` command). */
-export interface InitOptions {
-  /** Path of a Hugging Face config.json (LlamaConfig fields). */
-  config: string;
-  seed: number;
-  out: string;
-  /** A tokenizer.json (or a checkpoint folder holding one); default: the default tokenizer. */
-  tokenizer?: string;
-  /** A text file whose characters become the alphabet (instead of the default alphabet). */
-  corpus?: string;
-  /** Extra single-token words, e.g. ["wait"]. */
-  words?: string[];
-  /** Encode unknown characters as UTF-8 byte tokens (adds 256 tokens). */
-  byteFallback?: boolean;
-  /** Standard deviation of the initial weights (default 0.02). */
-  initStd?: number;
-  /** Replace an existing non-empty --out folder. */
-  force?: boolean;
-}
+const int = () => z.number().int();
+
+/** `scratchpad init`'s options, and `initCheckpoint`'s (`InitOptions` is derived from it). */
+export const InitOptionsSchema = z.object({
+  config: z.string().min(1).meta({ description: "Hugging Face config.json with LlamaConfig fields (vocab_size may be omitted: it then fits the tokenizer)", arg: "file" }),
+  seed: int().min(0).meta({ description: "seed of the random initialisation" }),
+  out: z.string().min(1).meta({ description: "checkpoint folder to write (atomically)", arg: "dir" }),
+  tokenizer: z.string().min(1).optional().meta({ description: "use this tokenizer.json (or a checkpoint folder's) instead of the default one", arg: "file" }),
+  corpus: z.string().min(1).optional().meta({ description: "build the tokenizer's alphabet from the characters of this text file", arg: "file" }),
+  words: z.array(z.string().min(1)).optional().meta({ description: 'comma-separated words that become single tokens, e.g. "wait,check"', arg: "list", list: "comma" }),
+  byteFallback: z.boolean().default(false).meta({ description: "encode characters outside the alphabet as UTF-8 byte tokens (+256 tokens) instead of <unk>" }),
+  initStd: z.number().min(0).max(10).default(0.02).meta({ description: "standard deviation of the initial weights", arg: "x" }),
+  force: z.boolean().default(false).meta({ description: "replace --out if it exists and is not empty" }),
+}).strict();
+
+/** Options of `initCheckpoint` (the `scratchpad init` command); omitted ones take the schema's defaults. */
+export type InitOptions = z.input<typeof InitOptionsSchema>;
 
 /** Choose the tokenizer for `init`: --tokenizer, else built from --corpus, else the default alphabet. */
-async function chooseTokenizer(o: InitOptions): Promise<Tokenizer> {
+async function chooseTokenizer(o: z.output<typeof InitOptionsSchema>): Promise<Tokenizer> {
   if (o.tokenizer) {
     if (o.corpus || o.words?.length || o.byteFallback) throw new EngineCliError("--tokenizer cannot be combined with --corpus, --words or --byte-fallback.");
     return Tokenizer.load(o.tokenizer);
@@ -65,7 +65,8 @@ async function chooseTokenizer(o: InitOptions): Promise<Tokenizer> {
  * tokenizer's size); a vocab_size smaller than the tokenizer is an error; a larger one is kept (the
  * extra ids are never produced by the tokenizer). Returns the written checkpoint's model and tokenizer.
  */
-export async function initCheckpoint(o: InitOptions): Promise<{ model: Model; tokenizer: Tokenizer }> {
+export async function initCheckpoint(options: InitOptions): Promise<{ model: Model; tokenizer: Tokenizer }> {
+  const o = resolveOptions(InitOptionsSchema, [{ source: "object", values: options }]);
   if (!o.force) {
     const entries = await readdir(o.out).catch(() => []);
     if (entries.length > 0) throw new EngineCliError(`--out ${o.out} exists and is not empty; pass --force to replace it.`);
@@ -116,18 +117,20 @@ export function computeLogits(model: Model, tokens: number[]): Float32Array[] {
   return tokens.map((_, t) => acts.logits.slice(t * V, (t + 1) * V));
 }
 
-/** Sampling options of `sampleText` (CLI names, defaults from generation_config.json). */
-export interface SampleTextOptions {
-  n?: number;
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  maxTokens?: number;
-  seed?: number;
-  stop?: string[];
-  /** Prepend the tokenizer's BOS token to the prompt. */
-  bos?: boolean;
-}
+/** Sampling options of `sampleText` (`scratchpad sample`'s flags); unset ones come from generation_config.json. */
+export const SampleTextOptionsSchema = z.object({
+  n: int().min(1).max(4096).default(1).meta({ description: "number of samples", short: "n", arg: "count" }),
+  temperature: z.number().min(0).max(100).optional().meta({ description: "softmax temperature; 0 = greedy", arg: "t", defaultText: "generation_config.json, else 1" }),
+  topP: z.number().min(0).max(1).optional().meta({ description: "nucleus sampling mass in (0, 1]", arg: "p", defaultText: "generation_config.json, else 1" }),
+  topK: int().min(0).optional().meta({ description: "keep only the k most likely tokens; 0 = off", arg: "k", defaultText: "generation_config.json, else 0" }),
+  maxTokens: int().min(1).optional().meta({ description: "maximum new tokens per sample", arg: "m", defaultText: "generation_config.json, else 256" }),
+  seed: int().min(0).optional().meta({ description: "seed for reproducible samples", arg: "s", defaultText: "random, printed with --json" }),
+  stop: z.array(z.string()).optional().meta({ description: "stop when this string appears (repeatable); the end-of-sequence token always stops", arg: "text", repeat: true }),
+  bos: z.boolean().default(true).meta({ description: "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)", boolean: "negate" }),
+}).strict();
+
+/** Sampling options of `sampleText` (derived from its schema). */
+export type SampleTextOptions = z.input<typeof SampleTextOptionsSchema>;
 
 /** One sampled completion as the CLI reports it. */
 export interface TextCompletion {
@@ -142,14 +145,14 @@ export interface TextCompletion {
  * token or stop string that ended it and special tokens (pad/bos/eos/unk); `tokens` holds every
  * generated id. Defaults come from the checkpoint's generation_config.json.
  */
-export function sampleText(ck: Checkpoint, prompt: string, o: SampleTextOptions = {}): { seed: number; completions: TextCompletion[] } {
+export function sampleText(ck: Checkpoint, prompt: string, options: SampleTextOptions = {}): { seed: number; completions: TextCompletion[] } {
+  const o = resolveOptions(SampleTextOptionsSchema, [{ source: "object", values: options }]);
   const tok = ck.tokenizer;
   const gen = ck.generationConfig;
   const ids = tok.encode(prompt, { addBos: o.bos });
   if (ids.length === 0) ids.push(tok.bosId); // the model needs at least one token of context
   const seed = o.seed ?? randomInt(2 ** 31);
-  const n = o.n ?? 1;
-  const results = new Sampler(ck.model).generate(Array.from({ length: n }, () => ids), {
+  const results = new Sampler(ck.model).generate(Array.from({ length: o.n }, () => ids), {
     maxNewTokens: o.maxTokens ?? gen.max_new_tokens,
     temperature: o.temperature ?? (gen.do_sample ? gen.temperature : 0),
     topP: o.topP ?? gen.top_p,
@@ -169,50 +172,46 @@ export function sampleText(ck: Checkpoint, prompt: string, o: SampleTextOptions 
   return { seed, completions };
 }
 
-/** A commander argument parser for integers within bounds. */
-function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
-  return (v) => {
-    const x = Number(v);
-    if (!/^-?\d+$/.test(v.trim()) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${v}".`);
-    return x;
-  };
-}
+/** `scratchpad logits`'s options. */
+export const LogitsCliSchema = z.object({
+  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  tokens: z.string().optional().meta({ description: "comma-separated token ids, e.g. 5,17,3", arg: "ids" }),
+  text: z.string().optional().meta({ description: "text to tokenize instead of --tokens", arg: "text" }),
+  json: z.boolean().default(false).meta({ description: 'print {"tokens": [...], "logits": [[...], ...]} (one row of vocab_size floats per position)' }),
+  top: int().min(1).default(5).meta({ description: "without --json: how many most likely next tokens to show per position", arg: "k" }),
+}).strict();
 
-/** A commander argument parser for numbers within bounds. */
-function numArg(name: string, min: number, max: number): (v: string) => number {
-  return (v) => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || x < min || x > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got "${v}".`);
-    return x;
-  };
-}
+/** `scratchpad sample`'s options: the checkpoint, the prompt, the sampling options, --json. */
+export const SampleCliSchema = z.object({
+  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  prompt: z.string().meta({ description: "the prompt text", arg: "text" }),
+  ...SampleTextOptionsSchema.shape,
+  json: z.boolean().default(false).meta({ description: 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}' }),
+}).strict();
 
-/** Collects a repeatable option into an array. */
-function collect(v: string, prev: string[] = []): string[] {
-  return [...prev, v];
-}
+/** `scratchpad tokenize`'s options. */
+export const TokenizeCliSchema = z.object({
+  model: z.string().min(1).optional().meta({ description: "checkpoint folder (or pass --tokenizer)", arg: "dir" }),
+  tokenizer: z.string().min(1).optional().meta({ description: "a tokenizer.json instead of --model", arg: "file" }),
+  text: z.string().optional().meta({ description: "text to encode", arg: "text" }),
+  ids: z.string().optional().meta({ description: "comma-separated token ids to decode", arg: "ids" }),
+  json: z.boolean().default(false).meta({ description: 'print {"ids": [...], "tokens": [...], "text": "..."}' }),
+}).strict();
 
 /** Register `init`. */
 function registerInit(program: Command): void {
-  program
+  const cmd = program
     .command("init")
-    .description("Write a randomly initialised checkpoint (Hugging Face Llama layout) from a config.json")
-    .requiredOption("--config <file>", "Hugging Face config.json with LlamaConfig fields (vocab_size may be omitted: it then fits the tokenizer)")
-    .requiredOption("--seed <n>", "seed of the random initialisation", intArg("--seed", 0))
-    .requiredOption("--out <dir>", "checkpoint folder to write (atomically)")
-    .option("--tokenizer <file>", "use this tokenizer.json (or a checkpoint folder's) instead of the default one")
-    .option("--corpus <file>", "build the tokenizer's alphabet from the characters of this text file")
-    .option("--words <list>", 'comma-separated words that become single tokens, e.g. "wait,check"', (v) => v.split(",").filter(Boolean))
-    .option("--byte-fallback", "encode characters outside the alphabet as UTF-8 byte tokens (+256 tokens) instead of <unk>")
-    .option("--init-std <x>", "standard deviation of the initial weights", numArg("--init-std", 0, 10), 0.02)
-    .option("--force", "replace --out if it exists and is not empty")
+    .description("Write a randomly initialised checkpoint (Hugging Face Llama layout) from a config.json");
+  addOptions(cmd, InitOptionsSchema)
     .addHelpText(
       "after",
       "\nThe default tokenizer is printable ASCII + newline + tab, one token per character, plus\n" +
         "<pad> <bos> <eos> <unk> <think> </think> (103 tokens). vocab_size must be at least the tokenizer's size.\n\n" +
         "Example:\n  scratchpad init --config config.json --seed 1 --out models/tiny --words wait",
     )
-    .action(async (o: InitOptions & { initStd: number }) => {
+    .action(async () => {
+      const o = resolveCommand<typeof InitOptionsSchema>(cmd);
       const { model, tokenizer } = await initCheckpoint(o);
       const c = model.config;
       console.log(
@@ -224,16 +223,13 @@ function registerInit(program: Command): void {
 
 /** Register `logits`. */
 function registerLogits(program: Command): void {
-  program
+  const cmd = program
     .command("logits")
-    .description("Print the model's logits at every position of a token sequence")
-    .requiredOption("--model <dir>", "checkpoint folder")
-    .option("--tokens <ids>", "comma-separated token ids, e.g. 5,17,3")
-    .option("--text <text>", "text to tokenize instead of --tokens")
-    .option("--json", 'print {"tokens": [...], "logits": [[...], ...]} (one row of vocab_size floats per position)')
-    .option("--top <k>", "without --json: how many most likely next tokens to show per position", intArg("--top", 1), 5)
+    .description("Print the model's logits at every position of a token sequence");
+  addOptions(cmd, LogitsCliSchema)
     .addHelpText("after", "\nExample:\n  scratchpad logits --model models/tiny --tokens 5,17,3 --json")
-    .action(async (o: { model: string; tokens?: string; text?: string; json?: boolean; top: number }) => {
+    .action(async () => {
+      const o = resolveCommand<typeof LogitsCliSchema>(cmd);
       if ((o.tokens === undefined) === (o.text === undefined)) throw new EngineCliError("pass exactly one of --tokens or --text.");
       const ck = await loadCheckpoint(o.model, { optimizer: false });
       const tokens = o.tokens !== undefined ? parseTokenList(o.tokens, ck.config.vocab_size) : ck.tokenizer.encode(o.text!);
@@ -252,28 +248,20 @@ function registerLogits(program: Command): void {
 
 /** Register `sample`. */
 function registerSample(program: Command): void {
-  program
+  const cmd = program
     .command("sample")
-    .description("Sample continuations of a prompt from a checkpoint")
-    .requiredOption("--model <dir>", "checkpoint folder")
-    .requiredOption("--prompt <text>", "the prompt text")
-    .option("-n, --n <count>", "number of samples", intArg("-n", 1, 4096), 1)
-    .option("--temperature <t>", "softmax temperature; 0 = greedy (default: generation_config.json, else 1)", numArg("--temperature", 0, 100))
-    .option("--top-p <p>", "nucleus sampling mass in (0, 1] (default: generation_config.json, else 1)", numArg("--top-p", 0, 1))
-    .option("--top-k <k>", "keep only the k most likely tokens; 0 = off (default: generation_config.json, else 0)", intArg("--top-k", 0))
-    .option("--max-tokens <m>", "maximum new tokens per sample (default: generation_config.json, else 256)", intArg("--max-tokens", 1))
-    .option("--seed <s>", "seed for reproducible samples (default: random, printed with --json)", intArg("--seed", 0))
-    .option("--stop <text>", "stop when this string appears (repeatable); the end-of-sequence token always stops", collect)
-    .option("--no-bos", "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)")
-    .option("--json", 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}')
+    .description("Sample continuations of a prompt from a checkpoint");
+  addOptions(cmd, SampleCliSchema)
     .addHelpText("after", '\nExample:\n  scratchpad sample --model models/tiny --prompt "12+34=" -n 4 --temperature 0.7 --max-tokens 64 --seed 1')
-    .action(async (o: SampleTextOptions & { model: string; prompt: string; json?: boolean }) => {
+    .action(async () => {
+      const { model, prompt, json, ...sampling } = resolveCommand<typeof SampleCliSchema>(cmd);
+      const o = { model, prompt, json };
       const ck = await loadCheckpoint(o.model, { optimizer: false });
       const unknown = ck.tokenizer.unknownChars(o.prompt);
       if (unknown.length > 0 && !ck.tokenizer.byteFallback) {
         console.error(`scratchpad: warning: the prompt has characters outside the tokenizer's vocabulary (encoded as ${ck.tokenizer.roles.unk}): ${JSON.stringify(unknown.join(""))}`);
       }
-      const out = sampleText(ck, o.prompt, o);
+      const out = sampleText(ck, o.prompt, sampling);
       if (o.json) {
         console.log(JSON.stringify(out));
         return;
@@ -287,16 +275,13 @@ function registerSample(program: Command): void {
 
 /** Register `tokenize`. */
 function registerTokenize(program: Command): void {
-  program
+  const cmd = program
     .command("tokenize")
-    .description("Show how a checkpoint's tokenizer encodes text (or decodes token ids)")
-    .option("--model <dir>", "checkpoint folder (or pass --tokenizer)")
-    .option("--tokenizer <file>", "a tokenizer.json instead of --model")
-    .option("--text <text>", "text to encode")
-    .option("--ids <ids>", "comma-separated token ids to decode")
-    .option("--json", 'print {"ids": [...], "tokens": [...], "text": "..."}')
+    .description("Show how a checkpoint's tokenizer encodes text (or decodes token ids)");
+  addOptions(cmd, TokenizeCliSchema)
     .addHelpText("after", '\nExamples:\n  scratchpad tokenize --model models/tiny --text "12+34=<think>"\n  scratchpad tokenize --model models/tiny --ids 5,17,3')
-    .action(async (o: { model?: string; tokenizer?: string; text?: string; ids?: string; json?: boolean }) => {
+    .action(async () => {
+      const o = resolveCommand<typeof TokenizeCliSchema>(cmd);
       if ((o.model === undefined) === (o.tokenizer === undefined)) throw new EngineCliError("pass exactly one of --model or --tokenizer.");
       if ((o.text === undefined) === (o.ids === undefined)) throw new EngineCliError("pass exactly one of --text or --ids.");
       const tok = await Tokenizer.load((o.model ?? o.tokenizer)!);

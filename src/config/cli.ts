@@ -12,7 +12,7 @@ import { fieldsOf, resolveOptions, type FieldInfo, type Layer, type OptionsSchem
 export function helpText(f: FieldInfo): string {
   const extra: string[] = [];
   if (f.values) extra.push(`one of ${f.values.join(", ")}`);
-  const def = f.meta.defaultText ?? (f.default === undefined || (f.kind === "boolean" && f.default === false && (f.meta.boolean ?? "switch") === "switch")
+  const def = f.meta.defaultText ?? (f.default === undefined || (f.kind === "boolean" && (f.meta.boolean ?? "switch") !== "value")
     ? undefined
     : Array.isArray(f.default) ? f.default.join(",") : String(f.default));
   if (def !== undefined && def !== "") extra.push(`default ${def}`);

@@ -17,16 +17,16 @@ export function parseConfigText(file: string, text: string, field = "--config"):
     try {
       return parseYaml(text) as unknown;
     } catch (err) {
-      throw new OptionsError(field, `config file ${file} is not valid YAML: ${(err as Error).message}`);
+      throw new OptionsError(field, `${field} ${file} is not valid YAML: ${(err as Error).message}`);
     }
   }
   if (ext !== ".json") {
-    throw new OptionsError(field, `config file ${file}: unknown format "${ext || "(no extension)"}"; name it .json, .yaml or .yml`);
+    throw new OptionsError(field, `${field} ${file}: unknown config file format "${ext || "(no extension)"}"; name it .json, .yaml or .yml`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new OptionsError(field, `config file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new OptionsError(field, `${field} ${file} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -39,12 +39,12 @@ export async function readConfigObject(file: string, field = "--config"): Promis
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new OptionsError(field, `cannot read config file ${file}: ${(err as Error).message}`);
+    throw new OptionsError(field, `${field} ${file}: cannot read the config file (${(err as Error).message})`);
   }
   const value = parseConfigText(file, text, field);
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new OptionsError(field, `config file ${file} must hold a mapping of settings (key: value), not ${Array.isArray(value) ? "a list" : typeof value}`);
+    throw new OptionsError(field, `${field} ${file} must hold a mapping of settings (key: value), not ${Array.isArray(value) ? "a list" : typeof value}`);
   }
   return value as Record<string, unknown>;
 }

@@ -12,7 +12,7 @@ import { z } from "zod";
 declare module "zod" {
   /** CLI and documentation metadata of one option (set with `.meta({...})`, last in the chain). */
   interface GlobalMeta {
-    /** Long flag without dashes (default: the key with `_` → `-`). */
+    /** Long flag without dashes (default: the key in kebab-case, see `flagName`). */
     flag?: string;
     /** One-letter short flag, e.g. "n" for `-n`. */
     short?: string;
@@ -107,6 +107,11 @@ function kindOf(j: FieldJson | undefined): FieldKind {
   }
 }
 
+/** The long flag of a key: snake_case and camelCase both become kebab-case (`max_tokens`, `maxTokens` → `max-tokens`). */
+export function flagName(key: string): string {
+  return key.replace(/_/g, "-").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 const infoCache = new WeakMap<OptionsSchema, FieldInfo[]>();
 
 /** Every option of a schema with its kind, default, description and CLI metadata, in declaration order. */
@@ -124,7 +129,7 @@ export function fieldsOf(schema: OptionsSchema): FieldInfo[] {
       description: typeof json.description === "string" ? json.description : "",
       default: json.default, required: required.has(key) && json.default === undefined,
       values: kind === "enum" ? (json.enum as string[]) : undefined,
-      json, meta, flag: meta.flag ?? key.replace(/_/g, "-"),
+      json, meta, flag: meta.flag ?? flagName(key),
     };
   });
   infoCache.set(schema, out);
@@ -221,7 +226,7 @@ function coerceScalar(kind: FieldKind | undefined, v: unknown): unknown {
 /** Turn a string (a flag's value, or a string in a config file) into the field's type where it parses. */
 export function coerce(f: FieldInfo, v: unknown): unknown {
   if (f.kind === "list") {
-    const items = typeof v === "string" ? splitList(v, f.meta.list === "ranges") : v;
+    const items = typeof v === "string" ? (f.meta.repeat ? [v] : splitList(v, f.meta.list === "ranges")) : v;
     return Array.isArray(items) ? items.map((x) => coerceScalar(f.itemKind, x)) : items;
   }
   return coerceScalar(f.kind, v);
