@@ -145,7 +145,39 @@ export function validateConfig(raw: unknown): ModelConfig {
     const id = optionalTokenId(r, f, cfg.vocab_size);
     if (id !== undefined) cfg[f] = id;
   }
+  checkSizes(cfg);
   return cfg;
+}
+
+/** Largest value of each size field the engine accepts (far above any CPU model, far below a crash). */
+export const MAX_CONFIG_SIZES = {
+  vocab_size: 2 ** 21, hidden_size: 2 ** 16, num_hidden_layers: 2 ** 10, num_attention_heads: 2 ** 10,
+  num_key_value_heads: 2 ** 10, intermediate_size: 2 ** 18, max_position_embeddings: 2 ** 20,
+} as const;
+
+/** Most parameters one model may hold (one Float32Array: 4 GiB). */
+export const MAX_PARAMETERS = 2 ** 30;
+
+/**
+ * Sizes a model of this engine can actually allocate: each field within `MAX_CONFIG_SIZES`, the
+ * parameter count within `MAX_PARAMETERS` and the RoPE tables within 2^28 floats, so absurd sizes
+ * end in an error naming the field instead of "Invalid typed array length" or a heap abort.
+ */
+function checkSizes(cfg: ModelConfig): void {
+  for (const [f, max] of Object.entries(MAX_CONFIG_SIZES) as [keyof typeof MAX_CONFIG_SIZES, number][]) {
+    if (cfg[f] > max) throw new ConfigError(f, `${cfg[f]} is larger than this engine supports (at most ${max}); the config is probably corrupt.`);
+  }
+  const C = cfg.hidden_size, D = C / cfg.num_attention_heads, KW = cfg.num_key_value_heads * D;
+  const perLayer = 2 * C * C + 2 * C * KW + 3 * C * cfg.intermediate_size + 2 * C;
+  const embed = cfg.vocab_size * C * (cfg.tie_word_embeddings ? 1 : 2);
+  const total = embed + cfg.num_hidden_layers * perLayer + C;
+  if (total > MAX_PARAMETERS) {
+    const field = embed >= cfg.num_hidden_layers * perLayer ? "vocab_size" : "num_hidden_layers";
+    throw new ConfigError(field, `the model would have ${total} parameters, more than the ${MAX_PARAMETERS} this engine can hold; the config is probably corrupt (check vocab_size, hidden_size, intermediate_size, num_hidden_layers).`);
+  }
+  if (cfg.max_position_embeddings * D > 2 ** 28) {
+    throw new ConfigError("max_position_embeddings", `${cfg.max_position_embeddings} positions × head size ${D} is more than this engine's RoPE tables can hold (2^28); lower max_position_embeddings.`);
+  }
 }
 
 /** The size of one attention head. */

@@ -188,7 +188,7 @@ export class Model {
   /**
    * A model from named tensors (e.g. read from model.safetensors). Every tensor of the layout must be
    * present with the right shape; `lm_head.weight` is ignored when the config ties embeddings.
-   * @throws ModelTensorError naming the missing, unexpected or mis-shaped tensor.
+   * @throws ModelTensorError naming the missing, unexpected, mis-shaped or non-finite tensor.
    */
   static fromTensors(config: ModelConfig, tensors: Iterable<NamedTensor> | Map<string, NamedTensor>): Model {
     const m = new Model(config);
@@ -199,6 +199,11 @@ export class Model {
       if (!t) throw new ModelTensorError(spec.name, `tensor ${spec.name} is missing; the checkpoint does not match config.json (expected shape [${spec.shape.join(", ")}]).`);
       if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== spec.size) {
         throw new ModelTensorError(spec.name, `tensor ${spec.name} has shape [${t.shape.join(", ")}] but config.json implies [${spec.shape.join(", ")}].`);
+      }
+      for (let i = 0; i < t.data.length; i++) {
+        if (!Number.isFinite(t.data[i])) {
+          throw new ModelTensorError(spec.name, `tensor ${spec.name} holds a non-finite value (${t.data[i]}) at index ${i}; the checkpoint is corrupt or came from a diverged run. Use an earlier checkpoint.`);
+        }
       }
       m.params.set(t.data, spec.offset);
       given.delete(spec.name);

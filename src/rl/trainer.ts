@@ -14,7 +14,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem, TrainablePolicy } from "../types.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { readFolderConsistently, writeFileAtomic } from "../core/atomic.js";
 import { getTask } from "../tasks/registry.js";
 import { hashSeed } from "../core/rng.js";
 import { renderPrompt, getTemplate, type TextTemplate } from "../tasks/templates.js";
@@ -73,10 +73,14 @@ async function defaultLoadPolicy(dir: string): Promise<TrainablePolicy & { promp
   return EmbeddedPolicy.load(dir);
 }
 
-/** The step a checkpoint folder reached, or null when there is no complete checkpoint. */
+/**
+ * The step a checkpoint folder reached, or null when there is no complete checkpoint. Read as the
+ * loaders read a checkpoint (`readFolderConsistently`): a save interrupted between its two renames
+ * is recovered first (its backup `.checkpoint.old-*` put back), so resuming finds it.
+ */
 export async function checkpointStep(dir: string): Promise<number | null> {
   try {
-    const state = JSON.parse(await readFile(path.join(dir, "trainer_state.json"), "utf8")) as { step?: unknown };
+    const state = await readFolderConsistently(dir, async (folder) => JSON.parse(await readFile(path.join(folder, "trainer_state.json"), "utf8")) as { step?: unknown });
     return typeof state.step === "number" ? state.step : null;
   } catch {
     return null;
