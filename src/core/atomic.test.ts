@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recoverFolder, saveFolderAtomic, writeFileAtomic, writeFileAtomicSync } from "./atomic.js";
+import { readFolderConsistently, recoverFolder, saveFolderAtomic, writeFileAtomic, writeFileAtomicSync } from "./atomic.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -121,5 +121,39 @@ describe("saveFolderAtomic", () => {
     await saveFolderAtomic(d, (tmp) => writeFile(path.join(tmp, "model"), "after"));
     expect(await readFile(path.join(d, "model"), "utf8")).toBe("after");
     expect((await readdir(dir)).filter((n) => n.startsWith(".ckpt4."))).toEqual([]);
+  });
+});
+
+describe("readFolderConsistently", () => {
+  /** Save a folder whose two files both hold `v`. */
+  const saveBoth = (d: string, v: string) =>
+    saveFolderAtomic(d, async (tmp) => {
+      await writeFile(path.join(tmp, "a"), v);
+      await writeFile(path.join(tmp, "b"), v);
+    });
+
+  it("a read that a save cuts short is read again, however often, and never returned", async () => {
+    const d = path.join(dir, "cut");
+    await saveBoth(d, "0");
+    let calls = 0;
+    // Each of the first 30 reads is cut short: between its two files a save replaces the folder and
+    // deletes the version being read, so "b" looks absent (as an optional file of a checkpoint would).
+    // (The old rule gave up checking after 20 retries and returned such a read.)
+    const got = await readFolderConsistently(d, async (f) => {
+      calls++;
+      const a = await readFile(path.join(f, "a"), "utf8");
+      if (calls <= 30) await saveBoth(d, String(calls));
+      const b = await readFile(path.join(f, "b"), "utf8").catch(() => "absent");
+      return [a, b];
+    });
+    expect(got).toEqual(["30", "30"]);
+    expect(calls).toBe(31);
+  });
+
+  it("an error of a complete read is real: it names the folder, not the pinned handle", async () => {
+    const d = path.join(dir, "broken");
+    await saveBoth(d, "x");
+    const err = await readFolderConsistently(d, (f) => readFile(path.join(f, "missing"), "utf8")).catch((e: Error) => e);
+    expect(String(err)).toContain(path.join(d, "missing"));
   });
 });

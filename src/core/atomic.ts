@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, promises as fsp, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { ScratchpadError } from "./errors.js";
 
 /** A short random suffix for temp names (process id + random hex), unique across concurrent writers. */
 function tempSuffix(): string {
@@ -255,20 +256,44 @@ async function pinFolder(dir: string): Promise<{ path: string; close: () => Prom
   return { path: pinned, close: () => fh.close() };
 }
 
+/** The sorted entry names of a folder, or null when it cannot be listed (e.g. it was deleted). */
+async function listing(dir: string): Promise<string | null> {
+  return fsp.readdir(dir).then(
+    (names) => names.sort().join("\0"),
+    () => null,
+  );
+}
+
+/** A folder kept being replaced and cut every read of it short (see `readFolderConsistently`). */
+export class FolderReadError extends ScratchpadError {
+  constructor(readonly dir: string, readonly attempts: number) {
+    super("folder_unstable", `${dir}: another process replaced this folder during each of ${attempts} reads; stop the process that saves it, or load again`);
+  }
+}
+
+/** Reads `readFolderConsistently` makes before it gives up on a folder that keeps being replaced. */
+const MAX_READ_ATTEMPTS = 100;
+
 /**
  * Read a folder that `saveFolderAtomic` may replace concurrently (another process saving while this
  * one loads) and get one consistent version: repairs a crashed swap (`recoverFolder`), waits for a
  * swap in flight (up to `waitMs`, default 5 s) when `dir` is momentarily missing, then runs
  * `read(folder)` where `folder` names the opened version itself (see `pinFolder`), so files of two
- * versions are never mixed. If the folder was replaced during the read (its old version may have
- * been deleted under it), the read is retried on the new one. Errors from `read` propagate, re-raised from a read of `dir`
- * itself so that their messages name the real path.
+ * versions are never mixed.
+ *
+ * A version is never modified once in place, only deleted (after a save replaced it), so a read is
+ * complete exactly when the pinned version lists, after the read, the entries it listed while it was
+ * still the live version: then every file the read opened existed throughout. A read that a deletion cut short (files
+ * gone, optional ones looking absent) is retried on the new version, however often a busy machine
+ * makes that happen, and never returned; after `MAX_READ_ATTEMPTS` such reads a `FolderReadError`
+ * says so. Errors from a complete read propagate, re-raised from a read of `dir` itself so that
+ * their messages name the real path.
  */
 export async function readFolderConsistently<T>(dir: string, read: (folder: string) => Promise<T>, waitMs = 5000): Promise<T> {
   dir = path.resolve(dir);
   await recoverFolder(dir);
   const deadline = Date.now() + waitMs;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
     let before = await folderIdentity(dir);
     while (before === null && Date.now() < deadline && (await siblings(dir, "old")).length > 0) {
       await new Promise((r) => setTimeout(r, 20));
@@ -278,17 +303,25 @@ export async function readFolderConsistently<T>(dir: string, read: (folder: stri
     const pin = before === null ? null : await pinFolder(dir);
     if (!pin) return read(dir);
     try {
-      const result = await read(pin.path);
-      // If a save replaced the folder meanwhile, the pinned version may have been deleted while it
-      // was read (optional files then look absent): read the new version instead.
-      if (attempt >= 20 || (await folderIdentity(dir)) === before) return result;
-      continue;
-    } catch {
-      if (attempt < 20 && (await folderIdentity(dir)) !== before) continue;
-      // The folder did not change: the error is real. Re-read by its own name for a clear message.
-      return read(dir);
+      // The listing is complete if the pinned version was still the live one after it was taken (a
+      // version is deleted only after a save replaced it, and never becomes live again).
+      const entries = await listing(pin.path);
+      if ((await folderIdentity(pin.path)) !== (await folderIdentity(dir))) continue;
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+      try {
+        outcome = { ok: true, value: await read(pin.path) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      if (entries === null || (await listing(pin.path)) !== entries) continue; // cut short by a deletion
+      if (outcome.ok) return outcome.value;
+      // The version read was complete, so its error is real: re-read it by its own name for a message
+      // that names the real path. Should that read succeed, a save replaced the broken version
+      // meanwhile: read the new one pinned.
+      await read(dir);
     } finally {
       await pin.close();
     }
   }
+  throw new FolderReadError(dir, MAX_READ_ATTEMPTS);
 }
