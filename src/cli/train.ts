@@ -29,6 +29,7 @@ export const PretrainCliSchema = z.object({
 export const StartCliSchema = z.object({
   model: z.string().min(1).optional().meta({ description: "base checkpoint", arg: "dir", defaultText: String(MAIN_JOB_TRAIN.model) }),
   steps: int().min(1).optional().meta({ description: "GRPO steps", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.steps}`, aliases: ["max_steps"] }),
+  seed: int().min(0).optional().meta({ description: "training seed (prompts and sampling; the evaluation's seed stays fixed)", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.seed}` }),
   runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: "runs" }),
   save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
   eval_n: int().min(1).optional().meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
@@ -103,6 +104,7 @@ function registerStart(program: Command): void {
     const trainOverrides: Record<string, unknown> = {};
     if (o.model !== undefined) trainOverrides.model = o.model;
     if (o.steps !== undefined) trainOverrides.steps = o.steps;
+    if (o.seed !== undefined) trainOverrides.seed = o.seed;
     const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
     await runMainJob({
       runsDir: o.runs_dir, saveModel: o.save_model, signal,
