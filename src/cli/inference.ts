@@ -169,7 +169,24 @@ function summary(r: EvalReport): string {
 
 interface ServeFlags {
   model: string; port?: string; host?: string; name?: string; maxSlots?: string; template?: string;
-  effortBudgets?: string; maxTokens?: string; maxQueue?: string;
+  effortBudgets?: string; maxTokens?: string; maxQueue?: string; allowedOrigins?: string; apiKey?: string;
+}
+
+/** `--allowed-origins`: a JSON list as vLLM takes it ('["http://localhost:3000"]') or a comma-separated list. */
+function originsOf(spec: string | undefined): string[] | undefined {
+  if (spec === undefined) return undefined;
+  const t = spec.trim();
+  if (t.startsWith("[")) {
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch {
+      v = undefined;
+    }
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new InferenceCliError(`--allowed-origins takes a JSON list of origins like '["http://localhost:3000"]' or a comma-separated list, got ${spec}`);
+    return v as string[];
+  }
+  return t === "" ? [] : t.split(",").map((x) => x.trim()).filter((x) => x !== "");
 }
 
 async function runServe(f: ServeFlags): Promise<void> {
@@ -181,6 +198,7 @@ async function runServe(f: ServeFlags): Promise<void> {
     chatTemplate: templateFromString(f.template ?? "{prompt}"),
     effortBudgets: f.effortBudgets ? parseEffortBudgets(f.effortBudgets) : {},
     defaultMaxTokens: int("--max-tokens", f.maxTokens, 256, 1), maxQueue: int("--max-queue", f.maxQueue, 1024, 1),
+    allowedOrigins: originsOf(f.allowedOrigins), apiKey: f.apiKey ?? process.env.SCRATCHPAD_API_KEY,
   });
   process.stderr.write(`scratchpad serve: ${f.model} as "${f.name ?? path.basename(path.resolve(f.model))}" on ${server.url}\n`);
   await new Promise<void>((resolve) => {
@@ -234,5 +252,7 @@ export function registerInferenceCommands(program: Command): void {
     .option("--effort-budgets <spec>", "reasoning_effort budgets, e.g. none=0,low=16,medium=64,high=inf")
     .option("--max-tokens <n>", "default max tokens per request", "256")
     .option("--max-queue <n>", "requests beyond which new ones get 429", "1024")
+    .option("--allowed-origins <list>", "origins browsers may call from: a JSON list or comma-separated (default [\"*\"]: any)")
+    .option("--api-key <key>", "require 'Authorization: Bearer KEY' on /v1 requests (default $SCRATCHPAD_API_KEY)")
     .action((f: ServeFlags) => runServe(f));
 }

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { effortBudget } from "../scale/effort.js";
 import { splitThinking } from "../core/think.js";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
-import { checkLoad, finishReason, newId, tokenRoom, usageOf, type ServeContext } from "./context.js";
+import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { ReasoningSplitter } from "./reasoningSplitter.js";
 import { parseChatRequest, type ChatRequest } from "./requests.js";
 import { sendEvent, startSSE, StopHoldback } from "./stream.js";
@@ -18,7 +18,7 @@ export async function handleChat(ctx: ServeContext, body: unknown, res: ServerRe
   const r = parseChatRequest(body, ctx.limits);
   const prompt = ctx.chatTemplate(r.messages);
   const { promptTokens, maxTokens } = tokenRoom(ctx, r.model, prompt, r.maxTokens);
-  checkLoad(ctx, r.n);
+  checkLoad(ctx, r.n, { n: r.n });
   const budget = r.effort ? effortBudget(r.effort, ctx.effortBudgets) : undefined;
   const abort = new AbortController();
   res.on("close", () => { if (!res.writableFinished) abort.abort(); });
@@ -33,6 +33,7 @@ export async function handleChat(ctx: ServeContext, body: unknown, res: ServerRe
   const created = Math.floor(Date.now() / 1000);
   if (r.stream) return streamChat(ctx, r, base, { id, created, promptTokens, startInThinking }, res);
   const results = await Promise.all(Array.from({ length: r.n }, (_, i) => ctx.backend.submit({ ...base, seed: seedOf(r, i) })));
+  recordTokens(ctx, promptTokens, results);
   if (abort.signal.aborted) return;
   const choices = results.map((g, index) => {
     const s = splitThinking(startInThinking ? ctx.tags.open + g.text : g.text, ctx.tags);
@@ -88,6 +89,7 @@ async function streamChat(
     });
   });
   const results = await Promise.all(runs);
+  recordTokens(ctx, meta.promptTokens, results);
   if (r.includeUsage) {
     sendEvent(res, { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
   }

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
-import { checkLoad, finishReason, newId, tokenRoom, usageOf, type ServeContext } from "./context.js";
+import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { parseCompletionRequest, type CompletionRequest } from "./requests.js";
 import { sendEvent, startSSE, StopHoldback } from "./stream.js";
 
@@ -13,7 +13,7 @@ import { sendEvent, startSSE, StopHoldback } from "./stream.js";
 export async function handleCompletions(ctx: ServeContext, body: unknown, res: ServerResponse, req: IncomingMessage): Promise<void> {
   const r = parseCompletionRequest(body, ctx.limits);
   const rooms = r.prompts.map((p) => tokenRoom(ctx, r.model, p, r.maxTokens));
-  checkLoad(ctx, r.prompts.length * r.n);
+  checkLoad(ctx, r.prompts.length * r.n, { n: r.n, prompts: r.prompts.length });
   const abort = new AbortController();
   res.on("close", () => { if (!res.writableFinished) abort.abort(); });
   req.on("aborted", () => abort.abort());
@@ -35,6 +35,7 @@ export async function handleCompletions(ctx: ServeContext, body: unknown, res: S
   });
   if (r.stream) return streamCompletions(ctx, r, jobs, { id, created, promptTokens }, res);
   const results = await Promise.all(jobs.map((job) => ctx.backend.submit(job.req)));
+  recordTokens(ctx, promptTokens, results);
   if (abort.signal.aborted) return;
   const choices = results.map((g, k) => ({
     index: jobs[k].index,
@@ -65,22 +66,50 @@ async function streamCompletions(
   meta: { id: string; created: number; promptTokens: number }, res: ServerResponse,
 ): Promise<void> {
   startSSE(res);
-  const chunk = (index: number, text: string, finish: string | null = null) =>
-    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [{ index, text, logprobs: null, finish_reason: finish }] });
+  const chunk = (index: number, text: string, finish: string | null = null, logprobs: ReturnType<typeof logprobsOf> | null = null) =>
+    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [{ index, text, logprobs, finish_reason: finish }] });
   const runs = jobs.map((job) => {
     const hold = new StopHoldback(r.stop);
-    if (r.echo) chunk(job.index, job.prompt);
+    // With logprobs, each chunk carries the tokens its text completes: tokens wait until the
+    // stop-string hold-back has released all of their text.
+    const pending: TokenEvent[] = [];
+    let sentTokens = 0;
+    let released = 0; // characters of generated text sent
+    let covered = 0; // characters of the tokens sent
+    let offset = r.echo ? job.prompt.length : 0;
+    const take = (): ReturnType<typeof logprobsOf> | null => {
+      if (r.logprobs === null) return null;
+      const ready: TokenEvent[] = [];
+      while (pending.length > 0 && covered + pending[0].text.length <= released) {
+        const t = pending.shift()!;
+        covered += t.text.length;
+        ready.push(t);
+      }
+      sentTokens += ready.length;
+      const lp = logprobsOf(ready, offset);
+      offset += ready.reduce((a, t) => a + t.text.length, 0);
+      return lp;
+    };
+    if (r.echo) chunk(job.index, job.prompt, null, r.logprobs === null ? null : logprobsOf([], 0));
     return ctx.backend.submit({
       ...job.req,
-      onToken: (t) => { const s = hold.push(t.text); if (s) chunk(job.index, s); },
+      onToken: (t) => {
+        if (r.logprobs !== null) pending.push(t);
+        const s = hold.push(t.text);
+        released += s.length;
+        if (s) chunk(job.index, s, null, take());
+      },
     }).then((g: GenerationResult) => {
       const rest = hold.finish(g.text);
-      if (rest) chunk(job.index, rest);
+      // the final token list is authoritative (a stop string drops the tokens that made it)
+      const last = r.logprobs === null ? null : logprobsOf(g.tokens.slice(sentTokens), offset);
+      if (rest || (last && last.tokens.length > 0)) chunk(job.index, rest, null, last);
       chunk(job.index, "", finishReason(g.finishReason));
       return g;
     });
   });
   const results = await Promise.all(runs);
+  recordTokens(ctx, meta.promptTokens, results);
   if (r.includeUsage) {
     sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
   }

@@ -7,6 +7,7 @@ import type { EffortBudgets } from "../scale/effort.js";
 import type { ThinkTags } from "../core/think.js";
 import type { GenerationResult, ServeBackend } from "./backend.js";
 import { OpenAIHttpError } from "./errors.js";
+import type { ServerMetrics } from "./metrics.js";
 import type { ChatMessage, RequestLimits } from "./requests.js";
 
 /** Turns chat messages into the raw prompt the model was trained on. */
@@ -24,6 +25,8 @@ export interface ServeContext {
   limits: RequestLimits;
   /** Requests waiting or running beyond which new ones get 429 (default 1024). */
   maxQueue: number;
+  /** Counters for GET /metrics. */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -57,11 +60,25 @@ export function tokenRoom(ctx: ServeContext, model: string, prompt: string, maxT
   return { promptTokens, maxTokens: maxTokens ?? Math.min(ctx.defaultMaxTokens, room) };
 }
 
-/** Reject new work when the backend is overloaded (clients retry 429 with backoff). */
-export function checkLoad(ctx: ServeContext, adding: number): void {
+/**
+ * Reject new work when the backend is overloaded (429: clients retry with backoff), and a request
+ * that can never be admitted — more sequences than the whole queue holds — with a 400 naming what to
+ * lower (`n`, or the number of prompts), since retrying it would never succeed.
+ */
+export function checkLoad(ctx: ServeContext, adding: number, shape: { n: number; prompts?: number } = { n: adding }): void {
+  if (adding > ctx.maxQueue) {
+    const prompts = shape.prompts ?? 1;
+    const param = shape.n > 1 ? "n" : "prompt";
+    throw new OpenAIHttpError(400, `this request asks for ${adding} sequences (${prompts} prompt${prompts === 1 ? "" : "s"} × n=${shape.n}), more than this server ever holds at once (${ctx.maxQueue}): lower ${param === "n" ? "n" : "the number of prompts"} or split the request`, "invalid_request_error", param, "request_too_large");
+  }
   if ((ctx.backend.load ?? 0) + adding > ctx.maxQueue) {
     throw new OpenAIHttpError(429, `the server is at capacity (${ctx.maxQueue} requests): retry later`, "rate_limit_exceeded", null, "rate_limit_exceeded");
   }
+}
+
+/** Count an answered request's tokens for /metrics. */
+export function recordTokens(ctx: ServeContext, promptTokens: number, results: GenerationResult[]): void {
+  ctx.metrics?.observeTokens(promptTokens, results.reduce((a, r) => a + r.completionTokens, 0));
 }
 
 /** An OpenAI-style id. */

@@ -71,7 +71,31 @@ function bool(body: Body, key: string): boolean {
   return v;
 }
 
+/**
+ * Parameters this server does not implement are refused with a 400 naming them, instead of being
+ * silently ignored (a client asking for tool calls or JSON output must not get plain text and
+ * believe it was honoured). Empty or neutral values (`tools: []`, `tool_choice: "none"`,
+ * `response_format: {"type": "text"}`, `logit_bias: {}`) are accepted.
+ */
+function refuseUnsupported(body: Body): void {
+  const has = (k: string) => body[k] !== undefined && body[k] !== null;
+  if (has("tools") && !(Array.isArray(body.tools) && body.tools.length === 0)) {
+    throw badParam("tools", "'tools' is not supported by this server (no tool calling): remove it", "unsupported_parameter");
+  }
+  if (has("functions")) throw badParam("functions", "'functions' is not supported by this server (no function calling): remove it", "unsupported_parameter");
+  if (has("tool_choice") && body.tool_choice !== "none") {
+    throw badParam("tool_choice", "'tool_choice' is not supported by this server (no tool calling): remove it", "unsupported_parameter");
+  }
+  if (has("response_format") && !(isObj(body.response_format) && body.response_format.type === "text")) {
+    throw badParam("response_format", "'response_format' is not supported by this server (no JSON mode or structured output): remove it or use {\"type\": \"text\"}", "unsupported_parameter");
+  }
+  if (has("logit_bias") && !(isObj(body.logit_bias) && Object.keys(body.logit_bias).length === 0)) {
+    throw badParam("logit_bias", "'logit_bias' is not supported by this server: remove it", "unsupported_parameter");
+  }
+}
+
 function sampling(body: Body, limits: RequestLimits, maxTokenKeys: string[]): SamplingParams {
+  refuseUnsupported(body);
   if (typeof body.model !== "string" || body.model === "") throw badParam("model", "'model' is required: pass the name from GET /v1/models", "missing_required_parameter");
   let maxTokens: number | undefined;
   for (const k of maxTokenKeys) maxTokens ??= num(body, k, 1, 1_000_000, true);
