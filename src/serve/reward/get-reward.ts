@@ -57,7 +57,8 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
   } else if (Array.isArray(o.inputs) && Array.isArray(o.outputs)) {
     if (o.fn_name !== undefined) throw badParam(`${param}.fn_name`, `${param}.fn_name is not supported: give "tests" as [{"fn", "args", "expected"}] cases instead`);
     if (o.inputs.length !== o.outputs.length) throw badParam(`${param}.outputs`, `${param}.inputs and .outputs must have the same length`);
-    tests = o.inputs.map((input, i) => ({ input: String(input), output: String(o.outputs instanceof Array ? o.outputs[i] : "") }));
+    const outputs = o.outputs as unknown[];
+    tests = o.inputs.map((input, i) => ({ input: String(input), output: String(outputs[i]) }));
     format = "io";
   } else {
     throw badParam(`${param}.tests`, `${param} is a code label without tests: give "tests" (assert code or a list of cases) or "inputs" and "outputs"`);
@@ -162,6 +163,7 @@ export async function computeRewards(job: GetRewardJob, engines: RewardEngines, 
   const correct = new Array<number>(n).fill(0);
   const ms = new Array<number>(n).fill(0);
   const isCode = new Array<number>(n).fill(0);
+  const failed = new Array<number>(n).fill(0);
   const mathIdx: number[] = [];
   const work: Promise<void>[] = [];
   job.items.forEach((it, i) => {
@@ -182,15 +184,22 @@ export async function computeRewards(job: GetRewardJob, engines: RewardEngines, 
     const idx = mathIdx.slice(s, s + engines.mathChunk);
     const pairs = idx.map((i) => ({ gold: (job.items[i] as { gold: string }).gold, response: job.responses[i] }));
     work.push(
-      engines.math.pairs(pairs, signal).then((vs) => {
-        vs.forEach((v, k) => {
-          correct[idx[k]] = v.correct ? 1 : 0;
-          ms[idx[k]] = v.ms;
-        });
-      }),
+      engines.math.pairs(pairs, signal).then(
+        (vs) => {
+          vs.forEach((v, k) => {
+            correct[idx[k]] = v.correct ? 1 : 0;
+            ms[idx[k]] = v.ms;
+          });
+        },
+        (e: unknown) => {
+          // A worker lost on these items: they earn 0 and are counted in extra_logs.error; the rest go on.
+          if (signal.aborted) throw e;
+          for (const i of idx) failed[i] = 1;
+        },
+      ),
     );
   }
   await Promise.all(work);
   const rewards = correct.slice();
-  return { rewards, scores: rewards.slice(), extra_logs: { correct, is_code: isCode, verify_ms: ms.map((x) => Math.round(x * 1000) / 1000) } };
+  return { rewards, scores: rewards.slice(), extra_logs: { correct, is_code: isCode, error: failed, verify_ms: ms.map((x) => Math.round(x * 1000) / 1000) } };
 }

@@ -179,11 +179,16 @@ export class MathPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.job) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.worker.postMessage(job.task);
+      while (!slot.job && this.queue.length > 0) {
+        const job = this.queue.shift()!;
+        try {
+          slot.worker.postMessage(job.task);
+          slot.job = job;
+        } catch (e) {
+          // Input that cannot be copied to a worker (too deep, too large): fail this task, not the pool.
+          this.finish(job, new Error(`the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
+        }
+      }
     }
   }
 }

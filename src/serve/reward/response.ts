@@ -22,7 +22,7 @@ export const END_MARKERS: readonly string[] = [
 ];
 
 /** Tokens that may precede the prompt in a decoded sequence (left padding, BOS). */
-const LEADING_TOKENS = ["<|endoftext|>", "<pad>", "<|pad|>", "<unk>", "<s>", "<|begin_of_text|>", "<｜begin▁of▁sentence｜>", "<bos>", "[PAD]"];
+const LEADING_TOKENS = ["<|endoftext|>", "<|end_of_text|>", "<|eot_id|>", "<|im_end|>", "<pad>", "<|pad|>", "<unk>", "<s>", "<|begin_of_text|>", "<｜begin▁of▁sentence｜>", "<bos>", "[PAD]"];
 
 /** Where an assistant turn starts, per template; the response follows the last one when the prompt is not a prefix. */
 const ASSISTANT_MARKERS = [

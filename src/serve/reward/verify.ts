@@ -36,7 +36,14 @@ export async function runVerify(
   if (job.kind === "math") {
     const chunks: Promise<Record<string, unknown>[]>[] = [];
     for (let s = 0; s < job.items.length; s += engines.mathChunk) {
-      chunks.push(engines.math.lines(job.items.slice(s, s + engines.mathChunk), s + 1, signal));
+      const part = job.items.slice(s, s + engines.mathChunk);
+      chunks.push(
+        engines.math.lines(part, s + 1, signal).catch((e: unknown) => {
+          // A worker lost on these items (crash, input it could not take): each gets an error line, the rest go on.
+          if (signal.aborted) throw e;
+          return part.map((_item, k) => ({ error: `line ${s + k + 1}: internal error: ${e instanceof Error ? e.message : String(e)}` }));
+        }),
+      );
     }
     return (await Promise.all(chunks)).flat();
   }
