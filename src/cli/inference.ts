@@ -24,6 +24,7 @@ import { templateFromString } from "../serve/context.js";
 import { startServer } from "../serve/server.js";
 import { getTemplate, renderPrompt, textTemplate, type TextTemplate } from "../tasks/templates.js";
 import type { Policy, Problem } from "../types.js";
+import { evalDefaultsFromCheckpoint } from "../eval/checkpoint-defaults.js";
 
 /** Bad command-line input, with the fix in the message. */
 export class InferenceCliError extends Error {
@@ -98,6 +99,9 @@ async function evalPolicy(f: EvalFlags): Promise<Policy> {
 }
 
 async function runEval(f: EvalFlags): Promise<void> {
+  const fromCheckpoint = await evalDefaultsFromCheckpoint(f.endpoint ? undefined : f.model, f);
+  Object.assign(f, fromCheckpoint.settings);
+  if (fromCheckpoint.note) process.stderr.write(`eval: ${fromCheckpoint.note}\n`);
   const seed = int("--seed", f.seed, 0);
   const template = templateOf(f.template);
   const problems = await buildProblems({
