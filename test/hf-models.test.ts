@@ -15,6 +15,7 @@ import { buildProgram } from "../src/cli/main.js";
 import { SCRATCHPAD_CHAT_TEMPLATE } from "../src/core/chat-template.js";
 import { buildProblems } from "../src/eval/problems.js";
 import { templateFromString } from "../src/serve/context.js";
+import type { ChatMessage } from "../src/serve/requests.js";
 import { Tokenizer } from "../src/engine/tokenizer.js";
 
 const MODELS = ["models/base", "models/r1zero"];
@@ -58,7 +59,7 @@ describe.each(MODELS)("%s in Hugging Face tooling", (dir) => {
     const template = new Template(cfg.chat_template as string);
     const serve = templateFromString("{prompt}"); // `scratchpad serve`'s default --template
     const ours = await Tokenizer.load(dir);
-    const conversations = [
+    const conversations: ChatMessage[][] = [
       [{ role: "user", content: "68+30=" }],
       [{ role: "system", content: "be brief" }, { role: "user", content: "1+2=" }, { role: "assistant", content: "<think>1+2=3</think> 3" }, { role: "user", content: "658+6=" }],
     ];
