@@ -152,7 +152,7 @@ describe("sandbox limits", () => {
 
   it("leaves no process behind after a timeout either", async () => {
     const marker = `scratchpad_leftover_${randomBytes(6).toString("hex")}`;
-    const code = `const { spawn } = require("child_process");\nspawn("sh", ["-c", "sleep 300; echo ${marker}"], { detached: true, stdio: "ignore" }).unref();\nsetInterval(() => {}, 1000);`;
+    const code = `const { spawn } = require("child_process");\nspawn("sh", ["-c", "sleep 300; echo ${marker}"], { detached: true, stdio: "ignore" }).unref();\nfor (;;) {}`;
     const r = await runCode({ language: "javascript", code, tests: "", limits: { timeoutMs: 1500 } });
     expect(r.status).toBe("timeout");
     expect(hostProcesses(marker)).toEqual([]);

@@ -1,21 +1,279 @@
 /**
- * The Python test harness that runs inside the sandbox (`/box/runner.py`) for the `assert` and `calls`
- * formats. It reads its spec (code, tests, nonce) from fd 3, runs the program in a module namespace named
- * `solution` (so `if __name__ == "__main__":` blocks do not run, as in HumanEval's harness), then the tests,
- * and writes one JSON verdict line carrying the nonce back on fd 3. A program that exits early (sys.exit,
- * os._exit) never writes the verdict, so it cannot pass by skipping the tests.
+ * The two Python processes of a test run (`assert` and `calls` formats), each in its own sandbox:
  *
- * Asserts of the form `assert L == R` are rewritten to report both values on failure, and to fail when the
- * result's class (defined by the program) overrides `__eq__`, the "always equal" reward hack.
+ * - `PYTHON_PROGRAM_SERVER` (`/box/program.py`, UNTRUSTED): runs the program in a module named `solution`
+ *   (so `if __name__ == "__main__":` blocks do not run, as in HumanEval's harness) and then answers requests
+ *   on fd 3: look up a name, call a function, read an attribute, iterate. Results go back as tagged JSON; a value
+ *   that is not plain data (int, float, str, bytes, bool, None, list, tuple, dict, set, frozenset, complex of
+ *   exactly those types) goes back as an opaque handle. It never sees the tests or the expected values, and
+ *   nothing it says is a verdict: the program may rewrite this whole file's behaviour and only changes what
+ *   its own functions appear to return.
+ * - `PYTHON_TEST_RUNNER` (`/box/tests.py`, TRUSTED, never runs the program's code): runs the test code with
+ *   every name the tests use but do not define (and that is not a builtin) bound to a proxy of the program's
+ *   object in the other process. It decodes every answer into fresh builtin values, so comparisons, `abs`,
+ *   `math.isclose`, `json` and the verdict are all its own. It writes the verdict on its fd 3.
  */
 
-/** Source of `runner.py` (kept free of backticks and dollar-brace so it can live in a template string). */
-export const PYTHON_RUNNER = String.raw`
-import ast, builtins, json, math, os, sys, types
+/** Tagged-JSON codec shared by both sides (plain data only; handles are side-specific). */
+const PY_CODEC = String.raw`
+import base64 as _b64, json as _json, math as _math
+
+_MAX_DEPTH = 200
+
+
+def _enc(v, handle, depth=0):
+    if depth > _MAX_DEPTH:
+        raise ValueError("value nested too deeply")
+    t = type(v)
+    if v is None or t is bool or t is str:
+        return v
+    if t is int:
+        return {"i": str(v) if abs(v) < 10 ** 4000 else hex(v)}
+    if t is float:
+        return {"f": repr(v)}
+    if t is list:
+        return {"l": [_enc(x, handle, depth + 1) for x in v]}
+    if t is tuple:
+        return {"t": [_enc(x, handle, depth + 1) for x in v]}
+    if t is dict:
+        return {"d": [[_enc(k, handle, depth + 1), _enc(x, handle, depth + 1)] for k, x in v.items()]}
+    if t is set:
+        return {"s": [_enc(x, handle, depth + 1) for x in v]}
+    if t is frozenset:
+        return {"fs": [_enc(x, handle, depth + 1) for x in v]}
+    if t is bytes:
+        return {"b": _b64.b64encode(v).decode("ascii")}
+    if t is complex:
+        return {"c": [repr(v.real), repr(v.imag)]}
+    return handle(v)
+
+
+def _int(s):
+    if type(s) is not str or len(s) > 5000:
+        raise ValueError("bad integer")
+    return int(s, 16) if s.startswith(("0x", "-0x")) else int(s)
+
+
+def _dec(v, handle, depth=0):
+    if depth > _MAX_DEPTH:
+        raise ValueError("value nested too deeply")
+    t = type(v)
+    if v is None or t is bool or t is str:
+        return v
+    if t is not dict:
+        raise ValueError("malformed value")
+    if "h" in v:
+        return handle(v)
+    if len(v) != 1:
+        raise ValueError("malformed value")
+    (tag, x), = v.items()
+    d = depth + 1
+    if tag == "i":
+        return _int(x)
+    if tag == "f":
+        if type(x) is not str or len(x) > 40:
+            raise ValueError("bad float")
+        return float(x)
+    if tag in ("l", "t", "s", "fs", "d", "c") and type(x) is not list:
+        raise ValueError("malformed value")
+    if tag == "l":
+        return [_dec(y, handle, d) for y in x]
+    if tag == "t":
+        return tuple(_dec(y, handle, d) for y in x)
+    if tag == "s":
+        return set(_dec(y, handle, d) for y in x)
+    if tag == "fs":
+        return frozenset(_dec(y, handle, d) for y in x)
+    if tag == "d":
+        out = {}
+        for pair in x:
+            if type(pair) is not list or len(pair) != 2:
+                raise ValueError("malformed dict")
+            out[_dec(pair[0], handle, d)] = _dec(pair[1], handle, d)
+        return out
+    if tag == "b":
+        if type(x) is not str:
+            raise ValueError("bad bytes")
+        return _b64.b64decode(x)
+    if tag == "c":
+        if len(x) != 2 or any(type(y) is not str or len(y) > 40 for y in x):
+            raise ValueError("bad complex")
+        return complex(float(x[0]), float(x[1]))
+    raise ValueError("unknown value tag %r" % (tag,))
+`;
+
+/** Source of `program.py`: the untrusted side (see the file comment). */
+export const PYTHON_PROGRAM_SERVER = String.raw`
+import os, sys, types, builtins
+` + PY_CODEC + String.raw`
 
 _write = os.write
-_dumps = json.dumps
+_dumps = _json.dumps
+_loads = _json.loads
+
+
+def _send(obj):
+    data = (_dumps(obj) + "\n").encode("utf-8", "surrogatepass")
+    while data:
+        data = data[_write(3, data):]
+
+
+class _Reader:
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = b""
+
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line
+
+
+def _describe(e):
+    msg = str(e)
+    name = type(e).__name__
+    return "%s: %s" % (name, msg) if msg else name
+
+
+def _where(tb, filename, src):
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None:
+        return None
+    lines = src.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return "line %d: %s" % (line, text) if text else "line %d" % line
+
+
+def main():
+    try:
+        os.set_blocking(3, True)
+    except OSError:
+        pass
+    reader = _Reader(3)
+    spec = _loads(reader.line())
+    os.set_inheritable(3, False)
+    code = spec["code"]
+    mod = types.ModuleType("solution")
+    mod.__file__ = "<solution>"
+    sys.modules["solution"] = mod
+    g = mod.__dict__
+    g["__builtins__"] = builtins
+    try:
+        compiled = compile(code, "<solution>", "exec")
+    except SyntaxError as e:
+        _send({"ready": False, "kind": "error", "message": "%s (line %s)" % (_describe(e), e.lineno)})
+        return
+    except (ValueError, MemoryError, RecursionError) as e:
+        _send({"ready": False, "kind": "memory" if isinstance(e, MemoryError) else "error", "message": _describe(e)})
+        return
+    try:
+        exec(compiled, g)
+    except SystemExit as e:
+        _send({"ready": False, "kind": "error", "message": "the program exited (sys.exit(%r)) before the tests ran" % (e.code,)})
+        return
+    except MemoryError as e:
+        _send({"ready": False, "kind": "memory", "message": _describe(e)})
+        return
+    except BaseException as e:  # noqa: B902
+        where = _where(e.__traceback__, "<solution>", code)
+        _send({"ready": False, "kind": "error", "message": _describe(e) + (" at " + where if where else "")})
+        return
+    try:
+        sys.stdout.flush()
+    except BaseException:  # noqa: B902
+        pass
+
+    handles = []
+
+    def to_handle(v):
+        handles.append(v)
+        return {"h": len(handles) - 1, "k": type(v).__name__[:80], "call": callable(v)}
+
+    def from_handle(v):
+        i = v.get("h")
+        if type(i) is not int or not 0 <= i < len(handles):
+            raise ValueError("unknown handle")
+        return handles[i]
+
+    def dec(v):
+        return _dec(v, from_handle)
+
+    _send({"ready": True})
+    while True:
+        raw = reader.line()
+        if raw is None:
+            return
+        try:
+            req = _loads(raw)
+        except ValueError:
+            continue
+        rid = req.get("id")
+        try:
+            op = req.get("op")
+            args = [dec(a) for a in req.get("args", [])]
+            if op == "get":
+                name = req["name"]
+                if name not in g:
+                    raise NameError("name %r is not defined" % (name,))
+                v = g[name]
+            elif op == "call":
+                target = from_handle(req)
+                kw = {k: dec(x) for k, x in req.get("kw", {}).items()}
+                v = target(*args, **kw)
+            elif op == "attr":
+                v = getattr(from_handle(req), req["name"])
+            elif op == "iter":
+                v = list(from_handle(req))
+            elif op == "item":
+                v = from_handle(req)[args[0]]
+            elif op == "len":
+                v = len(from_handle(req))
+            elif op == "repr":
+                v = repr(from_handle(req))[:1000]
+            else:
+                raise ValueError("unknown request")
+            out = {"id": rid, "ok": _enc(v, to_handle)}
+            if req.get("back"):
+                out["back"] = [_enc(a, to_handle) if type(a) in (list, dict, set) else None for a in args]
+        except SystemExit as e:
+            _send({"id": rid, "exit": "the program exited (sys.exit(%r)) during the tests" % (e.code,)})
+            return
+        except BaseException as e:  # noqa: B902
+            where = _where(e.__traceback__, "<solution>", code)
+            out = {"id": rid, "err": type(e).__name__[:80], "msg": str(e)[:500], "where": where}
+        try:
+            sys.stdout.flush()
+        except BaseException:  # noqa: B902
+            pass
+        _send(out)
+
+
+main()
+`;
+
+/** Source of `tests.py`: the trusted side (see the file comment). */
+export const PYTHON_TEST_RUNNER = String.raw`
+import ast, builtins, os, sys
+` + PY_CODEC + String.raw`
+
 _REPR_MAX = 300
+_write = os.write
+
+
+class ProgramExited(BaseException):
+    """The program's process ended (or broke the protocol) while the tests needed it."""
+
+
+class ProgramError(Exception):
+    """An exception the program raised whose type is not a builtin exception."""
 
 
 def _short(v):
@@ -26,30 +284,173 @@ def _short(v):
     return r if len(r) <= _REPR_MAX else r[: _REPR_MAX - 3] + "..."
 
 
-def _read_spec(fd):
-    parts = []
-    while True:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            break
-        parts.append(chunk)
-        if chunk.endswith(b"\n"):
-            break
-    return json.loads(b"".join(parts))
+class _Channel:
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = b""
+        self.next_id = 0
+
+    def send(self, obj):
+        data = (_json.dumps(obj) + "\n").encode("utf-8", "surrogatepass")
+        while data:
+            data = data[_write(self.fd, data):]
+
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                raise ProgramExited("the program's process ended")
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line
+
+    def message(self):
+        try:
+            m = _json.loads(self.line())
+        except ValueError:
+            raise ProgramExited("the program's process sent a malformed message")
+        if type(m) is not dict:
+            raise ProgramExited("the program's process sent a malformed message")
+        return m
+
+    def request(self, op, **fields):
+        self.next_id += 1
+        rid = self.next_id
+        fields["op"] = op
+        fields["id"] = rid
+        self.send({"to": "program", "msg": fields})
+        while True:
+            m = self.message()
+            if m.get("id") == rid:
+                return m
 
 
-def _user_eq_class(v):
-    t = type(v)
-    for k in t.__mro__:
-        if k.__module__ == "solution" and ("__eq__" in k.__dict__ or "__ne__" in k.__dict__):
-            return k
-    return None
+_chan = None
+
+
+class Remote(object):
+    """A proxy of one of the program's objects; every operation is a request to the program's process."""
+
+    __slots__ = ("_h", "_kind", "_call")
+
+    def __init__(self, h, kind, call):
+        object.__setattr__(self, "_h", h)
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_call", call)
+
+    def __call__(self, *args, **kw):
+        if not object.__getattribute__(self, "_call"):
+            raise TypeError("'%s' object (of the program) is not callable" % object.__getattribute__(self, "_kind"))
+        back = [type(a) in (list, dict, set) for a in args]
+        enc_args = [_enc(a, _arg_handle) for a in args]
+        enc_kw = {str(k): _enc(v, _arg_handle) for k, v in kw.items()}
+        m = _chan.request("call", h=object.__getattribute__(self, "_h"), args=enc_args, kw=enc_kw, back=any(back))
+        result = _answer(m)
+        if any(back):
+            _copy_back(args, m.get("back"))
+        return result
+
+    def __getattr__(self, name):
+        return _answer(_chan.request("attr", h=object.__getattribute__(self, "_h"), name=name))
+
+    def __iter__(self):
+        return iter(_answer(_chan.request("iter", h=object.__getattribute__(self, "_h"))))
+
+    def __getitem__(self, key):
+        return _answer(_chan.request("item", h=object.__getattribute__(self, "_h"), args=[_enc(key, _arg_handle)]))
+
+    def __len__(self):
+        n = _answer(_chan.request("len", h=object.__getattribute__(self, "_h")))
+        if type(n) is not int:
+            raise TypeError("len() of the program's object is not an int")
+        return n
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        return "<%s object of the program>" % object.__getattribute__(self, "_kind")
+
+
+def _arg_handle(v):
+    if type(v) is Remote:
+        return {"h": object.__getattribute__(v, "_h")}
+    raise TypeError("cannot pass a %s to the program (only plain data and the program's own objects)" % type(v).__name__)
+
+
+def _result_handle(h):
+    i = h.get("h")
+    if type(i) is not int:
+        raise ValueError("bad handle")
+    return Remote(i, str(h.get("k", "object"))[:80], bool(h.get("call")))
+
+
+def _copy_back(args, back):
+    if type(back) is not list or len(back) != len(args):
+        return
+    for a, b in zip(args, back):
+        if b is None:
+            continue
+        try:
+            new = _dec(b, _result_handle)
+        except (ValueError, RecursionError):
+            continue
+        if type(a) is list and type(new) is list:
+            a[:] = new
+        elif type(a) is dict and type(new) is dict:
+            a.clear()
+            a.update(new)
+        elif type(a) is set and type(new) is set:
+            a.clear()
+            a.update(new)
+
+
+_EXC = {n: getattr(builtins, n) for n in dir(builtins)
+        if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), Exception)}
+
+
+def _answer(m):
+    if "exit" in m:
+        raise ProgramExited(str(m["exit"])[:500])
+    if "err" in m:
+        name = str(m.get("err"))[:80]
+        msg = str(m.get("msg", ""))[:500]
+        cls = _EXC.get(name)
+        if cls is MemoryError:
+            raise MemoryError(msg)
+        e = cls(msg) if cls is not None else ProgramError("%s: %s" % (name, msg) if msg else name)
+        where = m.get("where")
+        if where:
+            e.sp_where = str(where)[:300]
+        raise e
+    if "ok" not in m:
+        raise ProgramExited("the program's process sent a malformed answer")
+    try:
+        return _dec(m["ok"], _result_handle)
+    except (ValueError, RecursionError, TypeError) as e:
+        raise ProgramExited("the program's process sent a malformed value (%s)" % e)
+
+
+class _TestGlobals(dict):
+    """Globals of the test code: a name the tests do not define and that is not a builtin is the program's."""
+
+    def __missing__(self, name):
+        if name in builtins.__dict__ or name.startswith("__"):
+            raise KeyError(name)
+        v = _answer(_chan.request("get", name=name))
+        self[name] = v
+        return v
 
 
 def _sp_eq(left, right):
-    k = _user_eq_class(left) or _user_eq_class(right)
-    if k is not None:
-        raise AssertionError("the value's class %s (defined by the program) overrides __eq__; results must be plain values" % k.__name__)
     return left == right
 
 
@@ -73,12 +474,10 @@ class _AssertRewriter(ast.NodeTransformer):
 
 
 def _compile_tests(src):
+    tree = ast.parse(src, "<tests>")
     try:
-        tree = ast.parse(src, "<tests>")
         tree = ast.fix_missing_locations(_AssertRewriter().visit(tree))
         return compile(tree, "<tests>", "exec")
-    except SyntaxError:
-        raise
     except Exception:
         return compile(src, "<tests>", "exec")
 
@@ -99,6 +498,8 @@ def _where(tb, filename, src):
 def _describe(e):
     msg = str(e)
     name = type(e).__name__
+    if isinstance(e, ProgramError):
+        return msg
     return "%s: %s" % (name, msg) if msg else name
 
 
@@ -112,9 +513,9 @@ def _json_eq(a, b):
             return False
         if type(a) is int and type(b) is int:
             return a == b
-        if math.isnan(a) and math.isnan(b):
+        if _math.isnan(a) and _math.isnan(b):
             return True
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        return _math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
     if isinstance(b, str):
         return type(a) is str and a == b
     if isinstance(b, list):
@@ -127,63 +528,45 @@ def _json_eq(a, b):
     return False
 
 
-def _flush():
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:  # noqa: B902
-        pass
-
-
 def main():
-    spec = _read_spec(3)
-    nonce = spec.pop("nonce")
-    os.set_inheritable(3, False)
+    global _chan
+    _chan = _Channel(3)
+    try:
+        os.set_blocking(3, True)
+    except OSError:
+        pass
 
     def report(status, **fields):
         fields["status"] = status
-        fields["nonce"] = nonce
-        data = (_dumps(fields) + "\n").encode("utf-8")
-        while data:
-            data = data[_write(3, data):]
+        _chan.send({"to": "parent", "verdict": fields})
 
+    spec = _chan.message()
     fmt = spec["format"]
-    code = spec["code"]
-    # What the tests lean on: restored after the program ran, so it cannot patch abs(), math.isclose, ...
-    saved = [(builtins, dict(builtins.__dict__)), (math, dict(math.__dict__))]
-    mod = types.ModuleType("solution")
-    mod.__file__ = "<solution>"
-    sys.modules["solution"] = mod
-    g = mod.__dict__
-    g["__builtins__"] = builtins
     try:
-        compiled = compile(code, "<solution>", "exec")
-    except SyntaxError as e:
-        report("error", message="%s (line %s)" % (_describe(e), e.lineno), phase="compile")
+        ready = _chan.message()
+    except ProgramExited as e:
+        report("exited", message="the program's process ended before the tests ran")
         return
-    except (ValueError, MemoryError, RecursionError) as e:
-        report("memory" if isinstance(e, MemoryError) else "error", message=_describe(e), phase="compile")
+    if ready.get("ready") is not True:
+        kind = ready.get("kind")
+        report("memory" if kind == "memory" else "error", message=str(ready.get("message", "the program did not load"))[:2000], phase="program")
         return
-    try:
-        exec(compiled, g)
-    except SystemExit as e:
-        report("error", message="the program exited (sys.exit(%s)) before the tests ran" % _short(e.code), phase="program")
-        return
-    except MemoryError as e:
-        report("memory", message=_describe(e), phase="program")
-        return
-    except BaseException as e:  # noqa: B902
-        where = _where(e.__traceback__, "<solution>", code)
-        report("error", message=_describe(e) + (" at " + where if where else ""), phase="program")
-        return
-    _flush()
-    for module, original in saved:
-        module.__dict__.update(original)
 
     if fmt == "assert":
         tests = spec.get("tests") or ""
+        g = _TestGlobals()
+        g["__builtins__"] = builtins
+        g["__name__"] = "__main__"
         g["_sp_eq"] = _sp_eq
         g["_sp_msg"] = _sp_msg
+        setup = spec.get("setup")
+        if setup:
+            try:
+                exec(compile(setup, "<setup>", "exec"), g)
+            except BaseException:  # noqa: B902
+                pass
+            for name in spec.get("programNames") or []:
+                g.pop(name, None)
         try:
             compiled_tests = _compile_tests(tests)
         except SyntaxError as e:
@@ -191,17 +574,19 @@ def main():
             return
         try:
             exec(compiled_tests, g)
-        except SystemExit as e:
-            report("error", message="the program exited (sys.exit(%s)) during the tests" % _short(e.code), phase="tests")
+        except ProgramExited as e:
+            report("exited", message=str(e), phase="tests")
             return
         except MemoryError as e:
             report("memory", message=_describe(e), phase="tests")
             return
         except BaseException as e:  # noqa: B902
             where = _where(e.__traceback__, "<tests>", tests)
-            report("failed", message=_describe(e), failedTest=where or "", testsPassed=0, testsTotal=1, phase="tests")
+            msg = _describe(e)
+            if getattr(e, "sp_where", None):
+                msg += " at " + e.sp_where
+            report("failed", message=msg, failedTest=where or "", testsPassed=0, testsTotal=1, phase="tests")
             return
-        _flush()
         report("passed", testsPassed=1, testsTotal=1)
         return
 
@@ -209,6 +594,8 @@ def main():
     run_all = bool(spec.get("runAll"))
     passed = 0
     first = None
+    g = _TestGlobals()
+    g["__builtins__"] = builtins
     for i, case in enumerate(cases):
         label = "%s(%s)" % (case["fn"], ", ".join(_short(a) for a in case["args"]))
         try:
@@ -216,9 +603,8 @@ def main():
             result = fn(*case["args"])
             ok = _json_eq(result, case["expected"])
             why = None if ok else "expected %s, got %s" % (_short(case["expected"]), _short(result))
-        except SystemExit as e:
-            report("error", message="the program exited (sys.exit(%s)) during the tests" % _short(e.code),
-                   failedTest=label, failedTestIndex=i, testsPassed=passed, testsTotal=len(cases), phase="tests")
+        except ProgramExited as e:
+            report("exited", message=str(e), failedTest=label, failedTestIndex=i, testsPassed=passed, testsTotal=len(cases), phase="tests")
             return
         except MemoryError as e:
             report("memory", message=_describe(e), failedTest=label, failedTestIndex=i,
@@ -226,15 +612,13 @@ def main():
             return
         except BaseException as e:  # noqa: B902
             ok = False
-            where = _where(e.__traceback__, "<solution>", code)
-            why = _describe(e) + (" at " + where if where else "")
+            why = _describe(e) + (" at " + e.sp_where if getattr(e, "sp_where", None) else "")
         if ok:
             passed += 1
         elif first is None:
             first = (i, label, why)
             if not run_all:
                 break
-    _flush()
     if first is None:
         report("passed", testsPassed=passed, testsTotal=len(cases))
     else:

@@ -1,24 +1,26 @@
 /**
  * `runCode`: run a program and its tests in the sandbox and say whether they pass.
  *
- * `assert` and `calls` tests run in one process through a harness (python-runner.ts, node-runner.ts) that
- * receives the tests over a private channel and reports a verdict carrying a nonce, so a program can neither
- * read the tests from disk nor pass by exiting early. `io` cases run the program once per case and compare
- * its stdout in this process. TypeScript (and JavaScript with `import`/`export`) is transpiled here first.
+ * `assert` and `calls` tests run in TWO sandboxes (python-runner.ts, node-runner.ts): the program's process
+ * (untrusted) holds only the program, and the tests' process (trusted, never runs the program's code) holds the
+ * tests and asks the program's process for each value it needs (a function call, an attribute). This process
+ * relays the requests and answers between the two and takes the verdict from the tests' process only: the
+ * program cannot read the tests or the expected values, and no channel it can write to carries a verdict.
+ * `io` cases run the program once per case and compare its stdout here. TypeScript (and JavaScript with
+ * `import`/`export`) is transpiled inside the sandbox (sucrase), under the run's limits.
  */
-import { randomBytes } from "node:crypto";
-import { NODE_RUNNER } from "./node-runner.js";
-import { PYTHON_RUNNER } from "./python-runner.js";
-import { runSandboxed, type ResolvedLimits, type SandboxOutcome } from "./sandbox.js";
+import { NODE_PROGRAM_SERVER, NODE_TEST_RUNNER } from "./node-runner.js";
+import { NODE_STDIO_PRELOAD, nodeArgv } from "./program.js";
+import { PYTHON_PROGRAM_SERVER, PYTHON_TEST_RUNNER } from "./python-runner.js";
+import { runSandboxed, startSandboxed, type ResolvedLimits, type SandboxOutcome } from "./sandbox.js";
 import { sandboxInfo } from "./sandbox-info.js";
-import { toRunnableJs } from "./transpile.js";
+import { RUN_MAIN_SCRIPT } from "./transpile-in-sandbox.js";
 import { validateCodeRequest, type ValidRequest } from "./validate.js";
 import type { CodeRequest, CodeResult, CodeStatus, IoCase } from "./types.js";
 
-/** The verdict line a runner writes on fd 3. */
+/** The verdict the tests' process sends (status "exited": the program's process ended while needed). */
 interface RunnerVerdict {
-  status: CodeStatus;
-  nonce: string;
+  status: CodeStatus | "exited";
   message?: string;
   failedTest?: string;
   failedTestIndex?: number;
@@ -35,13 +37,14 @@ function stderrTail(stderr: string, lines = 3): string {
   return all.slice(-lines).join("\n").slice(-600);
 }
 
-/** Map how a process ended (without a runner verdict) to a status and message. */
+/** Map how a process ended (without a verdict) to a status and message. */
 function classifyEnd(o: SandboxOutcome, limits: ResolvedLimits): { status: CodeStatus; message: string } | undefined {
   if (o.aborted) return { status: "error", message: "aborted" };
   if (o.wallTimeout) return { status: "timeout", message: `wall-clock limit of ${limits.timeoutMs} ms reached` };
   if (o.outputLimit) {
     return { status: "error", message: `output limit exceeded: the program printed more than ${limits.maxOutputBytes} bytes` };
   }
+  if (o.memoryKilled) return { status: "memory", message: `memory limit of ${limits.memoryMb} MiB reached (the run's processes together)` };
   if (o.signal === "SIGXCPU") return { status: "timeout", message: `CPU-time limit of ${limits.cpuSeconds} s reached` };
   if (MEMORY_PATTERN.test(o.stderr)) {
     const line = o.stderr.split("\n").find((l) => MEMORY_PATTERN.test(l))?.trim().slice(0, 300) ?? "";
@@ -58,20 +61,6 @@ function classifyEnd(o: SandboxOutcome, limits: ResolvedLimits): { status: CodeS
   return undefined;
 }
 
-function parseVerdict(channel: string, nonce: string): RunnerVerdict | undefined {
-  let found: RunnerVerdict | undefined;
-  for (const line of channel.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      const v = JSON.parse(line) as RunnerVerdict;
-      if (v && v.nonce === nonce && !found) found = v;
-    } catch {
-      // not a verdict
-    }
-  }
-  return found;
-}
-
 function baseResult(o: SandboxOutcome | undefined, started: number, total: number): CodeResult {
   return {
     correct: false,
@@ -86,60 +75,148 @@ function baseResult(o: SandboxOutcome | undefined, started: number, total: numbe
   };
 }
 
-function resolveLimits(req: ValidRequest): ResolvedLimits {
-  return req.limits;
-}
-
-function interpreterArgv(req: ValidRequest, file: string): (box: string) => string[] {
+function programArgv(req: ValidRequest, file: string): (box: string) => string[] {
   const info = sandboxInfo();
   if (req.language === "python") return (box) => [info.python, "-s", `${box}/${file}`];
-  const heap = Math.max(32, Math.floor(req.limits.memoryMb * 0.75));
-  return (box) => [info.node, `--max-old-space-size=${heap}`, `${box}/${file}`];
+  return (box) => nodeArgv(info.node, req.limits.memoryMb, box, file);
 }
 
-/** Run through the harness (`assert`, `calls`). */
-async function runWithHarness(req: ValidRequest, code: string, tests: string, started: number): Promise<CodeResult> {
-  const limits = resolveLimits(req);
-  const nonce = randomBytes(16).toString("hex");
+/** Largest single message (one line) the program's process may send to the tests' process. */
+function maxMessageBytes(limits: ResolvedLimits): number {
+  return Math.max(16 << 20, 4 * limits.maxOutputBytes);
+}
+
+/** Run through the two-process harness (`assert`, `calls`). */
+async function runWithHarness(req: ValidRequest, started: number, extra: HarnessExtras): Promise<CodeResult> {
+  const limits = req.limits;
   const isPython = req.language === "python";
-  const file = isPython ? "runner.py" : "runner.cjs";
-  const spec = {
-    nonce,
-    format: req.format,
-    code,
-    tests: req.format === "assert" ? tests : undefined,
-    cases: req.format === "calls" ? req.cases : undefined,
-    runAll: req.runAllCases,
-  };
-  const total = req.format === "calls" ? req.cases.length : 1;
-  const o = await runSandboxed({
-    argv: interpreterArgv(req, file),
-    files: { [file]: isPython ? PYTHON_RUNNER : NODE_RUNNER },
-    channelInput: JSON.stringify(spec),
-    exitGraceAfterChannelMs: 1000,
+  const ext = isPython ? "py" : "cjs";
+  // The tests' process runs trusted code only; it gets at least 512 MiB whatever the program's limit.
+  const testLimits: ResolvedLimits = { ...limits, memoryMb: Math.max(limits.memoryMb, 512), maxProcesses: Math.max(limits.maxProcesses, 16) };
+  const prog = startSandboxed({
+    argv: programArgv(req, `program.${ext}`),
+    files: isPython ? { "program.py": PYTHON_PROGRAM_SERVER } : { "program.cjs": NODE_PROGRAM_SERVER, "sp-stdio.cjs": NODE_STDIO_PRELOAD },
+    channel: true,
     limits,
     signal: req.signal,
   });
+  let tests;
+  try {
+    tests = startSandboxed({
+      argv: programArgv({ ...req, limits: testLimits }, `tests.${ext}`),
+      files: isPython ? { "tests.py": PYTHON_TEST_RUNNER } : { "tests.cjs": NODE_TEST_RUNNER, "sp-stdio.cjs": NODE_STDIO_PRELOAD },
+      channel: true,
+      limits: testLimits,
+      signal: req.signal,
+    });
+  } catch (e) {
+    prog.kill();
+    await prog.done;
+    throw e;
+  }
+  const total = req.format === "calls" ? req.cases.length : 1;
+  let verdict: RunnerVerdict | undefined;
+  let protocolError: string | undefined;
+  const pc = prog.channel!;
+  const tc = tests.channel!;
+  // The tests' process: its spec first, then everything the program's process says, verbatim.
+  tc.write(
+    JSON.stringify({
+      format: req.format,
+      language: req.language,
+      tests: req.format === "assert" ? req.tests : undefined,
+      cases: req.format === "calls" ? req.cases : undefined,
+      runAll: req.runAllCases,
+      setup: extra.testSetup,
+      programNames: extra.programNames,
+    }) + "\n",
+  );
+  pc.write(JSON.stringify({ code: req.code, language: req.language }) + "\n");
+  const cap = maxMessageBytes(limits);
+  let sinceNewline = 0;
+  pc.on("data", (b: Buffer) => {
+    const nl = b.lastIndexOf(10);
+    sinceNewline = nl >= 0 ? b.length - nl - 1 : sinceNewline + b.length;
+    if (sinceNewline > cap) {
+      protocolError ??= `the program sent a value larger than ${cap} bytes`;
+      prog.kill();
+      return;
+    }
+    tc.write(b);
+  });
+  pc.on("end", () => tc.end());
+  pc.on("close", () => tc.end());
+  // The tests' process: requests for the program, and its verdict.
+  let pending = "";
+  tc.setEncoding("utf8");
+  tc.on("data", (text: string) => {
+    pending += text;
+    let i: number;
+    while ((i = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, i);
+      pending = pending.slice(i + 1);
+      let m: { to?: string; msg?: unknown; verdict?: RunnerVerdict };
+      try {
+        m = JSON.parse(line) as typeof m;
+      } catch {
+        continue;
+      }
+      if (m.to === "program") pc.write(JSON.stringify(m.msg) + "\n");
+      else if (m.to === "parent" && m.verdict && !verdict) {
+        verdict = m.verdict;
+        // The verdict is in: the program's process is not needed any more (threads, timers, atexit...). When it
+        // ended by itself ("exited"), let it finish dying first: how it ended says why.
+        if (verdict.status === "exited") setTimeout(() => prog.kill(), 1000).unref();
+        else prog.kill();
+        setTimeout(() => tests.kill(), 2000).unref();
+      }
+    }
+  });
+  const [t, o] = await Promise.all([tests.done, prog.done]);
   const r = baseResult(o, started, total);
-  const v = parseVerdict(o.channel, nonce);
   if (o.outputLimit) return { ...r, ...classifyEnd(o, limits)! };
-  if (v) {
+  if (verdict && verdict.status !== "exited") {
+    const status = verdict.status as CodeStatus;
     const out: CodeResult = {
       ...r,
-      status: v.status,
-      correct: v.status === "passed",
-      testsPassed: v.testsPassed ?? (v.status === "passed" ? total : 0),
-      testsTotal: v.testsTotal ?? total,
+      status,
+      correct: status === "passed",
+      testsPassed: status === "passed" ? total : Math.min(verdict.testsPassed ?? 0, total),
+      testsTotal: total,
     };
-    if (v.message !== undefined) out.message = v.message;
-    if (v.failedTest) out.failedTest = v.failedTest;
-    if (v.failedTestIndex !== undefined) out.failedTestIndex = v.failedTestIndex;
+    if (verdict.message !== undefined) out.message = String(verdict.message);
+    if (verdict.failedTest) out.failedTest = String(verdict.failedTest);
+    if (verdict.failedTestIndex !== undefined) out.failedTestIndex = verdict.failedTestIndex;
     if (out.status === "error" && out.message && MEMORY_PATTERN.test(out.message)) out.status = "memory";
     return out;
   }
-  const end = classifyEnd(o, limits);
-  if (end) return { ...r, ...end };
-  return { ...r, status: "error", message: "the program exited before the tests finished (exit status 0, no verdict)" };
+  const where: Partial<CodeResult> = {};
+  if (verdict?.failedTest) where.failedTest = String(verdict.failedTest);
+  if (verdict?.failedTestIndex !== undefined) where.failedTestIndex = verdict.failedTestIndex;
+  if (verdict?.testsPassed !== undefined) where.testsPassed = Math.min(verdict.testsPassed, total);
+  if (protocolError) return { ...r, ...where, status: "error", message: protocolError };
+  if (verdict) {
+    // The program's process ended (or broke the protocol) while the tests needed it: how it ended says why.
+    const ourKill = o.killed && o.signal === "SIGKILL" && !o.wallTimeout && !o.aborted && !o.memoryKilled && !o.outputLimit;
+    const end = ourKill ? undefined : classifyEnd(o, limits);
+    if (end) return { ...r, ...where, ...end };
+    const why = ourKill ? String(verdict.message ?? "the program's process broke the protocol") : "the program exited before the tests finished";
+    return { ...r, ...where, status: "error", message: why };
+  }
+  const endT = classifyEnd(t, testLimits);
+  const endP = classifyEnd(o, limits);
+  if (t.wallTimeout || o.wallTimeout) return { ...r, status: "timeout", message: `wall-clock limit of ${limits.timeoutMs} ms reached` };
+  if (t.aborted || o.aborted) return { ...r, status: "error", message: "aborted" };
+  if (endP && endP.status !== "error") return { ...r, ...endP };
+  return { ...r, status: "error", message: `the tests' process ended without a verdict: ${endT?.message ?? `exit status ${t.exitCode}`}` };
+}
+
+/** What the harness gets besides the request (codeVerifier's trusted setup). */
+interface HarnessExtras {
+  /** Trusted code run in the tests' process before the tests (Python only): the problem's prompt. */
+  testSetup?: string;
+  /** Names the setup defines that must come from the program instead (the entry point). */
+  programNames?: string[];
 }
 
 /** Compare outputs up to trailing whitespace on each line and trailing blank lines. */
@@ -168,14 +245,20 @@ function firstDifference(actual: string, expected: string): string {
 
 /** Run `io` cases: one process per case. */
 async function runIo(req: ValidRequest, code: string, cases: IoCase[], started: number): Promise<CodeResult> {
-  const limits = resolveLimits(req);
-  const file = req.language === "python" ? "main.py" : "main.js";
+  const limits = req.limits;
+  const info = sandboxInfo();
+  const isPython = req.language === "python";
+  const file = isPython ? "main.py" : req.language === "typescript" ? "main.ts" : "main.js";
+  const files: Record<string, string> = isPython ? { [file]: code } : { [file]: code, "main-boot.cjs": RUN_MAIN_SCRIPT, "sp-stdio.cjs": NODE_STDIO_PRELOAD };
+  const argv = isPython
+    ? (box: string) => [info.python, "-s", `${box}/${file}`]
+    : (box: string) => [...nodeArgv(info.node, limits.memoryMb, box, "main-boot.cjs"), `${box}/${file}`, req.language];
   let passed = 0;
   let first: Pick<CodeResult, "status" | "message" | "failedTest" | "failedTestIndex"> | undefined;
   let last: SandboxOutcome | undefined;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
-    const o = await runSandboxed({ argv: interpreterArgv(req, file), files: { [file]: code }, stdin: c.input, limits, signal: req.signal });
+    const o = await runSandboxed({ argv, files, stdin: c.input, limits, signal: req.signal });
     last = o;
     const end = classifyEnd(o, limits);
     let failure: typeof first;
@@ -205,21 +288,13 @@ async function runIo(req: ValidRequest, code: string, cases: IoCase[], started: 
  * r.status; // "passed"
  */
 export async function runCode(request: CodeRequest): Promise<CodeResult> {
+  return runCodeWith(request, {});
+}
+
+/** `runCode` with a trusted setup for the tests' process (codeVerifier passes the problem's prompt). */
+export async function runCodeWith(request: CodeRequest, extra: HarnessExtras): Promise<CodeResult> {
   const started = performance.now();
   const req = validateCodeRequest(request);
-  let code = req.code;
-  let tests = req.tests;
-  if (req.language !== "python") {
-    const lang = req.language;
-    const c = await toRunnableJs(code, lang, "solution");
-    if (!c.ok) return { ...baseResult(undefined, started, req.total), message: c.error };
-    code = c.js;
-    if (req.format === "assert" && tests) {
-      const t = await toRunnableJs(tests, lang, "tests");
-      if (!t.ok) return { ...baseResult(undefined, started, req.total), message: `the test code does not compile: ${t.error}` };
-      tests = t.js;
-    }
-  }
-  if (req.format === "io") return runIo(req, code, req.ioCases, started);
-  return runWithHarness(req, code, tests, started);
+  if (req.format === "io") return runIo(req, req.code, req.ioCases, started);
+  return runWithHarness(req, started, extra);
 }

@@ -76,8 +76,10 @@ export interface SandboxOutcome {
   outputLimit: boolean;
   /** Killed at the wall-clock limit. */
   wallTimeout: boolean;
-  /** Killed because the caller's signal aborted (or `kill()` was called). */
+  /** Killed because the caller's signal aborted. */
   aborted: boolean;
+  /** Killed by `StartedSandbox.kill()` (the caller no longer needed it). */
+  killed: boolean;
   /** The run's control group hit its memory limit and the kernel killed a process of it. */
   memoryKilled: boolean;
   /** Everything the program wrote on fd 3 (when no `onChannelData` consumer took it). */
@@ -94,7 +96,7 @@ export interface StartedSandbox {
   done: Promise<SandboxOutcome>;
   /** The parent's end of fd 3 (when `channel` was asked for). */
   channel?: Duplex;
-  /** Kill the whole run now (the outcome says `aborted`). */
+  /** Kill the whole run now (the outcome says `killed`). */
   kill(): void;
 }
 
@@ -365,6 +367,7 @@ function spawnAndWatch(req: SandboxSpawn, info: SandboxInfo, dirs: RunDirs): Sta
   let wallTimeout = false;
   let outputLimit = false;
   let aborted = false;
+  let killed = false;
   let killing = false;
 
   const killAll = (): void => {
@@ -472,6 +475,7 @@ function spawnAndWatch(req: SandboxSpawn, info: SandboxInfo, dirs: RunDirs): Sta
         outputLimit,
         wallTimeout,
         aborted,
+        killed,
         memoryKilled: cg?.oomKilled() ?? false,
         channel: Buffer.concat(channel).toString("utf8"),
         durationMs: performance.now() - started,
@@ -485,7 +489,7 @@ function spawnAndWatch(req: SandboxSpawn, info: SandboxInfo, dirs: RunDirs): Sta
     done,
     channel: req.channelInput === undefined ? chan : undefined,
     kill: () => {
-      aborted = true;
+      if (!killing) killed = true;
       killAll();
     },
   };

@@ -47,3 +47,26 @@ if (!r.ok) {
   fs.writeFileSync(process.argv[4], r.js);
 }
 `;
+
+/**
+ * `main-boot.cjs`: transpile `argv[2]` (language `argv[3]`) in memory and run it as the main CommonJS module
+ * (the `io` format's JavaScript/TypeScript runs); a syntax error is printed and exits with status 1.
+ */
+export const RUN_MAIN_SCRIPT = String.raw`"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const Module = require("node:module");
+` + SUCRASE_TRANSPILE_JS + String.raw`
+const file = process.argv[2];
+const r = spTranspile(fs.readFileSync(file, "utf8"), process.argv[3], path.basename(file));
+if (!r.ok) {
+  process.stderr.write(r.error + "\n");
+  process.exit(1);
+}
+process.argv.splice(2, 2);
+const m = new Module(file, null);
+m.filename = file;
+m.paths = Module._nodeModulePaths(path.dirname(file));
+process.mainModule = m;
+m._compile(r.js, file);
+`;
