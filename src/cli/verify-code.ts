@@ -14,7 +14,8 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { CodePool } from "../verify/code/pool.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
-import { CODE_LANGUAGES, type CodeLanguage, type CodeLimits, type CodeRequest, type CodeResult } from "../verify/code/types.js";
+import { CODE_LANGUAGES, type CodeLanguage, type CodeLimits, type CodeRequest } from "../verify/code/types.js";
+import { codeErrorLine as errorLine, codeResultLine as resultLine, parseCodeLine as parseRequestLine } from "../verify/jsonl.js";
 
 interface VerifyCodeFlags {
   jsonl?: boolean;
@@ -42,52 +43,6 @@ function flagLimits(flags: VerifyCodeFlags): CodeLimits {
   if (t !== undefined) limits.timeoutMs = t;
   if (m !== undefined) limits.memoryMb = m;
   return limits;
-}
-
-/** The JSON line printed for one result. */
-function resultLine(r: CodeResult, includeOutput: boolean, id: unknown): Record<string, unknown> {
-  const line: Record<string, unknown> = {};
-  if (id !== undefined) line.id = id;
-  line.correct = r.correct;
-  line.status = r.status;
-  if (r.failedTest !== undefined) line.failedTest = r.failedTest;
-  if (r.failedTestIndex !== undefined) line.failedTestIndex = r.failedTestIndex;
-  if (r.message !== undefined) line.message = r.message;
-  line.testsPassed = r.testsPassed;
-  line.testsTotal = r.testsTotal;
-  line.durationMs = Math.round(r.durationMs);
-  if (includeOutput) {
-    if (r.stdout) line.stdout = r.stdout;
-    if (r.stderr) line.stderr = r.stderr;
-    if (r.truncated) line.truncated = true;
-  }
-  return line;
-}
-
-function errorLine(lineNo: number, message: string, id: unknown): Record<string, unknown> {
-  const line: Record<string, unknown> = {};
-  if (id !== undefined) line.id = id;
-  return { ...line, correct: false, status: "error", error: `line ${lineNo}: ${message}` };
-}
-
-/** Parse one input line into a request (throws with a message naming the problem). */
-function parseRequestLine(text: string, defaults: CodeLimits): { req: CodeRequest; id: unknown } {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-    throw new Error('expected a JSON object {"language": ..., "code": ..., "tests": ...}');
-  }
-  const o = obj as Record<string, unknown>;
-  if (o.limits !== undefined && (typeof o.limits !== "object" || o.limits === null || Array.isArray(o.limits))) {
-    throw new Error('"limits" must be an object such as {"timeoutMs": 5000}');
-  }
-  const limits = { ...defaults, ...((o.limits as CodeLimits | undefined) ?? {}) };
-  const req = { language: o.language, code: o.code, tests: o.tests, format: o.format, limits } as CodeRequest;
-  return { req, id: o.id };
 }
 
 async function runJsonl(flags: VerifyCodeFlags): Promise<void> {
@@ -167,6 +122,3 @@ export function registerVerifyCodeCommand(parent: Command): void {
       else await runOne(flags);
     });
 }
-
-// The per-line logic, shared with the reward server's POST /verify (src/serve/reward/items.ts).
-export { parseRequestLine as parseCodeLine, resultLine as codeResultLine, errorLine as codeErrorLine };

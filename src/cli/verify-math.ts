@@ -13,6 +13,9 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { verifyMathSync } from "../verify/math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "../verify/math/types.js";
+import { mathVerdictLine as verdictLine, verifyMathLine } from "../verify/jsonl.js";
+
+export { verifyMathLine };
 
 interface VerifyMathFlags {
   jsonl?: boolean;
@@ -36,38 +39,6 @@ function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
     opts.tolerance = t;
   }
   return opts;
-}
-
-/** The JSON object printed for one verdict. */
-function verdictLine(v: MathVerdict, id: unknown): Record<string, unknown> {
-  const line: Record<string, unknown> = {};
-  if (id !== undefined) line.id = id;
-  line.correct = v.correct;
-  line.reason = v.reason;
-  if (v.extracted !== undefined) line.extracted = v.extracted;
-  if (v.source !== undefined) line.source = v.source;
-  if (v.gold !== undefined) line.gold = v.gold;
-  return line;
-}
-
-/** Verify one JSONL input line; returns the output object (an `{error}` object for a malformed line). */
-export function verifyMathLine(text: string, lineNo: number, options: MathVerifyOptions = {}): Record<string, unknown> {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    return { error: `line ${lineNo}: not valid JSON (${(e as Error).message})` };
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-    return { error: `line ${lineNo}: expected a JSON object {"gold": "...", "pred": "..."}` };
-  }
-  const o = obj as Record<string, unknown>;
-  const pred = o.pred ?? o.response;
-  const bad = (name: string, v: unknown): string | null =>
-    typeof v === "string" || typeof v === "number" ? null : `line ${lineNo}: "${name}" must be a string (got ${v === undefined ? "nothing" : typeof v})`;
-  const err = bad("gold", o.gold) ?? bad("pred", pred);
-  if (err) return o.id !== undefined ? { id: o.id, error: err } : { error: err };
-  return verdictLine(verifyMathSync(String(o.gold), String(pred), options), o.id);
 }
 
 async function runJsonl(options: MathVerifyOptions): Promise<void> {

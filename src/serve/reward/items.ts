@@ -1,25 +1,18 @@
 /**
- * The per-item logic the reward server shares with `scratchpad verify math|code --jsonl`: one input object
- * in, the exact object the CLI writes out. This file is the one place that points at it.
+ * The per-item logic the reward server shares with `scratchpad verify math|code --jsonl` (src/verify/jsonl.ts):
+ * one input object in, the exact object the CLI writes out. Items are numbered from 1, like the CLI's lines.
  */
-import { verifyMathLine } from "../../cli/verify-math.js";
-import { codeErrorLine, codeResultLine, parseCodeLine } from "../../cli/verify-code.js";
+import { codeErrorLine, codeResultLine, parseCodeItem as parseItem, verifyMathItem as mathItem } from "../../verify/jsonl.js";
 import type { CodeLimits, CodeRequest, CodeResult } from "../../verify/code/types.js";
 
-/** `verify math --jsonl` on one item (the line's object), numbered from 1 like the CLI's lines. */
+/** `verify math --jsonl` on one item (the line's object). */
 export function verifyMathItem(item: unknown, n: number): Record<string, unknown> {
-  let text: string;
-  try {
-    text = JSON.stringify(item) ?? "null";
-  } catch (e) {
-    return { error: `line ${n}: the item cannot be serialised (${(e as Error).message})` };
-  }
-  return verifyMathLine(text, n);
+  return mathItem(item, n);
 }
 
 /** Parse one `verify code --jsonl` item into a request (throws with a message naming the problem). */
 export function parseCodeItem(item: unknown, defaults: CodeLimits = {}): { req: CodeRequest; id: unknown } {
-  return parseCodeLine(JSON.stringify(item) ?? "null", defaults);
+  return parseItem(item, defaults);
 }
 
 /** The object `verify code --jsonl` writes for a result (with the program's output, as the CLI's default). */
