@@ -11,6 +11,9 @@ import { parseMath } from "./parse.js";
 import type { MathVerifyOptions } from "./types.js";
 import type { CompareContext } from "./compare.js";
 
+/** A control character (or a tab before a letter): what is left of `\\text`, `\\frac`, `\\binom` after a lost backslash escape. */
+export const LOST_ESCAPE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\t(?=[a-z])/;
+
 /** Default answer length limit (characters). */
 export const DEFAULT_MAX_ANSWER_CHARS = 4000;
 /**
@@ -47,6 +50,10 @@ export function parseAnswerWith(raw: string, budget: Budget, options: MathVerify
   const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
   if (raw.length > max) {
     return { raw, normalized: raw, loose: raw.replace(/\s+/g, ""), tree: null, error: `answer longer than ${max} characters` };
+  }
+  if (LOST_ESCAPE.test(raw)) {
+    // "\text{13}" written in a non-raw string arrives as TAB + "ext{13}": broken LaTeX, not 13
+    return { raw, normalized: raw, loose: raw.replace(/\s+/g, ""), tree: null, error: "control character in the answer (a LaTeX escape such as \\t, \\f, \\b, \\r, \\v was lost)" };
   }
   const normalized = normalizeAnswer(raw);
   const loose = looseKey(normalized);

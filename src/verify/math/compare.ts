@@ -390,6 +390,27 @@ function isSymbolLike(n: MathNode): boolean {
 }
 
 /**
+ * A label naming the answer rather than computing it: a symbol or function value, a product or
+ * quotient of letters (`|PQ|`, `\\frac{a}{b}`, `S_{MBCN}:S`), or a tuple of symbols (`(x, y)`).
+ * No numbers and no sums, so `a + 3z = 0` and `7 = 11a + c` are equations, not labels.
+ */
+function isLabel(n: MathNode, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (isSymbolLike(n)) return true;
+  switch (n.k) {
+    case "mul":
+    case "div":
+      return isLabel(n.a, depth + 1) && isLabel(n.b, depth + 1);
+    case "fn":
+      return n.name === "abs" && isLabel(n.args[0], depth + 1);
+    case "tuple":
+      return n.open === "(" && n.items.every((x) => x.k === "sym");
+    default:
+      return false;
+  }
+}
+
+/**
  * The value an equation stands for when compared with a plain value: `x = 3` → 3, `2+3 = 5` → 5,
  * `x = 5+5+1 = 11` → 11, `3 = x` → 3; null for equations such as `a + 3z = 0` or `7 = 11a + c`.
  */
@@ -397,11 +418,18 @@ function relValue(r: Rel): MathNode | null {
   const s = simplifyRel(r);
   if (s.ops.length !== 1 || s.ops[0] !== "=") return null;
   const [l, v] = s.args;
-  if (isSymbolLike(l)) return v;
+  if (isLabel(l)) return v;
   // a computation and its result: 2 + 3 = 5 (but not 7 = 11a + c)
   if (isScalar(l) && isScalar(v) && freeVariables(l).size === 0 && freeVariables(v).size === 0) return v;
   if (v.k === "sym") return l;
   return null;
+}
+
+/** The value of `label = value` (`x = 3`, `(x, y) = (1, 2)`, `\\frac{a}{b} = \\frac12`), or null. */
+function labelledValue(r: Rel): MathNode | null {
+  const s = simplifyRel(r);
+  if (s.ops.length !== 1 || s.ops[0] !== "=") return null;
+  return isLabel(s.args[0]) ? s.args[1] : null;
 }
 
 /** An inequality in one variable as an interval: `-2 \le x < 7` → [-2, 7), `x > 2` → (2, ∞). */
@@ -494,6 +522,10 @@ function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean
     return va !== null && vb !== null && ordered(va, vb, ctx);
   }
   if (a.k === "union" && b.k === "union") return unordered(a.items, b.items, ctx);
+  // not strict: a set matches a tuple (or bare list) with the same items, in any order
+  if (ctx.strict === false && (a.k === "set" || b.k === "set") && (a.k === "tuple" || b.k === "tuple")) {
+    return unordered((a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items, ctx);
+  }
   return false;
 }
 
@@ -507,6 +539,15 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   if (a.k === "text" || b.k === "text") return textEqual(a, b);
   if (a.k === "rel" && b.k === "rel") {
     if (relEqual(a, b, ctx)) return true;
+    // two labelled values (`P(x) = 1` and `p(x) = 1`, `x = 3` and `y = 3`): the values decide
+    const la = labelledValue(a);
+    const lb = labelledValue(b);
+    if (la && lb) return equal(la, lb, ctx);
+    // allow_set_relation_comp: gold `x \\in [-2, 7]` against the answer `-2 \\le x \\le 7`
+    if (ctx.allowSetRelationComp && la && !isScalar(la)) {
+      const iv = relInterval(b);
+      if (iv) return equal(la, iv, ctx);
+    }
     // gold `-2 \le x \le 7` against `x \in [-2, 7]`
     if (a.ops.every((o) => o === "=" || o === "~")) return false;
     const v = relValue(b);
@@ -514,7 +555,13 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   }
   if (b.k === "rel") {
     const v = relValue(b);
-    return v !== null && equal(a, v, ctx);
+    if (v !== null) return equal(a, v, ctx);
+    // allow_set_relation_comp: a gold interval also matches an inequality answer
+    if (ctx.allowSetRelationComp && !isScalar(a)) {
+      const iv = relInterval(b);
+      return iv !== null && equal(a, iv, ctx);
+    }
+    return false;
   }
   if (a.k === "rel") {
     // gold is a relation, the answer a value: `x = 3` vs `3`; `-2 \le x \le 7` vs `[-2, 7]`
@@ -555,5 +602,49 @@ function readings(n: MathNode): MathNode[] {
  */
 export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareContext): boolean {
   for (const g of readings(gold)) if (equal(g, pred, ctx)) return true;
+  if (ctx.strict === false) {
+    // not strict: variables are matched by position (order of first appearance): f(y) is f(x), t^2+1 is x^2+1
+    const gv = [...freeVariables(gold)];
+    const pv = [...freeVariables(pred)];
+    if (gv.length === pv.length && gv.length > 0 && gv.some((v, i) => v !== pv[i])) {
+      const map = new Map(pv.map((v, i) => [v, gv[i]]));
+      const renamed = renameVariables(pred, map);
+      for (const g of readings(gold)) if (equal(g, renamed, ctx)) return true;
+    }
+  }
   return false;
+}
+
+/** The tree with its variables renamed by `map`. */
+function renameVariables(n: MathNode, map: Map<string, string>): MathNode {
+  const r = (x: MathNode): MathNode => renameVariables(x, map);
+  switch (n.k) {
+    case "sym":
+      return map.has(n.name) ? { k: "sym", name: map.get(n.name)! } : n;
+    case "neg":
+      return { k: "neg", a: r(n.a) };
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return { k: n.k, a: r(n.a), b: r(n.b) };
+    case "pm":
+      return { k: "pm", a: n.a && r(n.a), b: r(n.b) };
+    case "fn":
+      return { k: "fn", name: n.name, args: n.args.map(r) };
+    case "rel":
+      return { k: "rel", ops: n.ops, args: n.args.map(r) };
+    case "tuple":
+      return { ...n, items: n.items.map(r) };
+    case "set":
+    case "union":
+      return { k: n.k, items: n.items.map(r) };
+    case "list":
+      return { k: "list", items: n.items.map(r), or: n.or };
+    case "matrix":
+      return { k: "matrix", rows: n.rows.map((row) => row.map(r)) };
+    default:
+      return n;
+  }
 }

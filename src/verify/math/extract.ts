@@ -14,14 +14,20 @@ const TAIL = 20000;
 /** Longest `\\boxed{...}` content read, and most boxes tried from the end (bounds the work on garbage). */
 const MAX_BOX = 20000;
 const MAX_BOX_TRIES = 1000;
+const MAX_BOX_SCAN = 400_000;
+
+/** Trim spaces and line breaks but keep tabs: a leading tab may be what is left of `\\text` (a lost escape). */
+function trimKeepTabs(s: string): string {
+  return s.replace(/^[ \n\r]+|[ \n\r]+$/g, "");
+}
 
 /** Content of a `\boxed{...}` or `\fbox{...}` starting at `at`, and where it ends. */
-function boxedAt(text: string, at: number): { content: string; end: number } | null {
+function boxedAt(text: string, at: number, maxLen = MAX_BOX): { content: string; end: number } | null {
   const m = /^\\(?:boxed|fbox)\s*/.exec(text.slice(at, at + 20));
   if (!m) return null;
   const i = at + m[0].length;
   if (text[i] === "{") {
-    const close = matchBrace(text, i, MAX_BOX);
+    const close = matchBrace(text, i, maxLen);
     if (close < 0) return null;
     return { content: text.slice(i + 1, close), end: close + 1 };
   }
@@ -38,11 +44,14 @@ function lastBoxedStart(text: string, before: number): number {
 /** The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list. */
 function findBoxed(text: string): string | null {
   let at = lastBoxedStart(text, text.length);
-  for (let tries = 0; at >= 0 && tries < MAX_BOX_TRIES; tries++) {
-    const box = boxedAt(text, at);
+  // total characters brace matching may scan (100k unclosed boxes stay linear)
+  let scan = MAX_BOX_SCAN;
+  for (let tries = 0; at >= 0 && tries < MAX_BOX_TRIES && scan > 0; tries++) {
+    const box = boxedAt(text, at, Math.min(MAX_BOX, scan));
+    scan -= box ? box.end - at : Math.min(MAX_BOX, text.length - at);
     // an empty box ("I put answers in \boxed{}") is no answer: the box before it is
-    if (box && box.content.trim() !== "") {
-      const parts = [box.content.trim()];
+    if (box && trimKeepTabs(box.content) !== "") {
+      const parts = [trimKeepTabs(box.content)];
       let prevStart = at;
       for (let guard = 0; guard < 20; guard++) {
         const earlier = lastBoxedStart(text, prevStart - 1);
@@ -50,10 +59,12 @@ function findBoxed(text: string): string | null {
         const b = boxedAt(text, earlier);
         if (!b || b.end > prevStart) break;
         const between = text.slice(b.end, prevStart);
-        const rest = between.replace(/\\text\{[^{}]*\}|\\quad|\band\b|\bor\b|[a-zA-Z]\s*=|[$,;\s]/g, "");
+        const rest = between.replace(/\\text\{[^{}]*\}|\\quad|\band\b|\bor\b|[a-zA-Z]\s*=|\\[()[\]]|[$,;\s]/g, "");
         if (rest !== "" || between.length > 40) break;
+        // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
+        if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;
         const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
-        parts.unshift(b.content.trim() + joiner);
+        parts.unshift(trimKeepTabs(b.content) + joiner);
         prevStart = earlier;
       }
       return parts.length === 1 ? parts[0] : parts.join("").replace(/, $/, "");
@@ -120,7 +131,7 @@ function mathSpans(text: string): MathSpan[] {
 /** The last LaTeX math span in `text` (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`), without its delimiters. */
 export function lastMathSpan(text: string): string | null {
   const spans = mathSpans(text);
-  return spans.length ? spans[spans.length - 1].body.trim() : null;
+  return spans.length ? trimKeepTabs(spans[spans.length - 1].body) : null;
 }
 
 /**
@@ -131,12 +142,12 @@ function lastMathSpans(text: string): string | null {
   const spans = mathSpans(text);
   if (!spans.length) return null;
   let k = spans.length - 1;
-  let joined = spans[k].body.trim();
+  let joined = trimKeepTabs(spans[k].body);
   for (let guard = 0; guard < 5 && k > 0; guard++, k--) {
     const between = text.slice(spans[k - 1].end, spans[k].start);
     const m = /^\s*(,?\s*(?:and|or)|,)\s*$/.exec(between);
     if (!m) break;
-    joined = `${spans[k - 1].body.trim()}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
+    joined = `${trimKeepTabs(spans[k - 1].body)}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
   }
   return joined;
 }
@@ -208,16 +219,17 @@ function findWhole(text: string): string | null {
   if (s.length > 2000 && !s.includes("####")) return null;
   const hashes = s.lastIndexOf("####");
   if (hashes >= 0) s = s.slice(hashes + 4);
-  s = s.trim();
+  s = trimKeepTabs(s);
   const wrapped = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])$/.exec(s);
-  if (wrapped) s = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]).trim();
+  if (wrapped) s = trimKeepTabs(wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]);
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
   // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
   const plain = s.replace(/\\(?:text|mathrm|textbf|textnormal|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
   if (/\b[a-zA-Z]+\s+[a-zA-Z]+\b/.test(plain)) return null;
   // a plain word that is not math ("So 8") makes running text, unless the answer is that one word
   const words = plain.match(/[a-zA-Z]{2,}/g) ?? [];
-  if (words.some((w) => !WHOLE_WORDS.has(w.toLowerCase())) && !/^[a-zA-Z]+$/.test(s)) return null;
+  // (capital letters name points and segments: AB = 4, S_{MBCN})
+  if (words.some((w) => !WHOLE_WORDS.has(w.toLowerCase()) && !/^[A-Z]{2,4}$/.test(w)) && !/^[a-zA-Z]+$/.test(s)) return null;
   return s || null;
 }
 
@@ -323,6 +335,15 @@ function phraseReadings(seg: string): string[] {
   return out.filter((x, i) => x !== "" && out.indexOf(x) === i);
 }
 
+/** True when the text ends with a plain number (and a period) written after its last math span. */
+function endsWithNumberAfterMath(text: string): boolean {
+  const tail = text.length > 400 ? text.slice(text.length - 400) : text;
+  const m = /(?:^|\s)[-+]?\d[\d,]*(?:\.\d+)?\s*(?:%|percent)?\s*[.!]?\s*$/.exec(tail);
+  if (!m) return false;
+  const after = tail.slice(m.index);
+  return !/[$]|\\[()[\]]/.test(after);
+}
+
 /**
  * Every candidate answer in `response`, one per extraction source that finds something, in the
  * priority order of `sources` (a "final answer is" phrase written after the last box goes first).
@@ -349,9 +370,16 @@ export function extractCandidates(
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
   }
+  // a number that ends the text after the last math span ("... increases by 100%.") is the answer, not that span
+  const latex = found.findIndex((x) => x.source === "last-latex");
+  const num = found.findIndex((x) => x.source === "last-number");
+  if (latex >= 0 && num > latex && boxed < 0 && endsWithNumberAfterMath(text)) {
+    const [n] = found.splice(num, 1);
+    found.splice(latex, 0, n);
+  }
   const out: ExtractedMathAnswer[] = [];
   for (const { source, f } of found) {
-    const readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [f.text.trim()];
+    const readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
     for (const r of readings) out.push({ text: r, source });
   }
   return out;

@@ -165,7 +165,9 @@ class Parser {
       if (this.isOp("*") || this.is("cmd", "cdot") || this.is("cmd", "times") || this.is("cmd", "ast")) {
         this.pos++;
         left = { k: "mul", a: left, b: this.parseUnary() };
-      } else if (this.isOp("/") || this.is("cmd", "div")) {
+      } else if (this.isOp("/") || this.is("cmd", "div") || this.isOp(":")) {
+        // a ratio a:b is the quotient a/b (7:32 = 14:64); 12:00 is a time, not a ratio
+        if (this.isOp(":") && this.peek(1)?.t === "num" && /^0/.test(this.peek(1)!.v)) this.fail("a time such as 12:00 is not a ratio");
         this.pos++;
         left = { k: "div", a: left, b: this.parseUnary() };
       } else if (this.startsFactor()) {

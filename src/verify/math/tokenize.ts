@@ -23,6 +23,13 @@ const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,6}(?![a-zA-Z\d]))?/y;
 /** Most tokens one answer may have. */
 export const MAX_TOKENS = 4000;
 
+/** True right after `_` or `_{` (a subscript such as `S_{MBCN}` names a symbol; its letters are not English). */
+function afterSubscript(out: Token[]): boolean {
+  const n = out.length;
+  const isOp = (t: Token | undefined, v: string): boolean => t !== undefined && t.t === "op" && t.v === v;
+  return isOp(out[n - 1], "_") || (isOp(out[n - 1], "{") && isOp(out[n - 2], "_"));
+}
+
 /** Split a normalised answer into tokens. Throws `MathParseError` on characters it does not know. */
 export function tokenize(s: string): Token[] {
   const out: Token[] = [];
@@ -50,7 +57,7 @@ export function tokenize(s: string): Token[] {
       if (PLAIN_WORDS.has(word.toLowerCase())) {
         const w = word.toLowerCase();
         out.push(w === "or" ? { t: "or", v: "or" } : w === "and" ? { t: "op", v: "," } : { t: "word", v: w });
-      } else if (word.length >= 3) {
+      } else if (word.length >= 3 && !afterSubscript(out)) {
         // English words are not math: "The largest n is 34" must not parse as a product of letters.
         throw new MathParseError(`text "${word.slice(0, 30)}" is not math`, s.slice(0, 200));
       } else for (const ch of word) out.push({ t: "id", v: ch });
@@ -98,7 +105,7 @@ export function tokenize(s: string): Token[] {
       i += 2;
       continue;
     }
-    if ("+-*/^_!=<>|()[]{},;&%'".includes(c)) {
+    if ("+-*/^_!=<>|()[]{},;&%':".includes(c)) {
       out.push({ t: "op", v: c });
       i++;
       continue;
