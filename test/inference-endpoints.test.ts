@@ -60,6 +60,14 @@ describe("raw completions against each server", () => {
     });
   }
 
+  it("eval's batches continue the seed streams: no two samples of a run share a seed", async () => {
+    const s = await standIn({ flavor: "sglang", contextLength: 512 });
+    const problems = getTask("addition").generate(5, { difficulty: 1, seed: 8 });
+    await sampleProblems(policyFor(s), problems, { n: 3, maxTokens: 64, seed: 100, batchSize: 2 });
+    const seeds = s.requests.filter((q) => q.path === "/v1/completions").flatMap((q) => [0, 1, 2].map((j) => (q.body.seed as number) + j));
+    expect(seeds.sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => 100 + i));
+  });
+
   it("a server that publishes no context length: the 400 is read, max_tokens clamped, sent once more", async () => {
     for (const flavor of ["vllm-0.9", "vllm-0.10", "sglang"] as const) {
       const s = await standIn({ flavor, contextLength: 64, publishContext: false });

@@ -51,7 +51,9 @@ export async function sampleProblems(policy: Policy, problems: Problem[], opts: 
   const out: SampleRecord[][] = [];
   for (let start = 0; start < problems.length; start += batchSize) {
     const batch = problems.slice(start, start + batchSize);
-    const seed = gen.seed === undefined ? undefined : gen.seed + start;
+    // Batch b starts where the previous batches' streams end: a policy gives prompt i of a call with
+    // seed s the streams s + i·n + j (the openai backend's seeds), so no two problems share one.
+    const seed = gen.seed === undefined ? undefined : gen.seed + start * (gen.n ?? 1);
     const completions = await policy.generate(batch.map(prompt), { ...gen, seed });
     if (completions.length !== batch.length) {
       throw new Error(`policy ${policy.name} returned ${completions.length} results for ${batch.length} prompts`);
