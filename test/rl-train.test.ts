@@ -39,6 +39,11 @@ describe("GRPO on a tiny model", () => {
     }
     expect(lines[29].entropy).toBeGreaterThan(0);
     expect(await checkpointStep(res.checkpoint)).toBe(30);
+    // trainer_state.json in Hugging Face Trainer's schema; log_history under the names metrics.jsonl has.
+    const state = JSON.parse(await readFile(path.join(res.checkpoint, "trainer_state.json"), "utf8")) as Record<string, unknown> & { log_history: Record<string, number>[] };
+    expect(state).toMatchObject({ global_step: 30, max_steps: 30, save_steps: 10, train_batch_size: 128, best_metric: null });
+    expect(state.log_history.map((r) => r.step)).toEqual(lines.map((l) => l.step));
+    expect(state.log_history[29]).toEqual(lines[29]);
     const saved = JSON.parse(await readFile(path.join(out, "config.json"), "utf8")) as Record<string, unknown>;
     expect(saved.learning_rate).toBe(5e-4);
   });

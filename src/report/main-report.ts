@@ -16,7 +16,7 @@ export interface MainReport {
   created: string;
   /** The resolved training config. */
   config: Record<string, unknown>;
-  /** Per-step training metrics. */
+  /** Per-step training metrics (typed; metrics.jsonl has them under TRL's names). */
   history: StepMetrics[];
   base: EvalReport;
   trained: EvalReport;
@@ -35,22 +35,22 @@ const num = (x: number | null | undefined, d = 1) => (typeof x === "number" && N
 /** The report's charts, by id (exported for tests and other reports). */
 export function mainCharts(r: MainReport): Record<string, string> {
   const h = r.history;
-  const at = (k: string): [number, number][] => h.map((m) => [Number(m.step), m[k] === null || m[k] === undefined ? NaN : Number(m[k])]);
-  const levels = [...new Set(h.flatMap((m) => Object.keys(m).filter((k) => /^thinking\/mean_tokens\/d\d+$/.test(k)).map((k) => Number(k.split("/d")[1]))))].sort((a, b) => a - b);
+  const at = (get: (m: StepMetrics) => number | undefined): [number, number][] => h.map((m) => [m.step, get(m) ?? NaN]);
+  const levels = [...new Set(h.flatMap((m) => m.by_difficulty.map((d) => d.difficulty)))].sort((a, b) => a - b);
   const evalLevels = r.trained.by_difficulty.map((d) => d.difficulty ?? 0);
   const k = r.trained.k;
   const budgetSeries: Series[] = [{ name: "after RL", points: r.trained.budgets.map((b) => [b.budget, b.accuracy]) }];
   if (r.base.budgets.length) budgetSeries.push({ name: "base", points: r.base.budgets.map((b) => [b.budget, b.accuracy]), dashed: true });
   return {
     training: lineChart([
-      { name: "reward", points: at("reward") },
-      { name: "accuracy (samples)", points: at("accuracy") },
-      { name: "thinking rate", points: at("thinking/rate"), dashed: true },
-      { name: "self-check rate", points: at("thinking/self_check_rate"), dashed: true },
+      { name: "reward", points: at((m) => m.reward) },
+      { name: "accuracy (samples)", points: at((m) => m.accuracy) },
+      { name: "thinking rate", points: at((m) => m.thinking.rate), dashed: true },
+      { name: "self-check rate", points: at((m) => m.thinking.self_check_rate), dashed: true },
     ], { id: "training", title: "Reward and accuracy over training steps", xLabel: "step", yLabel: "mean over the batch", yMin: 0,
       // Shaping terms (a bonus for answering directly) can lift the reward above 1.
-      yMax: Math.max(1, ...at("reward").map(([, y]) => y).filter(Number.isFinite)) }),
-    thinking_steps: lineChart(levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at(`thinking/mean_tokens/d${d}`) })), {
+      yMax: Math.max(1, ...at((m) => m.reward).map(([, y]) => y).filter(Number.isFinite)) }),
+    thinking_steps: lineChart(levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at((m) => m.by_difficulty.find((x) => x.difficulty === d)?.thinking_mean_tokens) })), {
       id: "thinking_steps", title: "Thinking length by difficulty over training steps", xLabel: "step", yLabel: "mean thinking tokens", yMin: 0,
     }),
     budgets: lineChart(budgetSeries, {
@@ -135,7 +135,7 @@ ${escapeXml(String(r.config.batch_size))} completions per step (G = ${escapeXml(
 <div class="kpi">
 <div>hardest level pass@1<b>${pct(hardBase?.["pass@1"])} → ${pct(hard?.["pass@1"])}</b></div>
 <div>overall pass@1<b>${pct(r.base["pass@1"])} → ${pct(r.trained["pass@1"])}</b></div>
-<div>final training reward<b>${num(last ? Number(last.reward) : NaN, 3)}</b></div>
+<div>final training reward<b>${num(last ? last.reward : NaN, 3)}</b></div>
 <div>time<b>${num(Object.values(r.timings).reduce((a, b) => a + b, 0) / 60)} min</b></div>
 </div>
 <h2>What the run shows</h2>

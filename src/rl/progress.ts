@@ -34,16 +34,15 @@ export class ProgressPrinter {
 
   /** One line describing a step. */
   line(m: StepMetrics, cfg: TrainConfig): string {
-    const step = Number(m.step);
-    const elapsed = Number(m["time/elapsed_s"] ?? 0);
+    const step = m.step;
+    const elapsed = m.time.elapsed_s || 0;
     if (this.firstStep < 0) { this.firstStep = step - 1; this.firstElapsed = 0; }
     const done = step - this.firstStep;
     const eta = done > 0 ? ((elapsed - this.firstElapsed) / done) * (cfg.steps - step) : NaN;
-    const levels = Object.keys(m).filter((k) => /^accuracy\/d\d+$/.test(k)).map((k) => k.slice(10)).sort((a, b) => Number(a) - Number(b));
-    const byD = levels.map((d) => `${d}:${pct(m[`accuracy/d${d}`]).trim()}/${num(m[`thinking/mean_tokens/d${d}`], 0)}`).join(" ");
+    const byD = m.by_difficulty.map((d) => `${d.difficulty}:${pct(d.accuracy).trim()}/${num(d.thinking_mean_tokens, 0)}`).join(" ");
     return `step ${String(step).padStart(String(cfg.steps).length)}/${cfg.steps}  reward ${num(m.reward, 3)}  acc ${pct(m.accuracy)}  ` +
-      `think ${num(m["thinking/mean_tokens"])} tok (${pct(m["thinking/rate"]).trim()} think, ${pct(m["thinking/self_check_rate"]).trim()} wait)  ` +
-      `[digits:acc/think ${byD}]  ${num(m["time/step_s"])}s/step  ETA ${formatDuration(eta)}`;
+      `think ${num(m.thinking.mean_tokens)} tok (${pct(m.thinking.rate).trim()} think, ${pct(m.thinking.self_check_rate).trim()} wait)  ` +
+      `[digits:acc/think ${byD}]  ${num(m.time.step_s)}s/step  ETA ${formatDuration(eta)}`;
   }
 
   /** Report one step. */

@@ -21,7 +21,8 @@ import { renderPrompt, getTemplate, type TextTemplate } from "../tasks/templates
 import { computeAdvantages } from "./advantages.js";
 import { learningRateAt, type TrainConfig } from "./config.js";
 import { addLossStats, emptyLossStats, lossNormalizer, policyLoss, type LossSequence } from "./loss.js";
-import { lossMetrics, MetricsLog, rolloutMetrics, type StepMetrics } from "./metrics.js";
+import { flattenMetrics, lossMetrics, MetricsLog, rolloutMetrics, type StepMetrics } from "./metrics.js";
+import { stateStep, trainerState, type TrainerState } from "../engine/trainer-state.js";
 import { rollout, zeroStdGroup, type Sample } from "./rollout.js";
 import { TrainingReward } from "./rewards.js";
 
@@ -80,11 +81,20 @@ async function defaultLoadPolicy(dir: string): Promise<TrainablePolicy & { promp
  */
 export async function checkpointStep(dir: string): Promise<number | null> {
   try {
-    const state = await readFolderConsistently(dir, async (folder) => JSON.parse(await readFile(path.join(folder, "trainer_state.json"), "utf8")) as { step?: unknown });
-    return typeof state.step === "number" ? state.step : null;
+    const state = await readFolderConsistently(dir, async (folder) => JSON.parse(await readFile(path.join(folder, "trainer_state.json"), "utf8")) as unknown);
+    return stateStep(state);
   } catch {
     return null;
   }
+}
+
+/** trainer_state.json of a checkpoint at `step`: HF Trainer's schema, log_history under TRL's names. */
+function rlTrainerState(cfg: TrainConfig, step: number, history: StepMetrics[]): TrainerState {
+  return trainerState({
+    global_step: step, max_steps: cfg.steps, logging_steps: cfg.logging_steps, save_steps: cfg.save_steps, train_batch_size: cfg.batch_size,
+    num_input_tokens_seen: history.length ? history[history.length - 1].num_tokens : 0,
+    log_history: history.map((m) => ({ ...flattenMetrics(m), step: m.step })),
+  });
 }
 
 /** Problems of one sampling round of one step: deterministic in (seed, step, round). */
@@ -112,31 +122,27 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const t0 = performance.now();
   let lastSaved: string | null = resumedFrom > 0 ? ckDir : null;
   let step = resumedFrom;
-  let numTokens = history.length ? Number(history[history.length - 1].num_tokens ?? 0) : 0;
+  let numTokens = history.length ? history[history.length - 1].num_tokens || 0 : 0;
   while (step < cfg.steps) {
     const ts = performance.now();
     const { kept, sampled, rounds } = await collect(policy, reward, cfg, step, template as TextTemplate, promptIds);
-    const m: StepMetrics = { step: step + 1, ...rolloutMetrics(sampled) };
     const lr = learningRateAt(cfg, step);
-    m.learning_rate = lr;
-    m.sampling_rounds = rounds;
-    m.groups_kept = kept.length;
+    const m: StepMetrics = {
+      step: step + 1, ...rolloutMetrics(sampled), learning_rate: lr, sampling_rounds: rounds, groups_kept: kept.length,
+      loss: 0, grad_norm: 0, num_tokens: 0, time: { step_s: 0, elapsed_s: 0 },
+    };
     if (kept.length > 0) {
       const upd = await update(policy, reference, kept, cfg, lr, step + 1, lastSaved);
       Object.assign(m, upd);
       numTokens += kept.flat().reduce((s, x) => s + x.tokens.length + x.promptIds.length, 0);
-    } else {
-      m.loss = 0;
-      m.grad_norm = 0;
     }
     step++;
     m.num_tokens = numTokens;
-    m["time/step_s"] = (performance.now() - ts) / 1000;
-    m["time/elapsed_s"] = (performance.now() - t0) / 1000;
+    m.time = { step_s: (performance.now() - ts) / 1000, elapsed_s: (performance.now() - t0) / 1000 };
     // Metrics first, then the checkpoint: a kill in between leaves extra lines that resuming drops.
     await log.append(m);
     if (step % cfg.save_steps === 0 || step === cfg.steps || opts.signal?.aborted) {
-      await policy.save(ckDir, { trainingConfig: cfg, step, seed: cfg.seed });
+      await policy.save(ckDir, { trainingConfig: cfg, ...rlTrainerState(cfg, step, [...history, m]) });
       lastSaved = ckDir;
     }
     history.push(m);
@@ -144,7 +150,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
     if (opts.signal?.aborted) break;
   }
   if (lastSaved === null || (await checkpointStep(ckDir)) !== step) {
-    await policy.save(ckDir, { trainingConfig: cfg, step, seed: cfg.seed });
+    await policy.save(ckDir, { trainingConfig: cfg, ...rlTrainerState(cfg, step, history) });
   }
   await policy.close?.();
   return { checkpoint: ckDir, steps: step, history, resumedFrom };
@@ -177,7 +183,7 @@ async function collect(
 async function update(
   policy: TrainablePolicy, reference: TrainablePolicy | null, groups: Sample[][], cfg: TrainConfig, lr: number,
   step: number, lastSaved: string | null,
-): Promise<StepMetrics> {
+): Promise<Pick<StepMetrics, "loss" | "grad_norm" | "policy">> {
   const samples = groups.flat();
   const { advantages } = computeAdvantages(samples.map((s) => s.reward.reward), cfg.num_generations, cfg.scale_rewards);
   const seqs = samples.map((s) => ({ prompt: s.promptIds, completion: s.tokens }));
@@ -219,5 +225,5 @@ async function update(
     lossSum += loss;
     normSum += gradNorm;
   }
-  return { loss: lossSum / cfg.num_iterations, grad_norm: normSum / cfg.num_iterations, ...lossMetrics(stats) };
+  return { loss: lossSum / cfg.num_iterations, grad_norm: normSum / cfg.num_iterations, policy: lossMetrics(stats) };
 }
