@@ -12,6 +12,7 @@ import { EmbeddedPolicy } from "../backends/embedded.js";
 import { saveFolderAtomic, writeFileAtomic } from "../core/atomic.js";
 import { evaluate, type EvalReport } from "../eval/evaluate.js";
 import { buildProblems } from "../eval/problems.js";
+import { evalProgress } from "../eval/progress.js";
 import { checkPhenomena } from "../report/phenomena.js";
 import { selfCheckStats, type SelfCheckStats } from "../report/selfcheck.js";
 import { renderMainReport, type MainReport } from "../report/main-report.js";
@@ -190,15 +191,14 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
 
   t = performance.now();
   const problems = await buildProblems({ task: cfg.task, n: e.n, seed: e.seed, difficulty: e.difficulty });
-  const status = (label: string) => (phase: string, done: number, total: number) => {
-    if (!plain) out.write(`\r\x1b[2Kevaluating ${label}: ${phase} ${done}/${total}`);
-  };
+  const baseProgress = evalProgress(out, "base model", { live: !plain });
   const basePolicy = await EmbeddedPolicy.load(cfg.model);
-  const { report: base, selfCheck: baseCheck } = await evalModel(basePolicy, problems, e, true, status("base model"));
-  if (!plain) out.write("\n");
+  const { report: base, selfCheck: baseCheck } = await evalModel(basePolicy, problems, e, true, baseProgress.onProgress);
+  baseProgress.end();
+  const trainedProgress = evalProgress(out, "trained model", { live: !plain });
   const trainedPolicy = await EmbeddedPolicy.load(path.join(dir, "model"));
-  const { report: trained, selfCheck: trainedCheck } = await evalModel(trainedPolicy, problems, e, true, status("trained model"));
-  if (!plain) out.write("\n");
+  const { report: trained, selfCheck: trainedCheck } = await evalModel(trainedPolicy, problems, e, true, trainedProgress.onProgress);
+  trainedProgress.end();
   timings.eval_s = (performance.now() - t) / 1000;
 
   const phenomena = checkPhenomena(base, trained);
