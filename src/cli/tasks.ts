@@ -9,6 +9,8 @@
  *   scratchpad tasks check --task humaneval --id HumanEval/0 --response "$(cat answer.md)"
  */
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand } from "../config/index.js";
 import type { Problem } from "../types.js";
 import { parseDifficulty } from "../tasks/difficulty.js";
 import { InvalidTaskOptionError, UnknownTaskError } from "../tasks/errors.js";
@@ -17,30 +19,44 @@ import { getTask, hasTask, listTasks } from "../tasks/registry.js";
 import type { ParamValue } from "../tasks/task-generator.js";
 import { renderPrompt } from "../tasks/templates.js";
 
-interface SampleFlags {
-  task: string;
-  difficulty?: string;
-  n: string;
-  seed?: string;
-  offset?: string;
-  format?: string;
-  param: string[];
-  template?: string;
-  trace?: boolean;
-  json?: boolean;
-  split?: string;
-  dataDir?: string;
-}
+const int = () => z.number().int();
 
-function intFlag(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidTaskOptionError(`${flag} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
+/** The options `tasks sample` and `tasks check` share: which problems. */
+const ProblemOptions = {
+  task: z.string().min(1).meta({ description: "a task generator or dataset name (see `scratchpad tasks list`)", arg: "name" }),
+  difficulty: z.string().optional().meta({ description: "level: N, N.5, MIN-MAX, A,B,C or LEVEL:WEIGHT,...", arg: "spec" }),
+  seed: int().min(0).optional().meta({ description: "seed (generators: default 0; datasets: shuffle before taking --n, default file order)" }),
+  offset: int().min(0).default(0).meta({ description: "index of the first problem" }),
+  format: z.string().optional().meta({ description: "prompt format of the generator, or a template with {field} placeholders", arg: "name|template" }),
+  param: z.array(z.string()).default([]).meta({ description: "generator parameter (repeatable)", arg: "name=value", repeat: true }),
+  split: z.string().optional().meta({ description: "dataset split", arg: "name" }),
+  dataDir: z.string().optional().meta({ description: "folder of the benchmark JSONL files (default: $SCRATCHPAD_DATA or the repository's data/)", arg: "dir" }),
+};
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+/** `scratchpad tasks list`'s options. */
+export const TasksListSchema = z.object({
+  json: z.boolean().default(false).meta({ description: "print JSON" }),
+}).strict();
+
+/** `scratchpad tasks sample`'s options. */
+export const TasksSampleSchema = z.object({
+  ...ProblemOptions,
+  n: int().min(0).default(5).meta({ description: "how many problems" }),
+  template: z.string().optional().meta({ description: "also render with a prompt template: r1-zero, compact, compact-think, chat, chat-boxed", arg: "name" }),
+  trace: z.boolean().default(false).meta({ description: "print the worked trace where the task has one" }),
+  json: z.boolean().default(false).meta({ description: "one JSON object per line" }),
+}).strict();
+
+/** `scratchpad tasks check`'s options. */
+export const TasksCheckSchema = z.object({
+  ...ProblemOptions,
+  index: int().min(0).default(0).meta({ description: "which problem of the sample", arg: "i" }),
+  id: z.string().optional().meta({ description: "dataset problem id instead of --index (e.g. HumanEval/0, gsm8k/test/12)", arg: "id" }),
+  response: z.string().meta({ description: "the model response to check", arg: "text" }),
+}).strict();
+
+type SampleFlags = z.output<typeof TasksSampleSchema>;
+type ProblemFlags = Omit<SampleFlags, "template" | "trace" | "json">;
 
 function parseParams(items: string[]): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
@@ -53,13 +69,12 @@ function parseParams(items: string[]): Record<string, ParamValue> {
 }
 
 /** Problems for `sample` and `check`: from a generator or a dataset. */
-async function problemsFor(flags: SampleFlags): Promise<Problem[]> {
-  const n = intFlag("--n", flags.n, 0);
-  const seed = flags.seed === undefined ? undefined : intFlag("--seed", flags.seed, 0);
+async function problemsFor(flags: ProblemFlags): Promise<Problem[]> {
+  const { n, seed } = flags;
   if (hasTask(flags.task)) {
     return getTask(flags.task).generate(n, {
       seed: seed ?? 0,
-      offset: flags.offset === undefined ? 0 : intFlag("--offset", flags.offset, 0),
+      offset: flags.offset,
       difficulty: flags.difficulty === undefined ? undefined : parseDifficulty(flags.difficulty),
       format: flags.format,
       params: parseParams(flags.param),
@@ -134,54 +149,35 @@ function listCommand(flags: { json?: boolean }): void {
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command("tasks").description("Procedural tasks and benchmark datasets: list, sample, check");
 
-  tasks
-    .command("list")
-    .description("List the procedural task generators and the datasets")
-    .option("--json", "print JSON")
-    .action((flags: { json?: boolean }) => listCommand(flags));
+  const list = tasks.command("list").description("List the procedural task generators and the datasets");
+  addOptions(list, TasksListSchema).action(() => listCommand(resolveCommand<typeof TasksListSchema>(list)));
 
-  const sampleOptions = (cmd: Command): Command =>
-    cmd
-      .requiredOption("--task <name>", "a task generator or dataset name (see `scratchpad tasks list`)")
-      .option("--difficulty <spec>", "level: N, N.5, MIN-MAX, A,B,C or LEVEL:WEIGHT,...")
-      .option("--seed <n>", "seed (generators: default 0; datasets: shuffle before taking --n, default file order)")
-      .option("--offset <n>", "index of the first problem")
-      .option("--format <name|template>", "prompt format of the generator, or a template with {field} placeholders")
-      .option("--param <name=value>", "generator parameter (repeatable)", collect, [])
-      .option("--split <name>", "dataset split")
-      .option("--data-dir <dir>", "folder of the benchmark JSONL files (default: $SCRATCHPAD_DATA or ../shared/data)");
+  const sample = tasks.command("sample").description("Print sample problems with their prompts and answers");
+  addOptions(sample, TasksSampleSchema).action(async () => {
+    const flags = resolveCommand<typeof TasksSampleSchema>(sample);
+    const problems = await problemsFor(flags);
+    for (const p of problems) {
+      if (flags.json) console.log(JSON.stringify(problemJson(p, flags)));
+      else printProblem(p, flags);
+    }
+  });
 
-  sampleOptions(tasks.command("sample").description("Print sample problems with their prompts and answers"))
-    .option("--n <n>", "how many problems", "5")
-    .option("--template <name>", "also render with a prompt template: r1-zero, compact, compact-think, chat, chat-boxed")
-    .option("--trace", "print the worked trace where the task has one")
-    .option("--json", "one JSON object per line")
-    .action(async (flags: SampleFlags) => {
-      const problems = await problemsFor(flags);
-      for (const p of problems) {
-        if (flags.json) console.log(JSON.stringify(problemJson(p, flags)));
-        else printProblem(p, flags);
-      }
-    });
-
-  sampleOptions(tasks.command("check").description("Check one response against one problem (prints the verdict as JSON)"))
-    .option("--index <i>", "which problem of the sample (default 0)", "0")
-    .option("--id <id>", "dataset problem id instead of --index (e.g. HumanEval/0, gsm8k/test/12)")
-    .requiredOption("--response <text>", "the model response to check")
-    .action(async (flags: SampleFlags & { index: string; id?: string; response: string }) => {
-      let p: Problem | undefined;
-      if (flags.id !== undefined) {
-        if (!hasDataset(flags.task)) throw new InvalidTaskOptionError("--id works with datasets; for generators use --seed and --index");
-        p = (await getDataset(flags.task).load({ split: flags.split, dataDir: flags.dataDir })).find((x) => x.id === flags.id);
-        if (!p) throw new InvalidTaskOptionError(`no problem with id "${flags.id}" in ${flags.task}`);
-      } else {
-        const index = intFlag("--index", flags.index, 0);
-        const problems = await problemsFor({ ...flags, n: String(index + 1) });
-        p = problems[index];
-        if (!p) throw new InvalidTaskOptionError(`--index ${index} is past the end of ${flags.task} (${problems.length} problems)`);
-      }
-      const verdict = await p.verifier.verify(flags.response, p);
-      console.log(JSON.stringify({ id: p.id, prompt: p.prompt, answer: p.answer, ...verdict }));
-      if (!verdict.correct) process.exitCode = 1;
-    });
+  const check = tasks.command("check").description("Check one response against one problem (prints the verdict as JSON)");
+  addOptions(check, TasksCheckSchema).action(async () => {
+    const flags = resolveCommand<typeof TasksCheckSchema>(check);
+    let p: Problem | undefined;
+    if (flags.id !== undefined) {
+      if (!hasDataset(flags.task)) throw new InvalidTaskOptionError("--id works with datasets; for generators use --seed and --index");
+      p = (await getDataset(flags.task).load({ split: flags.split, dataDir: flags.dataDir })).find((x) => x.id === flags.id);
+      if (!p) throw new InvalidTaskOptionError(`no problem with id "${flags.id}" in ${flags.task}`);
+    } else {
+      const index = flags.index;
+      const problems = await problemsFor({ ...flags, n: index + 1 });
+      p = problems[index];
+      if (!p) throw new InvalidTaskOptionError(`--index ${index} is past the end of ${flags.task} (${problems.length} problems)`);
+    }
+    const verdict = await p.verifier.verify(flags.response, p);
+    console.log(JSON.stringify({ id: p.id, prompt: p.prompt, answer: p.answer, ...verdict }));
+    if (!verdict.correct) process.exitCode = 1;
+  });
 }
