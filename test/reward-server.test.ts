@@ -204,6 +204,8 @@ describe("scratchpad reward-server", () => {
     expect(cppErr).toMatchObject({ status: "Failed", compile_result: { status: "Finished" }, run_result: null });
     expect((cppErr.compile_result as { return_code: number; stderr: string }).return_code).not.toBe(0);
     expect((cppErr.compile_result as { stderr: string }).stderr).toContain("undeclared");
+    const bytes = await run({ language: "python", code: "print(open('sub/d.bin', 'rb').read())", files: { "sub/d.bin": Buffer.from([0, 255, 1]).toString("base64") } });
+    expect(bytes).toMatchObject({ status: "Success", run_result: { stdout: "b'\\x00\\xff\\x01'\n" } });
     const files = await run({
       language: "bash",
       code: "cat data/in.txt; printf 'out' > res.bin",

@@ -11,11 +11,14 @@
  * limit or a non-zero return code → Failed, otherwise Success. A program killed by signal N has return code -N
  * (Python's convention, as SandboxFusion reports it).
  *
- * A program with no files, nothing to fetch and no compile step starts directly in the sandbox. Otherwise a
- * small bash driver runs inside the same sandbox: it places the files in the working folder, compiles (g++)
- * under `compile_timeout`, runs under `run_timeout` with fd 3 (its report channel) closed for the program, and
- * reports each step and the fetched files on fd 3.
+ * The program runs through the code sandbox's `runProgram` (src/verify/code/program.ts: C++ compiled with g++
+ * and TypeScript transpiled in the sandbox as a separate step; `files` placed in the working folder). When
+ * `fetch_files` are asked for, which `runProgram` cannot send back yet, a small bash driver runs inside one
+ * sandbox instead: it places the files, compiles (g++) under `compile_timeout`, runs under `run_timeout` with
+ * fd 3 (its report channel) closed for the program, and reports each step and the fetched files on fd 3.
  */
+import { CodeRequestError } from "../../verify/code/errors.js";
+import { runProgram, type ProgramResult, type ProgramStep } from "../../verify/code/program.js";
 import { runSandboxed, type ResolvedLimits, type SandboxOutcome } from "../../verify/code/sandbox.js";
 import { sandboxInfo } from "../../verify/code/sandbox-info.js";
 import { toRunnableJs } from "../../verify/code/transpile.js";
@@ -204,20 +207,6 @@ function response(compile: CommandRunResult | null, run: CommandRunResult | null
   };
 }
 
-const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGSEGV: 11, SIGABRT: 6, SIGTERM: 15, SIGXCPU: 24, SIGXFSZ: 25, SIGBUS: 7, SIGFPE: 8, SIGILL: 4, SIGPIPE: 13 };
-
-/** The `run_result` of a program started directly (no driver). */
-function directRunResult(o: SandboxOutcome, limits: ResolvedLimits): CommandRunResult {
-  const secs = o.durationMs / 1000;
-  if (o.wallTimeout || o.signal === "SIGXCPU") return sandboxResult(o, "TimeLimitExceeded", secs, null);
-  if (o.outputLimit) {
-    return { ...sandboxResult(o, "Finished", secs, -9), stderr: `${o.stderr}\n[scratchpad] killed: output over ${limits.maxOutputBytes} bytes` };
-  }
-  if (o.exitCode !== null) return sandboxResult(o, "Finished", secs, o.exitCode);
-  if (o.signal) return sandboxResult(o, "Finished", secs, -(SIGNALS[o.signal] ?? 9));
-  return sandboxResult(o, "Error", secs, null);
-}
-
 function limitsFor(req: RunCodeRequest, wallS: number): ResolvedLimits {
   return {
     timeoutMs: Math.ceil(wallS * 1000),
@@ -272,8 +261,57 @@ function fromDriver(o: SandboxOutcome, req: RunCodeRequest, limits: ResolvedLimi
   return response(compile, run, files, notes.join("\n") || undefined);
 }
 
-/** Run a validated `/run_code` request in the sandbox. Never throws for what the program does. */
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24, SIGXFSZ: 25 };
+
+/** A `runProgram` step as SandboxFusion's `CommandRunResult`. */
+export function commandResult(step: ProgramStep, limits: { maxOutputBytes: number }): CommandRunResult {
+  const secs = step.durationMs / 1000;
+  const rc = step.exitCode ?? (step.signal ? -(SIGNAL_NUMBERS[step.signal] ?? 9) : null);
+  const base = { execution_time: secs, stdout: step.stdout, stderr: step.stderr };
+  switch (step.status) {
+    case "timeout":
+      return { ...base, status: "TimeLimitExceeded", return_code: null };
+    case "aborted":
+      return { ...base, status: "Error", return_code: null, stderr: `${step.stderr}\n[scratchpad] aborted` };
+    case "output_limit":
+      return { ...base, status: "Finished", return_code: rc ?? -9, stderr: `${step.stderr}\n[scratchpad] killed: output over ${limits.maxOutputBytes} bytes` };
+    case "memory":
+      return { ...base, status: "Finished", return_code: rc ?? -9, stderr: `${step.stderr}\n[scratchpad] killed: memory limit reached` };
+    default:
+      return rc === null ? { ...base, status: "Error", return_code: null } : { ...base, status: "Finished", return_code: rc };
+  }
+}
+
+/** Run a validated `/run_code` request with `runProgram` (no files to fetch back). */
+async function runWithProgram(req: RunCodeRequest, signal?: AbortSignal): Promise<RunCodeResponse> {
+  const files: Record<string, Uint8Array> = {};
+  for (const [p, b64] of req.files) files[p] = Buffer.from(b64, "base64");
+  const limits = { timeoutMs: Math.ceil(req.runTimeoutS * 1000), memoryMb: req.memoryMb, maxOutputBytes: OUTPUT_CAP };
+  let r: ProgramResult;
+  try {
+    r = await runProgram({
+      language: req.language,
+      code: req.code,
+      stdin: req.stdin,
+      files,
+      limits,
+      compileTimeoutMs: Math.ceil(req.compileTimeoutS * 1000),
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof CodeRequestError) throw badParam(e.field === "limits.memoryMb" ? "memory_limit_MB" : e.field, e.message);
+    throw e;
+  }
+  return response(r.compile ? commandResult(r.compile, limits) : null, r.run ? commandResult(r.run, limits) : null);
+}
+
+/**
+ * Run a validated `/run_code` request in the sandbox. Never throws for what the program does.
+ * Without `fetch_files` it is `runProgram` (src/verify/code/program.ts); with them, the driver above, which
+ * sends the files back.
+ */
 export async function runCodeRequest(req: RunCodeRequest, signal?: AbortSignal): Promise<RunCodeResponse> {
+  if (req.fetchFiles.length === 0) return runWithProgram(req, signal);
   const info = sandboxInfo();
   let code = req.code;
   if (req.language === "typescript") {
@@ -284,15 +322,6 @@ export async function runCodeRequest(req: RunCodeRequest, signal?: AbortSignal):
     code = t.js;
   }
   const heap = Math.max(32, Math.floor(req.memoryMb * 0.75));
-  const direct = req.language !== "cpp" && req.files.length === 0 && req.fetchFiles.length === 0;
-  if (direct) {
-    const limits = limitsFor(req, req.runTimeoutS);
-    const file = { python: "main.py", nodejs: "main.js", typescript: "main.js", bash: "main.sh" }[req.language as Exclude<RunCodeLanguage, "cpp">];
-    const argv = (box: string): string[] =>
-      req.language === "python" ? [info.python, "-s", `${box}/${file}`] : req.language === "bash" ? ["/bin/bash", `${box}/${file}`] : [info.node, `--max-old-space-size=${heap}`, `${box}/${file}`];
-    const o = await runSandboxed({ argv, files: { [file]: code }, stdin: req.stdin, limits, signal });
-    return response(null, directRunResult(o, limits));
-  }
   const files: Record<string, string> = {
     "driver.sh": DRIVER,
     "main.src": code,
