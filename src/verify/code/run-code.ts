@@ -87,7 +87,7 @@ function maxMessageBytes(limits: ResolvedLimits): number {
 }
 
 /** Run through the two-process harness (`assert`, `calls`). */
-async function runWithHarness(req: ValidRequest, started: number, extra: HarnessExtras): Promise<CodeResult> {
+async function runWithHarness(req: ValidRequest, started: number): Promise<CodeResult> {
   const limits = req.limits;
   const isPython = req.language === "python";
   const ext = isPython ? "py" : "cjs";
@@ -127,8 +127,8 @@ async function runWithHarness(req: ValidRequest, started: number, extra: Harness
       tests: req.format === "assert" ? req.tests : undefined,
       cases: req.format === "calls" ? req.cases : undefined,
       runAll: req.runAllCases,
-      setup: extra.testSetup,
-      programNames: extra.programNames,
+      setup: req.testSetup,
+      programNames: req.programNames,
     }) + "\n",
   );
   pc.write(JSON.stringify({ code: req.code, language: req.language }) + "\n");
@@ -211,14 +211,6 @@ async function runWithHarness(req: ValidRequest, started: number, extra: Harness
   return { ...r, status: "error", message: `the tests' process ended without a verdict: ${endT?.message ?? `exit status ${t.exitCode}`}` };
 }
 
-/** What the harness gets besides the request (codeVerifier's trusted setup). */
-interface HarnessExtras {
-  /** Trusted code run in the tests' process before the tests (Python only): the problem's prompt. */
-  testSetup?: string;
-  /** Names the setup defines that must come from the program instead (the entry point). */
-  programNames?: string[];
-}
-
 /** Compare outputs up to trailing whitespace on each line and trailing blank lines. */
 export function sameOutput(actual: string, expected: string): boolean {
   return normaliseOutput(actual) === normaliseOutput(expected);
@@ -288,13 +280,8 @@ async function runIo(req: ValidRequest, code: string, cases: IoCase[], started: 
  * r.status; // "passed"
  */
 export async function runCode(request: CodeRequest): Promise<CodeResult> {
-  return runCodeWith(request, {});
-}
-
-/** `runCode` with a trusted setup for the tests' process (codeVerifier passes the problem's prompt). */
-export async function runCodeWith(request: CodeRequest, extra: HarnessExtras): Promise<CodeResult> {
   const started = performance.now();
   const req = validateCodeRequest(request);
   if (req.format === "io") return runIo(req, req.code, req.ioCases, started);
-  return runWithHarness(req, started, extra);
+  return runWithHarness(req, started);
 }

@@ -74,6 +74,14 @@ export interface CodeRequest {
   runAllCases?: boolean;
   /** Aborts the run: every process is killed and the result is an `"error"` with message "aborted". */
   signal?: AbortSignal;
+  /**
+   * Python `assert` format: trusted code run in the TESTS' process before the tests (the problem's prompt, so
+   * helpers the tests use, like HumanEval's `poly` or `encode_cyclic`, are the prompt's and not the
+   * program's). Names in `programNames` are removed from it afterwards so that the tests reach the program's.
+   */
+  testSetup?: string;
+  /** The names `testSetup` defines that must come from the program (the entry point). */
+  programNames?: string[];
 }
 
 /**

@@ -29,6 +29,8 @@ export interface ValidRequest {
   limits: ResolvedLimits;
   runAllCases: boolean;
   signal?: AbortSignal;
+  testSetup?: string;
+  programNames?: string[];
 }
 
 const LIMIT_RANGES: Record<keyof CodeLimits, [number, number]> = {
@@ -120,7 +122,20 @@ export function validateCodeRequest(req: CodeRequest): ValidRequest {
   }
   const format = req.format ?? inferFormat(req.tests);
   const limits = resolveCodeLimits(req.limits);
-  const base = { language: req.language, code: req.code, format, limits, runAllCases: Boolean(req.runAllCases), signal: req.signal };
+  if (req.testSetup !== undefined && typeof req.testSetup !== "string") throw new CodeRequestError("testSetup", "must be a string of code");
+  if (req.programNames !== undefined && (!Array.isArray(req.programNames) || req.programNames.some((n) => typeof n !== "string"))) {
+    throw new CodeRequestError("programNames", "must be an array of names");
+  }
+  const base = {
+    language: req.language,
+    code: req.code,
+    format,
+    limits,
+    runAllCases: Boolean(req.runAllCases),
+    signal: req.signal,
+    testSetup: req.testSetup,
+    programNames: req.programNames,
+  };
   if (format === "assert") {
     if (req.tests !== undefined && typeof req.tests !== "string") {
       throw new CodeRequestError("tests", "format \"assert\" needs test code as a string");

@@ -51,6 +51,11 @@ function problemRequest(code: string, problem: Problem, meta: CodeProblemMeta, l
   if (format === "calls" || (format === undefined && Array.isArray(tests) && tests.length > 0 && "fn" in tests[0])) req.runAllCases = true;
   const l = meta.limits ?? limits;
   if (l) req.limits = l;
+  // The prompt's helpers (HumanEval's poly, encode_cyclic, ...) are the tests' own: the program cannot redefine them.
+  if (language === "python" && req.format !== "calls" && meta.codePrefix && meta.entryPoint && !meta.noPrefix) {
+    req.testSetup = meta.codePrefix;
+    req.programNames = [meta.entryPoint];
+  }
   return req;
 }
 
