@@ -25,12 +25,13 @@ import { flattenMetrics, lossMetrics, MetricsLog, rolloutMetrics, type StepMetri
 import { stateStep, trainerState, type TrainerState } from "../engine/trainer-state.js";
 import { rollout, zeroStdGroup, type Sample } from "./rollout.js";
 import { TrainingReward } from "./rewards.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The run stopped because the loss or gradient blew up; the last good checkpoint is kept. */
-export class TrainingDivergedError extends Error {
+export class TrainingDivergedError extends ScratchpadError {
   override readonly name = "TrainingDivergedError";
   constructor(readonly step: number, readonly what: string, readonly value: number, readonly checkpoint: string | null) {
-    super(
+    super("training_diverged", 
       `step ${step}: ${what} is ${value}; training stopped. ` +
         (checkpoint ? `The last good checkpoint is ${checkpoint}. ` : "No checkpoint was written yet. ") +
         "Lower learning_rate, keep max_grad_norm > 0, or raise max_loss if this size is expected.",
@@ -42,14 +43,53 @@ export class TrainingDivergedError extends Error {
 export interface TrainOptions {
   /** Opens a checkpoint folder as a trainable policy (the embedded engine by default). */
   loadPolicy?: (dir: string) => Promise<TrainablePolicy & { promptIds?: (text: string) => number[] }>;
-  /** Called after every step with its metrics (progress display). */
-  onStep?: (m: StepMetrics, cfg: TrainConfig) => void;
+  /**
+   * Called after every step (its checkpoint, if due, already written) with its metrics and a
+   * `StepEvent` carrying a few of its samples: what a progress line or a live dashboard subscribes to.
+   */
+  onStep?: (m: StepMetrics, cfg: TrainConfig, event: StepEvent) => void;
   /** Called when the run resumes from a checkpoint. */
   onResume?: (step: number, dir: string) => void;
   /** Called for every reward-function error (the sample's reward is null). */
   onRewardError?: (name: string, message: string) => void;
   /** Stops the run after the current step (the checkpoint is saved first). */
   signal?: AbortSignal;
+}
+
+/** One sample of a step, for display: the prompt, the completion with its thinking, how it scored. */
+export interface StepTrace {
+  prompt: string;
+  difficulty: number | null;
+  /** The completion's text (thinking tags kept). */
+  text: string;
+  reward: number | null;
+  correct: boolean;
+  thinking_tokens: number;
+}
+
+/** What a step hands its subscribers (`TrainOptions.onStep`). */
+export interface StepEvent {
+  /** The step just finished (1-based) and the run's last step. */
+  step: number;
+  steps: number;
+  metrics: StepMetrics;
+  /** The first completion of the first sampled group at each difficulty, easiest first. */
+  traces: StepTrace[];
+}
+
+/** The traces of a step: one per difficulty level, from the first group sampled at it. */
+export function stepTraces(groups: Sample[][]): StepTrace[] {
+  const byLevel = new Map<number | null, Sample>();
+  for (const g of groups) {
+    const s = g[0];
+    if (s && !byLevel.has(s.problem.difficulty ?? null)) byLevel.set(s.problem.difficulty ?? null, s);
+  }
+  return [...byLevel.values()]
+    .sort((a, b) => (a.problem.difficulty ?? 0) - (b.problem.difficulty ?? 0))
+    .map((s) => ({
+      prompt: s.prompt, difficulty: s.problem.difficulty ?? null, text: s.text, reward: s.reward.reward,
+      correct: s.reward.correct, thinking_tokens: s.thinkingTokens,
+    }));
 }
 
 /** What `train` returns. */
@@ -146,7 +186,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
       lastSaved = ckDir;
     }
     history.push(m);
-    opts.onStep?.(m, cfg);
+    opts.onStep?.(m, cfg, { step, steps: cfg.steps, metrics: m, traces: stepTraces(sampled) });
     if (opts.signal?.aborted) break;
   }
   if (lastSaved === null || (await checkpointStep(ckDir)) !== step) {
