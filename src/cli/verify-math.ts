@@ -8,12 +8,17 @@
  *     A malformed line gets {"error": "line N: ..."} and the batch goes on. Blank lines are skipped.
  *   scratchpad verify math --gold G --pred P [--json]
  *     one pair; prints a readable verdict (or JSON); exit status 0 when correct, 1 otherwise.
+ *   Math-Verify's options as flags (--float-rounding N, --strict / --no-strict,
+ *   --allow-set-relation-comp, --extraction latex,expr,string, --strings A,B,C,D) apply to every
+ *   pair; a JSONL line may set its own: {"gold", "pred", "options": {"float_rounding": 2, ...}}.
  */
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { verifyMathSync } from "../verify/math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "../verify/math/types.js";
+import { MathOptionError, resolveMathOptions } from "../verify/math/options.js";
 import { mathVerdictLine as verdictLine, verifyMathLine } from "../verify/jsonl.js";
+import { ScratchpadError } from "../core/errors.js";
 
 export { verifyMathLine };
 
@@ -24,19 +29,47 @@ interface VerifyMathFlags {
   json?: boolean;
   timeout?: string;
   tolerance?: string;
+  floatRounding?: string;
+  strict?: boolean;
+  allowSetRelationComp?: boolean;
+  extraction?: string;
+  goldExtraction?: string;
+  strings?: string;
 }
+
+const list = (s: string): string[] =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
 
 function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
   const opts: MathVerifyOptions = {};
   if (flags.timeout !== undefined) {
     const t = Number(flags.timeout);
-    if (!Number.isFinite(t) || t <= 0) throw new Error(`--timeout must be a positive number of milliseconds, got "${flags.timeout}"`);
+    if (!Number.isFinite(t) || t <= 0) throw new ScratchpadError("invalid_option", `--timeout must be a positive number of milliseconds, got "${flags.timeout}"`);
     opts.timeoutMs = t;
   }
   if (flags.tolerance !== undefined) {
     const t = Number(flags.tolerance);
-    if (!Number.isFinite(t) || t < 0) throw new Error(`--tolerance must be a non-negative number, got "${flags.tolerance}"`);
+    if (!Number.isFinite(t) || t < 0) throw new ScratchpadError("invalid_option", `--tolerance must be a non-negative number, got "${flags.tolerance}"`);
     opts.tolerance = t;
+  }
+  if (flags.floatRounding !== undefined) {
+    const n = Number(flags.floatRounding);
+    if (!Number.isInteger(n) || n < 0 || n > 100) throw new ScratchpadError("invalid_option", `--float-rounding must be a whole number of decimal places from 0 to 100, got "${flags.floatRounding}"`);
+    opts.float_rounding = n;
+  }
+  if (flags.strict !== undefined) opts.strict = flags.strict;
+  if (flags.allowSetRelationComp) opts.allow_set_relation_comp = true;
+  if (flags.extraction !== undefined) opts.extraction = list(flags.extraction) as MathVerifyOptions["extraction"];
+  if (flags.goldExtraction !== undefined) opts.goldExtraction = list(flags.goldExtraction) as MathVerifyOptions["goldExtraction"];
+  if (flags.strings !== undefined) opts.strings = list(flags.strings);
+  try {
+    resolveMathOptions(opts);
+  } catch (e) {
+    if (e instanceof MathOptionError) throw new ScratchpadError("invalid_option", `--${e.message.replace(/^(\w+)/, (m) => m.replace(/_/g, "-"))}`);
+    throw e;
   }
   return opts;
 }
@@ -78,16 +111,23 @@ export function registerVerifyMathCommand(parent: Command): void {
     .option("--pred <response>", "the model response (or just its answer)")
     .option("--json", "print the verdict of --gold/--pred as JSON")
     .option("--timeout <ms>", "time limit per verification in milliseconds (default 1000)")
-    .option("--tolerance <rel>", "relative tolerance when a decimal is compared with an exact value (default 1e-6)")
+    .option("--tolerance <rel>", "old rule: relative tolerance for a decimal against an exact non-integer value (default: unset, --float-rounding decides)")
+    .option("--float-rounding <n>", "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)", undefined)
+    .option("--strict", "variables matter and sets do not match tuples (Math-Verify's strict; the default)")
+    .option("--no-strict", "match variables by position (f(y) is f(x)) and sets with tuples")
+    .option("--allow-set-relation-comp", "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))")
+    .option("--extraction <list>", "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice")
+    .option("--gold-extraction <list>", "the same for gold answers (default: boxed,whole,final-answer,last-latex,last-number)")
+    .option("--strings <list>", "the choices string extraction reads (default A,B,C,D)")
     .action(async (flags: VerifyMathFlags) => {
       const options = flagOptions(flags);
       if (flags.jsonl) {
-        if (flags.gold !== undefined || flags.pred !== undefined) throw new Error("use either --jsonl or --gold/--pred, not both");
+        if (flags.gold !== undefined || flags.pred !== undefined) throw new ScratchpadError("invalid_option", "use either --jsonl or --gold/--pred, not both");
         await runJsonl(options);
         return;
       }
       if (flags.gold === undefined || flags.pred === undefined) {
-        throw new Error("give --gold and --pred (or --jsonl to read pairs on stdin); see `scratchpad verify math --help`");
+        throw new ScratchpadError("invalid_option", "give --gold and --pred (or --jsonl to read pairs on stdin); see `scratchpad verify math --help`");
       }
       const v = verifyMathSync(flags.gold, flags.pred, options);
       printOne(v, flags.json === true);

@@ -6,6 +6,8 @@
 import type { CodeLimits, CodeRequest, CodeResult } from "./code/types.js";
 import { verifyMathSync } from "./math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "./math/types.js";
+import { lineOptions } from "./math/options.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The JSON object `verify math` prints for one verdict. */
 export function mathVerdictLine(v: MathVerdict, id: unknown): Record<string, unknown> {
@@ -30,7 +32,9 @@ export function verifyMathItem(obj: unknown, lineNo: number, options: MathVerify
     typeof v === "string" || typeof v === "number" ? null : `line ${lineNo}: "${name}" must be a string (got ${v === undefined ? "nothing" : typeof v})`;
   const err = bad("gold", o.gold) ?? bad("pred", pred);
   if (err) return o.id !== undefined ? { id: o.id, error: err } : { error: err };
-  return mathVerdictLine(verifyMathSync(String(o.gold), String(pred), options), o.id);
+  const opts = lineOptions(o.options, options);
+  if (typeof opts === "string") return o.id !== undefined ? { id: o.id, error: `line ${lineNo}: ${opts}` } : { error: `line ${lineNo}: ${opts}` };
+  return mathVerdictLine(verifyMathSync(String(o.gold), String(pred), opts), o.id);
 }
 
 /** Verify one JSONL input line; returns the output object (an `{error}` object for a malformed line). */
@@ -74,11 +78,11 @@ export function codeErrorLine(lineNo: number, message: string, id: unknown): Rec
 /** Turn one `verify code --jsonl` item (a parsed line) into a request (throws with a message naming the problem). */
 export function parseCodeItem(obj: unknown, defaults: CodeLimits): { req: CodeRequest; id: unknown } {
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-    throw new Error('expected a JSON object {"language": ..., "code": ..., "tests": ...}');
+    throw new ScratchpadError("invalid_jsonl_item", 'expected a JSON object {"language": ..., "code": ..., "tests": ...}');
   }
   const o = obj as Record<string, unknown>;
   if (o.limits !== undefined && (typeof o.limits !== "object" || o.limits === null || Array.isArray(o.limits))) {
-    throw new Error('"limits" must be an object such as {"timeoutMs": 5000}');
+    throw new ScratchpadError("invalid_jsonl_item", '"limits" must be an object such as {"timeoutMs": 5000}');
   }
   const limits = { ...defaults, ...((o.limits as CodeLimits | undefined) ?? {}) };
   const req = { language: o.language, code: o.code, tests: o.tests, format: o.format, limits } as CodeRequest;
@@ -91,7 +95,7 @@ export function parseCodeLine(text: string, defaults: CodeLimits): { req: CodeRe
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
+    throw new ScratchpadError("invalid_jsonl_item", `not valid JSON (${(e as Error).message})`);
   }
   return parseCodeItem(obj, defaults);
 }

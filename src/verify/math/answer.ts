@@ -12,6 +12,7 @@ import type { MathVerifyOptions } from "./types.js";
 import type { CompareContext } from "./compare.js";
 
 /** A control character (or a tab before a letter): what is left of `\\text`, `\\frac`, `\\binom` after a lost backslash escape. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this detects
 export const LOST_ESCAPE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\t(?=[a-z])/;
 
 /** Default answer length limit (characters). */

@@ -50,4 +50,27 @@ describe("scratchpad verify math", () => {
     expect(r.stderr).toMatch(/give --gold and --pred/);
     expect(cli(["--gold", "5", "--pred", "5", "--timeout", "-1"]).stderr).toMatch(/--timeout must be a positive number/);
   });
+
+  it("takes Math-Verify's options as flags and per JSONL line, and names a bad one", () => {
+    expect(cli(["--gold", "\\frac13", "--pred", "\\boxed{0.333}"]).status).toBe(1);
+    expect(cli(["--gold", "\\frac13", "--pred", "\\boxed{0.333}", "--float-rounding", "3"]).status).toBe(0);
+    expect(cli(["--gold", "f(x)", "--pred", "\\boxed{f(y)}"]).status).toBe(1);
+    expect(cli(["--gold", "f(x)", "--pred", "\\boxed{f(y)}", "--no-strict"]).status).toBe(0);
+    expect(cli(["--gold", "(1,2)", "--pred", "\\boxed{1 < y < 2}", "--allow-set-relation-comp"]).status).toBe(0);
+    expect(cli(["--gold", "9", "--pred", "Answer $ \n 9 \n $", "--extraction", "latex"]).status).toBe(1);
+    expect(cli(["--gold", "9", "--pred", "Answer $ \n 9 \n $", "--extraction", "latex,expr"]).status).toBe(0);
+    expect(cli(["--gold", "1", "--pred", "1", "--extraction", "latexx"]).stderr).toMatch(/unknown source "latexx"; use latex, expr, string/);
+    expect(cli(["--gold", "1", "--pred", "1", "--float-rounding", "x"]).stderr).toMatch(/--float-rounding must be a whole number/);
+    const input = [
+      JSON.stringify({ gold: "\\frac13", pred: "\\boxed{0.33}" }),
+      JSON.stringify({ gold: "\\frac13", pred: "\\boxed{0.33}", options: { float_rounding: 2 } }),
+      JSON.stringify({ gold: "(1,2)", pred: "\\boxed{1<y<2}", options: { float_rounding: 2, strict: false, allow_set_relation_comp: true, extraction: ["latex", "expr", "string"] } }),
+      JSON.stringify({ gold: "1", pred: "1", options: { float_rouding: 2 } }),
+      JSON.stringify({ gold: "1", pred: "1", options: { strict: "yes" } }),
+    ].join("\n");
+    const out = cli(["--jsonl"], input + "\n").stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((o) => o.correct)).toEqual([false, true, true, undefined, undefined]);
+    expect(out[3].error).toMatch(/^line 4: unknown option "float_rouding"/);
+    expect(out[4].error).toMatch(/^line 5: strict must be true or false/);
+  });
 });

@@ -10,6 +10,7 @@ import {
   type MathVerifyOptions,
   type MathVerifyTarget,
 } from "./types.js";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** Math-Verify's default `float_rounding`. */
 export const DEFAULT_FLOAT_ROUNDING = 6;
@@ -34,9 +35,9 @@ const TARGETS: Record<MathVerifyTarget, readonly ExtractionSource[]> = {
 };
 
 /** A bad option: the message names the option and what it accepts. */
-export class MathOptionError extends Error {
+export class MathOptionError extends ScratchpadError {
   constructor(message: string) {
-    super(message);
+    super("math_option", message);
     this.name = "MathOptionError";
   }
 }
@@ -111,4 +112,51 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   };
   Object.defineProperty(resolved, "__resolved", { value: true, enumerable: false });
   return resolved;
+}
+
+/** Option names a JSONL line's `"options"` object may use (Math-Verify's and this verifier's). */
+const LINE_OPTION_NAMES = new Set([
+  "float_rounding",
+  "floatRounding",
+  "numeric_precision",
+  "strict",
+  "allow_set_relation_comp",
+  "allowSetRelationComp",
+  "extraction",
+  "goldExtraction",
+  "gold_extraction",
+  "strings",
+  "timeout_seconds",
+  "timeoutMs",
+  "tolerance",
+  "afterThink",
+]);
+
+/**
+ * The options of one JSONL line (`{"gold", "pred", "options": {...}}`) over the command's own:
+ * validated, so a bad line gets an error naming the option and the fix. Returns the merged options,
+ * or the error text.
+ */
+export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVerifyOptions | string {
+  if (raw === undefined || raw === null) return base;
+  if (typeof raw !== "object" || Array.isArray(raw)) return `"options" must be an object such as {"float_rounding": 2, "strict": false}`;
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!LINE_OPTION_NAMES.has(k)) return `unknown option "${k}" in "options"; known: ${[...LINE_OPTION_NAMES].join(", ")}`;
+  }
+  const merged: MathVerifyOptions = { ...base, ...(o as MathVerifyOptions) };
+  if (o.gold_extraction !== undefined) merged.goldExtraction = o.gold_extraction as MathVerifyOptions["goldExtraction"];
+  // per-line spellings win over the command's: drop the other spelling of each option set here
+  if (o.float_rounding !== undefined) delete merged.floatRounding;
+  if (o.floatRounding !== undefined) delete merged.float_rounding;
+  if (o.allow_set_relation_comp !== undefined) delete merged.allowSetRelationComp;
+  if (o.allowSetRelationComp !== undefined) delete merged.allow_set_relation_comp;
+  if (o.timeout_seconds !== undefined) delete merged.timeoutMs;
+  try {
+    resolveMathOptions(merged);
+  } catch (e) {
+    if (e instanceof MathOptionError) return e.message;
+    throw e;
+  }
+  return merged;
 }
