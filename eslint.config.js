@@ -10,8 +10,8 @@ import tseslint from "typescript-eslint";
  * This is the picture in docs/ARCHITECTURE.md; change both together.
  */
 export const LAYERS = [
-  ["core", "config"],
-  ["engine", "verify"],
+  ["core"],
+  ["config", "engine", "verify"], // config: option schemas (zod), over core's ScratchpadError
   ["tasks"], // tasks attach verifiers to the problems they make
   ["backends"],
   ["rl", "scale", "pretrain"],
@@ -66,6 +66,18 @@ export default tseslint.config(
     },
   },
   ...layerRules(),
+  {
+    // Library code throws ScratchpadError subclasses (src/core/errors.ts: a stable `code`, `isInstance`).
+    // node-runner.ts runs inside the code sandbox as a standalone script, with no access to src/core.
+    files: ["src/**/*.ts"],
+    ignores: ["**/*.test.ts", "src/verify/code/node-runner.ts"],
+    rules: {
+      "no-restricted-syntax": ["error", {
+        selector: "NewExpression[callee.name='Error']",
+        message: "Throw a ScratchpadError (src/core/errors.ts) or a subclass with a stable code, not a bare Error.",
+      }],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },

@@ -9,13 +9,14 @@
  */
 import * as path from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand } from "../config/index.js";
 import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
 import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
-import { evaluate, type EvalReport } from "../eval/evaluate.js";
-import type { StrategyName } from "../eval/metrics.js";
-import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
+import { EVAL_DEFAULTS, evaluate, type EvalReport } from "../eval/evaluate.js";
+import { buildProblems, PROBLEM_SET_DEFAULTS } from "../eval/problems.js";
 import { renderEvalHtml } from "../eval/report.js";
 import { publicTestProblem } from "../scale/publicTests.js";
 import { EFFORT_LEVELS, isEffortLevel, parseEffortBudgets } from "../scale/effort.js";
@@ -25,9 +26,13 @@ import { startServer } from "../serve/server.js";
 import { getTemplate, renderPrompt, textTemplate, type TextTemplate } from "../tasks/templates.js";
 import type { Policy, Problem } from "../types.js";
 import { evalDefaultsFromCheckpoint } from "../eval/checkpoint-defaults.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Bad command-line input, with the fix in the message. */
-export class InferenceCliError extends Error {
+export class InferenceCliError extends ScratchpadError {
+  constructor(message: string) {
+    super("inference_cli", message);
+  }
   override readonly name = "InferenceCliError";
 }
 
@@ -58,12 +63,6 @@ export function parseBudgets(spec: string | undefined): number[] {
   });
 }
 
-function strategyOf(v: string | undefined): StrategyName {
-  const s = v ?? "single";
-  if (s !== "single" && s !== "majority" && s !== "best-of-n") throw new InferenceCliError(`--strategy must be single, majority or best-of-n, got "${s}"`);
-  return s;
-}
-
 /** Shared flag helper (also used by cli/route.ts). */
 export function templateOf(spec: string | undefined): TextTemplate {
   const name = spec ?? "compact";
@@ -74,20 +73,51 @@ export function templateOf(spec: string | undefined): TextTemplate {
 }
 
 /** Shared flag helper (also used by cli/route.ts). */
-export function backendOptions(o: { api?: string; concurrency?: string; model?: string; reasoningEffort?: string }, modelName?: string): OpenPolicyOptions {
+export function backendOptions(o: { api?: string; concurrency?: string | number; model?: string; reasoningEffort?: string }, modelName?: string): OpenPolicyOptions {
   if (o.api !== undefined && o.api !== "chat" && o.api !== "completions") throw new InferenceCliError(`--api must be completions or chat, got "${o.api}"`);
   const effort = o.reasoningEffort;
   if (effort !== undefined && !isEffortLevel(effort)) throw new InferenceCliError(`--reasoning-effort must be one of ${EFFORT_LEVELS.join(", ")}, got "${effort}"`);
   if (effort !== undefined && o.api !== "chat") throw new InferenceCliError("--reasoning-effort is a chat API setting: add --api chat (or use --budgets for budget forcing over raw completions)");
-  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency, 16, 1), reasoningEffort: effort };
+  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency === undefined ? undefined : String(o.concurrency), 16, 1), reasoningEffort: effort };
 }
 
-interface EvalFlags {
-  model?: string; endpoint?: string; task?: string; n?: string; k?: string; budgets?: string; strategy?: string;
-  seed?: string; json?: boolean; printPrompts?: boolean; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; report?: string; out?: string; waits?: string; waitText?: string; cue?: string; budgetSamples?: string;
-  concurrency?: string; split?: string; dataDir?: string; format?: string; reasoningEffort?: string; chatTemplate?: string;
-}
+const int_ = () => z.number().int();
+
+/** A thinking budget in tokens, or "inf". */
+const budget = z.union([int_().min(0), z.literal("inf").transform(() => Infinity)]);
+
+/** `scratchpad eval`'s options. Unset ones take the library's defaults (EVAL_DEFAULTS, PROBLEM_SET_DEFAULTS) or the checkpoint's. */
+export const EvalCliSchema = z.object({
+  model: z.string().min(1).optional().meta({ description: "checkpoint folder (embedded engine), a .gguf file, or the model name on --endpoint", arg: "dir|name" }),
+  endpoint: z.string().min(1).optional().meta({ description: "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1", arg: "url" }),
+  task: z.string().min(1).optional().meta({ description: "procedural task or dataset", arg: "name", defaultText: `the checkpoint's training task, else ${PROBLEM_SET_DEFAULTS.task}` }),
+  n: int_().min(1).optional().meta({ description: "problems per difficulty level (datasets: problems in all)", defaultText: String(PROBLEM_SET_DEFAULTS.n) }),
+  k: int_().min(1).optional().meta({ description: "samples per problem", arg: "k", defaultText: String(EVAL_DEFAULTS.k) }),
+  budgets: z.array(budget).optional().meta({ description: "thinking budgets for budget forcing, e.g. 0,8,32,128 (inf: no budget)", arg: "list", list: "comma", message: "takes whole token counts like 0,32,256 (or inf)" }),
+  strategy: z.enum(["single", "majority", "best-of-n"]).optional().meta({ description: "what `accuracy` reports", arg: "name", defaultText: EVAL_DEFAULTS.strategy, message: "must be single, majority or best-of-n" }),
+  seed: int_().min(0).optional().meta({ description: "seed of problems and sampling", arg: "s", defaultText: String(EVAL_DEFAULTS.seed) }),
+  json: z.boolean().default(false).meta({ description: "print the report as JSON" }),
+  printPrompts: z.boolean().default(false).meta({ description: "print the prompts it would send, one per line, and exit" }),
+  difficulty: z.string().min(1).optional().meta({ description: "difficulty levels, e.g. 1-6 or 1,3,5", arg: "levels", defaultText: "the checkpoint's training range, else the task's lowest six" }),
+  template: z.string().min(1).optional().meta({ description: "prompt template (compact, compact-think, r1-zero, or text with {prompt})", arg: "name|text", defaultText: "the checkpoint's, else compact" }),
+  format: z.string().min(1).optional().meta({ description: "the task's prompt format", arg: "name" }),
+  maxTokens: int_().min(1).optional().meta({ description: "maximum tokens per completion", defaultText: String(EVAL_DEFAULTS.maxTokens) }),
+  temperature: z.number().min(0).optional().meta({ description: "sampling temperature", arg: "t", defaultText: String(EVAL_DEFAULTS.temperature) }),
+  budgetSamples: int_().min(1).optional().meta({ description: "samples per problem at each budget", defaultText: "k" }),
+  waits: int_().min(0).optional().meta({ description: 'budget forcing: replace an early end of thinking with "Wait" up to n times', defaultText: "0" }),
+  waitText: z.string().optional().meta({ description: "budget forcing: the text that replaces an early end of thinking", arg: "text", defaultText: "Wait" }),
+  cue: z.string().optional().meta({ description: 'budget forcing: text after the forced end of thinking (e.g. "Final Answer:")', arg: "text" }),
+  api: z.enum(["completions", "chat"]).optional().meta({ description: "endpoint API: completions (raw prompts) or chat", arg: "kind", defaultText: "completions" }),
+  chatTemplate: z.string().min(1).optional().meta({ description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions", arg: "file" }),
+  reasoningEffort: z.enum(EFFORT_LEVELS).optional().meta({ description: "chat endpoints: reasoning_effort", arg: "level" }),
+  concurrency: int_().min(1).default(16).meta({ description: "endpoint requests in flight" }),
+  split: z.string().min(1).optional().meta({ description: "dataset split", arg: "name" }),
+  dataDir: z.string().min(1).optional().meta({ description: "benchmark data folder", arg: "dir" }),
+  report: z.string().min(1).optional().meta({ description: "write an HTML report with plots", arg: "file" }),
+  out: z.string().min(1).optional().meta({ description: "write the JSON report to a file", arg: "file" }),
+}).strict();
+
+type EvalFlags = z.output<typeof EvalCliSchema>;
 
 async function evalPolicy(f: EvalFlags): Promise<Policy> {
   if (f.endpoint) {
@@ -102,10 +132,10 @@ async function runEval(f: EvalFlags): Promise<void> {
   const fromCheckpoint = await evalDefaultsFromCheckpoint(f.endpoint ? undefined : f.model, f);
   Object.assign(f, fromCheckpoint.settings);
   if (fromCheckpoint.note) process.stderr.write(`eval: ${fromCheckpoint.note}\n`);
-  const seed = int("--seed", f.seed, 0);
+  const seed = f.seed;
   const template = templateOf(f.template);
   const problems = await buildProblems({
-    task: f.task ?? DEFAULT_EVAL_TASK, n: int("--n", f.n, 20, 1), seed, difficulty: f.difficulty,
+    task: f.task, n: f.n, seed, difficulty: f.difficulty,
     format: f.format, split: f.split, dataDir: f.dataDir,
   });
   // --chat-template: the model's chat template applied here, the rendered text sent as a raw prompt
@@ -118,7 +148,7 @@ async function runEval(f: EvalFlags): Promise<void> {
     }
     return;
   }
-  const budgets = parseBudgets(f.budgets);
+  const budgets = f.budgets ?? [];
   if (budgets.length > 0 && f.api === "chat") {
     throw new InferenceCliError("--budgets needs raw completions (budget forcing continues the text): drop --api chat, or use --reasoning-effort with chat");
   }
@@ -126,16 +156,15 @@ async function runEval(f: EvalFlags): Promise<void> {
   const tty = process.stderr.isTTY && !f.json;
   try {
     const report = await evaluate(policy, problems, {
-      k: int("--k", f.k, 8, 1), budgets, strategy: strategyOf(f.strategy), seed,
-      temperature: float("--temperature", f.temperature, 1), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
-      template: prompt, budgetSamples: f.budgetSamples === undefined ? undefined : int("--budget-samples", f.budgetSamples, 1, 1),
-      budgetForcing: { waits: int("--waits", f.waits, 0), waitText: f.waitText, cue: f.cue },
+      k: f.k, budgets, strategy: f.strategy, seed, temperature: f.temperature, maxTokens: f.maxTokens,
+      template: prompt, budgetSamples: f.budgetSamples,
+      budgetForcing: { waits: f.waits, waitText: f.waitText, cue: f.cue },
       ...(chat && { tags: chat.tags }),
       scorer: publicTestScoring(problems),
       onProgress: tty ? (phase, d, t) => process.stderr.write(`\r${phase}: ${d}/${t} problems   `) : undefined,
     });
     if (tty) process.stderr.write("\n");
-    const out = { task: f.task ?? DEFAULT_EVAL_TASK, template: template.name, ...report };
+    const out = { task: f.task ?? PROBLEM_SET_DEFAULTS.task, template: template.name, ...report };
     if (f.out) await writeFileAtomic(f.out, JSON.stringify(out, null, 2) + "\n");
     if (f.report) await writeFileAtomic(f.report, renderEvalHtml(report, `scratchpad eval: ${out.task}`));
     process.stdout.write(f.json ? JSON.stringify(out) + "\n" : summary(report));
@@ -171,10 +200,22 @@ function summary(r: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
-interface ServeFlags {
-  model: string; port?: string; host?: string; name?: string; maxSlots?: string; template?: string;
-  effortBudgets?: string; maxTokens?: string; maxQueue?: string; allowedOrigins?: string; apiKey?: string;
-}
+/** `scratchpad serve`'s options. */
+export const ServeCliSchema = z.object({
+  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  port: int_().min(0).max(65535).default(8000).meta({ description: "port (0 = any free port)", arg: "p" }),
+  host: z.string().min(1).default("127.0.0.1").meta({ description: "interface to listen on", arg: "h" }),
+  name: z.string().min(1).optional().meta({ description: "model name in the API", arg: "name", defaultText: "the folder's name" }),
+  maxSlots: int_().min(1).default(64).meta({ description: "sequences decoded together" }),
+  template: z.string().min(1).default("{prompt}").meta({ description: "chat template with {prompt} for the last user message", arg: "text" }),
+  effortBudgets: z.string().optional().meta({ description: "reasoning_effort budgets, e.g. none=0,low=16,medium=64,high=inf", arg: "spec" }),
+  maxTokens: int_().min(1).default(256).meta({ description: "default max tokens per request" }),
+  maxQueue: int_().min(1).default(1024).meta({ description: "requests beyond which new ones get 429" }),
+  allowedOrigins: z.string().optional().meta({ description: "origins browsers may call from: a JSON list or comma-separated", arg: "list", defaultText: '["*"]: any' }),
+  apiKey: z.string().min(1).optional().meta({ description: "require 'Authorization: Bearer KEY' on /v1 requests", arg: "key", defaultText: "$SCRATCHPAD_API_KEY" }),
+}).strict();
+
+type ServeFlags = z.output<typeof ServeCliSchema>;
 
 /** `--allowed-origins`: a JSON list as vLLM takes it ('["http://localhost:3000"]') or a comma-separated list. */
 function originsOf(spec: string | undefined): string[] | undefined {
@@ -195,13 +236,13 @@ function originsOf(spec: string | undefined): string[] | undefined {
 
 async function runServe(f: ServeFlags): Promise<void> {
   const ck = await loadCheckpoint(f.model, { optimizer: false });
-  const batcher = new ContinuousBatcher({ model: ck.model, tokenizer: ck.tokenizer, maxSlots: int("--max-slots", f.maxSlots, 64, 1) });
+  const batcher = new ContinuousBatcher({ model: ck.model, tokenizer: ck.tokenizer, maxSlots: f.maxSlots });
   const server = await startServer({
     backend: batcher, modelName: f.name ?? path.basename(path.resolve(f.model)),
-    port: int("--port", f.port, 8000), host: f.host ?? "127.0.0.1",
-    chatTemplate: templateFromString(f.template ?? "{prompt}"),
+    port: f.port, host: f.host,
+    chatTemplate: templateFromString(f.template),
     effortBudgets: f.effortBudgets ? parseEffortBudgets(f.effortBudgets) : {},
-    defaultMaxTokens: int("--max-tokens", f.maxTokens, 256, 1), maxQueue: int("--max-queue", f.maxQueue, 1024, 1),
+    defaultMaxTokens: f.maxTokens, maxQueue: f.maxQueue,
     allowedOrigins: originsOf(f.allowedOrigins), apiKey: f.apiKey ?? process.env.SCRATCHPAD_API_KEY,
   });
   process.stderr.write(`scratchpad serve: ${f.model} as "${f.name ?? path.basename(path.resolve(f.model))}" on ${server.url}\n`);
@@ -214,49 +255,11 @@ async function runServe(f: ServeFlags): Promise<void> {
 
 /** Register `eval` and `serve` (`route` is in cli/route.ts). */
 export function registerInferenceCommands(program: Command): void {
-  program.command("eval")
-    .description("evaluate a model: pass@1, maj@k, pass@k with CIs, per difficulty, and accuracy against thinking budgets")
-    .option("--model <dir|name>", "checkpoint folder (embedded engine), or the model name on --endpoint")
-    .option("--endpoint <url>", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    .option("--task <name>", `procedural task or dataset (default ${DEFAULT_EVAL_TASK})`)
-    .option("--n <n>", "problems per difficulty level (datasets: problems in all)", "20")
-    .option("--k <k>", "samples per problem", "8")
-    .option("--budgets <list>", "thinking budgets for budget forcing, e.g. 0,8,32,128")
-    .option("--strategy <name>", "majority | best-of-n | single (what `accuracy` reports)", "single")
-    .option("--seed <s>", "seed of problems and sampling", "0")
-    .option("--json", "print the report as JSON")
-    .option("--print-prompts", "print the prompts it would send, one per line, and exit")
-    .option("--difficulty <levels>", "difficulty levels, e.g. 1-6 or 1,3,5")
-    .option("--template <name|text>", "prompt template (compact, compact-think, r1-zero, or text with {prompt})")
-    .option("--format <name>", "the task's prompt format")
-    .option("--max-tokens <n>", "maximum tokens per completion", "256")
-    .option("--temperature <t>", "sampling temperature", "1")
-    .option("--budget-samples <n>", "samples per problem at each budget (default k)")
-    .option("--waits <n>", "budget forcing: replace an early end of thinking with \"Wait\" up to n times", "0")
-    .option("--wait-text <text>", "budget forcing: the text that replaces an early end of thinking (default \"Wait\")")
-    .option("--cue <text>", "budget forcing: text after the forced end of thinking (e.g. \"Final Answer:\")")
-    .option("--api <kind>", "endpoint API: completions (raw prompts, default) or chat")
-    .option("--chat-template <file>", "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions")
-    .option("--reasoning-effort <level>", "chat endpoints: reasoning_effort (none, minimal, low, medium, high)")
-    .option("--concurrency <n>", "endpoint requests in flight", "16")
-    .option("--split <name>", "dataset split")
-    .option("--data-dir <dir>", "benchmark data folder")
-    .option("--report <file>", "write an HTML report with plots")
-    .option("--out <file>", "write the JSON report to a file")
-    .action((f: EvalFlags) => runEval(f));
+  const evalCmd = program.command("eval")
+    .description("evaluate a model: pass@1, maj@k, pass@k with CIs, per difficulty, and accuracy against thinking budgets");
+  addOptions(evalCmd, EvalCliSchema).action(() => runEval(resolveCommand<typeof EvalCliSchema>(evalCmd)));
 
-  program.command("serve")
-    .description("serve a checkpoint with an OpenAI-compatible API (continuous batching)")
-    .requiredOption("--model <dir>", "checkpoint folder")
-    .option("--port <p>", "port (0 = any free port)", "8000")
-    .option("--host <h>", "interface to listen on", "127.0.0.1")
-    .option("--name <name>", "model name in the API (default: the folder's name)")
-    .option("--max-slots <n>", "sequences decoded together", "64")
-    .option("--template <text>", "chat template with {prompt} for the last user message", "{prompt}")
-    .option("--effort-budgets <spec>", "reasoning_effort budgets, e.g. none=0,low=16,medium=64,high=inf")
-    .option("--max-tokens <n>", "default max tokens per request", "256")
-    .option("--max-queue <n>", "requests beyond which new ones get 429", "1024")
-    .option("--allowed-origins <list>", "origins browsers may call from: a JSON list or comma-separated (default [\"*\"]: any)")
-    .option("--api-key <key>", "require 'Authorization: Bearer KEY' on /v1 requests (default $SCRATCHPAD_API_KEY)")
-    .action((f: ServeFlags) => runServe(f));
+  const serve = program.command("serve")
+    .description("serve a checkpoint with an OpenAI-compatible API (continuous batching)");
+  addOptions(serve, ServeCliSchema).action(() => runServe(resolveCommand<typeof ServeCliSchema>(serve)));
 }

@@ -7,6 +7,7 @@
 import { Command, Option } from "commander";
 import type { z } from "zod";
 import { fieldsOf, resolveOptions, type FieldInfo, type Layer, type OptionsSchema, type ResolveOptions } from "./schema.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The help line of one option: description, default, choices, aliases. */
 export function helpText(f: FieldInfo): string {
@@ -30,7 +31,7 @@ function flagSpec(f: FieldInfo, name: string, short?: string): string {
     if (style === "value") return `${s}--${name} [true|false]`;
     return `${s}--${name}`;
   }
-  const arg = f.meta.arg ?? (f.kind === "enum" ? "name" : f.kind === "integer" ? "n" : f.kind === "number" ? "x" : "value");
+  const arg = f.meta.arg ?? (f.kind === "enum" ? "name" : f.kind === "integer" ? "n" : f.kind === "number" ? "x" : f.kind === "list" ? "list" : "value");
   return `${s}--${name} <${arg}>`;
 }
 
@@ -69,6 +70,11 @@ export function addOptions(cmd: Command, schema: OptionsSchema): Command {
   return cmd;
 }
 
+/** The schema `addOptions` gave a command's flags (undefined: its flags are hand-written). */
+export function schemaOf(cmd: Command): OptionsSchema | undefined {
+  return registry.get(cmd);
+}
+
 /**
  * The flags typed on the command line as a layer of settings (defaults left out): each value under
  * the name as typed (so an alias is noted), and `flags` maps the canonical key to the flag typed.
@@ -94,7 +100,7 @@ export function cliLayer(cmd: Command): Layer {
  */
 export function resolveCommand<S extends OptionsSchema>(cmd: Command, layers: ReadonlyArray<Layer | undefined> = [], opts: ResolveOptions = {}): z.output<S> {
   const schema = registry.get(cmd);
-  if (!schema) throw new Error(`command "${cmd.name()}" has no options from a schema (call addOptions first)`);
+  if (!schema) throw new ScratchpadError("schema_missing", `command "${cmd.name()}" has no options from a schema (call addOptions first)`);
   const command = opts.command ?? commandPath(cmd);
   return resolveOptions(schema as S, [...layers, cliLayer(cmd)], {
     onNote: (line) => process.stderr.write(line + "\n"),

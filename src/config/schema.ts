@@ -8,6 +8,7 @@
  * name the key (or the flag) and the fix.
  */
 import { z } from "zod";
+import { ScratchpadError } from "../core/errors.js";
 
 declare module "zod" {
   /** CLI and documentation metadata of one option (set with `.meta({...})`, last in the chain). */
@@ -42,10 +43,10 @@ declare module "zod" {
 export type OptionsSchema = z.ZodObject<z.ZodRawShape>;
 
 /** A bad setting: `field` is the canonical key (or the flag/file as the user wrote it); the message says the fix. */
-export class OptionsError extends Error {
+export class OptionsError extends ScratchpadError {
   override readonly name: string = "OptionsError";
   constructor(readonly field: string, message: string) {
-    super(message);
+    super("options", message);
   }
 }
 

@@ -102,15 +102,18 @@ export interface EvalReport {
   [alias: string]: unknown;
 }
 
+/** The defaults of `evaluate`'s options (the one place they are written; the CLI's help shows them). */
+export const EVAL_DEFAULTS = { k: 8, strategy: "single", seed: 0, temperature: 1, maxTokens: 256 } as const;
+
 /** Evaluate a policy on problems. See `EvalOptions` for the knobs and `EvalReport` for the output. */
 export async function evaluate(policy: Policy, problems: Problem[], options: EvalOptions = {}): Promise<EvalReport> {
   if (problems.length === 0) throw new RangeError("evaluate: no problems to evaluate (check --task and --n)");
-  const k = options.k ?? 8;
+  const k = options.k ?? EVAL_DEFAULTS.k;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`evaluate: k must be a whole number ≥ 1, got ${k}`);
-  const strategy = options.strategy ?? "single";
-  const seed = options.seed ?? 0;
-  const temperature = options.temperature ?? 1;
-  const maxTokens = options.maxTokens ?? 256;
+  const strategy = options.strategy ?? EVAL_DEFAULTS.strategy;
+  const seed = options.seed ?? EVAL_DEFAULTS.seed;
+  const temperature = options.temperature ?? EVAL_DEFAULTS.temperature;
+  const maxTokens = options.maxTokens ?? EVAL_DEFAULTS.maxTokens;
   const common = {
     temperature, maxTokens, template: options.template, answerKey: options.answerKey, tags: options.tags,
     batchSize: options.batchSize, logprobs: strategy === "best-of-n" || undefined,

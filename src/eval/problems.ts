@@ -7,9 +7,13 @@ import type { Problem } from "../types.js";
 import { UnknownTaskError } from "../tasks/errors.js";
 import { getDataset, hasDataset, listDatasets } from "../tasks/loaders/datasets.js";
 import { getTask, hasTask, listTasks } from "../tasks/registry.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The task of the main job (see docs/rl.md): multi-digit addition in its compact format. */
 export const DEFAULT_EVAL_TASK = "addition";
+
+/** The defaults of `buildProblems` (the one place they are written; the CLI's help shows them). */
+export const PROBLEM_SET_DEFAULTS = { task: DEFAULT_EVAL_TASK, n: 20, seed: 0 } as const;
 
 /** Which problems to evaluate. */
 export interface ProblemSetOptions {
@@ -30,7 +34,10 @@ export interface ProblemSetOptions {
 }
 
 /** Error for a bad problem-set request, naming the fix. */
-export class ProblemSetError extends Error {
+export class ProblemSetError extends ScratchpadError {
+  constructor(message: string) {
+    super("problem_set", message);
+  }
   override readonly name = "ProblemSetError";
 }
 
@@ -51,9 +58,9 @@ export function parseLevels(spec: string): number[] {
 
 /** Build the problem set. Procedural problems are ordered by difficulty. */
 export async function buildProblems(o: ProblemSetOptions = {}): Promise<Problem[]> {
-  const task = o.task ?? DEFAULT_EVAL_TASK;
-  const n = o.n ?? 20;
-  const seed = o.seed ?? 0;
+  const task = o.task ?? PROBLEM_SET_DEFAULTS.task;
+  const n = o.n ?? PROBLEM_SET_DEFAULTS.n;
+  const seed = o.seed ?? PROBLEM_SET_DEFAULTS.seed;
   if (!Number.isInteger(n) || n < 1) throw new ProblemSetError(`--n must be a whole number ≥ 1, got ${n}`);
   if (hasTask(task)) {
     const g = getTask(task);
