@@ -1,4 +1,4 @@
-// The import-boundary rule of eslint.config.js: an import that points up the layer stack (or
+// The boundary rules of eslint.config.js: no bare Error in library code, and the import rule: an import that points up the layer stack (or
 // sideways within a layer) fails lint, with a message naming the layers; allowed directions pass.
 // (`npm run lint` applies the same rule to the whole tree.)
 import { ESLint } from "eslint";
@@ -31,5 +31,12 @@ describe("layering lint rule", () => {
     expect(await boundaryErrors("src/engine/kernels/zz-fixture.ts", 'export { validateConfig } from "../config.js";\n')).toEqual([]);
     expect(await boundaryErrors("src/tasks/loaders/zz-fixture.ts", 'export { mathVerifier } from "../../verify/math/index.js";\n')).toEqual([]);
     expect(await boundaryErrors("src/engine/zz-fixture.test.ts", 'export { evaluate } from "../eval/evaluate.js";\n')).toEqual([]);
+  });
+
+  it("fails a bare Error in library code, not in tests", async () => {
+    const [lib] = await eslint.lintText('export function f(): never {\n  throw new Error("x");\n}\n', { filePath: path.join(ROOT, "src/eval/zz-fixture.ts") });
+    expect(lib.messages.map((m) => m.ruleId)).toContain("no-restricted-syntax");
+    const [test] = await eslint.lintText('export function f(): never {\n  throw new Error("x");\n}\n', { filePath: path.join(ROOT, "src/eval/zz-fixture.test.ts") });
+    expect(test.messages.map((m) => m.ruleId)).not.toContain("no-restricted-syntax");
   });
 });

@@ -19,6 +19,7 @@ import { renderMainReport, type MainReport } from "../report/main-report.js";
 import { resolveTrainConfig, type TrainConfig } from "../rl/config.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { train } from "../rl/trainer.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The main job's training recipe (a `scratchpad train` config). */
 export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
@@ -100,7 +101,10 @@ export interface MainJobResult {
 }
 
 /** The run was interrupted (Ctrl-C); its checkpoint is saved and the same command resumes it. */
-export class MainJobInterrupted extends Error {
+export class MainJobInterrupted extends ScratchpadError {
+  constructor(message: string) {
+    super("main_job_interrupted", message);
+  }
   override readonly name = "MainJobInterrupted";
 }
 

@@ -18,6 +18,7 @@ import { Sampler } from "../engine/sampler.js";
 import type { Tokenizer } from "../engine/tokenizer.js";
 import { Trainer } from "../engine/train.js";
 import type { AdamWOptions } from "../engine/optim.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Options of an embedded policy. */
 export interface EmbeddedPolicyOptions {
@@ -30,7 +31,10 @@ export interface EmbeddedPolicyOptions {
 }
 
 /** Raised when a generation request cannot be served (bad options, a prompt that fills the context). */
-export class EmbeddedPolicyError extends Error {
+export class EmbeddedPolicyError extends ScratchpadError {
+  constructor(message: string) {
+    super("embedded_policy", message);
+  }
   override readonly name = "EmbeddedPolicyError";
 }
 

@@ -7,6 +7,7 @@ import { EmbeddedPolicy, type EmbeddedPolicyOptions } from "./embedded.js";
 import { openOpenAIPolicy, type OpenAIPolicyOptions } from "./openai.js";
 import { isGgufPath, LlamaCppPolicy, type LlamaCppPolicyOptions } from "./llama-cpp.js";
 import type { Policy } from "../types.js";
+import { ScratchpadError } from "../core/errors.js";
 
 export { EmbeddedPolicy, EmbeddedPolicyError, type EmbeddedPolicyOptions } from "./embedded.js";
 export { OpenAIPolicy, OpenAIBackendError, openOpenAIPolicy, normaliseBaseURL, type OpenAIPolicyOptions, type UsageTotals, type ReasoningEffort } from "./openai.js";
@@ -30,7 +31,7 @@ export function isEndpoint(spec: string): boolean {
  * the server lists); anything else is a checkpoint folder for the embedded engine.
  */
 export async function openPolicy(spec: string, options: OpenPolicyOptions = {}): Promise<Policy> {
-  if (spec.trim() === "") throw new Error("no model given: pass a checkpoint folder (models/base) or a server URL (http://127.0.0.1:8000/v1)");
+  if (spec.trim() === "") throw new ScratchpadError("no_model", "no model given: pass a checkpoint folder (models/base) or a server URL (http://127.0.0.1:8000/v1)");
   if (isEndpoint(spec)) {
     const { embedded: _embedded, llamaCpp: _llamaCpp, ...rest } = options;
     return openOpenAIPolicy({ ...rest, baseURL: spec });

@@ -20,9 +20,13 @@ import { getKernels } from "../engine/kernels/index.js";
 import { Model } from "../engine/model.js";
 import { Sampler } from "../engine/sampler.js";
 import { Tokenizer } from "../engine/tokenizer.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Bad command-line input: the message says what is wrong and how to fix it. */
-export class EngineCliError extends Error {
+export class EngineCliError extends ScratchpadError {
+  constructor(message: string) {
+    super("engine_cli", message);
+  }
   override readonly name = "EngineCliError";
 }
 

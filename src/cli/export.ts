@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { exportGguf, type GgufDtype } from "../engine/gguf.js";
+import { ScratchpadError } from "../core/errors.js";
 
 interface ExportFlags {
   model: string;
@@ -25,8 +26,8 @@ export function registerExportCommand(program: Command): void {
     .option("--dtype <type>", "precision of the weight matrices: f32 (exact) or f16 (half the size)", "f32")
     .option("--name <name>", "model name in the file's metadata (default: the folder's name)")
     .action(async (f: ExportFlags) => {
-      if (f.format !== "gguf") throw new Error(`--format must be gguf, got "${f.format}" (a checkpoint folder already is the Hugging Face format)`);
-      if (f.dtype !== "f32" && f.dtype !== "f16") throw new Error(`--dtype must be f32 or f16, got "${f.dtype}"`);
+      if (f.format !== "gguf") throw new ScratchpadError("invalid_option", `--format must be gguf, got "${f.format}" (a checkpoint folder already is the Hugging Face format)`);
+      if (f.dtype !== "f32" && f.dtype !== "f16") throw new ScratchpadError("invalid_option", `--dtype must be f32 or f16, got "${f.dtype}"`);
       const r = await exportGguf(f.model, f.out, { dtype: f.dtype as GgufDtype, name: f.name });
       process.stdout.write(`wrote ${r.file} (GGUF, ${r.dtype.toUpperCase()}, ${r.tensors} tensors, ${(r.bytes / 1024 / 1024).toFixed(2)} MiB)\n`);
     });

@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { startRewardServer } from "../serve/reward/server.js";
 import type { RewardTask } from "../serve/reward/get-reward.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
+import { ScratchpadError } from "../core/errors.js";
 
 interface RewardServerFlags {
   port: string;
@@ -23,7 +24,7 @@ interface RewardServerFlags {
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new ScratchpadError("invalid_option", `${flag} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -41,10 +42,10 @@ export function registerRewardServerCommand(program: Command): void {
     .option("--deadline <s>", "per-request deadline in seconds; past it 504 and the work is stopped (default 150)")
     .action(async (flags: RewardServerFlags) => {
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${flags.port}"`);
-      if (!["math", "code", "auto"].includes(flags.task)) throw new Error(`--task must be math, code or auto, got "${flags.task}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ScratchpadError("invalid_option", `--port must be an integer from 0 to 65535, got "${flags.port}"`);
+      if (!["math", "code", "auto"].includes(flags.task)) throw new ScratchpadError("invalid_option", `--task must be math, code or auto, got "${flags.task}"`);
       const deadline = flags.deadline === undefined ? undefined : Number(flags.deadline);
-      if (deadline !== undefined && !(Number.isFinite(deadline) && deadline > 0)) throw new Error(`--deadline must be a positive number of seconds, got "${flags.deadline}"`);
+      if (deadline !== undefined && !(Number.isFinite(deadline) && deadline > 0)) throw new ScratchpadError("invalid_option", `--deadline must be a positive number of seconds, got "${flags.deadline}"`);
       const sandbox = sandboxInfo();
       const s = await startRewardServer({
         port,

@@ -16,6 +16,7 @@ import { CodePool } from "../verify/code/pool.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
 import { CODE_LANGUAGES, type CodeLanguage, type CodeLimits, type CodeRequest } from "../verify/code/types.js";
 import { codeErrorLine as errorLine, codeResultLine as resultLine, parseCodeLine as parseRequestLine } from "../verify/jsonl.js";
+import { ScratchpadError } from "../core/errors.js";
 
 interface VerifyCodeFlags {
   jsonl?: boolean;
@@ -32,7 +33,7 @@ interface VerifyCodeFlags {
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new ScratchpadError("invalid_option", `${flag} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -84,10 +85,10 @@ async function runJsonl(flags: VerifyCodeFlags): Promise<void> {
 
 async function runOne(flags: VerifyCodeFlags): Promise<void> {
   if (!flags.language || !flags.code) {
-    throw new Error("give --jsonl (requests on stdin), or --language and --code <file> (and usually --tests <file>)");
+    throw new ScratchpadError("invalid_option", "give --jsonl (requests on stdin), or --language and --code <file> (and usually --tests <file>)");
   }
   if (!CODE_LANGUAGES.includes(flags.language as CodeLanguage)) {
-    throw new Error(`--language must be one of ${CODE_LANGUAGES.join(", ")}, got "${flags.language}"`);
+    throw new ScratchpadError("invalid_option", `--language must be one of ${CODE_LANGUAGES.join(", ")}, got "${flags.language}"`);
   }
   const code = await readFile(flags.code, "utf8");
   let tests: CodeRequest["tests"];

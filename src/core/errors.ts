@@ -31,9 +31,9 @@ export class ScratchpadError extends Error {
    * across bundles and duplicate installs. On a subclass (`CheckpointError.isInstance(e)`) it also
    * requires that subclass.
    */
-  static isInstance(error: unknown): error is ScratchpadError {
+  static isInstance<T extends ScratchpadError>(this: abstract new (...args: never[]) => T, error: unknown): error is T {
     if (typeof error !== "object" || error === null || (error as Record<symbol, unknown>)[MARKER] !== true) return false;
-    if (this === ScratchpadError) return true;
+    if ((this as unknown) === ScratchpadError) return true;
     // A subclass: the error is an instance of it here, or (another copy of the package) has its name up its chain.
     if (error instanceof this) return true;
     for (let p = Object.getPrototypeOf(error); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {

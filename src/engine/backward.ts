@@ -8,10 +8,11 @@ import { headDim } from "./config.js";
 import type { Activations } from "./activations.js";
 import type { Kernels } from "./kernels/types.js";
 import type { Model } from "./model.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Backpropagates `acts.dLogits` through the model, adding parameter gradients into `model.g`. */
 export function backward(model: Model, K: Kernels, acts: Activations, B: number, T: number): void {
-  if (!acts.training) throw new Error("backward needs activations saved in training mode (new Activations(config, true)).");
+  if (!acts.training) throw new ScratchpadError("activations_not_training", "backward needs activations saved in training mode (new Activations(config, true)).");
   const cfg = model.config;
   const N = B * T, C = cfg.hidden_size, F = cfg.intermediate_size, V = cfg.vocab_size;
   const H = cfg.num_attention_heads, KV = cfg.num_key_value_heads, D = headDim(cfg);

@@ -19,6 +19,7 @@ import { Model } from "./model.js";
 import { XoshiroRng } from "../core/rng.js";
 import { Sampler } from "./sampler.js";
 import { Trainer } from "./train.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The benchmark's configuration: the fields (and defaults) of torch_ref.py's DEFAULT. */
 export interface BenchConfig {
@@ -52,7 +53,10 @@ export const DEFAULT_BENCH_CONFIG: Readonly<BenchConfig> = Object.freeze({
 });
 
 /** A bad benchmark config: names the field and the fix. */
-export class BenchConfigError extends Error {
+export class BenchConfigError extends ScratchpadError {
+  constructor(message: string) {
+    super("bench_config", message);
+  }
   override readonly name = "BenchConfigError";
 }
 

@@ -22,6 +22,7 @@ import { Model, ModelTensorError } from "./model.js";
 import type { AdamWState } from "./optim.js";
 import { encodeSafetensors, readSafetensors, SafetensorsError, type NamedTensor } from "./safetensors.js";
 import { Tokenizer, TokenizerError } from "./tokenizer.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Hugging Face `generation_config.json` fields used by the sampler (snake_case, as on disk). */
 export interface GenerationConfig {
@@ -65,7 +66,7 @@ export interface Checkpoint extends Omit<CheckpointContents, "generationConfig">
 }
 
 /** A checkpoint file is missing, truncated or does not match the others. `file` names it. */
-export class CheckpointError extends Error {
+export class CheckpointError extends ScratchpadError {
   override readonly name = "CheckpointError";
   constructor(
     /** The file (or folder) at fault. */
@@ -74,7 +75,7 @@ export class CheckpointError extends Error {
     readonly problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}: ${problem}`, options);
+    super("checkpoint", `${file}: ${problem}`, options);
   }
 }
 

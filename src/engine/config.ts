@@ -7,6 +7,7 @@
  * they are compatible, and anything the engine cannot honour (biases, rope scaling, another
  * activation) is an error rather than a silent mismatch.
  */
+import { ScratchpadError } from "../core/errors.js";
 
 /** The architecture of a Llama model, named exactly as Hugging Face's `LlamaConfig`. */
 export interface ModelConfig {
@@ -37,10 +38,10 @@ export interface ModelConfig {
 }
 
 /** A configuration problem: names the field, what is wrong and how to fix it. */
-export class ConfigError extends Error {
+export class ConfigError extends ScratchpadError {
   override readonly name = "ConfigError";
   constructor(readonly field: string, message: string) {
-    super(`config field "${field}": ${message}`);
+    super("config", `config field "${field}": ${message}`);
   }
 }
 

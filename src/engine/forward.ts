@@ -14,9 +14,13 @@ import { headDim } from "./config.js";
 import type { Activations, LayerActivations } from "./activations.js";
 import type { Kernels } from "./kernels/types.js";
 import type { Model } from "./model.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Raised for token ids outside the vocabulary or batches longer than the model's context. */
-export class BatchError extends Error {
+export class BatchError extends ScratchpadError {
+  constructor(message: string) {
+    super("batch", message);
+  }
   override readonly name = "BatchError";
 }
 

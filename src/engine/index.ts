@@ -16,4 +16,6 @@ export {
 export { readSafetensors, writeSafetensors, SafetensorsError } from "./safetensors.js";
 export { writeFileAtomic, saveFolderAtomic } from "../core/atomic.js";
 export { getKernels, tsKernels, KernelsUnavailableError, type Kernels } from "./kernels/index.js";
+export { loadNativeKernels, nativeLoadError, type NativeKernels } from "./kernels/native.js";
 export { runBench, resolveBenchConfig, DEFAULT_BENCH_CONFIG, type BenchConfig, type BenchResult } from "./bench.js";
+export { exportGguf, checkpointToGguf, readGguf, parseGguf, GgufError, type GgufDtype, type GgufExportOptions, type GgufExportResult } from "./gguf.js";

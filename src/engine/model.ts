@@ -17,6 +17,7 @@
  */
 import { headDim, type ModelConfig } from "./config.js";
 import { XoshiroRng } from "../core/rng.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** One named tensor of the flat parameter array. */
 export interface TensorSpec {
@@ -59,10 +60,10 @@ export interface NamedTensor {
 }
 
 /** Raised for missing, extra or mis-shaped tensors when building a model from given tensors. */
-export class ModelTensorError extends Error {
+export class ModelTensorError extends ScratchpadError {
   override readonly name = "ModelTensorError";
   constructor(readonly tensor: string, message: string) {
-    super(message);
+    super("model_tensor", message);
   }
 }
 

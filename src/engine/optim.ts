@@ -7,6 +7,7 @@
  */
 import type { Kernels } from "./kernels/types.js";
 import type { Model } from "./model.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** AdamW hyperparameters (PyTorch's defaults). */
 export interface AdamWOptions {
@@ -35,7 +36,10 @@ export interface AdamWState {
 }
 
 /** Raised when an optimizer state does not match the model or a gradient is not finite. */
-export class OptimizerError extends Error {
+export class OptimizerError extends ScratchpadError {
+  constructor(message: string) {
+    super("optimizer", message);
+  }
   override readonly name = "OptimizerError";
 }
 

@@ -9,6 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Whether this machine stores numbers little-endian (then F32 data is copied byte for byte). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -24,7 +25,7 @@ export interface NamedTensor {
 export const SAFETENSORS_DTYPES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 
 /** A safetensors file is unreadable or does not hold what was expected. `file` names it. */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends ScratchpadError {
   override readonly name = "SafetensorsError";
   constructor(
     /** The file (or label) the problem is in. */
@@ -32,7 +33,7 @@ export class SafetensorsError extends Error {
     /** What is wrong, in words. */
     readonly problem: string,
   ) {
-    super(`${file}: ${problem}`);
+    super("safetensors", `${file}: ${problem}`);
   }
 }
 
@@ -51,10 +52,10 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata?: Re
   let offset = 0;
   const seen = new Set<string>();
   for (const t of tensors) {
-    if (seen.has(t.name)) throw new Error(`encodeSafetensors: tensor name "${t.name}" appears twice`);
+    if (seen.has(t.name)) throw new ScratchpadError("safetensors_encode", `encodeSafetensors: tensor name "${t.name}" appears twice`);
     seen.add(t.name);
     if (shapeSize(t.shape) !== t.data.length) {
-      throw new Error(
+      throw new ScratchpadError("safetensors_encode", 
         `encodeSafetensors: tensor "${t.name}" has shape [${t.shape.join(", ")}] (${shapeSize(t.shape)} values) ` +
           `but ${t.data.length} values of data`,
       );

@@ -17,6 +17,7 @@ import type { Kernels } from "./kernels/types.js";
 import { decodeStep, KVCache } from "./kvcache.js";
 import type { Model } from "./model.js";
 import { XoshiroRng } from "../core/rng.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Options of one `generate` call. */
 export interface SampleOptions {
@@ -54,7 +55,10 @@ export interface SampleResult {
 }
 
 /** Raised when generation is cancelled through `SampleOptions.signal`. */
-export class SampleAbortedError extends Error {
+export class SampleAbortedError extends ScratchpadError {
+  constructor(message: string) {
+    super("sample_aborted", message);
+  }
   override readonly name = "SampleAbortedError";
 }
 

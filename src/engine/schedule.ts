@@ -3,6 +3,7 @@
  * then constant, or cosine decay to a floor (nanoGPT's `get_lr`). Pretraining decays to lr/10 (the
  * default floor); RL (rl/config.ts `learningRateAt`) decays to 0 or stays constant.
  */
+import { ScratchpadError } from "../core/errors.js";
 
 /** The schedule's parameters. */
 export interface LrSchedule {
@@ -19,7 +20,10 @@ export interface LrSchedule {
 }
 
 /** Raised for a schedule that cannot work (negative steps, warmup past the end, ...). */
-export class ScheduleError extends Error {
+export class ScheduleError extends ScratchpadError {
+  constructor(message: string) {
+    super("schedule", message);
+  }
   override readonly name = "ScheduleError";
 }
 

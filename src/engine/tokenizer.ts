@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { DEFAULT_THINK_TAGS } from "../core/think.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Printable ASCII (space to `~`) plus newline and tab: the default alphabet. */
 export const DEFAULT_ALPHABET: string =
@@ -72,14 +73,14 @@ export interface AddedToken {
 }
 
 /** A tokenizer file is malformed or unsupported, or a token is unknown. `file` names the file where there is one. */
-export class TokenizerError extends Error {
+export class TokenizerError extends ScratchpadError {
   override readonly name = "TokenizerError";
   constructor(
     message: string,
     /** The file involved, when the error came from loading one. */
     readonly file?: string,
   ) {
-    super(file ? `${file}: ${message}` : message);
+    super("tokenizer", file ? `${file}: ${message}` : message);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Completion, GenerateOptions, Policy, Problem } from "../types.js";
 import type { AnswerKeyFn } from "../core/vote.js";
 import { mathAnswerKey } from "../scale/answerKey.js";
 import { DEFAULT_THINK_TAGS, thinkingTokensOf, type ThinkTags } from "../core/think.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** One verified sample of one problem. */
 export interface SampleRecord {
@@ -56,7 +57,7 @@ export async function sampleProblems(policy: Policy, problems: Problem[], opts: 
     const seed = gen.seed === undefined ? undefined : gen.seed + start * (gen.n ?? 1);
     const completions = await policy.generate(batch.map(prompt), { ...gen, seed });
     if (completions.length !== batch.length) {
-      throw new Error(`policy ${policy.name} returned ${completions.length} results for ${batch.length} prompts`);
+      throw new ScratchpadError("policy_result_count", `policy ${policy.name} returned ${completions.length} results for ${batch.length} prompts`);
     }
     const verified = await Promise.all(batch.map((p, i) => Promise.all(completions[i].map(async (c) => {
       const r = await record(p, c, policy, answerKey, tags);

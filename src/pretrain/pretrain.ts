@@ -14,6 +14,7 @@ import { Tokenizer, DEFAULT_ALPHABET } from "../engine/tokenizer.js";
 import { Trainer } from "../engine/train.js";
 import type { TokenSequence } from "../types.js";
 import { corpusDoc, DEFAULT_CORPUS, WAIT, type CorpusOptions } from "./corpus.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** The architecture of the shipped base model (Hugging Face LlamaConfig fields besides vocab_size). */
 export const BASE_ARCHITECTURE = {
@@ -123,7 +124,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
     const lr = learningRate(step, { lr: opts.lr, warmupSteps: Math.min(opts.warmupSteps, opts.steps), totalSteps: opts.steps });
     trainer.step({ lr, maxGradNorm: 1 });
     lossAvg = Number.isNaN(lossAvg) ? loss : 0.95 * lossAvg + 0.05 * loss;
-    if (!Number.isFinite(loss)) throw new Error(`pretraining diverged at step ${step + 1} (loss ${loss}); lower the learning rate`);
+    if (!Number.isFinite(loss)) throw new ScratchpadError("pretraining_diverged", `pretraining diverged at step ${step + 1} (loss ${loss}); lower the learning rate`);
     if (opts.onLog && ((step + 1) % logEvery === 0 || step === opts.steps - 1)) {
       const el = (performance.now() - t0) / 1000;
       opts.onLog({ step: step + 1, steps: opts.steps, loss: lossAvg, lr, tokensPerSecond: tokens / el, elapsedSeconds: el });

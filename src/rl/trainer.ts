@@ -26,6 +26,7 @@ import { stateStep, trainerState, type TrainerState } from "../engine/trainer-st
 import { rollout, zeroStdGroup, type Sample } from "./rollout.js";
 import { TrainingReward } from "./rewards.js";
 import { ScratchpadError } from "../core/errors.js";
+import { OptimizerError } from "../engine/optim.js";
 
 /** The run stopped because the loss or gradient blew up; the last good checkpoint is kept. */
 export class TrainingDivergedError extends ScratchpadError {
@@ -258,7 +259,7 @@ async function update(
       gradNorm = policy.step({ lr, maxGradNorm: cfg.max_grad_norm }).gradNorm;
     } catch (err) {
       // The optimizer refuses a non-finite gradient (and skips the update): that is divergence.
-      if (err instanceof Error && err.name === "OptimizerError") throw new TrainingDivergedError(step, `the gradient (${err.message})`, NaN, lastSaved);
+      if (OptimizerError.isInstance(err)) throw new TrainingDivergedError(step, `the gradient (${err.message})`, NaN, lastSaved);
       throw err;
     }
     if (!Number.isFinite(gradNorm) || gradNorm > cfg.max_loss) throw new TrainingDivergedError(step, "the gradient norm", gradNorm, lastSaved);

@@ -2,6 +2,7 @@
  * `reasoning_effort` presets: each level maps to a thinking budget in tokens (budget forcing caps
  * thinking there). The mapping is configurable per deployment.
  */
+import { ScratchpadError } from "../core/errors.js";
 
 /** The effort levels accepted by the server and the CLI. */
 export const EFFORT_LEVELS = ["none", "minimal", "low", "medium", "high"] as const;
@@ -22,7 +23,10 @@ export const DEFAULT_EFFORT_BUDGETS: Readonly<EffortBudgets> = {
 };
 
 /** Error for an unknown effort level or a bad preset table. */
-export class EffortError extends Error {
+export class EffortError extends ScratchpadError {
+  constructor(message: string) {
+    super("effort", message);
+  }
   override readonly name = "EffortError";
 }
 

@@ -21,6 +21,7 @@ import type { Tokenizer } from "../engine/tokenizer.js";
 import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 import type { GenerationRequest, GenerationResult, ServeBackend, TokenEvent } from "./backend.js";
 import { TokenChooser } from "./tokenChoice.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Options of the batcher. */
 export interface BatcherOptions {
@@ -100,7 +101,7 @@ export class ContinuousBatcher implements ServeBackend {
   }
 
   submit(req: GenerationRequest): Promise<GenerationResult> {
-    if (this.closed) return Promise.reject(new Error("the batcher is closed"));
+    if (this.closed) return Promise.reject(new ScratchpadError("batcher_closed", "the batcher is closed"));
     // BOS first, as in pretraining and the embedded policy.
     const prompt = [this.o.tokenizer.bosId, ...this.o.tokenizer.encode(req.prompt)];
     const limit = Math.max(0, Math.min(req.maxTokens, this.contextLength - prompt.length));

@@ -9,6 +9,7 @@ import type { GenerationResult, ServeBackend } from "./backend.js";
 import { OpenAIHttpError } from "./errors.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { ChatMessage, RequestLimits } from "./requests.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Turns chat messages into the raw prompt the model was trained on. */
 export type ChatTemplate = (messages: ChatMessage[]) => string;
@@ -37,7 +38,7 @@ export const plainChatTemplate: ChatTemplate = (messages) => messages.map((m) =>
 
 /** A chat template that fills `{prompt}` in `template` with the last user message. */
 export function templateFromString(template: string): ChatTemplate {
-  if (!template.includes("{prompt}")) throw new Error(`chat template "${template}" must contain {prompt}`);
+  if (!template.includes("{prompt}")) throw new ScratchpadError("invalid_chat_template", `chat template "${template}" must contain {prompt}`);
   return (messages) => {
     const last = [...messages].reverse().find((m) => m.role === "user");
     return template.replace("{prompt}", last?.content ?? "");

@@ -4,6 +4,7 @@
  * decimals, no names), nothing is ever passed to `eval`, values are exact rationals (BigInt), and
  * length, nesting depth and the number of literals are capped, so evaluation is bounded.
  */
+import { ScratchpadError } from "../core/errors.js";
 
 /** A reduced fraction with a positive denominator. */
 export interface Rational {
@@ -12,7 +13,10 @@ export interface Rational {
 }
 
 /** Why an expression was rejected (bad character, syntax, division by zero, limits). */
-export class ExpressionError extends Error {
+export class ExpressionError extends ScratchpadError {
+  constructor(message: string) {
+    super("expression", message);
+  }
   override name = "ExpressionError";
 }
 

@@ -1,10 +1,20 @@
 /**
  * Error classes of the tasks stage. Each has a stable `name` and says how to fix the problem.
  */
+import { ScratchpadError } from "../core/errors.js";
 
 /** Base class: every error thrown by src/tasks is a TaskError. */
-export class TaskError extends Error {
+export class TaskError extends ScratchpadError {
+  /** `code` defaults to the class's kind (`"invalid_difficulty"` for InvalidDifficultyError, …). */
+  constructor(message: string, code?: string) {
+    super(code ?? TaskError.codeOf(new.target.name), message);
+  }
   override name = "TaskError";
+
+  /** `UnknownTaskError` → `"unknown_task"`. */
+  private static codeOf(className: string): string {
+    return className.replace(/Error$/, "").replace(/(?<!^)(?=[A-Z])/g, "_").toLowerCase();
+  }
 }
 
 /** A task or dataset name that is not registered. */

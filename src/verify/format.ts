@@ -17,6 +17,7 @@
 import { answerAfterThinking, DEFAULT_THINK_TAGS } from "../core/think.js";
 import type { Problem } from "../types.js";
 import type { RewardFunction } from "./rubric.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Options of the format checks. */
 export interface FormatOptions {
@@ -50,10 +51,10 @@ export interface FormatCheck {
 }
 
 /** Invalid format options (empty tag names, a negative minimum, ...). */
-export class FormatOptionsError extends Error {
+export class FormatOptionsError extends ScratchpadError {
   override readonly name = "FormatOptionsError";
   constructor(message: string) {
-    super(`invalid format options: ${message}`);
+    super("format_options", `invalid format options: ${message}`);
   }
 }
 

@@ -9,6 +9,7 @@
  * and `formatReward` (think-then-answer format, strict or soft) in format.ts.
  */
 import type { Problem } from "../types.js";
+import { ScratchpadError } from "../core/errors.js";
 
 /** Scores one response to one problem: a number, or null where the function does not apply. */
 export type RewardFunction = (response: string, problem: Problem) => number | null | Promise<number | null>;
@@ -48,14 +49,17 @@ export interface RubricScore {
 }
 
 /** Invalid rubric configuration (duplicate names, non-finite weights, ...). */
-export class RubricConfigError extends Error {
+export class RubricConfigError extends ScratchpadError {
   override readonly name = "RubricConfigError";
   constructor(message: string) {
-    super(`invalid rubric: ${message}`);
+    super("rubric_config", `invalid rubric: ${message}`);
   }
 }
 
-class RewardTimeout extends Error {
+class RewardTimeout extends ScratchpadError {
+  constructor(message: string) {
+    super("reward_timeout", message);
+  }
   override readonly name = "RewardTimeout";
 }
 

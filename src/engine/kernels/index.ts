@@ -8,12 +8,16 @@
 import type { Kernels } from "./types.js";
 import { loadNativeKernels, nativeLoadError, type NativeKernels } from "./native.js";
 import { tsKernels } from "./ts.js";
+import { ScratchpadError } from "../../core/errors.js";
 
 export type { Kernels } from "./types.js";
 export { tsKernels } from "./ts.js";
 
 /** Thrown when SCRATCHPAD_KERNELS asks for kernels that cannot be used. */
-export class KernelsUnavailableError extends Error {
+export class KernelsUnavailableError extends ScratchpadError {
+  constructor(message: string) {
+    super("kernels_unavailable", message);
+  }
   override readonly name = "KernelsUnavailableError";
 }
 

@@ -6,6 +6,7 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** What the server asks a worker to do. */
 export type MathTask =
@@ -24,10 +25,10 @@ export interface PairVerdict {
 export type MathTaskResult = { id: number; results: unknown[] } | { id: number; error: string };
 
 /** The task was stopped because its request was aborted (deadline, client gone). */
-export class MathTaskAbortedError extends Error {
+export class MathTaskAbortedError extends ScratchpadError {
   override readonly name = "MathTaskAbortedError";
   constructor() {
-    super("math verification stopped: the request was aborted");
+    super("math_task_aborted", "math verification stopped: the request was aborted");
   }
 }
 
@@ -94,10 +95,10 @@ export class MathPool {
   /** Stop every worker; queued and running tasks reject. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.finish(job, new Error("the math pool was closed"));
+    for (const job of this.queue.splice(0)) this.finish(job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
     await Promise.all(
       this.slots.map(async (s) => {
-        if (s.job) this.finish(s.job, new Error("the math pool was closed"));
+        if (s.job) this.finish(s.job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
         s.job = undefined;
         await s.worker.terminate();
       }),
@@ -105,7 +106,7 @@ export class MathPool {
   }
 
   private submit(input: TaskInput, signal?: AbortSignal): Promise<unknown[]> {
-    if (this.closed) return Promise.reject(new Error("the math pool was closed"));
+    if (this.closed) return Promise.reject(new ScratchpadError("math_pool_failed", "the math pool was closed"));
     if (this.broken) return Promise.reject(this.broken);
     if (signal?.aborted) return Promise.reject(new MathTaskAbortedError());
     return new Promise<unknown[]>((resolve, reject) => {
@@ -128,12 +129,12 @@ export class MathPool {
       if (!job || job.task.id !== m.id) return;
       slot.job = undefined;
       this.crashes = 0;
-      if ("error" in m) this.finish(job, new Error(`math worker: ${m.error}`));
+      if ("error" in m) this.finish(job, new ScratchpadError("math_pool_failed", `math worker: ${m.error}`));
       else this.finish(job, undefined, m.results);
       this.pump();
     });
     worker.on("error", (e) => this.replace(slot, e));
-    worker.on("exit", (code) => this.replace(slot, new Error(`math worker exited (status ${code})`)));
+    worker.on("exit", (code) => this.replace(slot, new ScratchpadError("math_pool_failed", `math worker exited (status ${code})`)));
     return slot;
   }
 
@@ -149,7 +150,7 @@ export class MathPool {
     if (job) this.finish(job, why);
     if (!(why instanceof MathTaskAbortedError)) this.crashes++;
     if (this.crashes > 3 * this.size + 3 && !this.broken) {
-      this.broken = new Error(`math workers keep failing (last: ${why.message})`);
+      this.broken = new ScratchpadError("math_pool_failed", `math workers keep failing (last: ${why.message})`);
       for (const j of this.queue.splice(0)) this.finish(j, this.broken);
     }
     if (this.closed || this.broken) {
@@ -186,7 +187,7 @@ export class MathPool {
           slot.job = job;
         } catch (e) {
           // Input that cannot be copied to a worker (too deep, too large): fail this task, not the pool.
-          this.finish(job, new Error(`the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
+          this.finish(job, new ScratchpadError("math_pool_failed", `the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
         }
       }
     }

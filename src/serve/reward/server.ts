@@ -21,6 +21,7 @@ import { computeRewards, parseGetRewardBody, type RewardTask } from "./get-rewar
 import { MathPool } from "./math-pool.js";
 import { DEFAULT_RUN_CODE_BOUNDS, parseRunCodeBody, runCodeRequest, type RunCodeBounds } from "./run-code.js";
 import { parseVerifyBody, runVerify } from "./verify.js";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** Options of the reward server; all optional. */
 export interface RewardServerOptions {
@@ -62,7 +63,10 @@ interface Ctx {
   served: number;
 }
 
-class DeadlineError extends Error {
+class DeadlineError extends ScratchpadError {
+  constructor(message: string) {
+    super("deadline", message);
+  }
   override readonly name = "DeadlineError";
 }
 
@@ -143,7 +147,7 @@ async function withDeadline<T>(ctx: Ctx, req: IncomingMessage, res: ServerRespon
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new DeadlineError(`the request's deadline of ${ctx.deadlineMs} ms passed`)), ctx.deadlineMs);
   const onClose = (): void => {
-    if (!res.writableFinished) ac.abort(new Error("the client closed the connection"));
+    if (!res.writableFinished) ac.abort(new ScratchpadError("request_aborted", "the client closed the connection"));
   };
   res.on("close", onClose);
   const aborted = new Promise<never>((_resolve, reject) => {
@@ -160,7 +164,7 @@ async function withDeadline<T>(ctx: Ctx, req: IncomingMessage, res: ServerRespon
   } finally {
     clearTimeout(timer);
     res.off("close", onClose);
-    if (!ac.signal.aborted) ac.abort(new Error("request finished"));
+    if (!ac.signal.aborted) ac.abort(new ScratchpadError("request_aborted", "request finished"));
   }
 }
 

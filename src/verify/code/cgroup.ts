@@ -13,6 +13,7 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** How runs are put in control groups on this machine. */
 export interface CgroupSupport {
@@ -126,10 +127,10 @@ export function createRunCgroup(
     made.push(mem);
     const limit = String(opts.memoryBytes);
     if (support.version === 1) {
-      if (!tryWrite(path.join(mem, "memory.limit_in_bytes"), limit)) throw new Error("memory.limit_in_bytes");
+      if (!tryWrite(path.join(mem, "memory.limit_in_bytes"), limit)) throw new ScratchpadError("cgroup_write_failed", "memory.limit_in_bytes");
       if (existsSync(path.join(mem, "memory.memsw.limit_in_bytes"))) tryWrite(path.join(mem, "memory.memsw.limit_in_bytes"), limit);
     } else {
-      if (!tryWrite(path.join(mem, "memory.max"), limit)) throw new Error("memory.max");
+      if (!tryWrite(path.join(mem, "memory.max"), limit)) throw new ScratchpadError("cgroup_write_failed", "memory.max");
       tryWrite(path.join(mem, "memory.swap.max"), "0");
       tryWrite(path.join(mem, "pids.max"), String(opts.maxProcesses));
     }
@@ -138,7 +139,7 @@ export function createRunCgroup(
       const pids = path.join(support.pidsParent, name);
       mkdirSync(pids);
       made.push(pids);
-      if (!tryWrite(path.join(pids, "pids.max"), String(opts.maxProcesses))) throw new Error("pids.max");
+      if (!tryWrite(path.join(pids, "pids.max"), String(opts.maxProcesses))) throw new ScratchpadError("cgroup_write_failed", "pids.max");
       procs.push(path.join(pids, "cgroup.procs"));
     }
     for (const f of procs) chownSync(f, opts.uid, opts.gid);

@@ -6,6 +6,7 @@
 import os from "node:os";
 import { runCode } from "./run-code.js";
 import type { CodeRequest, CodeResult } from "./types.js";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** Options of a `CodePool`. */
 export interface CodePoolOptions {
@@ -14,10 +15,10 @@ export interface CodePoolOptions {
 }
 
 /** Thrown (as a rejection) for requests still queued when the pool is closed. */
-export class CodePoolClosedError extends Error {
+export class CodePoolClosedError extends ScratchpadError {
   override readonly name = "CodePoolClosedError";
   constructor() {
-    super("the code pool was closed before this program ran; create a new CodePool to run more");
+    super("code_pool_closed", "the code pool was closed before this program ran; create a new CodePool to run more");
   }
 }
 

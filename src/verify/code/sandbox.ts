@@ -24,6 +24,7 @@ import { cgroupSupport, createRunCgroup, type RunCgroup } from "./cgroup.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { bwrapArgs, SANDBOX_NODE_MODULES, sandboxInfo, type SandboxInfo } from "./sandbox-info.js";
 import type { SandboxKind } from "./types.js";
+import { ScratchpadError } from "../../core/errors.js";
 
 /** Limits of one process start, all resolved. */
 export interface ResolvedLimits {
@@ -209,7 +210,7 @@ class CappedBuffer {
 export function safeRelativePath(name: string): string {
   const norm = path.posix.normalize(name);
   if (!name || name.includes("\0") || path.posix.isAbsolute(name) || norm === "." || norm.startsWith("../") || norm === "..") {
-    throw new Error(`file name ${JSON.stringify(name)} must be a relative path inside the working directory (no "..", not absolute)`);
+    throw new ScratchpadError("invalid_file_name", `file name ${JSON.stringify(name)} must be a relative path inside the working directory (no "..", not absolute)`);
   }
   return norm;
 }
