@@ -80,6 +80,11 @@ describe("scratchpad eval / route / serve", () => {
     const e = await run(["eval", "--endpoint", url, "--n", "2", "--k", "2", "--difficulty", "1", "--max-tokens", "16", "--json"]);
     expect(e.status, e.stderr).toBe(0);
     expect(JSON.parse(e.stdout).policy).toContain(url);
+    // the README's command: no --max-tokens, so the default 256 exceeds this model's 160-token
+    // context; the client reads max_model_len from /v1/models and asks for what fits (was: 400)
+    const readme = await run(["eval", "--endpoint", url, "--budgets", "0,8", "--n", "1", "--k", "2", "--difficulty", "1", "--json"]);
+    expect(readme.status, readme.stderr).toBe(0);
+    expect(JSON.parse(readme.stdout).budgets.map((b: { budget: number }) => b.budget)).toEqual([0, 8]);
     const r = await run(["route", "--cheap", url, "--strong", model, "--cheap-budget", "0", "--n", "2", "--difficulty", "1-2", "--max-tokens", "16", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
