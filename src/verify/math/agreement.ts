@@ -65,6 +65,7 @@ export function agreement(results: CaseResult[], split: "tune" | "heldout" | "al
 }
 
 function main(): void {
+  process.stdout.on("error", () => process.exit(0)); // `| head` closes the pipe early
   const args = process.argv.slice(2);
   const show = args.includes("--show") ? args[args.indexOf("--show") + 1] : "tune";
   const cases = loadCases();

@@ -148,6 +148,8 @@ export function normalizeAnswer(input: string): string {
     if (close < 0) break;
     s = s.slice(0, b.index) + s.slice(b.index + b[0].length, close) + s.slice(close + 1);
   }
+  // "frac13", "frac{1}{3}" written without the backslash (Math-Verify fixes these too)
+  s = s.replace(/(?<![\\a-zA-Z])[dtc]?frac(?=\s*[{\d])/g, "\\frac");
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
   s = s.replace(DROP_COMMANDS, "");
   s = s.replace(/\\\\|\\[,;:! ]/g, (m) => (m === "\\!" || m === "\\\\" ? m : " "));

@@ -1,0 +1,36 @@
+// Agreement with Math-Verify on a held-out half of its documented behaviours (the fixture's
+// `heldout` split; `tune` is the half the verifier was fixed against). Cases where scratchpad
+// deliberately differs are marked `deviation` and must keep giving the other result.
+import { describe, expect, it } from "vitest";
+import { agreement, loadCases, runCases } from "./agreement.js";
+
+describe("agreement with Math-Verify's documented behaviours", () => {
+  const cases = loadCases();
+  const results = runCases(cases);
+
+  it("the fixture is well formed: sources, options and both splits present", () => {
+    expect(cases.length).toBeGreaterThan(200);
+    for (const c of cases) {
+      expect(c.source, c.id).toMatch(/Math-Verify/);
+      expect(typeof c.expected, c.id).toBe("boolean");
+      expect(["tune", "heldout"]).toContain(c.split);
+    }
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+  });
+
+  // Issue 9 targets 97%; measured on the held-out half: 101/108 = 93.5% (docs/verify-math.md).
+  // This floor keeps that from regressing; raise it as agreement improves.
+  it("agrees on at least 93.5% of the held-out half (target 97%, not reached yet)", () => {
+    const a = agreement(results, "heldout");
+    expect(a.rate, `held-out ${a.agree}/${a.total}`).toBeGreaterThanOrEqual(0.935);
+  });
+
+  it("deliberate deviations give the other result, each with its reason", () => {
+    const devs = results.filter((r) => r.c.deviation);
+    expect(devs.length).toBeGreaterThan(0);
+    for (const r of devs) {
+      expect(r.c.deviation!.length, r.c.id).toBeGreaterThan(20);
+      expect(r.got, r.c.id).toBe(!r.c.expected);
+    }
+  });
+});
