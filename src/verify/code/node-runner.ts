@@ -19,12 +19,14 @@ import { SUCRASE_TRANSPILE_JS } from "./transpile-in-sandbox.js";
 /** Tagged-JSON codec shared by both sides (handles are side-specific). */
 const JS_CODEC = String.raw`
 const MAX_DEPTH = 200;
+const CONVERSION_KEYS = ["valueOf", "toString", "toLocaleString", "toJSON", "then", "constructor"];
 
 function enc(v, handle, depth) {
   depth = depth || 0;
   if (depth > MAX_DEPTH) throw new RangeError("value nested too deeply");
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
   if (v === undefined) return { u: 1 };
+  if (isRemote(v)) return handle(v);
   if (typeof v === "number") return { n: Number.isFinite(v) ? (Object.is(v, -0) ? "-0" : v) : String(v) };
   if (typeof v === "bigint") return { bi: v.toString() };
   if (typeof v === "object") {
@@ -78,7 +80,11 @@ function dec(v, handle, depth) {
     });
     if (tag === "m") return new Map(pairs);
     const o = {};
-    for (const p of pairs) Object.defineProperty(o, p[0], { value: p[1], enumerable: true, writable: true, configurable: true });
+    for (const p of pairs) {
+      // A function of the program's under a conversion hook's name would let == or + run the program's code.
+      if (CONVERSION_KEYS.includes(p[0]) && typeof p[1] === "function") continue;
+      Object.defineProperty(o, p[0], { value: p[1], enumerable: true, writable: true, configurable: true });
+    }
     return o;
   }
   throw new TypeError("unknown value tag " + tag);
@@ -95,6 +101,10 @@ for (const s of [process.stdout, process.stderr]) {
   if (s && s._handle && typeof s._handle.setBlocking === "function") s._handle.setBlocking(true);
 }
 ` + SUCRASE_TRANSPILE_JS + JS_CODEC + String.raw`
+
+function isRemote() {
+  return false;
+}
 
 function describe(e) {
   if (e instanceof Error) return (e.name || "Error") + ": " + e.message;
@@ -206,6 +216,9 @@ async function main() {
         const o = fromHandle(req);
         v = o[req.name];
         if (typeof v === "function") v = v.bind(o);
+      } else if (req.op === "set") {
+        fromHandle(req)[req.name] = args[0];
+        v = undefined;
       } else if (req.op === "iter") {
         v = Array.from(fromHandle(req));
       } else {
@@ -314,6 +327,10 @@ function request(op, fields) {
 
 const remoteIds = new WeakMap();
 
+function isRemote(v) {
+  return (typeof v === "object" || typeof v === "function") && v !== null && remoteIds.has(v);
+}
+
 function argHandle(v) {
   if (remoteIds.has(v)) return { h: remoteIds.get(v) };
   throw new TypeError("cannot pass a " + typeof v + " to the program (only plain data and the program's own objects)");
@@ -353,10 +370,15 @@ function makeRemote(h) {
         return undefined;
       }
       if (prop === "then" || prop === "toJSON" || prop === "constructor" || prop === "inspect") return undefined;
+      // Conversions stay here: == , +, String() on the program's object must not run the program's code.
+      if (prop === "valueOf") return function () { return p; };
+      if (prop === "toString" || prop === "toLocaleString") return function () { return "[object " + kind + "]"; };
       return answer(request("attr", { h: id, name: prop }));
     },
-    set() {
-      throw new TypeError("the tests cannot set properties of the program's objects");
+    set(_t, prop) {
+      if (typeof prop !== "string") throw new TypeError("cannot set a symbol property on the program's object");
+      answer(request("set", { h: id, name: prop, args: [enc(arguments[2], argHandle)] }));
+      return true;
     },
   });
   remoteIds.set(p, id);
@@ -421,12 +443,15 @@ function jsonEq(a, b) {
   return false;
 }
 
+let programNames = [];
+
 function makeScope() {
   const local = Object.create(null);
   return new Proxy(local, {
     has(t, k) {
       if (typeof k !== "string") return false;
       if (k in t) return true;
+      if (programNames.includes(k)) return true;
       return !(k in globalThis) && k !== "__scope";
     },
     get(t, k) {
@@ -470,6 +495,7 @@ function main() {
     return;
   }
   globalThis.require = createRequire("/box/tests.js");
+  programNames = Array.isArray(spec.programNames) ? spec.programNames.filter((n) => typeof n === "string") : [];
   const scope = makeScope();
   process.on("uncaughtException", (e) => failWith(e, "async", {}));
   process.on("unhandledRejection", (e) => failWith(e, "async", {}));

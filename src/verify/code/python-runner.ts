@@ -16,7 +16,7 @@
 
 /** Tagged-JSON codec shared by both sides (plain data only; handles are side-specific). */
 const PY_CODEC = String.raw`
-import base64 as _b64, json as _json, math as _math
+import base64 as _b64, builtins as _bi, json as _json, math as _math
 
 _MAX_DEPTH = 200
 
@@ -45,6 +45,16 @@ def _enc(v, handle, depth=0):
         return {"b": _b64.b64encode(v).decode("ascii")}
     if t is complex:
         return {"c": [repr(v.real), repr(v.imag)]}
+    if t is type and getattr(_bi, getattr(v, "__name__", ""), None) is v:
+        return {"ty": v.__name__}
+    # Subclasses of the plain types (Counter, OrderedDict, defaultdict, namedtuple, an int subclass, ...) go as
+    # the plain value they hold: whatever their methods say, the other side sees only the data.
+    for base in (bool, int, float, str, bytes, complex):
+        if isinstance(v, base):
+            return _enc(base(v) if base is not bool else bool(int(v)), handle, depth + 1)
+    for base in (dict, list, tuple, set, frozenset):
+        if isinstance(v, base):
+            return _enc(base.copy(v) if base in (dict, list, set) else base(iter(v)), handle, depth + 1)
     return handle(v)
 
 
@@ -95,6 +105,11 @@ def _dec(v, handle, depth=0):
         if type(x) is not str:
             raise ValueError("bad bytes")
         return _b64.b64decode(x)
+    if tag == "ty":
+        k = getattr(_bi, x, None) if type(x) is str else None
+        if not isinstance(k, type):
+            raise ValueError("bad type")
+        return k
     if tag == "c":
         if len(x) != 2 or any(type(y) is not str or len(y) > 40 for y in x):
             raise ValueError("bad complex")
@@ -230,6 +245,9 @@ def main():
                 v = target(*args, **kw)
             elif op == "attr":
                 v = getattr(from_handle(req), req["name"])
+            elif op == "setattr":
+                setattr(from_handle(req), req["name"], args[0])
+                v = None
             elif op == "iter":
                 v = list(from_handle(req))
             elif op == "item":
@@ -353,6 +371,9 @@ class Remote(object):
     def __getattr__(self, name):
         return _answer(_chan.request("attr", h=object.__getattribute__(self, "_h"), name=name))
 
+    def __setattr__(self, name, value):
+        _answer(_chan.request("setattr", h=object.__getattribute__(self, "_h"), name=name, args=[_enc(value, _arg_handle)]))
+
     def __iter__(self):
         return iter(_answer(_chan.request("iter", h=object.__getattribute__(self, "_h"))))
 
@@ -442,8 +463,10 @@ def _answer(m):
 class _TestGlobals(dict):
     """Globals of the test code: a name the tests do not define and that is not a builtin is the program's."""
 
+    program_names = frozenset()
+
     def __missing__(self, name):
-        if name in builtins.__dict__ or name.startswith("__"):
+        if name not in self.program_names and (name in builtins.__dict__ or name.startswith("__")):
             raise KeyError(name)
         v = _answer(_chan.request("get", name=name))
         self[name] = v
@@ -555,6 +578,7 @@ def main():
     if fmt == "assert":
         tests = spec.get("tests") or ""
         g = _TestGlobals()
+        g.program_names = frozenset(spec.get("programNames") or [])
         g["__builtins__"] = builtins
         g["__name__"] = "__main__"
         g["_sp_eq"] = _sp_eq

@@ -80,7 +80,10 @@ export interface CodeRequest {
    * program's). Names in `programNames` are removed from it afterwards so that the tests reach the program's.
    */
   testSetup?: string;
-  /** The names `testSetup` defines that must come from the program (the entry point). */
+  /**
+   * Names the tests must take from the program even where a builtin (or `testSetup`) has the name: the entry
+   * point (MBPP's `sum`). Every other builtin name in the tests is the builtin, whatever the program defines.
+   */
   programNames?: string[];
 }
 

@@ -52,9 +52,11 @@ function problemRequest(code: string, problem: Problem, meta: CodeProblemMeta, l
   const l = meta.limits ?? limits;
   if (l) req.limits = l;
   // The prompt's helpers (HumanEval's poly, encode_cyclic, ...) are the tests' own: the program cannot redefine them.
+  // The entry point is the program's even where it shadows a builtin (MBPP's `sum`); every other builtin name
+  // in the tests stays the builtin.
+  if (meta.entryPoint) req.programNames = [meta.entryPoint];
   if (language === "python" && req.format !== "calls" && meta.codePrefix && meta.entryPoint && !meta.noPrefix) {
     req.testSetup = meta.codePrefix;
-    req.programNames = [meta.entryPoint];
   }
   return req;
 }
