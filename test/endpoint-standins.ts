@@ -28,7 +28,9 @@
  *   deepseek`), in `reasoning_content`.
  * - ollama (openai/openai.go): one choice whatever `n` is; reads `max_tokens` only (no
  *   `max_completion_tokens`: without `max_tokens` the output is uncapped); reasoning in
- *   `message.reasoning`; usage without details; no context length anywhere in /v1.
+ *   `message.reasoning`; usage without details; no context length anywhere in /v1; /v1/completions
+ *   becomes a GenerateRequest without `raw`, so the model's template wraps the prompt (here a
+ *   ChatML template): the text is not continued as given, and budget forcing cannot work there.
  * - deepseek (api-docs.deepseek.com): chat only (no /v1/completions); one choice; `reasoning_content`;
  *   usage with `completion_tokens_details.reasoning_tokens`.
  *
@@ -208,10 +210,12 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       if (typeof body.prompt !== "string") return error(res, 400, "prompt must be a string");
       const k = choicesOf(body);
       if (k === "refused") return error(res, 400, "Only one completion choice is allowed");
-      const promptTokens = standInTokens(body.prompt).length + 1;
+      // Ollama applies the model's template to a completions prompt (no raw mode over /v1)
+      const text = flavor === "ollama" ? `<|im_start|>user\n${body.prompt}<|im_end|>\n<|im_start|>assistant\n` : body.prompt;
+      const promptTokens = standInTokens(text).length + 1;
       const maxTokens = fit(res, promptTokens, typeof body.max_tokens === "number" ? body.max_tokens : undefined);
       if (maxTokens === undefined) return;
-      const outs = Array.from({ length: k }, (_, j) => sample(body.prompt as string, seed0 + j, maxTokens, stop));
+      const outs = Array.from({ length: k }, (_, j) => sample(text, seed0 + j, maxTokens, stop));
       const withLogprobs = vllmish && typeof body.logprobs === "number";
       return send(res, 200, {
         id: "cmpl-standin", object: "text_completion", created: 1700000000, model,
