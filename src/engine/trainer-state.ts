@@ -33,13 +33,16 @@ export interface TrainerState {
   stateful_callbacks: Record<string, unknown>;
 }
 
-/** A trainer state with HF's defaults for everything not given. */
+/**
+ * A trainer state with HF's defaults for everything not given, keys in the sorted order HF writes
+ * (`json.dumps(..., sort_keys=True)`): a spread keeps the position of keys already present.
+ */
 export function trainerState(s: Pick<TrainerState, "global_step" | "max_steps"> & Partial<TrainerState>): TrainerState {
   return {
-    epoch: null, logging_steps: 1, eval_steps: null, save_steps: s.max_steps, train_batch_size: 1, num_train_epochs: 1,
-    num_input_tokens_seen: 0, total_flos: 0, log_history: [], best_metric: null, best_global_step: null, best_model_checkpoint: null,
-    is_local_process_zero: true, is_world_process_zero: true, is_hyper_param_search: false, trial_name: null, trial_params: null,
-    stateful_callbacks: {},
+    best_global_step: null, best_metric: null, best_model_checkpoint: null, epoch: null, eval_steps: null, global_step: 0,
+    is_hyper_param_search: false, is_local_process_zero: true, is_world_process_zero: true, log_history: [], logging_steps: 1,
+    max_steps: 0, num_input_tokens_seen: 0, num_train_epochs: 1, save_steps: s.max_steps, stateful_callbacks: {}, total_flos: 0,
+    train_batch_size: 1, trial_name: null, trial_params: null,
     ...s,
   };
 }
