@@ -26,8 +26,11 @@ describe("ScratchpadError", () => {
 
   it("recognises an error made by another copy of the package (same marker, other classes)", () => {
     class OtherRoot extends Error {
-      readonly [Symbol.for("scratchpad.error")] = true;
       readonly code = "optimizer";
+      constructor(message: string) {
+        super(message);
+        Object.defineProperty(this, Symbol.for("scratchpad.error"), { value: true });
+      }
     }
     class OptimizerErrorCopy extends OtherRoot {}
     Object.defineProperty(OptimizerErrorCopy, "name", { value: "OptimizerError" });
