@@ -4,9 +4,11 @@
 // the context, thinking tokens are the server's own count when it reports one, and errors say
 // what to check.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadChatPrompt } from "../src/backends/chat-prompt.js";
 import { OpenAIBackendError, OpenAIPolicy } from "../src/backends/openai.js";
@@ -14,6 +16,7 @@ import { parseContextOverflow, refusesN } from "../src/backends/openai-compat.js
 import { sampleProblems } from "../src/eval/samples.js";
 import { generateWithBudget } from "../src/scale/budget.js";
 import { getTask } from "../src/tasks/index.js";
+import { startTinyServer } from "./inference-fixtures.js";
 import { standInContinue, standInTokens, startStandIn, type Flavor, type StandIn } from "./endpoint-standins.js";
 
 const open: StandIn[] = [];
@@ -176,6 +179,44 @@ describe("chat against each server", () => {
       }
     });
   }
+});
+
+describe("counts the server reports", () => {
+  it("thinking tokens over /v1/completions are the server's reasoning_tokens when it reports them (scratchpad serve)", async () => {
+    const srv = await startTinyServer();
+    try {
+      const policy = new OpenAIPolicy({ baseURL: srv.url, model: "tiny", maxRetries: 0 });
+      const raw = new OpenAI({ baseURL: srv.url, apiKey: "none", maxRetries: 0 });
+      for (const seed of [1, 2, 3]) {
+        const [[c]] = await policy.generate(["6+7=<think>"], { maxTokens: 40, seed });
+        const r = await raw.completions.create({ model: "tiny", prompt: "6+7=<think>", max_tokens: 40, seed });
+        expect(r.choices[0].text).toBe(c.text);
+        expect(c.thinkingTokens).toBe(r.usage!.completion_tokens_details!.reasoning_tokens);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a server that returns no choice at all is an error, never a smaller k", async () => {
+    const empty = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(req.url?.endsWith("/models") ? JSON.stringify({ object: "list", data: [] }) : JSON.stringify({ id: "x", object: "text_completion", created: 0, model: "m", choices: [], usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 } }));
+      });
+    });
+    await new Promise<void>((resolve) => empty.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (empty.address() as { port: number }).port;
+      const policy = new OpenAIPolicy({ baseURL: `http://127.0.0.1:${port}/v1`, model: "m", maxRetries: 0 });
+      const err = await policy.generate(["1+1="], { n: 4 }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAIBackendError);
+      expect((err as Error).message).toMatch(/asked for 1 completion, the server returned 0/);
+    } finally {
+      await new Promise<void>((resolve) => empty.close(() => resolve()));
+    }
+  });
 });
 
 describe("helpers and errors", () => {
