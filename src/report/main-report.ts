@@ -53,6 +53,10 @@ export function mainCharts(r: MainReport): Record<string, string> {
     thinking_steps: lineChart(levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at((m) => m.by_difficulty.find((x) => x.difficulty === d)?.thinking_mean_tokens) })), {
       id: "thinking_steps", title: "Thinking length by difficulty over training steps", xLabel: "step", yLabel: "mean thinking tokens", yMin: 0,
     }),
+    sampling: lineChart([
+      { name: "groups kept (trained on)", points: at((m) => m.groups_kept) },
+      { name: "groups dropped (rewards all equal)", points: at((m) => m.groups_dropped), dashed: true },
+    ], { id: "sampling", title: "Dynamic sampling: groups per step", xLabel: "step", yLabel: "groups (prompts)", yMin: 0 }),
     budgets: lineChart(budgetSeries, {
       id: "budgets", title: "Accuracy against thinking budget (budget forcing)", xLabel: "thinking budget (tokens, log scale)", yLabel: "accuracy", logX: true, yMin: 0, yMax: 1,
     }),
@@ -103,6 +107,16 @@ function selfCheckHtml(s: { base: SelfCheckStats; trained: SelfCheckStats }): st
     `<tr><td style="text-align:left">${escapeXml(label)}</td><td>${escapeXml(f(s.base))}</td><td>${escapeXml(f(s.trained))}</td></tr>`).join("")}</tbody></table>`;
 }
 
+/** What DAPO dynamic sampling did over the run: groups kept and dropped, steps it could not fill. */
+function samplingHtml(r: MainReport): string {
+  const h = r.history;
+  const sum = (f: (m: StepMetrics) => number) => h.reduce((a, m) => a + (Number.isFinite(f(m)) ? f(m) : 0), 0);
+  const underfilled = h.filter((m) => m.batch_filled === 0).length;
+  return `<p>Dynamic sampling (veRL's filter_groups, oversample ${escapeXml(String(r.config.oversample_factor ?? 1))}×, up to ${escapeXml(String(r.config.max_sampling_rounds))} rounds):
+${sum((m) => m.groups_kept)} groups kept and ${sum((m) => m.groups_dropped)} dropped for all-equal rewards over ${h.length} steps;
+${underfilled === 0 ? "every batch was full" : `${underfilled} step${underfilled > 1 ? "s" : ""} trained on fewer groups than the batch holds`}.</p>`;
+}
+
 function phenomenaHtml(ps: Phenomenon[]): string {
   const fmt = (v: unknown): string => Array.isArray(v) ? v.map((x) => fmt(x)).join(", ") : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? "∞" : String(v);
   return `<table class="phenomena"><thead><tr><th>phenomenon</th><th>measured</th><th>shown?</th></tr></thead><tbody>${ps.map((p) =>
@@ -144,7 +158,8 @@ ${r.self_check ? `<h2>Self-checking</h2>
 <p>Each column of a scratchpad in the evaluation samples, parsed: a slip is a wrong sum written first; it is caught when “wait” and the right sum follow.</p>
 ${selfCheckHtml(r.self_check)}` : ""}
 <h2>Training</h2>
-<div class="charts">${c.training}${c.thinking_steps}</div>
+<div class="charts">${c.training}${c.thinking_steps}${r.config.dynamic_sampling ? c.sampling : ""}</div>
+${r.config.dynamic_sampling ? samplingHtml(r) : ""}
 <h2>Evaluation: base model vs after RL</h2>
 ${difficultyTable(r)}
 <div class="charts">${c.thinking_difficulty}${c.majority}${c.budgets}</div>

@@ -55,7 +55,12 @@ export interface StepMetrics extends RolloutMetrics {
   step: number;
   learning_rate: number;
   sampling_rounds: number;
+  /** Groups trained on (the batch's prompts, fewer when dynamic sampling could not fill it). */
   groups_kept: number;
+  /** Groups dynamic sampling dropped because their rewards were all equal. */
+  groups_dropped: number;
+  /** 1 when the batch was full, 0 when dynamic sampling ran out of rounds first. */
+  batch_filled: number;
   loss: number;
   grad_norm: number;
   /** Absent when no group was kept (no update this step). */
@@ -147,6 +152,8 @@ export function flattenMetrics(m: StepMetrics): FlatMetrics {
   f.learning_rate = m.learning_rate;
   f.sampling_rounds = m.sampling_rounds;
   f.groups_kept = m.groups_kept;
+  f.groups_dropped = m.groups_dropped;
+  f.batch_filled = m.batch_filled;
   f.loss = m.loss;
   f.grad_norm = m.grad_norm;
   if (m.policy) {
@@ -186,6 +193,7 @@ export function parseMetrics(f: FlatMetrics): StepMetrics {
       difficulty: d, accuracy: n(`accuracy/d${d}`), thinking_mean_tokens: n(`thinking/mean_tokens/d${d}`), thinking_rate: n(`thinking/rate/d${d}`),
     })),
     learning_rate: n("learning_rate"), sampling_rounds: n("sampling_rounds"), groups_kept: n("groups_kept"),
+    groups_dropped: n("groups_dropped"), batch_filled: n("batch_filled"),
     loss: n("loss"), grad_norm: n("grad_norm"), num_tokens: n("num_tokens"),
     time: { step_s: n("time/step_s"), elapsed_s: n("time/elapsed_s") },
   };

@@ -23,7 +23,8 @@ import { learningRateAt, type TrainConfig } from "./config.js";
 import { addLossStats, emptyLossStats, lossNormalizer, policyLoss, type LossSequence } from "./loss.js";
 import { flattenMetrics, lossMetrics, MetricsLog, rolloutMetrics, type StepMetrics } from "./metrics.js";
 import { stateStep, trainerState, type TrainerState } from "../engine/trainer-state.js";
-import { rollout, zeroStdGroup, type Sample } from "./rollout.js";
+import { rollout, type Sample } from "./rollout.js";
+import { collectGroups, DynamicSamplingError, type CollectedBatch } from "./sampling.js";
 import { TrainingReward } from "./rewards.js";
 import { ScratchpadError } from "../core/errors.js";
 import { OptimizerError } from "../engine/optim.js";
@@ -51,6 +52,8 @@ export interface TrainOptions {
   onStep?: (m: StepMetrics, cfg: TrainConfig, event: StepEvent) => void;
   /** Called when the run resumes from a checkpoint. */
   onResume?: (step: number, dir: string) => void;
+  /** Called with a warning worth a person's attention (default: printed on stderr), e.g. a batch dynamic sampling could not fill. */
+  onWarning?: (message: string) => void;
   /** Called for every reward-function error (the sample's reward is null). */
   onRewardError?: (name: string, message: string) => void;
   /** Stops the run after the current step (the checkpoint is saved first). */
@@ -164,12 +167,20 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   let lastSaved: string | null = resumedFrom > 0 ? ckDir : null;
   let step = resumedFrom;
   let numTokens = history.length ? history[history.length - 1].num_tokens || 0 : 0;
+  const warn = opts.onWarning ?? ((msg: string) => process.stderr.write(`warning: ${msg}\n`));
+  let warnedUnderfilled = false;
   while (step < cfg.steps) {
     const ts = performance.now();
-    const { kept, sampled, rounds } = await collect(policy, reward, cfg, step, template as TextTemplate, promptIds);
+    const { kept, sampled, rounds, dropped, filled } = await collect(policy, reward, cfg, step, template as TextTemplate, promptIds);
+    if (!filled && !warnedUnderfilled) {
+      warnedUnderfilled = true;
+      warn(`step ${step + 1}: dynamic sampling kept ${kept.length} of ${cfg.batch_size / cfg.num_generations} groups after ${rounds} rounds (${dropped} had all-equal rewards); training on the groups kept. ` +
+        "Raise max_sampling_rounds or oversample_factor to fill the batch (underfilled_batch: error stops instead); later underfilled steps show as batch_filled 0 in metrics.jsonl.");
+    }
     const lr = learningRateAt(cfg, step);
     const m: StepMetrics = {
       step: step + 1, ...rolloutMetrics(sampled), learning_rate: lr, sampling_rounds: rounds, groups_kept: kept.length,
+      groups_dropped: dropped, batch_filled: filled ? 1 : 0,
       loss: 0, grad_norm: 0, num_tokens: 0, time: { step_s: 0, elapsed_s: 0 },
     };
     if (kept.length > 0) {
@@ -197,27 +208,23 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   return { checkpoint: ckDir, steps: step, history, resumedFrom };
 }
 
-/** Sample groups until the batch is full (dynamic sampling) or the rounds run out. */
+/** Sample groups until the batch is full (dynamic sampling, as veRL) or the rounds run out. */
 async function collect(
   policy: TrainablePolicy, reward: TrainingReward, cfg: TrainConfig, step: number, template: TextTemplate,
   promptIds: (t: string) => number[],
-): Promise<{ kept: Sample[][]; sampled: Sample[][]; rounds: number }> {
+): Promise<CollectedBatch> {
   const want = cfg.batch_size / cfg.num_generations;
-  const kept: Sample[][] = [];
-  const sampled: Sample[][] = [];
-  let round = 0;
-  while (kept.length < want && round < (cfg.dynamic_sampling ? cfg.max_sampling_rounds : 1)) {
-    const n = round === 0 ? want : want - kept.length;
-    const problems = drawProblems(cfg, step, round, n);
-    const groups = await rollout(policy, problems, reward, {
+  const batch = await collectGroups(
+    { want, dynamic: cfg.dynamic_sampling, oversampleFactor: cfg.oversample_factor, maxRounds: cfg.max_sampling_rounds },
+    (round, n) => rollout(policy, drawProblems(cfg, step, round, n), reward, {
       groupSize: cfg.num_generations, maxTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p,
       seed: hashSeed(cfg.seed, "sample", step, round), render: (p) => renderPrompt(p, template), promptIds,
-    });
-    sampled.push(...groups);
-    for (const g of groups) if (!cfg.dynamic_sampling || !zeroStdGroup(g)) kept.push(g);
-    round++;
+    }),
+  );
+  if (!batch.filled && cfg.underfilled_batch === "error") {
+    throw new DynamicSamplingError(step + 1, batch.kept.length, want, batch.rounds, batch.dropped);
   }
-  return { kept: kept.slice(0, want), sampled, rounds: round };
+  return batch;
 }
 
 /** Advantages, `num_iterations` passes of the loss, AdamW; returns the loss metrics. */
