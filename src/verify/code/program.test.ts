@@ -44,6 +44,17 @@ describe("runProgram", () => {
     expect(p.run?.stdout).toBe("cba\n");
   });
 
+  it("sends back the files asked for (fetchFiles), never those it was not asked for, with the exit status", async () => {
+    const code = "mkdir -p out; printf 'a b' > 'out/x y.txt'; head -c 3 /dev/zero > bin.dat; echo secret > other; exit 4";
+    const r = await runProgram({ language: "bash", code, fetchFiles: ["out/x y.txt", "bin.dat", "missing.txt"] });
+    expect(r.run?.exitCode).toBe(4);
+    expect(Object.keys(r.files ?? {}).sort()).toEqual(["bin.dat", "out/x y.txt"]);
+    expect(r.files?.["out/x y.txt"].toString()).toBe("a b");
+    expect([...(r.files?.["bin.dat"] ?? [])]).toEqual([0, 0, 0]);
+    const py = await runProgram({ language: "python", code: "import os\nos.write(3, b'forged\\n')" , fetchFiles: ["forged"] });
+    expect(py.files).toEqual({});
+  });
+
   it("stops a program at the wall-clock limit", async () => {
     const r = await runProgram({ language: "python", code: "while True: pass", limits: { timeoutMs: 1500 } });
     expect(r.run?.status).toBe("timeout");

@@ -33,6 +33,11 @@ export interface ProgramRequest {
   files?: Record<string, FileContent>;
   /** Limits of the run (`timeoutMs` is the run's wall clock); defaults in `DEFAULT_CODE_LIMITS`. */
   limits?: CodeLimits;
+  /**
+   * Files (relative paths in the working directory) to send back after the run, in `ProgramResult.files`
+   * (SandboxFusion's `fetch_files`); a file that does not exist is left out. At most 64 names.
+   */
+  fetchFiles?: string[];
   /** Wall-clock limit of the compile step in ms (C++, TypeScript); default 30 000. */
   compileTimeoutMs?: number;
   /** Aborts the run; every process is killed. */
@@ -72,6 +77,8 @@ export interface ProgramResult {
   run?: ProgramStep;
   /** `compile` succeeded (or there was none) and the run finished with exit status 0. */
   ok: boolean;
+  /** The `fetchFiles` that existed after the run (name → bytes); present when `fetchFiles` was given and the run ended by itself. */
+  files?: Record<string, Buffer>;
   sandbox: SandboxKind;
 }
 
@@ -91,6 +98,15 @@ export function nodeArgv(node: string, memoryMb: number, box: string, file: stri
   const heap = Math.max(32, Math.floor(memoryMb * 0.75));
   return [node, `--max-old-space-size=${heap}`, "-r", `${box}/sp-stdio.cjs`, `${box}/${file}`];
 }
+
+/** `sh -c` script: run the program (after the N fetch names), then send each existing fetched file on fd 3. */
+const FETCH_WRAPPER = [
+  'n=$1; shift; names=""; i=0',
+  'while [ "$i" -lt "$n" ]; do names="$names$(printf "%s" "$1" | base64 -w0) "; shift; i=$((i+1)); done',
+  '"$@" 3>&-; rc=$?',
+  'for e in $names; do f=$(printf "%s" "$e" | base64 -d); if [ -f "$f" ]; then printf "%s\\n" "$f" >&3; base64 -w0 -- "$f" >&3; printf "\\n" >&3; fi; done',
+  'exit $rc',
+].join("\n");
 
 function stepOf(o: SandboxOutcome): ProgramStep {
   let status: ProgramRunStatus = "finished";
@@ -149,6 +165,15 @@ export async function runProgram(request: ProgramRequest): Promise<ProgramResult
       throw new CodeRequestError(`files.${name}`, "must be a relative path inside the working directory (no \"..\", not absolute)");
     }
   }
+  const fetch = request.fetchFiles ?? [];
+  if (!Array.isArray(fetch) || fetch.length > 64 || fetch.some((f) => typeof f !== "string")) {
+    throw new CodeRequestError("fetchFiles", "must be an array of at most 64 relative file names");
+  }
+  for (const f of fetch) {
+    if (!f || f.includes("\0") || f.includes("\n") || f.startsWith("/") || f.split("/").includes("..")) {
+      throw new CodeRequestError(`fetchFiles.${f}`, "must be a relative path inside the working directory (no \"..\", not absolute)");
+    }
+  }
   const limits = resolveCodeLimits(request.limits);
   const compileTimeoutMs = request.compileTimeoutMs ?? 30_000;
   if (typeof compileTimeoutMs !== "number" || !Number.isFinite(compileTimeoutMs) || compileTimeoutMs < 1 || compileTimeoutMs > 3_600_000) {
@@ -202,9 +227,27 @@ export async function runProgram(request: ProgramRequest): Promise<ProgramResult
     runFiles = { "main.js": request.code, "sp-stdio.cjs": NODE_STDIO_PRELOAD };
     argv = (box) => nodeArgv(info.node, limits.memoryMb, box, "main.js");
   }
-  const o = await startSandboxed({ argv, files: runFiles, workFiles: files, stdin: request.stdin ?? "", limits, signal: request.signal }).done;
+  // With fetchFiles, a shell around the program sends the files back on fd 3 once it has ended (base64, one
+  // "name\ncontent\n" pair per file) and exits with the program's status.
+  const runArgv = fetch.length === 0 ? argv : (box: string) => ["/bin/sh", "-c", FETCH_WRAPPER, "sh", String(fetch.length), ...fetch, ...argv(box)];
+  const started = startSandboxed({ argv: runArgv, files: runFiles, workFiles: files, stdin: request.stdin ?? "", limits, signal: request.signal, channel: fetch.length > 0 });
+  const sent: Buffer[] = [];
+  let sentBytes = 0;
+  started.channel?.on("data", (b: Buffer) => {
+    sentBytes += b.length;
+    if (sentBytes <= 4 * limits.maxFileBytes * fetch.length + 65536) sent.push(b);
+  });
+  started.channel?.on("error", () => undefined);
+  const o = await started.done;
   const run = stepOf(o);
   const result: ProgramResult = { run, ok: run.status === "finished" && run.exitCode === 0, sandbox: o.sandbox };
   if (compile) result.compile = compile;
+  if (fetch.length > 0 && run.status === "finished") {
+    const lines = Buffer.concat(sent).toString("utf8").split("\n");
+    result.files = {};
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      if (fetch.includes(lines[i])) result.files[lines[i]] = Buffer.from(lines[i + 1], "base64");
+    }
+  }
   return result;
 }

@@ -619,6 +619,7 @@ def main():
     passed = 0
     first = None
     g = _TestGlobals()
+    g.program_names = frozenset(spec.get("programNames") or [])
     g["__builtins__"] = builtins
     for i, case in enumerate(cases):
         label = "%s(%s)" % (case["fn"], ", ".join(_short(a) for a in case["args"]))

@@ -81,6 +81,21 @@ function programArgv(req: ValidRequest, file: string): (box: string) => string[]
   return (box) => nodeArgv(info.node, req.limits.memoryMb, box, file);
 }
 
+/**
+ * Names the tests' process must take from the program even where a builtin has the name: the request's
+ * `programNames`, and for `calls` the name each case's `fn` expression starts with (`sum`, `Solution`).
+ */
+function programNamesOf(req: ValidRequest): string[] {
+  const names = new Set(req.programNames ?? []);
+  if (req.format === "calls") {
+    for (const c of req.cases) {
+      const m = /^\s*(?:new\s+)?([A-Za-z_$][\w$]*)/.exec(c.fn);
+      if (m) names.add(m[1]);
+    }
+  }
+  return [...names];
+}
+
 /** Largest single message (one line) the program's process may send to the tests' process. */
 function maxMessageBytes(limits: ResolvedLimits): number {
   return Math.max(16 << 20, 4 * limits.maxOutputBytes);
@@ -128,7 +143,7 @@ async function runWithHarness(req: ValidRequest, started: number): Promise<CodeR
       cases: req.format === "calls" ? req.cases : undefined,
       runAll: req.runAllCases,
       setup: req.testSetup,
-      programNames: req.programNames,
+      programNames: programNamesOf(req),
     }) + "\n",
   );
   pc.write(JSON.stringify({ code: req.code, language: req.language }) + "\n");
