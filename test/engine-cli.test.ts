@@ -11,7 +11,7 @@ import { computeLogits } from "../src/cli/engine.js";
 import { loadCheckpoint } from "../src/engine/checkpoint.js";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const torchRef = path.resolve(root, "..", "shared", "bench", "torch_ref.py");
+const torchRef = path.resolve(root, "bench", "torch_ref.py");
 const torchMissing = !existsSync(torchRef)
   ? `${torchRef} is missing`
   : spawnSync("/usr/bin/python3", ["-c", "import torch"]).status !== 0

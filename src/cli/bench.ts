@@ -1,7 +1,7 @@
 /**
  * `scratchpad bench [--json] [--config FILE]`: the engine's speed on a tiny Llama (training and
  * sampling tokens/s, the GEMM ceiling), with the same config fields and output keys as
- * `../shared/bench/torch_ref.py bench`, so the two engines can be compared side by side.
+ * `bench/torch_ref.py bench`, so the two engines can be compared side by side.
  */
 import type { Command } from "commander";
 import { z } from "zod";

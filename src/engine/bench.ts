@@ -1,5 +1,5 @@
 /**
- * The engine benchmark: the same measurements as `../shared/bench/torch_ref.py bench` (the PyTorch
+ * The engine benchmark: the same measurements as `bench/torch_ref.py bench` (the PyTorch
  * reference), on the engine's own Model / Trainer / Sampler, so the two can be run side by side.
  *
  * - train_tokens_per_s: forward + backward + AdamW on a fixed random batch of train_batch × ctx

@@ -1,4 +1,4 @@
-// The engine's logits against an independent PyTorch implementation (../shared/bench/torch_ref.py):
+// The engine's logits against an independent PyTorch implementation (bench/torch_ref.py):
 // random checkpoints written by saveCheckpoint (grouped-query heads, tied embeddings, multi-query),
 // loaded back by loadCheckpoint, must give the same logits to 1e-4. Skipped, with a visible reason,
 // when /usr/bin/python3 cannot import torch (install Debian's python3-torch and libopenblas0-pthread).
@@ -21,11 +21,11 @@ import { Tokenizer } from "./tokenizer.js";
 
 /** Debian's interpreter (where python3-torch installs); SCRATCHPAD_TORCH_PYTHON overrides it. */
 const PYTHON = process.env.SCRATCHPAD_TORCH_PYTHON ?? "/usr/bin/python3";
-const TORCH_REF = path.resolve(fileURLToPath(new URL("../../../shared/bench/torch_ref.py", import.meta.url)));
+const TORCH_REF = path.resolve(fileURLToPath(new URL("../../bench/torch_ref.py", import.meta.url)));
 
 /** Why the PyTorch reference cannot run here, or null when it can. */
 function torchUnavailable(): string | null {
-  if (!existsSync(TORCH_REF)) return `${TORCH_REF} is missing (the shared/ folder must sit beside the repository)`;
+  if (!existsSync(TORCH_REF)) return `${TORCH_REF} is missing (bench/torch_ref.py ships in the repository)`;
   const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
   if (r.status !== 0) return `${PYTHON} cannot import torch (apt-get install python3-torch libopenblas0-pthread): ${r.stderr.trim().split("\n").pop()}`;

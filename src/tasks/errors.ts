@@ -49,7 +49,7 @@ export class DatasetNotFoundError extends TaskError {
       `dataset "${dataset}": file not found: ${path}. ` +
         `Point the loader at the folder holding the benchmark JSONL files with the dataDir option ` +
         `(CLI: --data-dir DIR) or the SCRATCHPAD_DATA environment variable ` +
-        `(default: ../shared/data next to the repository).`,
+        `(default: data/ in the package root).`,
     );
   }
 }

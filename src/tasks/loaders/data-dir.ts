@@ -1,6 +1,6 @@
 /**
- * Where the benchmark JSONL files are: an explicit folder, else $SCRATCHPAD_DATA, else
- * `../shared/data` next to the repository root (the layout of this checkout and of CI).
+ * Where the benchmark JSONL files are: an explicit folder, else $SCRATCHPAD_DATA, else `data/` in
+ * the package root (the repository ships them there; the npm package leaves them out).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -21,10 +21,10 @@ export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.u
   }
 }
 
-/** The data folder: `explicit`, else $SCRATCHPAD_DATA, else `<repo>/../shared/data` (or `./../shared/data`). */
+/** The data folder: `explicit`, else $SCRATCHPAD_DATA, else `<package root>/data` (or `./data`). */
 export function resolveDataDir(explicit?: string): string {
   if (explicit) return resolve(explicit);
   const env = process.env.SCRATCHPAD_DATA;
   if (env) return resolve(env);
-  return resolve(findRepoRoot() ?? process.cwd(), "..", "shared", "data");
+  return resolve(findRepoRoot() ?? process.cwd(), "data");
 }

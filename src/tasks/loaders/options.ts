@@ -9,7 +9,7 @@ export type CodePromptStyle = "instruction" | "completion";
 
 /** Options of every `load*` function and of `loadDataset`. */
 export interface LoaderOptions extends SubsampleOptions {
-  /** Folder with the benchmark files (default: $SCRATCHPAD_DATA, else ../shared/data next to the repo). */
+  /** Folder with the benchmark files (default: $SCRATCHPAD_DATA, else data/ in the package root). */
   dataDir?: string;
   /** Dataset split where the dataset has several (gsm8k: test|train; mbpp: test|train|validation|prompt|all). */
   split?: string;

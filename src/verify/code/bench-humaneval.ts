@@ -57,7 +57,7 @@ if (isMain) {
     const i = args.indexOf(name);
     return i >= 0 ? Number(args[i + 1]) : dflt;
   };
-  const file = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "../shared/data/humaneval/HumanEval.jsonl";
+  const file = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "data/humaneval/HumanEval.jsonl";
   const summary = await benchHumanEval(file, flag("--concurrency", os.availableParallelism()), flag("--rounds", 1));
   console.log(JSON.stringify(summary));
 }

@@ -14,7 +14,7 @@
  * Prints one JSON line per dataset.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { transform } from "sucrase";
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i >= 0 ? Number(args[i + 1]) : d;
   };
-  const dataDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? (existsSync("data") ? "data" : "../shared/data");
+  const dataDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")) ?? "data";
   const limit = flag("--limit", Infinity);
   const onlyAt = args.indexOf("--only");
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;

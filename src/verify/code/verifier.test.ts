@@ -1,4 +1,4 @@
-// Tests of code extraction and codeVerifier, including the canonical HumanEval solutions from ../shared/data.
+// Tests of code extraction and codeVerifier, including the canonical HumanEval solutions from data/.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { codeBlocks, extractCode } from "./extract.js";
 import { CodePool } from "./pool.js";
 import { codeVerifier, createCodeVerifier, withPrefix } from "./verifier.js";
 
-const HUMANEVAL = path.resolve(__dirname, "../../../../shared/data/humaneval/HumanEval.jsonl");
+const HUMANEVAL = path.resolve(__dirname, "../../../data/humaneval/HumanEval.jsonl");
 
 function problem(answer: string, meta: Record<string, unknown> = {}): Problem {
   return { id: "t", prompt: "", answer, verifier: codeVerifier, meta };

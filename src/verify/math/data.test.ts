@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAnswer, verifyMathSync } from "./index.js";
 
-const DATA = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
+const DATA = fileURLToPath(new URL("../../../data/", import.meta.url));
 const rows = (file: string): Record<string, unknown>[] =>
   readFileSync(DATA + file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 
