@@ -32,7 +32,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   steps: 150,
   batch_size: 128,
   num_generations: 8,
-  micro_batch_size: 128,
+  micro_batch_size: 32,
   learning_rate: 5e-4,
   lr_scheduler: "cosine",
   temperature: 1,
@@ -43,8 +43,7 @@ export const MAIN_JOB_TRAIN: Partial<TrainConfig> = {
   epsilon_high: 0.28,
   beta: 0.25,
   direct_answer_bonus: 0.25,
-  dynamic_sampling: true,
-  max_sampling_rounds: 2,
+  dynamic_sampling: false,
   mask_truncated_completions: true,
   save_steps: 5,
 };

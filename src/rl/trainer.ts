@@ -13,7 +13,7 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
-import type { Problem, TrainablePolicy } from "../types.js";
+import type { Problem, TokenSequence, TrainablePolicy } from "../types.js";
 import { readFolderConsistently, writeFileAtomic } from "../core/atomic.js";
 import { getTask } from "../tasks/registry.js";
 import { hashSeed } from "../core/rng.js";
@@ -227,6 +227,34 @@ async function collect(
   return batch;
 }
 
+/**
+ * The micro-batches of a batch, as lists of sequence indices. One micro-batch is the batch in its
+ * order; several hold sequences of similar length (sorted by length, ties by index), so that each
+ * is padded to a length close to its own sequences' and little compute goes to padding. The loss's
+ * normalisers are batch-wide, so the split changes no maths (only the order floats are summed in).
+ */
+export function microBatches(seqs: ReadonlyArray<{ prompt: number[]; completion: number[] }>, size: number): number[][] {
+  const order = seqs.map((_, i) => i);
+  if (seqs.length <= size) return [order];
+  const len = (i: number) => seqs[i].prompt.length + seqs[i].completion.length;
+  order.sort((a, b) => len(a) - len(b) || a - b);
+  const out: number[][] = [];
+  for (let start = 0; start < order.length; start += size) out.push(order.slice(start, start + size));
+  return out;
+}
+
+/** Log-probabilities of every sequence, scored micro-batch by micro-batch; result[i] is seqs[i]'s. */
+async function scoreInChunks(
+  policy: TrainablePolicy, seqs: TokenSequence[], chunks: number[][], opts: { temperature: number },
+): Promise<Float32Array[]> {
+  const out = new Array<Float32Array>(seqs.length);
+  for (const chunk of chunks) {
+    const scores = await policy.score(chunk.map((i) => seqs[i]), opts);
+    chunk.forEach((i, j) => { out[i] = scores[j].logprobs; });
+  }
+  return out;
+}
+
 /** Advantages, `num_iterations` passes of the loss, AdamW; returns the loss metrics. */
 async function update(
   policy: TrainablePolicy, reference: TrainablePolicy | null, groups: Sample[][], cfg: TrainConfig, lr: number,
@@ -243,17 +271,17 @@ async function update(
   // Policy, old and reference log-probabilities all score softmax(logits / T), the distribution the
   // rollouts were drawn from (TRL's and veRL's convention; top-p is not modelled, as in TRL).
   const scoring = { temperature: cfg.temperature };
-  const old = cfg.num_iterations > 1 ? (await policy.score(seqs, scoring)).map((s) => s.logprobs) : undefined;
-  const ref = reference ? (await reference.score(seqs, scoring)).map((s) => s.logprobs) : undefined;
+  const chunks = microBatches(seqs, cfg.micro_batch_size);
+  const old = cfg.num_iterations > 1 ? (await scoreInChunks(policy, seqs, chunks, scoring)) : undefined;
+  const ref = reference ? (await scoreInChunks(reference, seqs, chunks, scoring)) : undefined;
   const lossSeqs: LossSequence[] = samples.map((_, i) => ({ advantage: advantages[i], mask: masks[i], oldLogprobs: old?.[i], refLogprobs: ref?.[i] }));
   const stats = emptyLossStats();
   let lossSum = 0, normSum = 0;
   for (let it = 0; it < cfg.num_iterations; it++) {
     let loss = 0;
-    for (let start = 0; start < seqs.length; start += cfg.micro_batch_size) {
-      const end = Math.min(seqs.length, start + cfg.micro_batch_size);
-      loss += await policy.accumulateGradients(seqs.slice(start, end), (scores) => {
-        const r = policyLoss(scores, lossSeqs.slice(start, end), norm, {
+    for (const chunk of chunks) {
+      loss += await policy.accumulateGradients(chunk.map((i) => seqs[i]), (scores) => {
+        const r = policyLoss(scores, chunk.map((i) => lossSeqs[i]), norm, {
           lossType: cfg.loss_type, epsilon: cfg.epsilon, epsilonHigh: cfg.epsilon_high, beta: cfg.beta,
         });
         if (it === cfg.num_iterations - 1) addLossStats(stats, r.stats);
