@@ -143,6 +143,17 @@ describe.skipIf(!available.ok)(title, () => {
     }
   });
 
+  it("`scratchpad sample --model FILE.gguf` runs on llama.cpp and prints what it prints for the checkpoint", async () => {
+    for (const prompt of prompts.slice(0, 5)) {
+      const args = ["--prompt", prompt, "--temperature", "0", "--json"];
+      const viaGguf = JSON.parse(await cli(["sample", "--model", f32, ...args])) as { completions: { text: string; tokens: number[]; logprobs: number[]; finish_reason: string }[] };
+      const viaCk = JSON.parse(await cli(["sample", "--model", "models/r1zero", ...args])) as typeof viaGguf;
+      const [g, c] = [viaGguf.completions[0], viaCk.completions[0]];
+      expect([g.text, g.tokens, g.finish_reason]).toEqual([c.text, c.tokens, c.finish_reason]);
+      g.logprobs.forEach((lp, i) => expect(Math.abs(lp - c.logprobs[i])).toBeLessThan(1e-3));
+    }
+  });
+
   it("at F32 the next-token log-probabilities and mean-centred logits agree with the engine within 1e-3", async () => {
     const ctx = await model.createContext({ contextSize: 128, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" });
     const trainer = new Trainer(ck.model);

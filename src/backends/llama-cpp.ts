@@ -22,6 +22,7 @@
  * when the template itself opened thinking (DeepSeek-R1). A sequence also ends when it fills the
  * model's context (`contextLength`), as in the embedded engine.
  */
+import { randomInt } from "node:crypto";
 import * as path from "node:path";
 import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 import { ScratchpadError } from "../core/errors.js";
@@ -66,6 +67,8 @@ export interface LlamaCppPolicyOptions {
   defaultMaxTokens?: number;
   /** Override the thinking tags (default: detected from the chat template or the vocabulary). */
   thinkTags?: ThinkTags;
+  /** Put BOS before raw prompts (default: the model's `add_bos_token`). */
+  addBos?: boolean;
 }
 
 /* Structural types of the parts of node-llama-cpp used here (it is an optional dependency). */
@@ -244,7 +247,8 @@ export class LlamaCppPolicy implements Policy {
   promptTokens(prompt: string): number[] {
     const ids = this.model.tokenize(this.promptText(prompt), true);
     const bos = this.model.tokens.bos;
-    if (this.model.tokens.shouldPrependBosToken && bos !== null && ids[0] !== bos) ids.unshift(bos);
+    if ((this.opts.addBos ?? this.model.tokens.shouldPrependBosToken) && bos !== null && ids[0] !== bos) ids.unshift(bos);
+    if (ids.length === 0 && bos !== null) ids.push(bos); // the model needs at least one token of context
     return ids;
   }
 
@@ -346,5 +350,40 @@ export class LlamaCppPolicy implements Policy {
     for (const s of this.free) s.dispose();
     await this.context.dispose();
     await this.model.dispose();
+  }
+}
+
+/** Options of `sampleGguf` (`scratchpad sample`'s flags). */
+export interface SampleGgufOptions {
+  n?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxTokens?: number;
+  seed?: number;
+  stop?: string[];
+  /** Put BOS first (default true, as `scratchpad sample` does). */
+  bos?: boolean;
+}
+
+/**
+ * `scratchpad sample --model FILE.gguf`: `n` raw continuations of a prompt (no chat template) with
+ * their tokens and log-probabilities, in the shape `sampleText` returns for a checkpoint. Defaults:
+ * temperature 1, top-p 1, top-k 0, 256 new tokens, a random seed (returned).
+ */
+export async function sampleGguf(file: string, prompt: string, o: SampleGgufOptions = {}): Promise<{
+  seed: number;
+  completions: { text: string; tokens: number[]; logprobs: number[]; finish_reason: "stop" | "length" }[];
+}> {
+  const n = o.n ?? 1;
+  const policy = await LlamaCppPolicy.load(file, { chat: false, addBos: o.bos ?? true, parallel: Math.min(n, 8) });
+  try {
+    const seed = o.seed ?? randomInt(2 ** 31);
+    const [group] = await policy.generate([prompt], {
+      n, seed, temperature: o.temperature ?? 1, topP: o.topP, topK: o.topK, maxTokens: o.maxTokens, stop: o.stop, logprobs: true,
+    });
+    return { seed, completions: group.map((c) => ({ text: c.text, tokens: c.tokens ?? [], logprobs: c.logprobs ?? [], finish_reason: c.finishReason })) };
+  } finally {
+    await policy.close();
   }
 }

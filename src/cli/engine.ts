@@ -21,6 +21,7 @@ import { Model } from "../engine/model.js";
 import { Sampler } from "../engine/sampler.js";
 import { Tokenizer } from "../engine/tokenizer.js";
 import { ScratchpadError } from "../core/errors.js";
+import { isGgufPath, sampleGguf } from "../backends/llama-cpp.js";
 
 /** Bad command-line input: the message says what is wrong and how to fix it. */
 export class EngineCliError extends ScratchpadError {
@@ -187,7 +188,7 @@ export const LogitsCliSchema = z.object({
 
 /** `scratchpad sample`'s options: the checkpoint, the prompt, the sampling options, --json. */
 export const SampleCliSchema = z.object({
-  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  model: z.string().min(1).meta({ description: "checkpoint folder, or a .gguf file (run by llama.cpp)", arg: "dir|file" }),
   prompt: z.string().meta({ description: "the prompt text", arg: "text" }),
   ...SampleTextOptionsSchema.shape,
   json: z.boolean().default(false).meta({ description: 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}' }),
@@ -260,12 +261,15 @@ function registerSample(program: Command): void {
     .action(async () => {
       const { model, prompt, json, ...sampling } = resolveCommand<typeof SampleCliSchema>(cmd);
       const o = { model, prompt, json };
-      const ck = await loadCheckpoint(o.model, { optimizer: false });
-      const unknown = ck.tokenizer.unknownChars(o.prompt);
-      if (unknown.length > 0 && !ck.tokenizer.byteFallback) {
-        console.error(`scratchpad: warning: the prompt has characters outside the tokenizer's vocabulary (encoded as ${ck.tokenizer.roles.unk}): ${JSON.stringify(unknown.join(""))}`);
-      }
-      const out = sampleText(ck, o.prompt, sampling);
+      const fromCheckpoint = async () => {
+        const ck = await loadCheckpoint(o.model, { optimizer: false });
+        const unknown = ck.tokenizer.unknownChars(o.prompt);
+        if (unknown.length > 0 && !ck.tokenizer.byteFallback) {
+          console.error(`scratchpad: warning: the prompt has characters outside the tokenizer's vocabulary (encoded as ${ck.tokenizer.roles.unk}): ${JSON.stringify(unknown.join(""))}`);
+        }
+        return sampleText(ck, o.prompt, sampling);
+      };
+      const out = isGgufPath(o.model) ? await sampleGguf(o.model, o.prompt, sampling) : await fromCheckpoint(); // a .gguf runs on llama.cpp
       if (o.json) {
         console.log(JSON.stringify(out));
         return;
