@@ -280,6 +280,21 @@ describe("reward-server load rules", () => {
     }
   });
 
+  it("math past the deadline is stopped (its workers replaced) and the server goes on", async () => {
+    const s = await startServer("--workers", "2", "--deadline", "1");
+    try {
+      const items = Array.from({ length: 100_000 }, (_, i) => ({ gold: `\\frac{${i}}{7}`, pred: `so \\boxed{\\frac{${2 * i}}{14}} or \\sqrt{${i}}` }));
+      const slow = await post(`${s.url}/verify`, { kind: "math", items });
+      expect(slow.status).toBe(504);
+      expect(slow.json.error).toMatchObject({ code: "deadline_exceeded" });
+      await waitForHealth(s.url, (h) => h.in_flight === 0 && h.math_tasks_waiting === 0 && h.math_workers_ready === 2);
+      const ok = await post(`${s.url}/get_reward`, { query: ["\\boxed{3}", "\\boxed{4}"], labels: ["3", "3"] });
+      expect(ok.json.rewards).toEqual([1, 0]);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it("the deadline answers 504 and stops the work; an oversized body gets 413 and the connection is closed", async () => {
     const s = await startServer("--workers", "1", "--deadline", "1", "--max-body", "4096");
     try {

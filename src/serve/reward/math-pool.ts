@@ -1,8 +1,10 @@
 /**
  * `MathPool`: worker threads that verify math items in parallel (one per core by default), so that the
- * reward server uses every core and a slow verification never blocks the HTTP loop. A task that outlives its
- * request's deadline is stopped by terminating its worker, which is replaced at once; a worker that dies is
- * replaced the same way. Tasks queue in submission order.
+ * reward server uses every core and a slow verification never blocks the HTTP loop. Tasks queue in submission
+ * order; a free worker takes the queued tasks in one message (up to `MAX_BATCH`), so that many small requests
+ * (OpenRLHF's one query per request) cost one round trip per batch, not per request. An aborted task (deadline,
+ * client gone) rejects at once; when every task a worker holds is aborted, the worker is terminated (it may be
+ * stuck on hostile input) and replaced, as is a worker that dies.
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
@@ -34,8 +36,13 @@ export class MathTaskAbortedError extends ScratchpadError {
 
 type TaskInput = { op: "lines"; items: unknown[]; first: number } | { op: "pairs"; pairs: { gold: string; response: string }[] };
 
+/** Tasks sent to one worker in one message, at most. */
+const MAX_BATCH = 32;
+
 interface Job {
   task: MathTask;
+  /** Resolved or rejected already (an aborted job's late result is dropped). */
+  done?: boolean;
   resolve: (r: unknown[]) => void;
   reject: (e: Error) => void;
   signal?: AbortSignal;
@@ -44,7 +51,10 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job?: Job;
+  /** The batch the worker is running (empty: idle). */
+  jobs: Job[];
+  /** The worker has loaded the verifier (its first message). */
+  ready: boolean;
 }
 
 /**
@@ -77,6 +87,11 @@ export class MathPool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
+  /** Workers that have started and loaded the verifier. */
+  get ready(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
   /** Tasks waiting for a worker. */
   get pending(): number {
     return this.queue.length;
@@ -98,8 +113,8 @@ export class MathPool {
     for (const job of this.queue.splice(0)) this.finish(job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
     await Promise.all(
       this.slots.map(async (s) => {
-        if (s.job) this.finish(s.job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
-        s.job = undefined;
+        for (const j of s.jobs) this.finish(j, new ScratchpadError("math_pool_failed", "the math pool was closed"));
+        s.jobs = [];
         await s.worker.terminate();
       }),
     );
@@ -123,14 +138,22 @@ export class MathPool {
   private spawn(): Slot {
     const worker = startWorker();
     worker.unref();
-    const slot: Slot = { worker };
-    worker.on("message", (m: MathTaskResult) => {
-      const job = slot.job;
-      if (!job || job.task.id !== m.id) return;
-      slot.job = undefined;
+    const slot: Slot = { worker, jobs: [], ready: false };
+    worker.on("message", (results: MathTaskResult[] | "ready") => {
+      if (results === "ready") {
+        slot.ready = true;
+        return;
+      }
+      const jobs = slot.jobs;
+      slot.jobs = [];
       this.crashes = 0;
-      if ("error" in m) this.finish(job, new ScratchpadError("math_pool_failed", `math worker: ${m.error}`));
-      else this.finish(job, undefined, m.results);
+      for (const m of results) {
+        const job = jobs.find((j) => j.task.id === m.id);
+        if (!job) continue;
+        if ("error" in m) this.finish(job, new ScratchpadError("math_pool_failed", `math worker: ${m.error}`));
+        else this.finish(job, undefined, m.results);
+      }
+      for (const j of jobs) this.finish(j, new ScratchpadError("math_pool_failed", "math worker: no result for this task"));
       this.pump();
     });
     worker.on("error", (e) => this.replace(slot, e));
@@ -142,12 +165,12 @@ export class MathPool {
   private replace(slot: Slot, why: Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
-    const job = slot.job;
-    slot.job = undefined;
+    const jobs = slot.jobs;
+    slot.jobs = [];
     slot.worker.removeAllListeners();
     slot.worker.on("error", () => undefined);
     void slot.worker.terminate();
-    if (job) this.finish(job, why);
+    for (const j of jobs) this.finish(j, why);
     if (!(why instanceof MathTaskAbortedError)) this.crashes++;
     if (this.crashes > 3 * this.size + 3 && !this.broken) {
       this.broken = new ScratchpadError("math_pool_failed", `math workers keep failing (last: ${why.message})`);
@@ -168,11 +191,15 @@ export class MathPool {
       this.finish(job, new MathTaskAbortedError());
       return;
     }
-    const slot = this.slots.find((s) => s.job === job);
-    if (slot) this.replace(slot, new MathTaskAbortedError());
+    const slot = this.slots.find((s) => s.jobs.includes(job));
+    this.finish(job, new MathTaskAbortedError());
+    // Every task of the batch given up: stop the worker (it may be stuck) and start a fresh one.
+    if (slot && slot.jobs.every((j) => j.done)) this.replace(slot, new MathTaskAbortedError());
   }
 
   private finish(job: Job, err: Error | undefined, results?: unknown[]): void {
+    if (job.done) return;
+    job.done = true;
     if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
     if (err) job.reject(err);
     else job.resolve(results!);
@@ -180,16 +207,29 @@ export class MathPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      while (!slot.job && this.queue.length > 0) {
-        const job = this.queue.shift()!;
-        try {
-          slot.worker.postMessage(job.task);
-          slot.job = job;
-        } catch (e) {
-          // Input that cannot be copied to a worker (too deep, too large): fail this task, not the pool.
-          this.finish(job, new ScratchpadError("math_pool_failed", `the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
-        }
+      if (slot.jobs.length > 0 || this.queue.length === 0) continue;
+      let batch = this.queue.splice(0, Math.max(1, Math.min(MAX_BATCH, Math.ceil(this.queue.length / this.idleSlots()))));
+      try {
+        slot.worker.postMessage(batch.map((j) => j.task));
+      } catch {
+        // Input that cannot be copied to a worker (too deep, too large): fail only the tasks that cannot travel.
+        batch = batch.filter((job) => {
+          try {
+            structuredClone(job.task);
+            return true;
+          } catch (e) {
+            this.finish(job, new ScratchpadError("math_pool_failed", `the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
+            return false;
+          }
+        });
+        if (batch.length === 0) continue;
+        slot.worker.postMessage(batch.map((j) => j.task));
       }
+      slot.jobs = batch;
     }
+  }
+
+  private idleSlots(): number {
+    return Math.max(1, this.slots.filter((s) => s.jobs.length === 0).length);
   }
 }

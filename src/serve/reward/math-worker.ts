@@ -1,7 +1,8 @@
 /**
  * Worker thread of the reward server's math pool: verifies chunks of math items off the main thread.
- * Messages in: `{id, op: "lines", items}` (items of `verify math --jsonl`, numbered from `first`) or
- * `{id, op: "pairs", pairs: [{gold, response}]}`; out: `{id, results}`.
+ * A message in is a batch of tasks: `{id, op: "lines", items, first}` (items of `verify math --jsonl`, numbered
+ * from `first`) or `{id, op: "pairs", pairs: [{gold, response}]}`; the answer is one `{id, results}` (or
+ * `{id, error}`) per task, in one message.
  */
 import { parentPort } from "node:worker_threads";
 import { verifyMathSync } from "../../verify/math/verify.js";
@@ -17,12 +18,14 @@ function runTask(t: MathTask): MathTaskResult {
   return { id: t.id, results };
 }
 
-parentPort?.on("message", (t: MathTask) => {
-  let out: MathTaskResult;
-  try {
-    out = runTask(t);
-  } catch (e) {
-    out = { id: t.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
-  }
+parentPort?.postMessage("ready");
+parentPort?.on("message", (tasks: MathTask[]) => {
+  const out: MathTaskResult[] = tasks.map((t) => {
+    try {
+      return runTask(t);
+    } catch (e) {
+      return { id: t.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    }
+  });
   parentPort!.postMessage(out);
 });

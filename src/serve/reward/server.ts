@@ -53,6 +53,9 @@ interface Ctx {
   task: RewardTask;
   workers: number;
   maxBody: number;
+  /** Bytes all request bodies being read may hold together (past it: 503 and the connection closed). */
+  maxBodyBytesInFlight: number;
+  bodyBytes: number;
   deadlineMs: number;
   runCode: RunCodeBounds;
   admission: Admission;
@@ -87,9 +90,9 @@ function sendError(res: ServerResponse, err: unknown): void {
   json(res, e.status, e.toJSON(), headers);
 }
 
-/** Answer 413 and close the connection once the answer is flushed (the rest of the body is never read). */
-function tooLarge(req: IncomingMessage, res: ServerResponse, max: number): void {
-  const body = JSON.stringify(new OpenAIHttpError(413, `request body over ${max} bytes (the server's --max-body)`, "invalid_request_error", null, "request_too_large").toJSON());
+/** Answer an error and close the connection once the answer is flushed (the rest of the body is never read). */
+function refuseBody(req: IncomingMessage, res: ServerResponse, err: OpenAIHttpError): void {
+  const body = JSON.stringify(err.toJSON());
   const socket = req.socket;
   req.pause();
   if (res.headersSent || res.destroyed) {
@@ -97,37 +100,59 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, max: number): void 
     return;
   }
   res.shouldKeepAlive = false;
-  res.writeHead(413, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), connection: "close" });
+  const headers: Record<string, string> = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), connection: "close" };
+  if (err.status === 503) headers["retry-after"] = "1";
+  res.writeHead(err.status, headers);
   res.end(body, () => socket.destroy());
 }
 
-/** Read the body up to `max` bytes; undefined when it was over (413 already sent). */
-function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<Buffer | undefined> {
+function tooLarge(max: number): OpenAIHttpError {
+  return new OpenAIHttpError(413, `request body over ${max} bytes (the server's --max-body)`, "invalid_request_error", null, "request_too_large");
+}
+
+function bodiesFull(cap: number): OpenAIHttpError {
+  return new OpenAIHttpError(503, `the server is busy: request bodies being read pass ${cap} bytes in all; retry after 1 s`, "server_error", null, "overloaded");
+}
+
+/**
+ * Read the body up to `max` bytes, counting it against the bytes all bodies being read may hold together;
+ * undefined when it was refused (413 or 503 already sent, connection closing).
+ */
+function readBody(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const max = ctx.maxBody;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
-    tooLarge(req, res, max);
+    refuseBody(req, res, tooLarge(max));
     return Promise.resolve(undefined);
   }
+  let held = 0;
+  res.once("close", () => {
+    ctx.bodyBytes -= held;
+    held = 0;
+  });
   return new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let refused = false;
+    const refuse = (err: OpenAIHttpError): void => {
+      refused = true;
+      refuseBody(req, res, err);
+      resolve(undefined);
+    };
     req.on("data", (c: Buffer) => {
-      if (over) return;
+      if (refused) return;
       size += c.length;
-      if (size > max) {
-        over = true;
-        tooLarge(req, res, max);
-        resolve(undefined);
-        return;
-      }
+      if (size > max) return refuse(tooLarge(max));
+      if (ctx.bodyBytes + c.length > ctx.maxBodyBytesInFlight) return refuse(bodiesFull(ctx.maxBodyBytesInFlight));
+      ctx.bodyBytes += c.length;
+      held += c.length;
       chunks.push(c);
     });
     req.on("end", () => {
-      if (!over) resolve(Buffer.concat(chunks));
+      if (!refused) resolve(Buffer.concat(chunks));
     });
     req.on("error", (e) => {
-      if (!over) reject(new OpenAIHttpError(400, `could not read the request body: ${e.message}`, "invalid_request_error", null, "bad_body"));
+      if (!refused) reject(new OpenAIHttpError(400, `could not read the request body: ${e.message}`, "invalid_request_error", null, "bad_body"));
     });
   });
 }
@@ -181,7 +206,7 @@ function admit(ctx: Ctx, n: number): void {
 }
 
 async function handlePost(ctx: Ctx, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const buf = await readBody(req, res, ctx.maxBody);
+  const buf = await readBody(ctx, req, res);
   if (buf === undefined) return;
   const body = parseJson(buf);
   if (path === "/get_reward") {
@@ -233,6 +258,7 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
       programs_running: ctx.sandbox.running,
       programs_waiting: ctx.sandbox.waiting,
       math_tasks_waiting: ctx.math.pending,
+      math_workers_ready: ctx.math.ready,
       requests_served: ctx.served,
       uptime_s: Math.round((performance.now() - ctx.started) / 1000),
     });
@@ -254,10 +280,13 @@ function makeContext(o: RewardServerOptions): Ctx {
     if (!Number.isFinite(x) || x <= 0) throw new RangeError(`${name} must be a positive number, got ${String(v)}`);
     return x;
   };
+  const maxBody = positive("maxBodyBytes", o.maxBodyBytes, 64 << 20);
   return {
     task,
     workers,
-    maxBody: positive("maxBodyBytes", o.maxBodyBytes, 64 << 20),
+    maxBody,
+    maxBodyBytesInFlight: Math.max(4 * maxBody, 256 << 20),
+    bodyBytes: 0,
     deadlineMs: positive("deadlineMs", o.deadlineMs, 150_000),
     runCode: { ...DEFAULT_RUN_CODE_BOUNDS, ...(o.runCode ?? {}) },
     admission: new Admission(Math.floor(positive("maxQueue", o.maxQueue, 16384))),
