@@ -2,14 +2,17 @@
 // `scratchpad serve` on 127.0.0.1: reasoning parts, streaming, usage, and the middleware
 // (self-consistency, router, budget forcing) through wrapLanguageModel; and the provider over
 // scratchpad's own models (a checkpoint folder through the embedded engine).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText, wrapLanguageModel } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { budgetForcingMiddleware, createScratchpad, routerMiddleware, selfConsistencyMiddleware } from "../src/ai-sdk/index.js";
-import { saveCheckpoint } from "../src/engine/checkpoint.js";
+import { llamaCppAvailable } from "../src/backends/index.js";
+import { loadCheckpoint, saveCheckpoint } from "../src/engine/checkpoint.js";
+import { checkpointToGguf } from "../src/engine/gguf.js";
 import { startTinyServer, tinyModel } from "./inference-fixtures.js";
 
 let srv: Awaited<ReturnType<typeof startTinyServer>>;
@@ -93,6 +96,23 @@ describe("the AI SDK against scratchpad serve", () => {
       expect(r.text).not.toContain("</think>");
     }
   });
+});
+
+const gguf = await llamaCppAvailable();
+
+describe.skipIf(!gguf.ok)(`the scratchpad provider over a GGUF file (llama.cpp in process)${gguf.ok ? "" : ` (SKIPPED: ${gguf.reason})`}`, () => {
+  it("generateText and budget forcing on an exported GGUF of models/r1zero", async () => {
+    const ck = await loadCheckpoint(fileURLToPath(new URL("../models/r1zero", import.meta.url)), { optimizer: false });
+    const file = path.join(dir, "r1zero.gguf");
+    await writeFile(file, checkpointToGguf(ck));
+    const scratchpad = createScratchpad();
+    const r = await generateText({ model: scratchpad(file), prompt: "12+34=", maxOutputTokens: 60, temperature: 0 });
+    expect(r.text.length + (r.reasoningText?.length ?? 0)).toBeGreaterThan(0);
+    expect(r.usage.outputTokens).toBeGreaterThan(0);
+    const capped = wrapLanguageModel({ model: scratchpad(file), middleware: budgetForcingMiddleware({ budget: 4, answerTokens: 12 }) });
+    const b = await generateText({ model: capped, prompt: "123+456=<think>", maxOutputTokens: 60, seed: 1 });
+    expect((b.providerMetadata?.scratchpad as { thinkingTokens: number }).thinkingTokens).toBeLessThanOrEqual(4);
+  }, 120_000);
 });
 
 describe("the scratchpad provider over a checkpoint folder (embedded engine)", () => {
