@@ -6,7 +6,7 @@
  * percent (`10%` matches 10 and 0.1) and text.
  */
 import { isScalar, printNode, type MathNode, type RelOp } from "./ast.js";
-import type { Budget } from "./budget.js";
+import type { Deadline } from "./deadline.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
@@ -15,7 +15,7 @@ import { Rational } from "./rational.js";
 
 /** What a comparison needs: the budget, the decimal precision and the comparison mode. */
 export interface CompareContext {
-  budget: Budget;
+  budget: Deadline;
   /**
    * Relative tolerance for decimals (the old rule), used only when a caller sets `tolerance`
    * explicitly; otherwise decimals are compared at `floatRounding` digits.
@@ -442,6 +442,29 @@ function relInterval(r: Rel): MathNode | null {
   if (args.length === 3 && args[1].k === "sym") return { k: "tuple", items: [args[0], args[2]], open: open(ops[0]), close: close(ops[1]) };
   if (args.length === 2 && args[0].k === "sym") return { k: "tuple", items: [{ k: "neg", a: inf }, args[1]], open: "(", close: close(ops[0]) };
   if (args.length === 2 && args[1].k === "sym") return { k: "tuple", items: [args[0], inf], open: open(ops[0]), close: ")" };
+  // |z| between two bounds: a ≤ |z| ≤ b is [-b, -a] ∪ [a, b]; |z| < b is (-b, b); |z| > a is (-∞, -a) ∪ (a, ∞)
+  const isAbsSym = (n: MathNode): boolean => n.k === "fn" && n.name === "abs" && n.args[0].k === "sym";
+  const neg = (n: MathNode): MathNode => ({ k: "neg", a: n });
+  if (args.length === 3 && isAbsSym(args[1])) {
+    const [lo, , hi] = args;
+    return {
+      k: "union",
+      items: [
+        { k: "tuple", items: [neg(hi), neg(lo)], open: open(ops[1]), close: close(ops[0]) },
+        { k: "tuple", items: [lo, hi], open: open(ops[0]), close: close(ops[1]) },
+      ],
+    };
+  }
+  if (args.length === 2 && isAbsSym(args[0])) return { k: "tuple", items: [neg(args[1]), args[1]], open: open(ops[0]), close: close(ops[0]) };
+  if (args.length === 2 && isAbsSym(args[1])) {
+    return {
+      k: "union",
+      items: [
+        { k: "tuple", items: [neg(inf), neg(args[0])], open: "(", close: close(ops[0]) },
+        { k: "tuple", items: [args[0], inf], open: open(ops[0]), close: ")" },
+      ],
+    };
+  }
   return null;
 }
 

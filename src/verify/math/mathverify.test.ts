@@ -24,6 +24,8 @@ describe("Math-Verify's behaviours", () => {
     ["labelled ratio", "S_{MBCN}:S=7:32", "\\boxed{7:32}"],
     ["inequality chain gold, interval answer", "1 < y < 2", "\\boxed{(1,2)}"],
     ["number after the last math span", "100\\%", "so $\\frac{a}{b} \\geq 2$. It increases by 100%."],
+    ["absolute-value chain against a union", "1\\leq|z|\\leq \\frac{3}{2}", "$z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]$"],
+    ["absolute-value bound against an interval", "|x| < 2", "$(-2, 2)$"],
   ])("%s: %s vs %s", (_name, gold, pred) => {
     expect(judged(gold, pred)).toBe(true);
   });
