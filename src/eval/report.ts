@@ -4,14 +4,14 @@
  * budgets and k), accuracy and thinking length by difficulty, accuracy by budget, and sample traces.
  */
 import type { EvalReport } from "./evaluate.js";
-import { escapeXml, lineChart, type Series } from "./svg.js";
+import { escapeXml, lineChart, type Series } from "../core/svg.js";
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–");
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "–");
 
 /** The SVG charts of a report (exported for other reports that embed them). */
 export function evalCharts(r: EvalReport): { scaling: string; difficulty: string; thinking: string; budgets: string } {
-  const groups = new Map<string, Series>();
+  const groups = new Map<string, { name: string; points: [number, number][] }>();
   for (const p of r.curve) {
     const name = p.budget === null ? "no cap" : `budget ${p.budget}`;
     if (!groups.has(name)) groups.set(name, { name, points: [] });
@@ -20,29 +20,28 @@ export function evalCharts(r: EvalReport): { scaling: string; difficulty: string
   const byBudgetK1: Series = { name: "k=1 across budgets", points: r.budgets.map((b) => [Math.max(b.mean_thinking_tokens, 0.5), b.accuracy]) };
   const levels = r.by_difficulty.map((d, i) => d.difficulty ?? i);
   return {
-    scaling: lineChart({
-      title: `Test-time scaling (${r.strategy === "best-of-n" ? "best-of-N" : "majority vote"} over k = 1…${r.k})`, xLabel: "thinking tokens per problem", yLabel: "accuracy", logX: true,
-      series: [...groups.values(), ...(r.budgets.length > 1 ? [byBudgetK1] : [])],
+    scaling: lineChart([...groups.values(), ...(r.budgets.length > 1 ? [byBudgetK1] : [])], {
+      id: "scaling", logX: true, xLabel: "thinking tokens per problem", yLabel: "accuracy",
+      title: `Test-time scaling (${r.strategy === "best-of-n" ? "best-of-N" : "majority vote"} over k = 1…${r.k})`,
     }),
-    difficulty: lineChart({
-      title: "Accuracy by difficulty", xLabel: "difficulty", yLabel: "accuracy",
-      series: [
+    difficulty: lineChart(
+      [
         { name: "pass@1", points: r.by_difficulty.map((d, i) => [levels[i], d["pass@1"]]) },
         { name: `maj@${r.k}`, points: r.by_difficulty.map((d, i) => [levels[i], d["maj@k"]]) },
         { name: `pass@${r.k}`, points: r.by_difficulty.map((d, i) => [levels[i], d["pass@k"]]) },
       ],
+      { id: "difficulty", title: "Accuracy by difficulty", xLabel: "difficulty", yLabel: "accuracy" },
+    ),
+    thinking: lineChart([{ name: "no cap", points: r.by_difficulty.map((d, i) => [levels[i], d.mean_thinking_tokens]) }], {
+      id: "thinking", title: "Thinking length by difficulty", xLabel: "difficulty", yLabel: "mean thinking tokens",
     }),
-    thinking: lineChart({
-      title: "Thinking length by difficulty", xLabel: "difficulty", yLabel: "mean thinking tokens",
-      series: [{ name: "no cap", points: r.by_difficulty.map((d, i) => [levels[i], d.mean_thinking_tokens]) }],
-    }),
-    budgets: lineChart({
-      title: "Accuracy against thinking budget", xLabel: "budget (tokens)", yLabel: "accuracy", logX: true,
-      series: [
+    budgets: lineChart(
+      [
         { name: "accuracy", points: r.budgets.map((b) => [Math.max(b.budget, 0.5), b.accuracy]) },
         { name: "forced stops", points: r.budgets.map((b) => [Math.max(b.budget, 0.5), b.forced_rate]) },
       ],
-    }),
+      { id: "budgets", title: "Accuracy against thinking budget", xLabel: "budget (tokens)", yLabel: "accuracy", logX: true },
+    ),
   };
 }
 

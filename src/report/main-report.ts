@@ -8,7 +8,7 @@ import type { EvalReport } from "../eval/evaluate.js";
 import type { StepMetrics } from "../rl/metrics.js";
 import type { SelfCheckStats } from "./selfcheck.js";
 import type { Phenomenon } from "./phenomena.js";
-import { barChart, escapeXml, lineChart, type Series } from "./svg.js";
+import { barChart, escapeXml, lineChart, type Series } from "../core/svg.js";
 
 /** Everything the report shows (also written as report.json). */
 export interface MainReport {

@@ -4,7 +4,7 @@
  * the oracle and the chosen operating point) and PGR against CPT beside a random router's diagonal.
  */
 import type { RouteReport, ReportPoint } from "../scale/routing/index.js";
-import { escapeXml, lineChart, type Series } from "./svg.js";
+import { escapeXml, lineChart, type Series } from "../core/svg.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Cost per 1,000 queries, in the prices' unit: per-query costs are tiny at per-1M-token prices. */

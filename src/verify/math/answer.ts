@@ -3,7 +3,7 @@
  * parse). Parse once, compare many times (majority vote, one gold against many responses).
  */
 import type { MathNode } from "./ast.js";
-import { Budget } from "./budget.js";
+import { Deadline } from "./deadline.js";
 import { treesEquivalent } from "./compare.js";
 import { MathParseError, MathTimeoutError } from "./errors.js";
 import { looseKey, normalizeAnswer } from "./normalize.js";
@@ -47,7 +47,7 @@ function lastEquationPart(s: string): string | null {
 }
 
 /** Normalise and parse one extracted answer (never throws except `MathTimeoutError` from the budget). */
-export function parseAnswerWith(raw: string, budget: Budget, options: MathVerifyOptions = {}): ParsedAnswer {
+export function parseAnswerWith(raw: string, budget: Deadline, options: MathVerifyOptions = {}): ParsedAnswer {
   const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
   if (raw.length > max) {
     return { raw, normalized: raw, loose: raw.replace(/\s+/g, ""), tree: null, error: `answer longer than ${max} characters` };
@@ -81,7 +81,7 @@ export function parseAnswerWith(raw: string, budget: Budget, options: MathVerify
  */
 export function parseAnswer(raw: string, options: MathVerifyOptions = {}): ParsedAnswer {
   try {
-    return parseAnswerWith(String(raw), new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
+    return parseAnswerWith(String(raw), new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
   } catch (e) {
     if (e instanceof MathTimeoutError) return { raw, normalized: raw, loose: looseKey(raw), tree: null, error: e.message };
     throw e;
@@ -89,7 +89,7 @@ export function parseAnswer(raw: string, options: MathVerifyOptions = {}): Parse
 }
 
 /** The comparison context for `options` (Math-Verify's option names or camelCase). */
-export function compareContext(budget: Budget, options: MathVerifyOptions): CompareContext {
+export function compareContext(budget: Deadline, options: MathVerifyOptions): CompareContext {
   return {
     budget,
     tolerance: options.tolerance,
@@ -106,7 +106,7 @@ export function compareContext(budget: Budget, options: MathVerifyOptions): Comp
 export function parsedEquivalentWith(
   gold: ParsedAnswer,
   pred: ParsedAnswer,
-  budget: Budget,
+  budget: Deadline,
   options: MathVerifyOptions = {},
   ctx: CompareContext = compareContext(budget, options),
 ): boolean {
@@ -118,7 +118,7 @@ export function parsedEquivalentWith(
 /** Whether two parsed answers are equivalent; false on timeout. Cheap for numbers (microseconds). */
 export function parsedEquivalent(a: ParsedAnswer, b: ParsedAnswer, options: MathVerifyOptions = {}): boolean {
   try {
-    return parsedEquivalentWith(a, b, new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
+    return parsedEquivalentWith(a, b, new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), options);
   } catch (e) {
     if (e instanceof MathTimeoutError) return false;
     throw e;
@@ -131,7 +131,7 @@ export function parsedEquivalent(a: ParsedAnswer, b: ParsedAnswer, options: Math
  */
 export function answersEquivalent(a: string, b: string, options: MathVerifyOptions = {}): boolean {
   try {
-    const budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const budget = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     return parsedEquivalentWith(parseAnswerWith(String(a), budget, options), parseAnswerWith(String(b), budget, options), budget, options);
   } catch {
     return false;

@@ -6,7 +6,7 @@
  */
 import { isScalar, type MathNode } from "./ast.js";
 import { parseAnswer } from "./answer.js";
-import { Budget } from "./budget.js";
+import { Deadline } from "./deadline.js";
 import { pmVariants, samplePoint } from "./compare.js";
 import { exactValue } from "./exact.js";
 import { freeVariables, numericValue, type Complex } from "./numeric.js";
@@ -19,7 +19,7 @@ function fmtC(v: Complex): string {
   return Math.abs(v.im) < 1e-12 * Math.max(1, Math.abs(v.re)) ? fmt(v.re) : `${fmt(v.re)}${v.im < 0 ? "" : "+"}${fmt(v.im)}i`;
 }
 
-function scalarKey(n: MathNode, budget: Budget): string {
+function scalarKey(n: MathNode, budget: Deadline): string {
   if (n.k === "sym" && n.name === "inf") return "inf";
   if (n.k === "neg" && n.a.k === "sym" && n.a.name === "inf") return "-inf";
   if (n.k === "based") return `b:${n.digits.replace(/^0+(?=\d)/, "")}`;
@@ -34,7 +34,7 @@ function scalarKey(n: MathNode, budget: Budget): string {
   return `f:${vars.join(",")}:${vals.join(";")}`;
 }
 
-function nodeKey(n: MathNode, budget: Budget): string {
+function nodeKey(n: MathNode, budget: Deadline): string {
   budget.tick();
   if (isScalar(n)) {
     const vs = pmVariants(n);
@@ -81,7 +81,7 @@ export function parsedAnswerKey(answer: string, options: MathVerifyOptions = {})
   try {
     const p = parseAnswer(String(answer), options);
     if (!p.tree) return `s:${p.loose}`;
-    return nodeKey(p.tree, new Budget(options.timeoutMs ?? 1000));
+    return nodeKey(p.tree, new Deadline(options.timeoutMs ?? 1000));
   } catch {
     return `s:${String(answer).replace(/\s+/g, "")}`;
   }

@@ -4,14 +4,14 @@
  * (huge powers and factorials): the caller then compares numerically.
  */
 import type { MathNode } from "./ast.js";
-import type { Budget } from "./budget.js";
+import type { Deadline } from "./deadline.js";
 import { MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
 
 /** Largest n whose n! is computed exactly. */
 const MAX_EXACT_FACTORIAL = 1000;
 
-function factorial(n: number, budget: Budget): Rational {
+function factorial(n: number, budget: Deadline): Rational {
   let acc = 1n;
   for (let i = 2n; i <= BigInt(n); i++) {
     acc *= i;
@@ -20,7 +20,7 @@ function factorial(n: number, budget: Budget): Rational {
   return Rational.of(acc);
 }
 
-function evalExact(n: MathNode, budget: Budget): Rational | null {
+function evalExact(n: MathNode, budget: Deadline): Rational | null {
   budget.tick();
   switch (n.k) {
     case "num":
@@ -62,7 +62,7 @@ function evalExact(n: MathNode, budget: Budget): Rational | null {
   }
 }
 
-function evalExactFn(name: string, args: MathNode[], budget: Budget): Rational | null {
+function evalExactFn(name: string, args: MathNode[], budget: Deadline): Rational | null {
   const a = evalExact(args[0], budget);
   if (!a) return null;
   switch (name) {
@@ -97,7 +97,7 @@ function evalExactFn(name: string, args: MathNode[], budget: Budget): Rational |
 }
 
 /** The exact rational value of a scalar tree, or null when it has none (or it is too large). */
-export function exactValue(n: MathNode, budget: Budget): Rational | null {
+export function exactValue(n: MathNode, budget: Deadline): Rational | null {
   try {
     return evalExact(n, budget);
   } catch (e) {

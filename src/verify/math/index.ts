@@ -17,7 +17,7 @@ export { canonicalAnswerKey } from "./canonical.js";
 export { normalizeAnswer } from "./normalize.js";
 export { parseMath } from "./parse.js";
 export { printNode, type MathNode, type RelOp } from "./ast.js";
-export { Budget } from "./budget.js";
+export { Deadline } from "./deadline.js";
 export { Rational } from "./rational.js";
 export { MathParseError, MathTimeoutError, MathTooLargeError } from "./errors.js";
 export {

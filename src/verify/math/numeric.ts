@@ -5,7 +5,7 @@
  * "cannot tell" (never as equal).
  */
 import type { MathNode } from "./ast.js";
-import type { Budget } from "./budget.js";
+import type { Deadline } from "./deadline.js";
 
 /** A complex number. */
 export interface Complex {
@@ -88,7 +88,7 @@ function realFn(name: string, x: number): number {
 export type Env = Map<string, Complex>;
 
 /** Evaluate a scalar tree at `env`. Unknown names give NaN; collections give NaN. */
-export function numericValue(n: MathNode, env: Env, budget: Budget): Complex {
+export function numericValue(n: MathNode, env: Env, budget: Deadline): Complex {
   budget.tick();
   switch (n.k) {
     case "num":
@@ -127,7 +127,7 @@ export function numericValue(n: MathNode, env: Env, budget: Budget): Complex {
   }
 }
 
-function numericFn(name: string, args: MathNode[], env: Env, budget: Budget): Complex {
+function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
   const a = numericValue(args[0], env, budget);
   switch (name) {
     case "sqrt":

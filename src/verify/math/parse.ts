@@ -5,7 +5,7 @@
  * Nesting depth and size are capped, so any input parses (or fails) quickly.
  */
 import type { MathNode, RelOp } from "./ast.js";
-import type { Budget } from "./budget.js";
+import type { Deadline } from "./deadline.js";
 import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
 import { tokenize, type Token } from "./tokenize.js";
@@ -37,7 +37,7 @@ class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly src: string,
-    private readonly budget: Budget,
+    private readonly budget: Deadline,
   ) {}
 
   private peek(o = 0): Token | undefined {
@@ -490,7 +490,7 @@ class Parser {
  * Parse a normalised answer into a tree. Throws `MathParseError` (bad syntax, too deep, too long)
  * or `MathTimeoutError` (budget spent).
  */
-export function parseMath(normalized: string, budget: Budget): MathNode {
+export function parseMath(normalized: string, budget: Deadline): MathNode {
   const toks = tokenize(normalized);
   if (toks.length === 0) throw new MathParseError("empty answer", normalized);
   budget.tick(toks.length);

@@ -9,7 +9,7 @@
  * fall back to floats or to structure.
  */
 import type { MathNode } from "./ast.js";
-import type { Budget } from "./budget.js";
+import type { Deadline } from "./deadline.js";
 
 /** A binary float `m · 2^e` (m = 0n for zero). */
 export interface BF {
@@ -41,7 +41,7 @@ class Ctx {
   maxTop = 0;
   constructor(
     readonly p: number,
-    readonly budget: Budget,
+    readonly budget: Deadline,
   ) {}
   norm(m: bigint, e: number): BF {
     if (m === 0n) return ZERO;
@@ -193,7 +193,7 @@ export function toFloat(a: BF): number {
 const constCache = new Map<string, bigint>();
 
 /** atan(1/x) · 2^w by its series. */
-function atanInv(x: bigint, w: number, budget: Budget): bigint {
+function atanInv(x: bigint, w: number, budget: Deadline): bigint {
   const one = 1n << BigInt(w);
   let term = one / x;
   const x2 = x * x;
@@ -206,7 +206,7 @@ function atanInv(x: bigint, w: number, budget: Budget): bigint {
   return sum;
 }
 
-function piFixed(w: number, budget: Budget): bigint {
+function piFixed(w: number, budget: Deadline): bigint {
   const key = `pi${w}`;
   let v = constCache.get(key);
   if (v === undefined) {
@@ -218,7 +218,7 @@ function piFixed(w: number, budget: Budget): bigint {
   return v;
 }
 
-function ln2Fixed(w: number, budget: Budget): bigint {
+function ln2Fixed(w: number, budget: Deadline): bigint {
   const key = `ln2${w}`;
   let v = constCache.get(key);
   if (v === undefined) {
@@ -239,7 +239,7 @@ function ln2Fixed(w: number, budget: Budget): bigint {
 }
 
 /** exp(r) · 2^w for |r| ≤ 1 given in fixed point with w bits. */
-function expSmallFixed(r: bigint, w: number, budget: Budget): bigint {
+function expSmallFixed(r: bigint, w: number, budget: Deadline): bigint {
   const one = 1n << BigInt(w);
   let term = one;
   let sum = one;
@@ -551,7 +551,7 @@ export function literalBits(n: MathNode): number {
  * so large that `p` bits could not hold a difference of them: `10^{2000} + 1`), or null when it is
  * not a real value this layer computes.
  */
-export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Budget): BF | null {
+export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Deadline): BF | null {
   try {
     let prec = Math.min(p, MAX_PREC);
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -577,7 +577,7 @@ export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Bu
  * noise), different values a difference that stays. So `\sqrt{2}` ≠ `\frac{665857}{470832}`,
  * `1` ≠ `\sqrt[10^9]{2}` and `\frac{1}{2004!}` ≠ `\frac{1}{2006!}`, while `\sin(\pi/6)` = `\frac12`.
  */
-export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Budget): boolean | null {
+export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): boolean | null {
   const p = Math.min(MAX_PREC / 2, Math.max(160, 2 * (literalBits(a) + literalBits(b)) + 96));
   const va = preciseValue(a, env, p, budget);
   if (!va) return null;

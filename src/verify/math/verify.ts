@@ -5,7 +5,7 @@
  */
 import type { Problem, Verifier } from "../../types.js";
 import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
-import { Budget } from "./budget.js";
+import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { extractCandidates } from "./extract.js";
 import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
@@ -18,7 +18,7 @@ const FELL_BACK = "values past every numeric range; compared by structure";
 const goldCache = new Map<string, { text: string; parsed: ParsedAnswer } | null>();
 const GOLD_CACHE_SIZE = 4096;
 
-function parseGold(gold: string, budget: Budget, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
+function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
   const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${gold}`;
   const hit = goldCache.get(key);
@@ -36,7 +36,7 @@ function parseGold(gold: string, budget: Budget, options: ResolvedMathOptions): 
   return result;
 }
 
-function verifyInner(gold: string, response: string, options: ResolvedMathOptions, budget: Budget): Omit<MathVerdict, "elapsedMs"> {
+function verifyInner(gold: string, response: string, options: ResolvedMathOptions, budget: Deadline): Omit<MathVerdict, "elapsedMs"> {
   const g = parseGold(gold, budget, options);
   if (!g) return { correct: false, status: "invalid", score: 0, reason: "gold answer is empty" };
   const cands = extractCandidates(response, options.extraction, options);
@@ -99,7 +99,7 @@ export function verifyMathSync(gold: string, response: string, options: MathVeri
       if (e instanceof MathOptionError) return { correct: false, status: "invalid", score: 0, reason: `invalid input: ${e.message}`, elapsedMs: performance.now() - t0 };
       throw e;
     }
-    const budget = new Budget(resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const budget = new Deadline(resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const v = verifyInner(gold, response, resolved, budget);
     return { ...v, elapsedMs: performance.now() - t0 };
   } catch (e) {

@@ -1,12 +1,12 @@
 /**
- * A time budget for one verification. Every loop of the parser and evaluator calls `tick()`,
+ * The deadline of one verification (not to be confused with scale's thinking budget). Every loop of the parser and evaluator calls `tick()`,
  * which checks the clock every 32 operations and throws `MathTimeoutError` past the
  * deadline: the work is synchronous and bounded, so the limit really interrupts it.
  */
 import { MathTimeoutError } from "./errors.js";
 
 /** A deadline plus an operation counter. */
-export class Budget {
+export class Deadline {
   private ops = 0;
   private readonly deadline: number;
 
@@ -31,4 +31,4 @@ export class Budget {
 }
 
 /** A budget that never runs out (for callers that bound the work themselves). */
-export const unlimitedBudget = (): Budget => new Budget(Number.POSITIVE_INFINITY);
+export const unlimitedBudget = (): Deadline => new Deadline(Number.POSITIVE_INFINITY);
