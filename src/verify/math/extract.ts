@@ -197,7 +197,7 @@ function findBold(text: string): string | null {
 
 /** A number in running text: mixed numbers (`4 4/9`, `1 000 4/9`), fractions, decimals, separators. */
 const NUMBER =
-  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*%)?/g;
+  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*(?:%|percentage\b|percent\b|pct\b))?/g;
 
 /** A bare LaTeX fraction of two numbers in running text (`so \\frac{3}{4} of it`). */
 const LATEX_FRACTION = /-?\\[dt]?frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/g;
@@ -222,6 +222,8 @@ function findWhole(text: string): string | null {
   s = trimKeepTabs(s);
   const wrapped = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])$/.exec(s);
   if (wrapped) s = trimKeepTabs(wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]);
+  // numbers on separate lines ("11\n5/6") are not one answer (no mixed number across a line break)
+  if (/\d[ \t]*\r?\n[ \t]*[-+\d.]/.test(s)) return null;
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
   // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
   const plain = s.replace(/\\(?:text|mathrm|textbf|textnormal|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");

@@ -30,7 +30,7 @@ const DROP_COMMANDS =
 const TEXT_COMMANDS = /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|mbox|hbox|operatorname|boldsymbol|bm|emph)\s*\{/g;
 
 /** Words and symbols that mean "per cent". */
-const PERCENT_WORDS = /\s*(?:\\%|%|\bpercentage\b|\bpercent\b|\bpct\b)/gi;
+const PERCENT_WORDS = /\s*(?:\\%|%|(?<![a-zA-Z])percentage\b|(?<![a-zA-Z])percent\b|(?<![a-zA-Z])pct\b)/gi;
 
 /** Math names never stripped as trailing unit words. */
 const MATH_WORDS = new Set([

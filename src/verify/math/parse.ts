@@ -17,6 +17,8 @@ const FUNCTIONS = new Set([
   "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs",
 ]);
 const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "~", equiv: "=", sim: "~", simeq: "~" };
+/** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
+const UNSUPPORTED = new Set(["sum", "prod", "int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "mathbb", "cap", "setminus", "pmod", "bmod", "mod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -450,6 +452,7 @@ class Parser {
       case "or":
         return this.fail("unexpected \"or\"");
     }
+    if (UNSUPPORTED.has(name)) this.fail(`\\${name} is not supported (compared as text)`);
     if (FUNCTIONS.has(name)) return this.func(name);
     if (name in REL || ["cdot", "times", "div", "pm", "mp", "cup", "cap"].includes(name)) this.fail(`unexpected \\${name}`);
     // Greek letters and other symbols are variables named after the command.

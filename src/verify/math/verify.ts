@@ -25,9 +25,13 @@ function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions)
   if (hit !== undefined) return hit;
   const cands = extractCandidates(gold, sources, { ...options, afterThink: false });
   let result: { text: string; parsed: ParsedAnswer } | null = null;
+  let failedSpan: string | null = null;
   for (const c of cands) {
+    // "F_n = \\sum_{k=0}^{n-1} …" that does not parse is not the gold "1" read out of it
+    if (failedSpan !== null && c.source === "last-number" && failedSpan.includes(c.text)) continue;
     const parsed = parseAnswerWith(c.text, budget, options);
     if (!result || parsed.tree) result = { text: c.text, parsed };
+    if (!parsed.tree && (c.source === "last-latex" || c.source === "whole")) failedSpan ??= c.text;
     // a gold with a lost escape (TAB + "ext{13}") is broken: no number is read out of it
     if (parsed.tree || LOST_ESCAPE.test(c.text)) break;
   }
@@ -42,14 +46,18 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
   const cands = extractCandidates(response, options.extraction, options);
   if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
+  let failedSpan: string | null = null;
   for (const c of cands) {
     budget.tick();
+    // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
+    if (failedSpan !== null && (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") && failedSpan.includes(c.text)) continue;
     const pred = parseAnswerWith(c.text, budget, options);
     if (pred.loose === g.parsed.loose && pred.loose !== "") {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
     }
     if (!pred.tree) {
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
+      if (c.source === "last-latex" || ((c.source === "final-answer" || c.source === "answer-line") && c.text.includes("\\"))) failedSpan = c.text;
       // an explicit answer (a box, an answer tag) that does not parse is final: numbers inside it
       // must not be picked up by the fallbacks
       if (c.source === "boxed" || c.source === "answer-tag" || LOST_ESCAPE.test(c.text)) break;
