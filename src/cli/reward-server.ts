@@ -6,55 +6,40 @@
  *     POST /verify (verify math|code --jsonl items), GET /health. Prints one line with the URL once listening.
  */
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand } from "../config/index.js";
 import { startRewardServer } from "../serve/reward/server.js";
 import type { RewardTask } from "../serve/reward/get-reward.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
-import { ScratchpadError } from "../core/errors.js";
 
-interface RewardServerFlags {
-  port: string;
-  host: string;
-  workers?: string;
-  task: string;
-  maxQueue?: string;
-  maxBody?: string;
-  deadline?: string;
-}
-
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ScratchpadError("invalid_option", `${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
+/** `scratchpad reward-server`'s options (unset limits: the server's defaults). */
+export const RewardServerCliSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(5000).meta({ description: "port to listen on (0: any free port)", arg: "port" }),
+  host: z.string().min(1).default("127.0.0.1").meta({ description: "address to listen on (0.0.0.0: every interface)", arg: "host" }),
+  workers: z.number().int().min(1).optional().meta({ description: "math worker threads and programs run at once", defaultText: "number of cores", message: "must be a positive integer" }),
+  task: z.enum(["math", "code", "auto"]).default("auto").meta({ description: "what /get_reward labels are: math (gold answers), code (test objects) or auto", arg: "task" }),
+  maxQueue: z.number().int().min(1).optional().meta({ description: "items in flight before new requests get 503 + Retry-After", defaultText: "16384", message: "must be a positive integer" }),
+  maxBody: z.number().int().min(1).optional().meta({ description: "largest request body in bytes; larger gets 413 and the connection closed", arg: "bytes", defaultText: "67108864", message: "must be a positive integer" }),
+  deadline: z.number().gt(0).optional().meta({ description: "per-request deadline in seconds; past it 504 and the work is stopped", arg: "s", defaultText: "150", message: "must be a positive number of seconds" }),
+}).strict();
 
 /** Register `scratchpad reward-server`. */
 export function registerRewardServerCommand(program: Command): void {
-  program
+  const cmd = program
     .command("reward-server")
-    .description("Serve verifiable rewards over HTTP: /get_reward (OpenRLHF), /run_code (SandboxFusion/veRL), /verify, /health")
-    .option("--port <port>", "port to listen on (0: any free port)", "5000")
-    .option("--host <host>", "address to listen on (0.0.0.0: every interface)", "127.0.0.1")
-    .option("--workers <n>", "math worker threads and programs run at once (default: number of cores)")
-    .option("--task <task>", "what /get_reward labels are: math (gold answers), code (test objects) or auto", "auto")
-    .option("--max-queue <n>", "items in flight before new requests get 503 + Retry-After (default 16384)")
-    .option("--max-body <bytes>", "largest request body in bytes; larger gets 413 and the connection closed (default 67108864)")
-    .option("--deadline <s>", "per-request deadline in seconds; past it 504 and the work is stopped (default 150)")
-    .action(async (flags: RewardServerFlags) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ScratchpadError("invalid_option", `--port must be an integer from 0 to 65535, got "${flags.port}"`);
-      if (!["math", "code", "auto"].includes(flags.task)) throw new ScratchpadError("invalid_option", `--task must be math, code or auto, got "${flags.task}"`);
-      const deadline = flags.deadline === undefined ? undefined : Number(flags.deadline);
-      if (deadline !== undefined && !(Number.isFinite(deadline) && deadline > 0)) throw new ScratchpadError("invalid_option", `--deadline must be a positive number of seconds, got "${flags.deadline}"`);
+    .description("Serve verifiable rewards over HTTP: /get_reward (OpenRLHF), /run_code (SandboxFusion/veRL), /verify, /health");
+  addOptions(cmd, RewardServerCliSchema)
+    .action(async () => {
+      const flags = resolveCommand<typeof RewardServerCliSchema>(cmd);
       const sandbox = sandboxInfo();
       const s = await startRewardServer({
-        port,
+        port: flags.port,
         host: flags.host,
-        workers: positiveInt("--workers", flags.workers),
-        task: flags.task as RewardTask,
-        maxQueue: positiveInt("--max-queue", flags.maxQueue),
-        maxBodyBytes: positiveInt("--max-body", flags.maxBody),
-        deadlineMs: deadline === undefined ? undefined : deadline * 1000,
+        workers: flags.workers,
+        task: flags.task satisfies RewardTask,
+        maxQueue: flags.maxQueue,
+        maxBodyBytes: flags.maxBody,
+        deadlineMs: flags.deadline === undefined ? undefined : flags.deadline * 1000,
       });
       console.log(`scratchpad reward server listening on ${s.url} (task ${flags.task}, sandbox ${sandbox.kind}): POST /get_reward, /run_code, /verify; GET /health`);
       const stop = (): void => {

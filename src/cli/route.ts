@@ -9,74 +9,106 @@
  *                    [--save-router FILE] [--report FILE.html] [--out FILE.json] [--json]
  */
 import type { Command } from "commander";
+import { z } from "zod";
+import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { openPolicy } from "../backends/index.js";
+import { addOptions, resolveCommand } from "../config/index.js";
 import { writeFileAtomic } from "../core/atomic.js";
-import { buildProblems, DEFAULT_EVAL_TASK } from "../eval/problems.js";
+import { EVAL_DEFAULTS } from "../eval/evaluate.js";
+import { buildProblems, PROBLEM_SET_DEFAULTS } from "../eval/problems.js";
 import { renderRouteHtml, routeSummary } from "../report/route.js";
 import { withBudget } from "../scale/budget.js";
-import { ROUTER_KINDS, routeExperiment, saveRouter, type OperatingTarget, type RouteOption, type RouterKind } from "../scale/routing/index.js";
+import { ROUTER_KINDS, routeExperiment, saveRouter, type OperatingTarget, type RouteOption } from "../scale/routing/index.js";
 import { compose, selfConsistency } from "../scale/strategies.js";
 import { renderPrompt } from "../tasks/templates.js";
 import type { Policy } from "../types.js";
-import { backendOptions, float, InferenceCliError, int, parseBudgets, templateOf } from "./inference.js";
+import { backendOptions, InferenceCliError, templateOf } from "./inference.js";
 
-interface RouteFlags {
-  cheap: string; strong: string; task?: string; n?: string; seed?: string; json?: boolean; cheapBudget?: string;
-  strongBudget?: string; probes?: string; tolerance?: string; difficulty?: string; template?: string; maxTokens?: string;
-  temperature?: string; api?: string; concurrency?: string; cheapModel?: string; strongModel?: string; confidence?: string;
-  strongVotes?: string; router?: string; cheapPrice?: string; strongPrice?: string; cheapInputPrice?: string;
-  strongInputPrice?: string; maxCpt?: string; saveRouter?: string; report?: string; out?: string;
-}
+const int = () => z.number().int();
+/** A thinking budget in tokens, or "inf". */
+const budget = z.union([int().min(0), z.literal("inf").transform(() => Infinity)]);
+const budgets = (description: string) => z.array(budget).optional().meta({ description, arg: "list", list: "comma", message: "takes whole token counts like 16 or 16,64 (or inf)" });
+const price = (description: string, d: number) => z.number().min(0).default(d).meta({ description, arg: "p" });
 
-function routerKind(v: string | undefined): RouterKind {
-  const k = v ?? "prompt";
-  if (!(ROUTER_KINDS as readonly string[]).includes(k)) throw new InferenceCliError(`--router must be one of ${ROUTER_KINDS.join(", ")}, got "${k}"`);
-  return k as RouterKind;
-}
+/** `scratchpad route`'s options (unset problem and sampling settings: the library's defaults). */
+export const RouteCliSchema = z.object({
+  cheap: z.string().min(1).meta({ description: "the cheap policy (checkpoint folder or server URL)", arg: "dir|url" }),
+  strong: z.string().min(1).meta({ description: "the strong policy (checkpoint folder or server URL)", arg: "dir|url" }),
+  router: z.enum(ROUTER_KINDS).default("prompt").meta({ description: "prompt (a classifier over the prompt decides before any sampling) or probe (sample the cheap policy, escalate when unsure)", arg: "kind" }),
+  cheapPrice: price("cheap policy's price per 1M output tokens", 1),
+  strongPrice: price("strong policy's price per 1M output tokens", 1),
+  cheapInputPrice: price("cheap policy's price per 1M prompt tokens", 0),
+  strongInputPrice: price("strong policy's price per 1M prompt tokens", 0),
+  maxCpt: z.number().min(0).max(1).optional().meta({ description: "operating point: the most accurate threshold sending at most this share of calls to the strong side (95% margin on calibration)", arg: "x", message: "is a share of calls between 0 and 1" }),
+  tolerance: z.number().min(0).optional().meta({ description: "operating point (the default one): the cheapest threshold within this accuracy of always-strong (95% lower bound on calibration)", arg: "x", defaultText: "0.02" }),
+  task: z.string().min(1).optional().meta({ description: "procedural task or dataset", arg: "name", defaultText: PROBLEM_SET_DEFAULTS.task }),
+  n: int().min(1).optional().meta({ description: "problems per difficulty level, for calibration and again for the test", defaultText: String(PROBLEM_SET_DEFAULTS.n) }),
+  seed: int().min(0).default(PROBLEM_SET_DEFAULTS.seed).meta({ description: "seed of the test problems (calibration uses another)", arg: "s" }),
+  json: z.boolean().default(false).meta({ description: "print the report as JSON" }),
+  out: z.string().min(1).optional().meta({ description: "write the JSON report to a file", arg: "file" }),
+  report: z.string().min(1).optional().meta({ description: "write an HTML report with the frontier plots", arg: "file" }),
+  saveRouter: z.string().min(1).optional().meta({ description: "save the trained router and its threshold (for scratchpad serve --router)", arg: "file" }),
+  cheapBudget: budgets("thinking budget of the cheap policy (budget forcing)"),
+  strongBudget: budgets("thinking budget(s) of the strong policy; several (16,64) make several options for the prompt router"),
+  strongVotes: int().min(1).default(1).meta({ description: "the strong policy answers by majority vote over k samples", arg: "k" }),
+  probes: int().min(1).default(4).meta({ description: "probe router: cheap samples per query, whose agreement is the confidence" }),
+  confidence: z.enum(["agreement", "logprob"]).default("agreement").meta({ description: "probe router: agreement (vote share of the probes) or logprob (their mean token probability)", arg: "how" }),
+  difficulty: z.string().min(1).optional().meta({ description: "difficulty levels, e.g. 1-5", arg: "levels" }),
+  template: z.string().min(1).optional().meta({ description: "prompt template", arg: "name|text", defaultText: "compact" }),
+  chatTemplate: z.string().min(1).optional().meta({ description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions", arg: "file" }),
+  maxTokens: int().min(1).default(EVAL_DEFAULTS.maxTokens).meta({ description: "maximum tokens per completion" }),
+  temperature: z.number().min(0).default(EVAL_DEFAULTS.temperature).meta({ description: "sampling temperature", arg: "t" }),
+  cheapTemperature: z.number().min(0).optional().meta({ description: "the cheap policy's sampling temperature (0 = greedy)", arg: "t", defaultText: "--temperature" }),
+  strongTemperature: z.number().min(0).optional().meta({ description: "the strong policy's sampling temperature", arg: "t", defaultText: "--temperature" }),
+  cheapModel: z.string().min(1).optional().meta({ description: "model name on the cheap endpoint", arg: "name" }),
+  strongModel: z.string().min(1).optional().meta({ description: "model name on the strong endpoint", arg: "name" }),
+  api: z.enum(["completions", "chat"]).optional().meta({ description: "endpoint API: completions or chat", arg: "kind" }),
+  concurrency: int().min(1).default(16).meta({ description: "endpoint requests in flight" }),
+}).strict();
+
+type RouteFlags = z.output<typeof RouteCliSchema>;
 
 async function runRoute(f: RouteFlags): Promise<void> {
-  const seed = int("--seed", f.seed, 0);
-  const n = int("--n", f.n, 20, 1);
-  const kind = routerKind(f.router);
-  const confidence = f.confidence ?? "agreement";
-  if (confidence !== "agreement" && confidence !== "logprob") throw new InferenceCliError(`--confidence must be agreement or logprob, got "${confidence}"`);
-  const strongBudgets = f.strongBudget === undefined ? [undefined] : parseBudgets(f.strongBudget);
-  if (strongBudgets.length === 0) throw new InferenceCliError(`--strong-budget takes one or more budgets in tokens, e.g. 16 or 16,64; got "${f.strongBudget}"`);
+  const { seed, n } = f;
+  const kind = f.router;
+  const confidence = f.confidence;
+  const strongBudgets = f.strongBudget ?? [undefined];
+  if (strongBudgets.length === 0) throw new InferenceCliError("--strong-budget takes one or more budgets in tokens, e.g. 16 or 16,64");
   if (kind === "probe" && strongBudgets.length > 1) throw new InferenceCliError("the probe router escalates to one strong option: give one --strong-budget, or use --router prompt to choose among several");
-  let target: OperatingTarget = { kind: "tolerance", tolerance: float("--tolerance", f.tolerance, 0.02) };
+  let target: OperatingTarget = { kind: "tolerance", tolerance: f.tolerance ?? 0.02 };
   if (f.maxCpt !== undefined) {
-    const x = float("--max-cpt", f.maxCpt, 0.5);
-    if (x > 1) throw new InferenceCliError(`--max-cpt is a share of calls between 0 and 1, got "${f.maxCpt}"`);
     if (f.tolerance !== undefined) throw new InferenceCliError("--max-cpt and --tolerance choose the operating point in two different ways: give one");
-    target = { kind: "max-cpt", maxCpt: x };
+    target = { kind: "max-cpt", maxCpt: f.maxCpt };
   }
-  const cheapPrice = float("--cheap-price", f.cheapPrice, 1);
-  const strongPrice = float("--strong-price", f.strongPrice, 1);
+  const cheapPrice = f.cheapPrice;
+  const strongPrice = f.strongPrice;
   const template = templateOf(f.template);
-  const base = { task: f.task ?? DEFAULT_EVAL_TASK, n, difficulty: f.difficulty };
+  // --chat-template: the model's chat template applied here, the rendered text sent as a raw prompt
+  const chat = f.chatTemplate ? await loadChatPrompt(f.chatTemplate) : undefined;
+  const base = { task: f.task, n, difficulty: f.difficulty };
   const calibration = await buildProblems({ ...base, seed: seed + 1_000_003 });
   const test = await buildProblems({ ...base, seed });
   const cheapRaw = await openPolicy(f.cheap, backendOptions(f, f.cheapModel));
   const strongRaw = f.strong === f.cheap && f.strongModel === f.cheapModel ? cheapRaw : await openPolicy(f.strong, backendOptions(f, f.strongModel));
   try {
-    const cheapBudget = f.cheapBudget === undefined ? undefined : parseBudgets(f.cheapBudget);
-    if (cheapBudget !== undefined && cheapBudget.length !== 1) throw new InferenceCliError(`--cheap-budget takes one budget in tokens, got "${f.cheapBudget}"`);
-    const votes = int("--strong-votes", f.strongVotes, 1, 1);
+    const cheapBudget = f.cheapBudget;
+    if (cheapBudget !== undefined && cheapBudget.length !== 1) throw new InferenceCliError(`--cheap-budget takes one budget in tokens, got ${cheapBudget.length}`);
+    const votes = f.strongVotes;
     const cheap = cheapBudget ? withBudget(cheapRaw, { budget: cheapBudget[0] }) : cheapRaw;
     const policies: Policy[] = [cheap];
-    const options: RouteOption[] = [{ name: `${f.cheap}${cheapBudget ? ` budget ${cheapBudget[0]}` : ""}`, outputPrice: cheapPrice, inputPrice: float("--cheap-input-price", f.cheapInputPrice, 0) }];
+    const options: RouteOption[] = [{ name: `${f.cheap}${cheapBudget ? ` budget ${cheapBudget[0]}` : ""}`, outputPrice: cheapPrice, inputPrice: f.cheapInputPrice }];
     for (const b of strongBudgets) {
       const budgeted = b === undefined ? strongRaw : withBudget(strongRaw, { budget: b });
       policies.push(votes > 1 ? compose(budgeted, selfConsistency({ k: votes })) : budgeted);
       options.push({
         name: `${f.strong}${b === undefined ? "" : ` budget ${b}`}${votes > 1 ? ` vote@${votes}` : ""}`,
-        outputPrice: strongPrice, inputPrice: float("--strong-input-price", f.strongInputPrice, 0),
+        outputPrice: strongPrice, inputPrice: f.strongInputPrice,
       });
     }
     const { report, saved } = await routeExperiment(policies, options, calibration, test, {
-      router: kind, probes: int("--probes", f.probes, 4, 1), confidence, target, seed,
-      template: (p) => renderPrompt(p, template), maxTokens: int("--max-tokens", f.maxTokens, 256, 1),
-      temperature: float("--temperature", f.temperature, 1),
+      router: kind, probes: f.probes, confidence, target, seed,
+      template: (p) => (chat ? chat(renderPrompt(p, template)) : renderPrompt(p, template)), maxTokens: f.maxTokens, temperature: f.temperature,
+      temperatures: [f.cheapTemperature, ...strongBudgets.map(() => f.strongTemperature)],
       onProgress: (line) => process.stderr.write(`route: ${line}\n`),
     });
     if (f.saveRouter) {
@@ -94,36 +126,7 @@ async function runRoute(f: RouteFlags): Promise<void> {
 
 /** Register `route`. */
 export function registerRouteCommand(program: Command): void {
-  program.command("route")
-    .description("route queries between a cheap and a strong policy: train a router, calibrate its threshold, report accuracy, cost, CPT, PGR and APGR on held-out problems")
-    .requiredOption("--cheap <dir|url>", "the cheap policy (checkpoint folder or server URL)")
-    .requiredOption("--strong <dir|url>", "the strong policy (checkpoint folder or server URL)")
-    .option("--router <kind>", "prompt (a classifier over the prompt decides before any sampling) or probe (sample the cheap policy, escalate when unsure)", "prompt")
-    .option("--cheap-price <p>", "cheap policy's price per 1M output tokens", "1")
-    .option("--strong-price <p>", "strong policy's price per 1M output tokens", "1")
-    .option("--cheap-input-price <p>", "cheap policy's price per 1M prompt tokens", "0")
-    .option("--strong-input-price <p>", "strong policy's price per 1M prompt tokens", "0")
-    .option("--max-cpt <x>", "operating point: the most accurate threshold sending at most this share of calls to the strong side (95% margin on calibration)")
-    .option("--tolerance <x>", "operating point (default): the cheapest threshold within this accuracy of always-strong (95% lower bound on calibration)", "0.02")
-    .option("--task <name>", `procedural task or dataset (default ${DEFAULT_EVAL_TASK})`)
-    .option("--n <n>", "problems per difficulty level, for calibration and again for the test", "20")
-    .option("--seed <s>", "seed of the test problems (calibration uses another)", "0")
-    .option("--json", "print the report as JSON")
-    .option("--out <file>", "write the JSON report to a file")
-    .option("--report <file>", "write an HTML report with the frontier plots")
-    .option("--save-router <file>", "save the trained router and its threshold (for scratchpad serve --router)")
-    .option("--cheap-budget <n>", "thinking budget of the cheap policy (budget forcing)")
-    .option("--strong-budget <list>", "thinking budget(s) of the strong policy; several (16,64) make several options for the prompt router")
-    .option("--strong-votes <k>", "the strong policy answers by majority vote over k samples", "1")
-    .option("--probes <n>", "probe router: cheap samples per query, whose agreement is the confidence", "4")
-    .option("--confidence <how>", "probe router: agreement (vote share of the probes) or logprob (their mean token probability)", "agreement")
-    .option("--difficulty <levels>", "difficulty levels, e.g. 1-5")
-    .option("--template <name|text>", "prompt template (default compact)")
-    .option("--max-tokens <n>", "maximum tokens per completion", "256")
-    .option("--temperature <t>", "sampling temperature", "1")
-    .option("--cheap-model <name>", "model name on the cheap endpoint")
-    .option("--strong-model <name>", "model name on the strong endpoint")
-    .option("--api <kind>", "endpoint API: completions or chat")
-    .option("--concurrency <n>", "endpoint requests in flight", "16")
-    .action((f: RouteFlags) => runRoute(f));
+  const cmd = program.command("route")
+    .description("route queries between a cheap and a strong policy: train a router, calibrate its threshold, report accuracy, cost, CPT, PGR and APGR on held-out problems");
+  addOptions(cmd, RouteCliSchema).action(() => runRoute(resolveCommand<typeof RouteCliSchema>(cmd)));
 }

@@ -12,42 +12,38 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand } from "../config/index.js";
 import { CodePool } from "../verify/code/pool.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
-import { CODE_LANGUAGES, type CodeLanguage, type CodeLimits, type CodeRequest } from "../verify/code/types.js";
+import { CODE_LANGUAGES, type CodeLimits, type CodeRequest } from "../verify/code/types.js";
 import { codeErrorLine as errorLine, codeResultLine as resultLine, parseCodeLine as parseRequestLine } from "../verify/jsonl.js";
 import { ScratchpadError } from "../core/errors.js";
 
-interface VerifyCodeFlags {
-  jsonl?: boolean;
-  language?: string;
-  code?: string;
-  tests?: string;
-  format?: string;
-  timeout?: string;
-  memory?: string;
-  concurrency?: string;
-  output?: boolean;
-}
+/** `scratchpad verify code`'s options (unset limits: the sandbox's defaults). */
+export const VerifyCodeCliSchema = z.object({
+  jsonl: z.boolean().default(false).meta({ description: "read requests as JSON lines on stdin, write one result line per request, in order" }),
+  language: z.enum(CODE_LANGUAGES).optional().meta({ description: "language of --code", arg: "language" }),
+  code: z.string().min(1).optional().meta({ description: "the program to run", arg: "file" }),
+  tests: z.string().min(1).optional().meta({ description: "test code (assert format), or a JSON array of cases with --format calls|io", arg: "file" }),
+  format: z.enum(["assert", "calls", "io"]).optional().meta({ description: "test format", arg: "format", defaultText: "assert" }),
+  timeout: z.number().int().min(1).optional().meta({ description: "wall-clock limit per program, in milliseconds", arg: "ms", defaultText: "10000", message: "must be a positive integer" }),
+  memory: z.number().int().min(1).optional().meta({ description: "memory limit per program, in MiB", arg: "mb", defaultText: "1024", message: "must be a positive integer" }),
+  concurrency: z.number().int().min(1).optional().meta({ description: "programs run at once with --jsonl", defaultText: "number of cores", message: "must be a positive integer" }),
+  output: z.boolean().default(true).meta({ description: "leave the programs' stdout and stderr out of the results", boolean: "negate" }),
+}).strict();
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ScratchpadError("invalid_option", `${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
+type VerifyCodeFlags = z.output<typeof VerifyCodeCliSchema>;
 
 function flagLimits(flags: VerifyCodeFlags): CodeLimits {
   const limits: CodeLimits = {};
-  const t = positiveInt("--timeout", flags.timeout);
-  const m = positiveInt("--memory", flags.memory);
-  if (t !== undefined) limits.timeoutMs = t;
-  if (m !== undefined) limits.memoryMb = m;
+  if (flags.timeout !== undefined) limits.timeoutMs = flags.timeout;
+  if (flags.memory !== undefined) limits.memoryMb = flags.memory;
   return limits;
 }
 
 async function runJsonl(flags: VerifyCodeFlags): Promise<void> {
-  const pool = new CodePool({ concurrency: positiveInt("--concurrency", flags.concurrency) });
+  const pool = new CodePool({ concurrency: flags.concurrency });
   const defaults = flagLimits(flags);
   const includeOutput = flags.output !== false;
   const pending: Promise<Record<string, unknown>>[] = [];
@@ -87,17 +83,14 @@ async function runOne(flags: VerifyCodeFlags): Promise<void> {
   if (!flags.language || !flags.code) {
     throw new ScratchpadError("invalid_option", "give --jsonl (requests on stdin), or --language and --code <file> (and usually --tests <file>)");
   }
-  if (!CODE_LANGUAGES.includes(flags.language as CodeLanguage)) {
-    throw new ScratchpadError("invalid_option", `--language must be one of ${CODE_LANGUAGES.join(", ")}, got "${flags.language}"`);
-  }
   const code = await readFile(flags.code, "utf8");
   let tests: CodeRequest["tests"];
   if (flags.tests) {
     const text = await readFile(flags.tests, "utf8");
     tests = flags.format === "calls" || flags.format === "io" ? (JSON.parse(text) as CodeRequest["tests"]) : text;
   }
-  const req: CodeRequest = { language: flags.language as CodeLanguage, code, tests, limits: flagLimits(flags) };
-  if (flags.format) req.format = flags.format as CodeRequest["format"];
+  const req: CodeRequest = { language: flags.language, code, tests, limits: flagLimits(flags) };
+  if (flags.format) req.format = flags.format;
   const r = await new CodePool({ concurrency: 1 }).run(req);
   process.stdout.write(JSON.stringify(resultLine(r, flags.output !== false, undefined), null, 2) + "\n");
   if (!r.correct) process.exitCode = 1;
@@ -105,21 +98,13 @@ async function runOne(flags: VerifyCodeFlags): Promise<void> {
 
 /** Register `scratchpad verify code`. */
 export function registerVerifyCodeCommand(parent: Command): void {
-  parent
+  const cmd = parent
     .command("code")
-    .description("Run programs against their tests in the sandbox (Python, JavaScript, TypeScript)")
-    .option("--jsonl", "read requests as JSON lines on stdin, write one result line per request, in order")
-    .option("--language <language>", `language of --code: ${CODE_LANGUAGES.join(", ")}`)
-    .option("--code <file>", "the program to run")
-    .option("--tests <file>", "test code (assert format), or a JSON array of cases with --format calls|io")
-    .option("--format <format>", "test format: assert (default), calls, io")
-    .option("--timeout <ms>", "wall-clock limit per program, in milliseconds (default 10000)")
-    .option("--memory <mb>", "memory limit per program, in MiB (default 1024)")
-    .option("--concurrency <n>", "programs run at once with --jsonl (default: number of cores)")
-    .option("--no-output", "leave the programs' stdout and stderr out of the results")
-    .action(async (flags: VerifyCodeFlags) => {
-      sandboxInfo();
-      if (flags.jsonl) await runJsonl(flags);
-      else await runOne(flags);
-    });
+    .description("Run programs against their tests in the sandbox (Python, JavaScript, TypeScript)");
+  addOptions(cmd, VerifyCodeCliSchema).action(async () => {
+    const flags = resolveCommand<typeof VerifyCodeCliSchema>(cmd);
+    sandboxInfo();
+    if (flags.jsonl) await runJsonl(flags);
+    else await runOne(flags);
+  });
 }

@@ -14,6 +14,8 @@
  */
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
+import { z } from "zod";
+import { addOptions, resolveCommand } from "../config/index.js";
 import { verifyMathSync } from "../verify/math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "../verify/math/types.js";
 import { MathOptionError, resolveMathOptions } from "../verify/math/options.js";
@@ -22,49 +24,34 @@ import { ScratchpadError } from "../core/errors.js";
 
 export { verifyMathLine };
 
-interface VerifyMathFlags {
-  jsonl?: boolean;
-  gold?: string;
-  pred?: string;
-  json?: boolean;
-  timeout?: string;
-  tolerance?: string;
-  floatRounding?: string;
-  strict?: boolean;
-  allowSetRelationComp?: boolean;
-  extraction?: string;
-  goldExtraction?: string;
-  strings?: string;
-}
+/** `scratchpad verify math`'s options (Math-Verify's option names as flags; the library validates their values). */
+export const VerifyMathCliSchema = z.object({
+  jsonl: z.boolean().default(false).meta({ description: 'read {"gold": "...", "pred": "..."} lines on stdin, write one verdict line each' }),
+  gold: z.string().optional().meta({ description: "the gold answer (LaTeX, a number, `#### 18`, or a solution with \\boxed{})", arg: "answer" }),
+  pred: z.string().optional().meta({ description: "the model response (or just its answer)", arg: "response" }),
+  json: z.boolean().default(false).meta({ description: "print the verdict of --gold/--pred as JSON" }),
+  timeout: z.number().gt(0).optional().meta({ description: "time limit per verification in milliseconds", arg: "ms", defaultText: "1000", message: "must be a positive number of milliseconds" }),
+  tolerance: z.number().min(0).optional().meta({ description: "old rule: relative tolerance for a decimal against an exact non-integer value", arg: "rel", defaultText: "unset, --float-rounding decides", message: "must be a non-negative number" }),
+  floatRounding: z.number().int().min(0).max(100).optional().meta({ description: "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)", message: "must be a whole number of decimal places from 0 to 100" }),
+  strict: z.boolean().optional().meta({ description: "variables matter and sets do not match tuples (Math-Verify's strict; the default)", boolean: "both", negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples" }),
+  allowSetRelationComp: z.boolean().default(false).meta({ description: "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))" }),
+  extraction: z.array(z.string()).optional().meta({ description: "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice", arg: "list", list: "comma" }),
+  goldExtraction: z.array(z.string()).optional().meta({ description: "the same for gold answers", arg: "list", list: "comma", defaultText: "boxed,whole,final-answer,last-latex,last-number" }),
+  strings: z.array(z.string()).optional().meta({ description: "the choices string extraction reads", arg: "list", list: "comma", defaultText: "A,B,C,D" }),
+}).strict();
 
-const list = (s: string): string[] =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter((x) => x !== "");
+type VerifyMathFlags = z.output<typeof VerifyMathCliSchema>;
 
 function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
   const opts: MathVerifyOptions = {};
-  if (flags.timeout !== undefined) {
-    const t = Number(flags.timeout);
-    if (!Number.isFinite(t) || t <= 0) throw new ScratchpadError("invalid_option", `--timeout must be a positive number of milliseconds, got "${flags.timeout}"`);
-    opts.timeoutMs = t;
-  }
-  if (flags.tolerance !== undefined) {
-    const t = Number(flags.tolerance);
-    if (!Number.isFinite(t) || t < 0) throw new ScratchpadError("invalid_option", `--tolerance must be a non-negative number, got "${flags.tolerance}"`);
-    opts.tolerance = t;
-  }
-  if (flags.floatRounding !== undefined) {
-    const n = Number(flags.floatRounding);
-    if (!Number.isInteger(n) || n < 0 || n > 100) throw new ScratchpadError("invalid_option", `--float-rounding must be a whole number of decimal places from 0 to 100, got "${flags.floatRounding}"`);
-    opts.float_rounding = n;
-  }
+  if (flags.timeout !== undefined) opts.timeoutMs = flags.timeout;
+  if (flags.tolerance !== undefined) opts.tolerance = flags.tolerance;
+  if (flags.floatRounding !== undefined) opts.float_rounding = flags.floatRounding;
   if (flags.strict !== undefined) opts.strict = flags.strict;
   if (flags.allowSetRelationComp) opts.allow_set_relation_comp = true;
-  if (flags.extraction !== undefined) opts.extraction = list(flags.extraction) as MathVerifyOptions["extraction"];
-  if (flags.goldExtraction !== undefined) opts.goldExtraction = list(flags.goldExtraction) as MathVerifyOptions["goldExtraction"];
-  if (flags.strings !== undefined) opts.strings = list(flags.strings);
+  if (flags.extraction !== undefined) opts.extraction = flags.extraction as MathVerifyOptions["extraction"];
+  if (flags.goldExtraction !== undefined) opts.goldExtraction = flags.goldExtraction as MathVerifyOptions["goldExtraction"];
+  if (flags.strings !== undefined) opts.strings = flags.strings;
   try {
     resolveMathOptions(opts);
   } catch (e) {
@@ -103,23 +90,12 @@ function printOne(v: MathVerdict, json: boolean): void {
 
 /** Register `scratchpad verify math`. */
 export function registerVerifyMathCommand(parent: Command): void {
-  parent
+  const cmd = parent
     .command("math")
-    .description("Check math answers against gold answers: --jsonl (stdin → stdout) or --gold G --pred P")
-    .option("--jsonl", 'read {"gold": "...", "pred": "..."} lines on stdin, write one verdict line each')
-    .option("--gold <answer>", "the gold answer (LaTeX, a number, `#### 18`, or a solution with \\boxed{})")
-    .option("--pred <response>", "the model response (or just its answer)")
-    .option("--json", "print the verdict of --gold/--pred as JSON")
-    .option("--timeout <ms>", "time limit per verification in milliseconds (default 1000)")
-    .option("--tolerance <rel>", "old rule: relative tolerance for a decimal against an exact non-integer value (default: unset, --float-rounding decides)")
-    .option("--float-rounding <n>", "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)", undefined)
-    .option("--strict", "variables matter and sets do not match tuples (Math-Verify's strict; the default)")
-    .option("--no-strict", "match variables by position (f(y) is f(x)) and sets with tuples")
-    .option("--allow-set-relation-comp", "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))")
-    .option("--extraction <list>", "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice")
-    .option("--gold-extraction <list>", "the same for gold answers (default: boxed,whole,final-answer,last-latex,last-number)")
-    .option("--strings <list>", "the choices string extraction reads (default A,B,C,D)")
-    .action(async (flags: VerifyMathFlags) => {
+    .description("Check math answers against gold answers: --jsonl (stdin → stdout) or --gold G --pred P");
+  addOptions(cmd, VerifyMathCliSchema)
+    .action(async () => {
+      const flags = resolveCommand<typeof VerifyMathCliSchema>(cmd);
       const options = flagOptions(flags);
       if (flags.jsonl) {
         if (flags.gold !== undefined || flags.pred !== undefined) throw new ScratchpadError("invalid_option", "use either --jsonl or --gold/--pred, not both");

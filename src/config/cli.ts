@@ -64,6 +64,12 @@ export function addOptions(cmd: Command, schema: OptionsSchema): Command {
       if (n.alias) opt.hideHelp();
       opt.scratchpad = { key: f.key, alias: n.alias };
       cmd.addOption(opt);
+      if (f.kind === "boolean" && f.meta.boolean === "both") {
+        const no: TaggedOption = new Option(`--no-${n.name}`, f.meta.negatedDescription ?? `the opposite of --${n.name}`);
+        if (n.alias) no.hideHelp();
+        no.scratchpad = { key: f.key, alias: n.alias };
+        cmd.addOption(no);
+      }
     }
   }
   registry.set(cmd, schema);

@@ -20,7 +20,9 @@ function defaultCell(f: FieldInfo): string {
 function flagCell(f: FieldInfo): string {
   if (f.meta.cli === false) return "(config file only)";
   const style = f.meta.boolean ?? "switch";
-  const long = f.kind === "boolean" ? (style === "negate" ? `--no-${f.flag}` : style === "value" ? `--${f.flag} [true\\|false]` : `--${f.flag}`) : `--${f.flag}`;
+  const long = f.kind === "boolean"
+    ? (style === "negate" ? `--no-${f.flag}` : style === "value" ? `--${f.flag} [true\\|false]` : style === "both" ? `--${f.flag}\`, \`--no-${f.flag}` : `--${f.flag}`)
+    : `--${f.flag}`;
   return `\`${f.meta.short ? `-${f.meta.short}, ` : ""}${long}\``;
 }
 

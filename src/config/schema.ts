@@ -25,9 +25,11 @@ declare module "zod" {
     cli?: false;
     /**
      * Booleans: "switch" (`--json`: present = true, the default), "value" (`--x [true|false]`,
-     * bare `--x` = true), "negate" (`--no-x`, the option defaults to true).
+     * bare `--x` = true), "negate" (`--no-x`, the option defaults to true), "both" (`--x` and `--no-x`).
      */
-    boolean?: "switch" | "value" | "negate";
+    boolean?: "switch" | "value" | "negate" | "both";
+    /** Help of the `--no-x` flag of a "both" boolean. */
+    negatedDescription?: string;
     /** Lists from one string: "comma" (`0,8,16`), "ranges" (`1-5`, `1-3,8`: whole numbers). */
     list?: "comma" | "ranges";
     /** The flag may be repeated; each occurrence adds one item. */

@@ -8,8 +8,8 @@
 /** One `log_history` record: the step and its metrics under their logged names. */
 export type LogRecord = { step: number } & Record<string, number | null>;
 
-/** transformers' `TrainerState`, as written to trainer_state.json. */
-export interface TrainerState {
+/** transformers' `TrainerState`, as written to trainer_state.json (a type alias, so it is a plain JSON record). */
+export type TrainerState = {
   /** Fractional epoch (null: training samples fresh problems every step, there are no epochs). */
   epoch: number | null;
   global_step: number;
@@ -31,19 +31,20 @@ export interface TrainerState {
   trial_name: string | null;
   trial_params: Record<string, unknown> | null;
   stateful_callbacks: Record<string, unknown>;
-}
+};
 
 /**
  * A trainer state with HF's defaults for everything not given, keys in the sorted order HF writes
  * (`json.dumps(..., sort_keys=True)`): a spread keeps the position of keys already present.
  */
 export function trainerState(s: Pick<TrainerState, "global_step" | "max_steps"> & Partial<TrainerState>): TrainerState {
+  const { global_step, max_steps, ...rest } = s;
   return {
-    best_global_step: null, best_metric: null, best_model_checkpoint: null, epoch: null, eval_steps: null, global_step: 0,
+    best_global_step: null, best_metric: null, best_model_checkpoint: null, epoch: null, eval_steps: null, global_step,
     is_hyper_param_search: false, is_local_process_zero: true, is_world_process_zero: true, log_history: [], logging_steps: 1,
-    max_steps: 0, num_input_tokens_seen: 0, num_train_epochs: 1, save_steps: s.max_steps, stateful_callbacks: {}, total_flos: 0,
+    max_steps, num_input_tokens_seen: 0, num_train_epochs: 1, save_steps: max_steps, stateful_callbacks: {}, total_flos: 0,
     train_batch_size: 1, trial_name: null, trial_params: null,
-    ...s,
+    ...rest,
   };
 }
 

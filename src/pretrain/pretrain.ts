@@ -10,6 +10,7 @@ import { validateConfig, type ModelConfig } from "../engine/config.js";
 import { saveCheckpoint } from "../engine/checkpoint.js";
 import { Model } from "../engine/model.js";
 import { learningRate } from "../engine/schedule.js";
+import { trainerState } from "../engine/trainer-state.js";
 import { Tokenizer, DEFAULT_ALPHABET } from "../engine/tokenizer.js";
 import { Trainer } from "../engine/train.js";
 import type { TokenSequence } from "../types.js";
@@ -105,7 +106,11 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
       kind: "pretrain", steps: opts.steps, batch_size: opts.batchSize, lr: opts.lr, warmup_steps: opts.warmupSteps,
       seed: opts.seed, corpus, task: "addition", template: "compact",
     },
-    trainerState: { step, final_loss: lossAvg, tokens },
+    // HF Trainer's trainer_state.json; log_history holds the last logged (smoothed) loss.
+    trainerState: trainerState({
+      global_step: step, max_steps: opts.steps, logging_steps: logEvery, save_steps: opts.saveEvery ?? opts.steps, train_batch_size: opts.batchSize,
+      num_input_tokens_seen: tokens, log_history: [{ step, loss: lossAvg }],
+    }),
     generationConfig: { temperature: 1.0, max_new_tokens: 96 },
   });
   for (let step = 0; step < opts.steps; step++) {
