@@ -22,6 +22,9 @@ import { checkpointToGguf, readGguf } from "../src/engine/gguf.js";
 import { Trainer } from "../src/engine/train.js";
 import { buildProblems } from "../src/eval/problems.js";
 import { withBudget } from "../src/scale/budget.js";
+import { ContinuousBatcher } from "../src/serve/batcher.js";
+import { templateFromString } from "../src/serve/context.js";
+import { startServer } from "../src/serve/server.js";
 
 const available = await llamaCppAvailable();
 const title = available.ok ? "GGUF export in llama.cpp" : `GGUF export in llama.cpp (SKIPPED: ${available.reason})`;
@@ -233,6 +236,40 @@ describe.skipIf(!available.ok)(title, () => {
       expect(again.map((g) => g.map((c) => c.text))).toEqual(sampled.map((g) => g.map((c) => c.text))); // seeded
     } finally {
       await gguf.close?.();
+    }
+  });
+
+  it("`scratchpad serve` on a GGUF (the backend's submit): chat answers, reasoning split, budget forcing and streamed logprobs match serving the checkpoint", async () => {
+    const gguf = await LlamaCppPolicy.load(f32, { chat: false, parallel: 4 });
+    const ckAgain = await loadCheckpoint("models/r1zero", { optimizer: false });
+    const batcher = new ContinuousBatcher({ model: ckAgain.model, tokenizer: ckAgain.tokenizer, maxSlots: 8 });
+    const common = { effortBudgets: { low: 2 }, port: 0, host: "127.0.0.1" };
+    const a = await startServer({ ...common, backend: gguf, modelName: "m", chatTemplate: (m) => gguf.renderChat(m) });
+    const b = await startServer({ ...common, backend: batcher, modelName: "m", chatTemplate: templateFromString("{prompt}") });
+    const post = async (url: string, body: Record<string, unknown>) => {
+      const r = await fetch(`${url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", temperature: 0, max_tokens: 60, ...body }) });
+      expect(r.status).toBe(200);
+      return (await r.json()) as { choices: { message: { content: string; reasoning_content: string | null } ; logprobs: { content: { token: string; logprob: number }[] } | null }[]; usage: { completion_tokens: number; completion_tokens_details: { reasoning_tokens: number } } };
+    };
+    try {
+      for (const prompt of prompts.slice(8, 14)) {
+        for (const extra of [{}, { reasoning_effort: "low" }, { logprobs: true, top_logprobs: 2 }]) {
+          const body = { messages: [{ role: "user", content: prompt }], ...extra };
+          const [x, y] = [await post(a.url, body), await post(b.url, body)];
+          expect(x.choices[0].message).toEqual(y.choices[0].message);
+          expect(x.usage.completion_tokens).toBe(y.usage.completion_tokens);
+          expect(x.usage.completion_tokens_details.reasoning_tokens).toBe(y.usage.completion_tokens_details.reasoning_tokens);
+          if ("logprobs" in extra) {
+            expect(x.choices[0].logprobs!.content.map((t) => t.token)).toEqual(y.choices[0].logprobs!.content.map((t) => t.token));
+            x.choices[0].logprobs!.content.forEach((t, i) => expect(Math.abs(t.logprob - y.choices[0].logprobs!.content[i].logprob)).toBeLessThan(1e-3));
+          }
+        }
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await gguf.close();
+      await batcher.close?.();
     }
   });
 

@@ -78,7 +78,7 @@ interface NlcSequence {
   readonly contextTokens: readonly Token[];
   clearHistory(): Promise<void>;
   eraseContextTokenRanges(ranges: { start: number; end: number }[]): Promise<void>;
-  evaluateWithMetadata(tokens: Token[], metadata: { probabilities?: boolean }, options?: Record<string, unknown>): AsyncGenerator<{ token: Token; probabilities?: Map<Token, number> }, void, void | Token | Token[]>;
+  evaluateWithMetadata(tokens: Token[], metadata: { probabilities?: boolean; confidence?: boolean }, options?: Record<string, unknown>): AsyncGenerator<{ token: Token; probabilities?: Map<Token, number>; confidence?: number }, void, void | Token | Token[]>;
   dispose(): void;
 }
 interface NlcContext {
@@ -162,7 +162,47 @@ function rawLogprob(probs: Map<Token, number>, token: Token, t: number): number 
   return mine - max - Math.log(sum);
 }
 
-/** A GGUF model on llama.cpp as a `Policy`. */
+/** One token as `submit` reports it (the shape of serve's `TokenEvent`). */
+export interface LlamaCppTokenEvent {
+  text: string;
+  id: number;
+  /** log p(token): exact (raw distribution) when `topLogprobs` > 0 was asked, else after the sampling filters. */
+  logprob: number;
+  top?: { text: string; logprob: number }[];
+  /** A token inserted by budget forcing, not sampled. */
+  forced?: boolean;
+}
+
+/** A request to `submit` (the shape of serve's `GenerationRequest`): the prompt is raw text. */
+export interface LlamaCppRequest {
+  prompt: string;
+  maxTokens: number;
+  temperature: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  stop?: string[];
+  /** Maximum thinking tokens; at the cap the close tag is forced. */
+  thinkingBudget?: number;
+  topLogprobs?: number;
+  onToken?: (ev: LlamaCppTokenEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** What `submit` returns (the shape of serve's `GenerationResult`). */
+export interface LlamaCppResult {
+  text: string;
+  tokens: LlamaCppTokenEvent[];
+  finishReason: "stop" | "length" | "abort";
+  promptTokens: number;
+  completionTokens: number;
+  thinkingTokens: number;
+}
+
+/**
+ * A GGUF model on llama.cpp as a `Policy`, and as a backend `scratchpad serve` can front (`submit`,
+ * `countTokens`, `contextLength`, `renderChat`: the shape of serve's `ServeBackend`).
+ */
 export class LlamaCppPolicy implements Policy {
   readonly name: string;
   /** The chat template of the GGUF, when it has one. */
@@ -245,11 +285,138 @@ export class LlamaCppPolicy implements Policy {
 
   /** Token ids of the text a prompt becomes (BOS first when the model wants it and the template did not write it). */
   promptTokens(prompt: string): number[] {
-    const ids = this.model.tokenize(this.promptText(prompt), true);
+    return this.rawTokens(this.promptText(prompt));
+  }
+
+  /** Token ids of raw text as the model continues it (special tokens parsed, BOS first as `promptTokens` puts it). */
+  rawTokens(text: string): number[] {
+    const ids = this.model.tokenize(text, true);
     const bos = this.model.tokens.bos;
     if ((this.opts.addBos ?? this.model.tokens.shouldPrependBosToken) && bos !== null && ids[0] !== bos) ids.unshift(bos);
     if (ids.length === 0 && bos !== null) ids.push(bos); // the model needs at least one token of context
     return ids;
+  }
+
+  /**
+   * Chat messages → the raw prompt, with the GGUF's chat template (for `scratchpad serve`; a file
+   * without one: the last user message).
+   */
+  renderChat(messages: readonly { role: string; content: string }[]): string {
+    if (this.chatTemplate) return this.chatTemplate.render(messages, { variables: this.opts.templateVariables });
+    return [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  }
+
+  /** Requests waiting or running now. */
+  get load(): number {
+    return this.running;
+  }
+  private running = 0;
+
+  /**
+   * Generate one continuation of a raw prompt, streaming tokens (serve's backend contract): stop
+   * strings cut from the text, a thinking budget forced by inserting the close tag, cancellation
+   * by `signal` (finish reason "abort").
+   */
+  async submit(req: LlamaCppRequest): Promise<LlamaCppResult> {
+    this.running++;
+    try {
+      return await this.withSequence((seq) => this.stream(seq, req));
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async stream(seq: NlcSequence, req: LlamaCppRequest): Promise<LlamaCppResult> {
+    const prompt = this.rawTokens(req.prompt);
+    const maxTokens = Math.min(req.maxTokens, this.contextLength - prompt.length);
+    if (maxTokens < 1) throw new LlamaCppError(`the prompt has ${prompt.length} tokens; this model's context is ${this.contextLength}: shorten the prompt`);
+    const cached = seq.contextTokens;
+    let keep = 0;
+    while (keep < cached.length && keep < prompt.length - 1 && cached[keep] === prompt[keep]) keep++;
+    if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
+    const top = req.topLogprobs ?? 0;
+    const t = req.temperature;
+    const sampling = {
+      temperature: t, topK: t === 0 ? undefined : req.topK ?? 0, topP: t === 0 ? undefined : req.topP ?? 1, minP: 0,
+      seed: (req.seed ?? randomInt(2 ** 31)) >>> 0, yieldEogToken: true,
+    };
+    const tags = this.thinkTags;
+    const closeIds = this.model.tokenize(tags.close, true);
+    const events: LlamaCppTokenEvent[] = [];
+    const ids: number[] = [];
+    let text = "";
+    // Phases as the embedded server's batcher keeps them: thinking starts when the prompt ends inside
+    // it or the completion opens with the tag; the first other text starts the answer.
+    let phase: "start" | "thinking" | "answer" = req.prompt.lastIndexOf(tags.open) > req.prompt.lastIndexOf(tags.close) ? "thinking" : "start";
+    let thinking = 0;
+    let finishReason: LlamaCppResult["finishReason"] = "length";
+    const stops = (req.stop ?? []).filter((x) => x !== "");
+    let input = prompt.slice(keep);
+    /** Record a token (EOS counts as a completion token but is not an event, as in the batcher). */
+    const take = (id: number, piece: string, ev: Omit<LlamaCppTokenEvent, "text" | "id"> | undefined, forced: boolean): boolean => {
+      ids.push(id);
+      if (!ev) return false;
+      const before = text.length;
+      text += piece;
+      const event = { text: piece, id, ...ev };
+      events.push(event);
+      if (phase === "start") {
+        const t = text.trimStart();
+        if (t.startsWith(tags.open)) phase = "thinking";
+        else if (t !== "" && !tags.open.startsWith(t)) phase = "answer";
+      } else if (phase === "thinking") {
+        if (text.indexOf(tags.close, Math.max(0, text.length - piece.length - tags.close.length)) >= 0) phase = "answer";
+        else if (!forced) thinking++;
+      }
+      req.onToken?.(event);
+      const hits = stops.map((x) => text.indexOf(x, Math.max(0, before - x.length + 1))).filter((at) => at >= 0);
+      if (hits.length > 0) {
+        const cut = Math.min(...hits);
+        text = text.slice(0, cut);
+        let pos = 0;
+        let kept = 0;
+        while (kept < events.length && pos < cut) pos += events[kept++].text.length;
+        events.length = kept;
+        finishReason = "stop";
+        return true;
+      }
+      return false;
+    };
+    for (;;) {
+      let forceClose = false;
+      let done = false;
+      const gen = seq.evaluateWithMetadata(input, top > 0 ? { probabilities: true } : { confidence: true }, sampling);
+      for await (const r of gen) {
+        if (req.signal?.aborted) { finishReason = "abort"; done = true; break; }
+        if (req.thinkingBudget !== undefined && phase === "thinking" && thinking >= req.thinkingBudget) {
+          forceClose = true; // the sampled token is dropped: the close tag goes in its place
+          break;
+        }
+        const logprob = r.probabilities ? rawLogprob(r.probabilities, r.token, t === 0 ? 1 : t) : Math.log(r.confidence ?? 1);
+        if (this.model.isEogToken(r.token)) {
+          take(r.token, "", undefined, false);
+          finishReason = "stop"; done = true; break;
+        }
+        const alternatives = r.probabilities
+          ? [...r.probabilities.entries()].sort((x, y) => y[1] - x[1]).slice(0, top)
+            .map(([id]) => ({ text: this.model.detokenize([id], true), logprob: rawLogprob(r.probabilities!, id, t === 0 ? 1 : t) }))
+          : undefined;
+        const piece = this.model.detokenize([r.token], false, ids.slice(-8));
+        if (take(r.token, piece, { logprob, ...(alternatives && { top: alternatives }) }, false)) { done = true; break; }
+        if (ids.length >= maxTokens) { done = true; break; }
+      }
+      await gen.return();
+      if (done || !forceClose) break;
+      let stopped = false;
+      for (const id of closeIds) {
+        const piece = this.model.detokenize([id], false, ids.slice(-8));
+        if (take(id, piece, { logprob: 0, forced: true }, true)) { stopped = true; break; }
+        if (ids.length >= maxTokens) { stopped = true; break; }
+      }
+      if (stopped) break;
+      input = closeIds;
+    }
+    return { text, tokens: events, finishReason, promptTokens: prompt.length, completionTokens: ids.length, thinkingTokens: thinking };
   }
 
   /** Tokens of a text as this model counts them (special tokens parsed, no BOS). */

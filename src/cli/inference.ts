@@ -22,6 +22,7 @@ import { publicTestProblem } from "../scale/publicTests.js";
 import { EFFORT_LEVELS, isEffortLevel, parseEffortBudgets } from "../scale/effort.js";
 import { ContinuousBatcher } from "../serve/batcher.js";
 import { templateFromString } from "../serve/context.js";
+import { isGgufPath, LlamaCppPolicy } from "../backends/llama-cpp.js";
 import { startServer } from "../serve/server.js";
 import { getTemplate, renderPrompt, textTemplate, type TextTemplate } from "../tasks/templates.js";
 import type { Policy, Problem } from "../types.js";
@@ -202,7 +203,7 @@ function summary(r: EvalReport): string {
 
 /** `scratchpad serve`'s options. */
 export const ServeCliSchema = z.object({
-  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  model: z.string().min(1).meta({ description: "checkpoint folder, or a .gguf file (run by llama.cpp)", arg: "dir|file" }),
   port: int_().min(0).max(65535).default(8000).meta({ description: "port (0 = any free port)", arg: "p" }),
   host: z.string().min(1).default("127.0.0.1").meta({ description: "interface to listen on", arg: "h" }),
   name: z.string().min(1).optional().meta({ description: "model name in the API", arg: "name", defaultText: "the folder's name" }),
@@ -235,12 +236,14 @@ function originsOf(spec: string | undefined): string[] | undefined {
 }
 
 async function runServe(f: ServeFlags): Promise<void> {
-  const ck = await loadCheckpoint(f.model, { optimizer: false });
-  const batcher = new ContinuousBatcher({ model: ck.model, tokenizer: ck.tokenizer, maxSlots: f.maxSlots });
+  // A .gguf runs on llama.cpp, prompted with the chat template in the file.
+  const gguf = isGgufPath(f.model) ? await LlamaCppPolicy.load(f.model, { chat: false, parallel: Math.min(f.maxSlots, 16) }) : undefined;
+  const ck = gguf ? undefined : await loadCheckpoint(f.model, { optimizer: false });
+  const batcher = gguf ?? new ContinuousBatcher({ model: ck!.model, tokenizer: ck!.tokenizer, maxSlots: f.maxSlots });
   const server = await startServer({
     backend: batcher, modelName: f.name ?? path.basename(path.resolve(f.model)),
     port: f.port, host: f.host,
-    chatTemplate: templateFromString(f.template),
+    chatTemplate: gguf && f.template === "{prompt}" ? (messages) => gguf.renderChat(messages) : templateFromString(f.template),
     effortBudgets: f.effortBudgets ? parseEffortBudgets(f.effortBudgets) : {},
     defaultMaxTokens: f.maxTokens, maxQueue: f.maxQueue,
     allowedOrigins: originsOf(f.allowedOrigins), apiKey: f.apiKey ?? process.env.SCRATCHPAD_API_KEY,
