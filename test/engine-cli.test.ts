@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeLogits } from "../src/cli/engine.js";
+import { computeLogits } from "../src/app/engine.js";
 import { loadCheckpoint } from "../src/engine/checkpoint.js";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
