@@ -37,7 +37,7 @@ export function top(x: BF): number {
 }
 
 class Ctx {
-  /** Largest magnitude (top bit) of any intermediate value: sums of values this large need this many bits more. */
+  /** Largest magnitude (top bit) of any value added or subtracted: sums of values this large need this many bits more. */
   maxTop = 0;
   constructor(
     readonly p: number,
@@ -46,7 +46,6 @@ class Ctx {
   norm(m: bigint, e: number): BF {
     if (m === 0n) return ZERO;
     const len = bitlen(m);
-    if (e + len > this.maxTop) this.maxTop = e + len;
     if (len > this.p) {
       const s = len - this.p;
       return { m: m >> BigInt(s), e: e + s };
@@ -60,6 +59,9 @@ class Ctx {
     this.budget.tick();
     if (a.m === 0n) return b;
     if (b.m === 0n) return a;
+    // a sum of large values needs bits for their size before its difference shows (10^{2000} + 1)
+    const t = Math.max(top(a), top(b));
+    if (t > this.maxTop) this.maxTop = t;
     if (top(a) - top(b) > this.p + 8) return a;
     if (top(b) - top(a) > this.p + 8) return b;
     if (a.e >= b.e) return this.norm((a.m << BigInt(a.e - b.e)) + b.m, b.e);
