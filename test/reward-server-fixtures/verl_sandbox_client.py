@@ -12,11 +12,12 @@
 #   Failed with a run that errored or returned non-zero -> -2; other Failed -> -1; Success with a Finished run ->
 #   True when stdout.rstrip("\n") == expected.rstrip("\n"), else False; anything else -> -1.
 # - check_correctness: every case of {"inputs", "outputs"} at once on a thread pool; after a compile error
-#   (-4) every later case is -4 too. Returns (results, metadata).
+#   (-4) every later case is -4 too (thread pool of max(32, 5 × cores)). Returns (results, metadata).
 # Left out: the `fn_name` wrapper (LeetCode-style call cases); the tests send stdin/stdout cases.
 import concurrent.futures
 import json
 import logging
+import os
 import time
 
 import requests
@@ -105,7 +106,7 @@ def check_correctness(url, in_outs, generation, timeout=10, memory_limit_mb=1024
     inputs, outputs = in_outs["inputs"], in_outs["outputs"]
     results = [None] * len(inputs)
     metadata = [None] * len(inputs)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(32, (os.cpu_count() or 1) * 5)) as pool:
         futures = {pool.submit(process_single_case, i, x, outputs[i], url, generation, timeout, memory_limit_mb, language): i for i, x in enumerate(inputs)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]
