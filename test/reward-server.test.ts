@@ -147,6 +147,9 @@ describe("scratchpad reward-server", () => {
       { gold: 3 },
       [1, 2],
       { id: 9, gold: "\\sqrt{2}", pred: "\\boxed{\\frac{665857}{470832}}", options: { float_rounding: 6 } },
+      { gold: "\\frac{2}{3}", pred: "\\boxed{0.67}", options: { float_rounding: 2 } },
+      { gold: "\\frac{2}{3}", pred: "\\boxed{0.67}" },
+      { gold: "1", pred: "1", options: { nonsense: 1 } },
     ];
     const r = await post(`${s.url}/verify`, { kind: "math", items });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
@@ -155,7 +158,10 @@ describe("scratchpad reward-server", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as unknown);
     expect(r.json.results).toEqual(cli);
-    expect((r.json.results as { correct?: boolean }[]).slice(0, 5).map((x) => x.correct)).toEqual([true, false, true, undefined, undefined]);
+    const results = r.json.results as { correct?: boolean; error?: string }[];
+    expect(results.map((x) => x.correct)).toEqual([true, false, true, undefined, undefined, false, true, false, undefined]);
+    // Math-Verify's per-item options reach the verifier (float_rounding 2 accepts 0.67 for 2/3; the default does not).
+    expect(results[8].error).toMatch(/^line 9: unknown option "nonsense"/);
   });
 
   it("POST /verify gives exactly what `verify code --jsonl` writes, in order", async () => {
