@@ -241,7 +241,7 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     }
     const va = numericValue(a, new Map(), ctx.budget);
     const vb = numericValue(b, new Map(), ctx.budget);
-    if (!finite(va) || !finite(vb) || lostRange(va, a) || lostRange(vb, b)) return structural(a, b, ctx);
+    if (!finite(va) || !finite(vb) || lostRange(a, ctx) || lostRange(b, ctx)) return structural(a, b, ctx);
     return closeC(va, vb, approx ? decimalTolerance(ctx) : NUMERIC_TOL);
   }
   const tol = approx ? decimalTolerance(ctx) : NUMERIC_TOL;
@@ -293,13 +293,27 @@ function decimalTolerance(ctx: CompareContext): number {
   return ctx.tolerance ?? 0.5 * 10 ** -floatRounding(ctx);
 }
 
-/** A float result of 0 from an expression that is not 0 (underflow): the value was lost. */
-function lostRange(v: Complex, n: MathNode): boolean {
-  return v.re === 0 && v.im === 0 && printNode(n) !== "0" && Math.abs(v.re) === 0 && !isPlainZero(n);
-}
-
-function isPlainZero(n: MathNode): boolean {
-  return n.k === "num" && n.value !== null && n.value.isZero();
+/**
+ * True when a float value of this tree passed through the edge of the double range: some part of it
+ * is infinite or so small that it is near underflow (`\\frac{1}{10000!}` evaluates to 0). Such a
+ * value proves nothing, so the comparison falls back to structure. Looks at most 200 subtrees.
+ */
+function lostRange(n: MathNode, ctx: CompareContext): boolean {
+  let visited = 0;
+  const walk = (x: MathNode): boolean => {
+    if (++visited > 200) return false;
+    if (x.k === "num") return x.value !== null && !x.value.isZero() && Math.abs(x.value.toNumber()) < 1e-290;
+    if (x.k === "neg") return walk(x.a);
+    if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") {
+      if (walk(x.a) || walk(x.b)) return true;
+    } else if (x.k === "fn") {
+      if (x.args.some(walk)) return true;
+    } else return false;
+    const v = numericValue(x, new Map(), ctx.budget);
+    const m = Math.hypot(v.re, v.im);
+    return !Number.isFinite(m) || (m !== 0 && m < 1e-290);
+  };
+  return walk(n);
 }
 
 /** "Cannot tell" numerically: compare by structure, and record that the verdict did. */
