@@ -579,7 +579,11 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     // two labelled values (`P(x) = 1` and `p(x) = 1`, `x = 3` and `y = 3`): the values decide
     const la = labelledValue(a);
     const lb = labelledValue(b);
-    if (la && lb) return equal(la, lb, ctx);
+    if (la && lb) {
+      // different labels only for constant values: y = 2x+1 is not x = 2x+1
+      const sameLabel = printNode(simplifyRel(a).args[0]).toLowerCase() === printNode(simplifyRel(b).args[0]).toLowerCase();
+      if (sameLabel || (freeVariables(la).size === 0 && freeVariables(lb).size === 0)) return equal(la, lb, ctx);
+    }
     // allow_set_relation_comp: gold `x \\in [-2, 7]` against the answer `-2 \\le x \\le 7`
     if (ctx.allowSetRelationComp && la && !isScalar(la)) {
       const iv = relInterval(b);
