@@ -16,7 +16,7 @@ export const LAYERS = [
   ["backends"],
   ["rl", "scale", "pretrain"],
   ["eval"],
-  ["serve", "report", "ai-sdk"],
+  ["serve", "report", "ai-sdk", "dashboard"], // dashboard: the live training page (SSE server)
   ["app"],
   ["cli"],
 ];

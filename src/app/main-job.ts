@@ -18,7 +18,7 @@ import { selfCheckStats, type SelfCheckStats } from "../report/selfcheck.js";
 import { renderMainReport, type MainReport } from "../report/main-report.js";
 import { resolveTrainConfig, type TrainConfig } from "../rl/config.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
-import { train } from "../rl/trainer.js";
+import { train, type TrainOptions } from "../rl/trainer.js";
 import { ScratchpadError } from "../core/errors.js";
 
 /** The main job's training recipe (a `scratchpad train` config). */
@@ -91,6 +91,8 @@ export interface MainJobOptions {
   /** Where progress goes (default stdout). */
   out?: { write(s: string): unknown; isTTY?: boolean };
   signal?: AbortSignal;
+  /** Also called after every training step (e.g. a live dashboard's `onStep`). */
+  onStep?: TrainOptions["onStep"];
 }
 
 /** What `runMainJob` returns. */
@@ -180,7 +182,7 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
   const progress = new ProgressPrinter(out, { plain });
   const result = await train(cfg, {
     signal: o.signal,
-    onStep: (m, c) => progress.step(m, c),
+    onStep: (m, c, ev) => { progress.step(m, c); o.onStep?.(m, c, ev); },
     onResume: (step) => progress.note(`resuming training at step ${step}`),
     onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
   });

@@ -10,7 +10,9 @@ import { train } from "../rl/trainer.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { DEFAULT_PRETRAIN, pretrain } from "../pretrain/pretrain.js";
 import { DEFAULT_CORPUS } from "../pretrain/corpus.js";
-import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob } from "../app/main-job.js";
+import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob, summary } from "../app/main-job.js";
+import { DASHBOARD_OPTIONS, openDashboard, splitDashboardLayer, type Dashboard } from "../dashboard/index.js";
+import * as path from "node:path";
 
 const int = () => z.number().int();
 
@@ -33,6 +35,7 @@ export const StartCliSchema = z.object({
   runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: "runs" }),
   save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
   eval_n: int().min(1).optional().meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
+  ...DASHBOARD_OPTIONS,
 }).strict();
 
 /** Abort on the first Ctrl-C (the step finishes and a checkpoint is saved); exit on the second. */
@@ -51,20 +54,26 @@ function registerTrain(program: Command): void {
     .command("train")
     .description("Reinforcement learning with verifiable rewards (GRPO / DAPO / Dr. GRPO) on a procedural task; resumes from OUTPUT_DIR/checkpoint when present")
     .option("--config <file>", "JSON or YAML file of settings, TRL names accepted (flags override it)");
-  addOptions(cmd, TrainConfigSchema);
+  addOptions(cmd, TrainConfigSchema.extend(DASHBOARD_OPTIONS));
   cmd.addHelpText("after", "\nTRL / Hugging Face names are accepted in config files and as flags (max_steps, per_device_train_batch_size,\nlr_scheduler_type, ...) and echoed to the canonical key. Every key: docs/config.md.");
   cmd.action(async (raw: { config?: string }) => {
     const fromFile = raw.config !== undefined ? await readConfigFile(raw.config) : undefined;
-    const cfg = resolveTrainLayers([fromFile, cliLayer(cmd)], { onNote: (line) => process.stderr.write(line + "\n") });
+    const flags = splitDashboardLayer(cliLayer(cmd));
+    const cfg = resolveTrainLayers([fromFile, flags.rest], { onNote: (line) => process.stderr.write(line + "\n") });
+    const dash = await openDashboard(flags.dashboard, { title: "scratchpad train", say: (l) => console.log(l) });
     const progress = new ProgressPrinter();
     const signal = interruptSignal(() => progress.note("interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)"));
-    const result = await train(cfg, {
+    const result = await withDashboard(dash, () => train(cfg, {
       signal,
-      onStep: (m, c) => {
+      onStep: (m, c, ev) => {
+        dash?.onStep(m, c, ev);
         if (Number(m.step) % c.logging_steps === 0 || Number(m.step) === c.steps) progress.step(m, c);
       },
       onResume: (step, dir) => progress.note(`resuming from ${dir} at step ${step}`),
       onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
+    }), (r) => {
+      const last = r.history[r.history.length - 1];
+      return { summary: `trained ${r.steps}/${cfg.steps} steps; checkpoint ${r.checkpoint}; final reward ${last ? Number(last.reward).toFixed(3) : "-"}; metrics ${cfg.output_dir}/metrics.jsonl` };
     });
     progress.done();
     const last = result.history[result.history.length - 1];
@@ -106,11 +115,28 @@ function registerStart(program: Command): void {
     if (o.steps !== undefined) trainOverrides.steps = o.steps;
     if (o.seed !== undefined) trainOverrides.seed = o.seed;
     const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
-    await runMainJob({
-      runsDir: o.runs_dir, saveModel: o.save_model, signal,
-      train: resolveTrainOverrides(trainOverrides), eval: o.eval_n ? { n: o.eval_n } : undefined,
-    });
+    const overrides = resolveTrainOverrides(trainOverrides);
+    const dash = await openDashboard(o, { title: "scratchpad start", afterTraining: "training finished: evaluating the base and trained models (the report follows)", say: (l) => console.log(l) });
+    await withDashboard(dash, () => runMainJob({
+      runsDir: o.runs_dir, saveModel: o.save_model, signal, onStep: dash?.onStep,
+      train: overrides, eval: o.eval_n ? { n: o.eval_n } : undefined,
+    }), (r) => ({ summary: summary(r.report, r.dir).trim(), reportFile: path.join(r.dir, "report.html") }));
   });
+}
+
+/** Run `job` with the dashboard (if any) told how it ended, then closed. */
+async function withDashboard<T>(dash: Dashboard | null, job: () => Promise<T>, ended: (r: T) => { summary: string; reportFile?: string }): Promise<T> {
+  if (!dash) return job();
+  try {
+    const r = await job();
+    await dash.end({ ok: true, ...ended(r) });
+    return r;
+  } catch (err) {
+    await dash.end({ ok: false, summary: "", error: (err as Error).message });
+    throw err;
+  } finally {
+    await dash.close();
+  }
 }
 
 /** Validate overrides early (the same errors as `scratchpad train`), keeping only the given keys. */
