@@ -433,7 +433,8 @@ function relValue(r: Rel): MathNode | null {
   if (s.ops.length !== 1 || s.ops[0] !== "=") return null;
   const [l, v] = s.args;
   if (isLabel(l)) return v;
-  // a computation and its result: 2 + 3 = 5 (but not 7 = 11a + c)
+  // a computation and its result: 2 + 3 = 5 (but not 7 = 11a + c). The last side is the answer, as
+  // in Math-Verify ("last = is considered"): only one value is ever judged, so "3 = 4 = 5" hedges nothing.
   if (isScalar(l) && isScalar(v) && freeVariables(l).size === 0 && freeVariables(v).size === 0) return v;
   if (v.k === "sym") return l;
   return null;
