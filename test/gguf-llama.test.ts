@@ -18,7 +18,7 @@ import { LlamaCppPolicy, llamaCppAvailable, openPolicy } from "../src/backends/i
 import { buildProgram } from "../src/cli/main.js";
 import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../src/core/chat-template.js";
 import { loadCheckpoint, type Checkpoint } from "../src/engine/checkpoint.js";
-import { checkpointToGguf, readGguf } from "../src/engine/gguf.js";
+import { checkpointToGguf, exportGguf, readGguf } from "../src/engine/gguf.js";
 import { Trainer } from "../src/engine/train.js";
 import { buildProblems } from "../src/eval/problems.js";
 import { withBudget } from "../src/scale/budget.js";
@@ -95,8 +95,8 @@ describe.skipIf(!available.ok)(title, () => {
     dir = await mkdtemp(path.join(tmpdir(), "gguf-"));
     f32 = path.join(dir, "r1zero.gguf");
     f16 = path.join(dir, "r1zero-f16.gguf");
-    expect(await cli(["export", "--model", "models/r1zero", "--format", "gguf", "--out", f32])).toMatch(/wrote .*r1zero\.gguf \(GGUF, F32, 39 tensors/);
-    await cli(["export", "--model", "models/r1zero", "--format", "gguf", "--out", f16, "--dtype", "f16"]);
+    await exportGguf("models/r1zero", f32);
+    await exportGguf("models/r1zero", f16, { dtype: "f16" });
     ck = await loadCheckpoint("models/r1zero");
     prompts = (await buildProblems({ task: "addition", n: 4, seed: 0 })).map((p) => p.prompt).slice(0, 20);
     model = await loadRaw(f32);
@@ -104,6 +104,13 @@ describe.skipIf(!available.ok)(title, () => {
   afterAll(async () => {
     await model?.dispose();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("`scratchpad export --format gguf` writes the same file as exportGguf", async () => {
+    const viaCli = path.join(dir, "cli.gguf");
+    expect(await cli(["export", "--model", "models/r1zero", "--format", "gguf", "--out", viaCli])).toMatch(/wrote .*cli\.gguf \(GGUF, F32, 39 tensors/);
+    const [a, b] = [await readFile(viaCli), await readFile(f32)];
+    expect(Buffer.compare(a, b)).toBe(0); // deterministic: the same checkpoint gives the same bytes
   });
 
   it("llama.cpp reads the llama metadata, the tokenizer and the chat template", async () => {
@@ -271,6 +278,13 @@ describe.skipIf(!available.ok)(title, () => {
       await gguf.close();
       await batcher.close?.();
     }
+  });
+
+  it("a missing or broken .gguf is an error that names the file and the fix", async () => {
+    await expect(openPolicy(path.join(dir, "missing.gguf"))).rejects.toThrow(/missing\.gguf: no such GGUF file \(export one with `scratchpad export/);
+    const broken = path.join(dir, "broken.gguf");
+    await writeFile(broken, "{ not a model }");
+    await expect(openPolicy(broken)).rejects.toThrow(/broken\.gguf: llama\.cpp cannot load it \(.*\); is it a GGUF model file\?/);
   });
 
   it("chat mode with Qwen3's and DeepSeek-R1's templates in the GGUF: prompts rendered, continuations after the template, thinking counted", async () => {

@@ -23,6 +23,7 @@
  * model's context (`contextLength`), as in the embedded engine.
  */
 import { randomInt } from "node:crypto";
+import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 import { ScratchpadError } from "../core/errors.js";
@@ -246,12 +247,15 @@ export class LlamaCppPolicy implements Policy {
   static async load(file: string, opts: LlamaCppPolicyOptions = {}): Promise<LlamaCppPolicy> {
     const parallel = opts.parallel ?? 4;
     if (!Number.isInteger(parallel) || parallel < 1) throw new LlamaCppError(`parallel must be a whole number ≥ 1, got ${parallel}`);
+    if (!(await stat(file).then((st) => st.isFile(), () => false))) {
+      throw new LlamaCppError(`${file}: no such GGUF file (export one with \`scratchpad export --model DIR --format gguf --out ${file}\`, or give the path of a downloaded .gguf)`);
+    }
     const runtime = await getLlamaRuntime(opts.gpu ?? false);
     let model: NlcModel;
     try {
       model = await runtime.loadModel({ modelPath: path.resolve(file) });
     } catch (err) {
-      throw new LlamaCppError(`${file}: llama.cpp cannot load it (${(err as Error).message}); is it a GGUF model file?`, { cause: err });
+      throw new LlamaCppError(`${file}: llama.cpp cannot load it (${(err as Error).message.split("\n")[0]}); is it a GGUF model file?`, { cause: err });
     }
     const contextSize = opts.contextSize ?? Math.min(model.trainContextSize, 8192);
     let context: NlcContext;
