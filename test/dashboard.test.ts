@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The live training dashboard, with real parts: real GRPO steps on the shipped base model, the
 // dashboard's HTTP/SSE server on 127.0.0.1 (port 0), Debian's Chromium through playwright-core, the
 // real CLI as a child process. Every wait is on a condition (generous timeouts, no sleeps), so a busy
@@ -140,7 +141,7 @@ describe("live dashboard", () => {
       // The latest step's traces, the scratchpad highlighted.
       const traces = events[1].traces;
       await page.waitForFunction((n) => document.querySelectorAll("#traces .trace").length === n, traces.length, WAIT);
-      const shown = await page.$$eval("#traces .trace", (els) => els.map((e) => ({ text: e.textContent ?? "", think: [...e.querySelectorAll(".think")].map((t) => t.textContent ?? "") })));
+      const shown = await page.$$eval("#traces .trace", (els) => els.map((e) => ({ text: e.textContent ?? "", think: Array.from(e.querySelectorAll(".think")).map((t) => t.textContent ?? "") })));
       traces.forEach((t, i) => {
         expect(shown[i].text).toContain(t.prompt + t.text);
         const thinks = t.text.match(/<think>[\s\S]*?(<\/think>|$)/g) ?? [];
