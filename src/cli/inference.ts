@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { addOptions, resolveCommand } from "../config/index.js";
 import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
+import { DEFAULT_CONCURRENCY } from "../backends/openai.js";
 import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
@@ -20,10 +21,13 @@ import { buildProblems, PROBLEM_SET_DEFAULTS } from "../eval/problems.js";
 import { renderEvalHtml } from "../eval/report.js";
 import { publicTestProblem } from "../scale/publicTests.js";
 import { EFFORT_LEVELS, isEffortLevel, parseEffortBudgets } from "../scale/effort.js";
-import { ContinuousBatcher } from "../serve/batcher.js";
-import { templateFromString } from "../serve/context.js";
+import { ContinuousBatcher, DEFAULT_MAX_SLOTS } from "../serve/batcher.js";
+import type { ServeBackend } from "../serve/backend.js";
+import { PolicyBackend, RoutingBackend } from "../serve/routing-backend.js";
+import { loadRouter } from "../scale/routing/saved.js";
+import { templateFromString, type ChatTemplate } from "../serve/context.js";
 import { isGgufPath, LlamaCppPolicy } from "../backends/llama-cpp.js";
-import { startServer } from "../serve/server.js";
+import { SERVE_DEFAULTS, startServer } from "../serve/server.js";
 import { getTemplate, renderPrompt, textTemplate, type TextTemplate } from "../tasks/templates.js";
 import type { Policy, Problem } from "../types.js";
 import { evalDefaultsFromCheckpoint } from "../eval/checkpoint-defaults.js";
@@ -79,7 +83,7 @@ export function backendOptions(o: { api?: string; concurrency?: string | number;
   const effort = o.reasoningEffort;
   if (effort !== undefined && !isEffortLevel(effort)) throw new InferenceCliError(`--reasoning-effort must be one of ${EFFORT_LEVELS.join(", ")}, got "${effort}"`);
   if (effort !== undefined && o.api !== "chat") throw new InferenceCliError("--reasoning-effort is a chat API setting: add --api chat (or use --budgets for budget forcing over raw completions)");
-  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency === undefined ? undefined : String(o.concurrency), 16, 1), reasoningEffort: effort };
+  return { model: modelName, api: o.api as "chat" | "completions" | undefined, concurrency: int("--concurrency", o.concurrency === undefined ? undefined : String(o.concurrency), DEFAULT_CONCURRENCY, 1), reasoningEffort: effort };
 }
 
 const int_ = () => z.number().int();
@@ -111,7 +115,7 @@ export const EvalCliSchema = z.object({
   api: z.enum(["completions", "chat"]).optional().meta({ description: "endpoint API: completions (raw prompts) or chat", arg: "kind", defaultText: "completions" }),
   chatTemplate: z.string().min(1).optional().meta({ description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions", arg: "file" }),
   reasoningEffort: z.enum(EFFORT_LEVELS).optional().meta({ description: "chat endpoints: reasoning_effort", arg: "level" }),
-  concurrency: int_().min(1).default(16).meta({ description: "endpoint requests in flight" }),
+  concurrency: int_().min(1).default(DEFAULT_CONCURRENCY).meta({ description: "endpoint requests in flight" }),
   split: z.string().min(1).optional().meta({ description: "dataset split", arg: "name" }),
   dataDir: z.string().min(1).optional().meta({ description: "benchmark data folder", arg: "dir" }),
   report: z.string().min(1).optional().meta({ description: "write an HTML report with plots", arg: "file" }),
@@ -203,15 +207,18 @@ function summary(r: EvalReport): string {
 
 /** `scratchpad serve`'s options. */
 export const ServeCliSchema = z.object({
-  model: z.string().min(1).meta({ description: "checkpoint folder, or a .gguf file (run by llama.cpp)", arg: "dir|file" }),
-  port: int_().min(0).max(65535).default(8000).meta({ description: "port (0 = any free port)", arg: "p" }),
-  host: z.string().min(1).default("127.0.0.1").meta({ description: "interface to listen on", arg: "h" }),
+  model: z.string().min(1).optional().meta({ description: "checkpoint folder or .gguf file (or --router with --cheap and --strong)", arg: "dir|file" }),
+  router: z.string().min(1).optional().meta({ description: "a router file from `scratchpad route --save-router`: front --cheap and --strong with it", arg: "file" }),
+  cheap: z.string().min(1).optional().meta({ description: "with --router: the cheap option (checkpoint folder or server URL)", arg: "dir|url" }),
+  strong: z.string().min(1).optional().meta({ description: "with --router: the strong option(s), comma-separated when the router has several", arg: "dir|url" }),
+  port: int_().min(0).max(65535).default(SERVE_DEFAULTS.port).meta({ description: "port (0 = any free port)", arg: "p" }),
+  host: z.string().min(1).default(SERVE_DEFAULTS.host).meta({ description: "interface to listen on", arg: "h" }),
   name: z.string().min(1).optional().meta({ description: "model name in the API", arg: "name", defaultText: "the folder's name" }),
-  maxSlots: int_().min(1).default(64).meta({ description: "sequences decoded together" }),
+  maxSlots: int_().min(1).default(DEFAULT_MAX_SLOTS).meta({ description: "sequences decoded together" }),
   template: z.string().min(1).default("{prompt}").meta({ description: "chat template with {prompt} for the last user message", arg: "text" }),
   effortBudgets: z.string().optional().meta({ description: "reasoning_effort budgets, e.g. none=0,low=16,medium=64,high=inf", arg: "spec" }),
-  maxTokens: int_().min(1).default(256).meta({ description: "default max tokens per request" }),
-  maxQueue: int_().min(1).default(1024).meta({ description: "requests beyond which new ones get 429" }),
+  maxTokens: int_().min(1).default(SERVE_DEFAULTS.defaultMaxTokens).meta({ description: "default max tokens per request" }),
+  maxQueue: int_().min(1).default(SERVE_DEFAULTS.maxQueue).meta({ description: "requests beyond which new ones get 429" }),
   allowedOrigins: z.string().optional().meta({ description: "origins browsers may call from: a JSON list or comma-separated", arg: "list", defaultText: '["*"]: any' }),
   apiKey: z.string().min(1).optional().meta({ description: "require 'Authorization: Bearer KEY' on /v1 requests", arg: "key", defaultText: "$SCRATCHPAD_API_KEY" }),
 }).strict();
@@ -235,22 +242,51 @@ function originsOf(spec: string | undefined): string[] | undefined {
   return t === "" ? [] : t.split(",").map((x) => x.trim()).filter((x) => x !== "");
 }
 
+/** The backend `serve` fronts: one checkpoint, or a router over several checkpoints or servers. */
+async function serveBackend(f: ServeFlags): Promise<{ backend: ServeBackend; label: string; chatTemplate?: ChatTemplate }> {
+  if (f.model !== undefined && f.router === undefined && isGgufPath(f.model)) { // a GGUF on llama.cpp, prompted with its own chat template
+    const gguf = await LlamaCppPolicy.load(f.model, { chat: false, parallel: Math.min(f.maxSlots, 16) });
+    return { backend: gguf, label: `${f.model} (llama.cpp)`, chatTemplate: (messages) => gguf.renderChat(messages) };
+  }
+  const batcherOf = async (dir: string) => {
+    const ck = await loadCheckpoint(dir, { optimizer: false });
+    return new ContinuousBatcher({ model: ck.model, tokenizer: ck.tokenizer, maxSlots: f.maxSlots });
+  };
+  if (f.router === undefined) {
+    if (f.cheap !== undefined || f.strong !== undefined) throw new InferenceCliError("--cheap and --strong go with --router FILE (a router from `scratchpad route --save-router FILE`)");
+    if (f.model === undefined) throw new InferenceCliError("pass --model DIR (a checkpoint folder), or --router FILE --cheap A --strong B to serve a router");
+    return { backend: await batcherOf(f.model), label: f.model };
+  }
+  if (f.model !== undefined) throw new InferenceCliError("--model and --router are two ways to serve: with --router, give the options as --cheap and --strong");
+  if (f.cheap === undefined || f.strong === undefined) throw new InferenceCliError("--router needs --cheap A and --strong B (checkpoint folders or server URLs), in the router file's order");
+  const saved = await loadRouter(f.router);
+  const specs = [f.cheap, ...f.strong.split(",").map((x) => x.trim()).filter((x) => x !== "")];
+  if (specs.length !== saved.options.length) {
+    throw new InferenceCliError(`${f.router} routes between ${saved.options.length} options (${saved.options.map((o) => o.name).join(", ")}): give --cheap and ${saved.options.length - 1} comma-separated --strong option(s), got ${specs.length} in all`);
+  }
+  const opened = new Map<string, ServeBackend>();
+  for (const spec of specs) {
+    if (opened.has(spec)) continue;
+    if (isEndpoint(spec)) opened.set(spec, new PolicyBackend(await openPolicy(spec)));
+    else if (isGgufPath(spec)) opened.set(spec, await LlamaCppPolicy.load(spec, { chat: false, parallel: Math.min(f.maxSlots, 16) }));
+    else opened.set(spec, await batcherOf(spec));
+  }
+  return { backend: new RoutingBackend(saved, specs.map((x) => opened.get(x)!)), label: `router ${f.router} (${specs.join(" | ")})` };
+}
+
 async function runServe(f: ServeFlags): Promise<void> {
-  // A .gguf runs on llama.cpp, prompted with the chat template in the file.
-  const gguf = isGgufPath(f.model) ? await LlamaCppPolicy.load(f.model, { chat: false, parallel: Math.min(f.maxSlots, 16) }) : undefined;
-  const ck = gguf ? undefined : await loadCheckpoint(f.model, { optimizer: false });
-  const batcher = gguf ?? new ContinuousBatcher({ model: ck!.model, tokenizer: ck!.tokenizer, maxSlots: f.maxSlots });
+  const { backend: batcher, label, chatTemplate } = await serveBackend(f);
   const server = await startServer({
-    backend: batcher, modelName: f.name ?? path.basename(path.resolve(f.model)),
+    backend: batcher, modelName: f.name ?? (f.model ? path.basename(path.resolve(f.model)) : "router"),
     port: f.port, host: f.host,
-    chatTemplate: gguf && f.template === "{prompt}" ? (messages) => gguf.renderChat(messages) : templateFromString(f.template),
+    chatTemplate: chatTemplate && f.template === "{prompt}" ? chatTemplate : templateFromString(f.template),
     effortBudgets: f.effortBudgets ? parseEffortBudgets(f.effortBudgets) : {},
     defaultMaxTokens: f.maxTokens, maxQueue: f.maxQueue,
     allowedOrigins: originsOf(f.allowedOrigins), apiKey: f.apiKey ?? process.env.SCRATCHPAD_API_KEY,
   });
-  process.stderr.write(`scratchpad serve: ${f.model} as "${f.name ?? path.basename(path.resolve(f.model))}" on ${server.url}\n`);
+  process.stderr.write(`scratchpad serve: ${label} as "${f.name ?? (f.model ? path.basename(path.resolve(f.model)) : "router")}" on ${server.url}\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => { void server.close().then(() => batcher.close()).then(resolve); };
+    const stop = () => { void server.close().then(() => batcher.close?.()).then(resolve); };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

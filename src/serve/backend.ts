@@ -47,6 +47,8 @@ export interface GenerationResult {
   completionTokens: number;
   /** Tokens generated inside the thinking segment (the tags excluded). */
   thinkingTokens: number;
+  /** A routing backend: which option answered (see serve/routing-backend.ts). */
+  route?: { option: number; name: string };
 }
 
 /** A model the server can serve. */
@@ -59,5 +61,7 @@ export interface ServeBackend {
   readonly contextLength: number;
   /** Requests waiting or running now. */
   readonly load?: number;
+  /** A routing backend that decides from the prompt: the option it will use (for a response header sent before generating). */
+  route?(prompt: string): { option: number; name: string } | undefined;
   close?(): Promise<void>;
 }

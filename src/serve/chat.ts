@@ -11,6 +11,7 @@ import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.
 import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { ReasoningSplitter } from "./reasoningSplitter.js";
 import { parseChatRequest, type ChatRequest } from "./requests.js";
+import { routeField, routeHeader, routeHeaderBefore, responseRouteField } from "./route-info.js";
 import { sendEvent, startSSE, StopHoldback } from "./stream.js";
 
 /** Handle one chat completion request (body already parsed as JSON). */
@@ -43,10 +44,11 @@ export async function handleChat(ctx: ServeContext, body: unknown, res: ServerRe
       message: { role: "assistant", content: s.opened ? s.answer : g.text, reasoning_content: reasoning, reasoning },
       logprobs: r.logprobs ? { content: g.tokens.filter((t) => !t.forced).map((t) => chatLogprob(t)) } : null,
       finish_reason: finishReason(g.finishReason),
+      ...routeField(g),
     };
   });
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ id, object: "chat.completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results) }));
+  res.writeHead(200, { "content-type": "application/json", ...routeHeader(results) });
+  res.end(JSON.stringify({ id, object: "chat.completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results), ...responseRouteField(results) }));
 }
 
 function seedOf(r: ChatRequest, i: number): number | undefined {
@@ -64,7 +66,7 @@ async function streamChat(
   ctx: ServeContext, r: ChatRequest, base: GenerationRequest,
   meta: { id: string; created: number; promptTokens: number; startInThinking: boolean }, res: ServerResponse,
 ): Promise<void> {
-  startSSE(res);
+  startSSE(res, routeHeaderBefore(ctx.backend, [base.prompt]));
   const chunk = (index: number, delta: Record<string, unknown>, finish: string | null = null, logprobs: unknown = null) =>
     sendEvent(res, { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: ctx.modelName, choices: [{ index, delta, logprobs, finish_reason: finish }] });
   const emit = (index: number, d: { reasoning?: string; content?: string }) => {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
 import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { parseCompletionRequest, type CompletionRequest } from "./requests.js";
+import { routeField, routeHeader, routeHeaderBefore, responseRouteField } from "./route-info.js";
 import { sendEvent, startSSE, StopHoldback } from "./stream.js";
 
 /** Handle one completions request (body already parsed as JSON). */
@@ -42,9 +43,10 @@ export async function handleCompletions(ctx: ServeContext, body: unknown, res: S
     text: (r.echo ? jobs[k].prompt : "") + g.text,
     logprobs: r.logprobs === null ? null : logprobsOf(g.tokens, r.echo ? jobs[k].prompt.length : 0),
     finish_reason: finishReason(g.finishReason),
+    ...routeField(g),
   }));
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ id, object: "text_completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results) }));
+  res.writeHead(200, { "content-type": "application/json", ...routeHeader(results) });
+  res.end(JSON.stringify({ id, object: "text_completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results), ...responseRouteField(results) }));
 }
 
 /** The legacy logprobs object: tokens, token_logprobs, top_logprobs, text_offset. */
@@ -65,7 +67,7 @@ async function streamCompletions(
   ctx: ServeContext, r: CompletionRequest, jobs: { index: number; req: GenerationRequest; prompt: string }[],
   meta: { id: string; created: number; promptTokens: number }, res: ServerResponse,
 ): Promise<void> {
-  startSSE(res);
+  startSSE(res, routeHeaderBefore(ctx.backend, jobs.map((j) => j.prompt)));
   const chunk = (index: number, text: string, finish: string | null = null, logprobs: ReturnType<typeof logprobsOf> | null = null) =>
     sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [{ index, text, logprobs, finish_reason: finish }] });
   const runs = jobs.map((job) => {

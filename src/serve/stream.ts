@@ -5,11 +5,12 @@
 import type { ServerResponse } from "node:http";
 
 /** Start an SSE response. */
-export function startSSE(res: ServerResponse): void {
+export function startSSE(res: ServerResponse, headers: Record<string, string> = {}): void {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
     connection: "keep-alive",
+    ...headers,
   });
   res.flushHeaders();
 }

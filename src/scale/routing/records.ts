@@ -18,6 +18,8 @@ export interface CollectRecordsOptions {
   template?: (p: Problem) => string;
   maxTokens?: number;
   temperature?: number;
+  /** Per-option sampling temperature (default `temperature` for every option). */
+  temperatures?: (number | undefined)[];
   seed?: number;
   answer?: AnswerExtractor;
   /** Prompts per generate call (default 32). */
@@ -54,11 +56,14 @@ export async function collectQueryRecords(policies: Policy[], problems: Problem[
   for (let s = 0; s < problems.length; s += bs) {
     const batch = problems.slice(s, s + bs);
     const prompts = batch.map(prompt);
-    const seedOf = (k: number) => (o.seed ?? 0) + 1_000_003 * k + s;
+    // Option k's stream starts 1_000_003·k apart; prompt i of a call samples from seed + i·n + j, so
+    // batches advance by s·n and no two samples of one option share a stream.
+    const seedOf = (k: number, n: number) => (o.seed ?? 0) + 1_000_003 * k + s * n;
     const results: Completion[][][] = [];
     for (const [k, policy] of policies.entries()) {
       const n = k === 0 ? Math.max(1, probes) : 1;
-      results.push(await policy.generate(prompts, { ...gen, n, seed: seedOf(k), logprobs: (k === 0 && probes > 0 && measure === "logprob") || undefined }));
+      const temperature = o.temperatures?.[k] ?? gen.temperature;
+      results.push(await policy.generate(prompts, { ...gen, temperature, n, seed: seedOf(k, n), logprobs: (k === 0 && probes > 0 && measure === "logprob") || undefined }));
     }
     for (const [i, p] of batch.entries()) {
       const outcomes: OptionOutcome[] = [];

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { writeFileAtomic } from "../../core/atomic.js";
 import { ScratchpadError } from "../../core/errors.js";
+import { featureDimension } from "./features.js";
 import type { PromptRouterSpec, ProbeRouterSpec } from "./routers.js";
 
 /** A router file that cannot be read or is not a router. */
@@ -21,7 +22,7 @@ const logistic = z.object({ weights: z.array(z.number()), bias: z.number() });
 const routerSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("prompt"),
-    featurizer: z.object({ ngrams: z.array(z.number().int().min(1).max(8)), buckets: z.number().int().min(1).max(1 << 22), lowercase: z.boolean() }),
+    featurizer: z.object({ ngrams: z.array(z.number().int().min(1).max(8)), buckets: z.number().int().min(1).max(1 << 22), lowercase: z.boolean(), digitPairs: z.boolean().optional() }),
     models: z.array(logistic).min(2),
     relativeCosts: z.array(z.number().min(0)).min(2),
   }),
@@ -69,9 +70,9 @@ export function parseRouter(text: string, source = "router file"): SavedRouter {
   }
   const saved = r.data as SavedRouter;
   if (saved.router.kind === "prompt") {
-    const dim = saved.router.featurizer.buckets;
-    const bad = saved.router.models.findIndex((m) => m.weights.length < dim);
-    if (bad >= 0) throw new RouterFileError(`${source}: field "router.models.${bad}.weights" has ${saved.router.models[bad].weights.length} weights, fewer than the featurizer's ${dim} buckets`);
+    const dim = featureDimension(saved.router.featurizer);
+    const bad = saved.router.models.findIndex((m) => m.weights.length !== dim);
+    if (bad >= 0) throw new RouterFileError(`${source}: field "router.models.${bad}.weights" has ${saved.router.models[bad].weights.length} weights, the featurizer needs ${dim}`);
     if (saved.router.models.length !== saved.options.length || saved.router.relativeCosts.length !== saved.options.length) {
       throw new RouterFileError(`${source}: ${saved.options.length} options but ${saved.router.models.length} classifiers and ${saved.router.relativeCosts.length} costs`);
     }

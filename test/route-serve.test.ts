@@ -1,0 +1,160 @@
+// Routing end to end: `scratchpad route` trains and saves a router (the JSON contract: baselines,
+// oracle, router with PGR, APGR, sweep), and a server fronting two backends with it (one embedded
+// checkpoint, one OpenAI-compatible URL) says where each request went, in a header and a field,
+// through the `openai` client. Real engines, real HTTP servers on 127.0.0.1, the built CLI.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenAIPolicy } from "../src/backends/openai.js";
+import { saveCheckpoint } from "../src/engine/checkpoint.js";
+import { tsKernels } from "../src/engine/kernels/ts.js";
+import { trainPromptRouter, type QueryRecord, type SavedRouter } from "../src/scale/routing/index.js";
+import { ContinuousBatcher } from "../src/serve/batcher.js";
+import { PolicyBackend, RoutingBackend } from "../src/serve/routing-backend.js";
+import { startServer, type RunningServer } from "../src/serve/server.js";
+import { templateFromString } from "../src/serve/context.js";
+import { startTinyServer, tinyModel } from "./inference-fixtures.js";
+
+const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+let dir: string;
+let cheapDir: string;
+let strongDir: string;
+const children: ChildProcess[] = [];
+
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, "bin", "scratchpad.js"), ...args], { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Start `scratchpad serve ... --port 0` and wait for the line that names its URL. */
+function serve(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", ...args, "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let err = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+/** A prompt router trained on records where the cheap option gets short prompts right and long ones wrong. */
+function longPromptsGoStrong(): SavedRouter {
+  const options = [{ name: "cheap", outputPrice: 1 }, { name: "strong", outputPrice: 10 }];
+  const records: QueryRecord[] = Array.from({ length: 40 }, (_, i) => {
+    const long = i % 2 === 1;
+    return {
+      prompt: long ? `${30000 + i * 91}+${40000 + i * 13}=` : `${i % 9}+${i % 7}=`,
+      outcomes: [{ correct: !long, outputTokens: 10, inputTokens: 0 }, { correct: true, outputTokens: 40, inputTokens: 0 }],
+    };
+  });
+  return {
+    format: "scratchpad-router", version: 1, router: trainPromptRouter(records, options, { epochs: 200 }), threshold: 0.5,
+    options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })), calibration: {},
+  };
+}
+
+beforeAll(async () => {
+  if (process.env.npm_lifecycle_event !== "test") {
+    await new Promise<void>((resolve) => execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()));
+    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("npm run build failed");
+  }
+  dir = await mkdtemp(path.join(tmpdir(), "route-serve-"));
+  cheapDir = path.join(dir, "cheap");
+  strongDir = path.join(dir, "strong");
+  await saveCheckpoint(cheapDir, tinyModel(3));
+  await saveCheckpoint(strongDir, tinyModel(4));
+}, 300_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill("SIGTERM");
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("a server fronting two backends with a router", () => {
+  let remote: Awaited<ReturnType<typeof startTinyServer>>;
+  let routed: RunningServer;
+  let backend: RoutingBackend;
+
+  beforeAll(async () => {
+    remote = await startTinyServer();
+    const { model, tokenizer } = tinyModel(5);
+    const local = new ContinuousBatcher({ model, tokenizer, kernels: tsKernels, maxSlots: 8 });
+    backend = new RoutingBackend(longPromptsGoStrong(), [local, new PolicyBackend(new OpenAIPolicy({ baseURL: remote.url, model: "tiny" }))]);
+    routed = await startServer({ backend, modelName: "routed", port: 0, chatTemplate: templateFromString("{prompt}"), defaultMaxTokens: 12 });
+  });
+  afterAll(async () => {
+    await routed?.close();
+    await backend?.close();
+    await remote?.close();
+  });
+
+  it("says in a header and a field which option answered (completions and chat, streamed too)", async () => {
+    const client = new OpenAI({ baseURL: routed.url, apiKey: "unused" });
+    const easy = await client.completions.create({ model: "routed", prompt: "3+4=", max_tokens: 8, temperature: 0 }).withResponse();
+    expect(easy.response.headers.get("x-scratchpad-route")).toBe("cheap");
+    expect((easy.data as unknown as { route: { name: string } }).route.name).toBe("cheap");
+    const hard = await client.completions.create({ model: "routed", prompt: "31337+42424=", max_tokens: 8, temperature: 0 }).withResponse();
+    expect(hard.response.headers.get("x-scratchpad-route")).toBe("strong");
+    expect((hard.data.choices[0] as unknown as { route: { option: number } }).route.option).toBe(1);
+    const chat = await client.chat.completions.create({ model: "routed", messages: [{ role: "user", content: "52341+99871=" }], max_tokens: 8 }).withResponse();
+    expect(chat.response.headers.get("x-scratchpad-route")).toBe("strong");
+    const stream = await client.completions.create({ model: "routed", prompt: "2+2=", max_tokens: 8, stream: true }).withResponse();
+    expect(stream.response.headers.get("x-scratchpad-route")).toBe("cheap");
+    let text = "";
+    for await (const chunk of stream.data) text += chunk.choices[0]?.text ?? "";
+    expect(typeof text).toBe("string");
+  });
+});
+
+describe("scratchpad route and serve --router", () => {
+  it("route --json prints the money frontier; --save-router writes a file serve loads", async () => {
+    const file = path.join(dir, "router.json");
+    const report = path.join(dir, "route.html");
+    const r = await run([
+      "route", "--cheap", cheapDir, "--strong", strongDir, "--router", "prompt", "--cheap-price", "1", "--strong-price", "10",
+      "--max-cpt", "0.5", "--n", "4", "--difficulty", "1-2", "--max-tokens", "12", "--json", "--save-router", file, "--report", report,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const k of ["always_cheap", "always_strong", "oracle", "router"]) {
+      for (const f of ["accuracy", "cost", "cpt"]) expect(typeof j[k][f], `${k}.${f}`).toBe("number");
+    }
+    expect(j.always_cheap.cpt).toBe(0);
+    expect(j.always_strong.cpt).toBe(1);
+    // Strong is 10× the price per token: its cost per query is its tokens × 10 / 1e6.
+    expect(j.always_strong.cost).toBeCloseTo((j.always_strong.tokens * 10) / 1e6, 12);
+    expect(typeof j.router.pgr).toBe("number");
+    expect(j.apgr).toBeGreaterThanOrEqual(0);
+    expect(j.sweep.length).toBeGreaterThanOrEqual(2);
+    for (const p of j.sweep) for (const f of ["threshold", "accuracy", "cost", "cpt"]) expect(typeof p[f]).toBe("number");
+    expect(j.router.calibration.target).toEqual({ kind: "max-cpt", maxCpt: 0.5 });
+    const html = await readFile(report, "utf8");
+    expect(html).toContain('data-chart="route-frontier"');
+    expect(html).toContain('data-chart="route-pgr"');
+
+    const url = await serve(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+    const res = await client.completions.create({ model: "router", prompt: "1+1=", max_tokens: 4 }).withResponse();
+    expect(["cheap", "strong"].some((n) => res.response.headers.get("x-scratchpad-route")?.startsWith(`${n === "cheap" ? cheapDir : strongDir}`))).toBe(true);
+  });
+
+  it("serve --router names what is missing", async () => {
+    const r = await run(["serve", "--router", path.join(dir, "router.json"), "--cheap", cheapDir]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--router needs --cheap A and --strong B/);
+    const bad = await run(["route", "--cheap", cheapDir, "--strong", strongDir, "--router", "bert"]);
+    expect(bad.stderr).toMatch(/--router must be one of prompt, probe; got "bert"/);
+  });
+});
