@@ -1,11 +1,9 @@
 /**
  * Prompt features for routers that decide from the query alone (RouteLLM's setting): hashed
- * character n-grams of the prompt, a few shape features (length, digits, longest number), and
- * aligned digit pairs: the first two numbers of the prompt written one under the other by place
- * value, and the count of each (upper digit, lower digit) pair — what a column-by-column
- * computation with them meets (a 7 over a 5 is a carry in a sum). Nothing here knows the task: a
- * prompt without two numbers has no pairs, and the same featurizer serves arithmetic, GSM8K or
- * code prompts.
+ * character n-grams of the prompt plus a few shape features (length, digits, longest and shortest
+ * number). Nothing here knows the task, so the same featurizer serves arithmetic, GSM8K or code
+ * prompts. (Aligned digit-pair counts, which see carries in a sum, were tried on the main job's
+ * models and bought nothing on held-out problems: docs/inference.md, "Routing".)
  */
 
 /** How prompts become feature vectors. Saved with a router so serving featurizes the same way. */
@@ -16,12 +14,10 @@ export interface FeaturizerSpec {
   buckets: number;
   /** Lower-case the prompt first (default true). */
   lowercase: boolean;
-  /** Add the 100 aligned digit-pair counts (default true; absent in older router files = false). */
-  digitPairs?: boolean;
 }
 
 /** The default featurizer. */
-export const DEFAULT_FEATURIZER: FeaturizerSpec = { ngrams: [1, 2, 3], buckets: 4096, lowercase: true, digitPairs: true };
+export const DEFAULT_FEATURIZER: FeaturizerSpec = { ngrams: [1, 2, 3], buckets: 4096, lowercase: true };
 
 /** The shape features, in order (their values follow the n-gram buckets). */
 export const SHAPE_FEATURES = ["log_chars", "log_words", "digit_share", "longest_number", "shortest_number", "digits", "numbers"] as const;
@@ -34,7 +30,7 @@ export interface SparseVector {
 
 /** The number of weights a linear model over `spec` needs (without the bias). */
 export function featureDimension(spec: FeaturizerSpec): number {
-  return spec.buckets + SHAPE_FEATURES.length + (spec.digitPairs ? 100 : 0);
+  return spec.buckets + SHAPE_FEATURES.length;
 }
 
 /** FNV-1a, 32 bit: a stable hash so a saved router featurizes the same in any process. */
@@ -79,19 +75,5 @@ export function featurize(prompt: string, spec: FeaturizerSpec = DEFAULT_FEATURI
     index.push(spec.buckets + i);
     value.push(v);
   });
-  if (spec.digitPairs && numbers.length >= 2) {
-    const a = numbers[0] ?? "";
-    const b = numbers[1] ?? "";
-    const pairs = new Map<number, number>();
-    for (let p = 0; p < Math.min(a.length, b.length); p++) {
-      const k = 10 * Number(a[a.length - 1 - p]) + Number(b[b.length - 1 - p]);
-      pairs.set(k, (pairs.get(k) ?? 0) + 1);
-    }
-    const first = spec.buckets + SHAPE_FEATURES.length;
-    for (const k of [...pairs.keys()].sort((x, y) => x - y)) {
-      index.push(first + k);
-      value.push((pairs.get(k) ?? 0) / 2);
-    }
-  }
   return { index, value };
 }

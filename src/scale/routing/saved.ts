@@ -22,7 +22,7 @@ const logistic = z.object({ weights: z.array(z.number()), bias: z.number() });
 const routerSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("prompt"),
-    featurizer: z.object({ ngrams: z.array(z.number().int().min(1).max(8)), buckets: z.number().int().min(1).max(1 << 22), lowercase: z.boolean(), digitPairs: z.boolean().optional() }),
+    featurizer: z.object({ ngrams: z.array(z.number().int().min(1).max(8)), buckets: z.number().int().min(1).max(1 << 22), lowercase: z.boolean() }),
     models: z.array(logistic).min(2),
     relativeCosts: z.array(z.number().min(0)).min(2),
   }),
