@@ -10,7 +10,7 @@
  * is chowned to the run's uid) before it execs bubblewrap, so every later process is inside. `cgroupSupport()`
  * probes this once per process; without it the sandbox falls back to rlimits (see docs/verify-code.md).
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { ScratchpadError } from "../../core/errors.js";
@@ -60,17 +60,51 @@ function tryWrite(file: string, value: string): boolean {
   }
 }
 
+/** Groups whose removal is still pending (the kernel frees a group a moment after its last process). */
+const pending = new Set<string>();
+let exitHook = false;
+
+function tryRmdir(d: string): boolean {
+  if (!existsSync(d)) return true;
+  try {
+    rmdirSync(d);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function rmdirLater(dirs: string[], attempt = 0): void {
-  const left = dirs.filter((d) => {
-    if (!existsSync(d)) return false;
-    try {
-      rmdirSync(d);
-      return false;
-    } catch {
-      return true;
+  const left = dirs.filter((d) => !tryRmdir(d));
+  for (const d of dirs) if (!left.includes(d)) pending.delete(d);
+  if (left.length === 0) return;
+  for (const d of left) pending.add(d);
+  if (!exitHook) {
+    exitHook = true;
+    // A last try when this process exits, so short-lived commands do not leave empty groups behind.
+    process.once("exit", () => {
+      for (const d of pending) tryRmdir(d);
+    });
+  }
+  if (attempt < 20) setTimeout(() => rmdirLater(left, attempt + 1), 250 * (attempt + 1)).unref();
+}
+
+/** Remove empty run groups older than ten minutes that an earlier process left behind (it was killed). */
+function sweepStale(parent: string | undefined): void {
+  if (!parent) return;
+  try {
+    for (const e of readdirSync(parent)) {
+      if (!e.startsWith("scratchpad-")) continue;
+      const d = path.join(parent, e);
+      try {
+        if (Date.now() - statSync(d).mtimeMs > 10 * 60_000) tryRmdir(d);
+      } catch {
+        // gone meanwhile
+      }
     }
-  });
-  if (left.length > 0 && attempt < 20) setTimeout(() => rmdirLater(left, attempt + 1), 250 * (attempt + 1)).unref();
+  } catch {
+    // unreadable: nothing to sweep
+  }
 }
 
 /** Create a test group and set a limit in it: whether per-run groups work here (probed once). */
@@ -103,6 +137,8 @@ export function cgroupSupport(): CgroupSupport | undefined {
     const g = createRunCgroup(c, { memoryBytes: 64 << 20, maxProcesses: 8, uid: 65534, gid: 65534 });
     if (g) {
       g.remove();
+      sweepStale(c.memoryParent);
+      if (c.pidsParent !== c.memoryParent) sweepStale(c.pidsParent);
       probed = c;
       return c;
     }
