@@ -20,7 +20,7 @@ const GOLD_CACHE_SIZE = 4096;
 
 function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
-  const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${gold}`;
+  const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
   const hit = goldCache.get(key);
   if (hit !== undefined) return hit;
   const cands = extractCandidates(gold, sources, { ...options, afterThink: false });
