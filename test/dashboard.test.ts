@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The live training dashboard, with real parts: real GRPO steps on the shipped base model, the
 // dashboard's HTTP/SSE server on 127.0.0.1 (port 0), Debian's Chromium through playwright-core, the
 // real CLI as a child process. Every wait is on a condition (generous timeouts, no sleeps), so a busy
@@ -21,6 +20,8 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 const LONG = 600_000; // per test: a busy machine is slow, never wrong
 const WAIT = { timeout: 300_000, polling: 100 };
 const entry = path.resolve("test/rl-cli-entry.ts");
+/** The page shows the end of the run (a page-side expression). */
+const ENDED = `document.querySelector("#end").classList.contains("shown")`;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ function points(page: Page, chart: string, series: string): Promise<number> {
 
 /** Wait until the chart shows exactly `n` points of the series. */
 async function waitForPoints(page: Page, chart: string, series: string, n: number): Promise<void> {
-  await page.waitForFunction(([c, s, k]) => document.querySelectorAll(`svg[data-chart="${c}"] circle[data-series="${s}"]`).length === k, [chart, series, n] as const, WAIT);
+  await page.waitForFunction(`document.querySelectorAll('svg[data-chart="${chart}"] circle[data-series="${series}"]').length === ${n}`, undefined, WAIT);
 }
 
 /** A policy whose rollouts wait for `gate` (the test paces the run; the steps themselves are real). */
@@ -140,8 +141,10 @@ describe("live dashboard", () => {
       expect(await page.locator("#progress").textContent()).toBe("step 2 / 4");
       // The latest step's traces, the scratchpad highlighted.
       const traces = events[1].traces;
-      await page.waitForFunction((n) => document.querySelectorAll("#traces .trace").length === n, traces.length, WAIT);
-      const shown = await page.$$eval("#traces .trace", (els) => els.map((e) => ({ text: e.textContent ?? "", think: Array.from(e.querySelectorAll(".think")).map((t) => t.textContent ?? "") })));
+      await page.waitForFunction(`document.querySelectorAll("#traces .trace").length === ${traces.length}`, undefined, WAIT);
+      const shown = await Promise.all((await page.locator("#traces .trace").all()).map(async (t) => ({
+        text: (await t.textContent()) ?? "", think: await t.locator(".think").allTextContents(),
+      })));
       traces.forEach((t, i) => {
         expect(shown[i].text).toContain(t.prompt + t.text);
         const thinks = t.text.match(/<think>[\s\S]*?(<\/think>|$)/g) ?? [];
@@ -152,7 +155,7 @@ describe("live dashboard", () => {
       const res = await run;
       await waitForPoints(page, "reward", "reward", 4);
       await dash.end({ ok: true, summary: `trained ${res.steps}/${cfg.steps} steps` });
-      await page.waitForFunction(() => document.querySelector("#end")?.classList.contains("shown"), undefined, WAIT);
+      await page.waitForFunction(ENDED, undefined, WAIT);
       expect(await page.locator("#summary").textContent()).toBe("trained 4/4 steps");
       expect(await page.locator("#conn").textContent()).toBe("finished");
       // metrics.jsonl is written as before.
@@ -181,7 +184,7 @@ describe("live dashboard", () => {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       try {
         await page.goto(dash.url);
-        await page.waitForFunction(() => document.querySelector("#end")?.classList.contains("shown"), undefined, WAIT);
+        await page.waitForFunction(ENDED, undefined, WAIT);
         expect(await points(page, "reward", "reward")).toBe(3);
         const link = page.locator("#report-link");
         expect(await link.textContent()).toBe("Open the final report");
