@@ -1,6 +1,7 @@
 // The package as users get it: `npm pack` output passes publint, carries no source maps, tests or
-// benchmark data, and every TypeScript snippet in README.md and docs/ that imports from
-// "scratchpad…" resolves from the packed tarball and type-checks against its declarations.
+// benchmark data; every import of "scratchpad…" in a TypeScript or JavaScript snippet of README.md
+// and docs/ resolves from the packed tarball, and every such TypeScript snippet type-checks against
+// the tarball's declarations.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,22 +17,23 @@ const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const run = async (cmd: string, args: string[], cwd: string): Promise<string> =>
   (await promisify(execFile)(cmd, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout;
 
-/** A fenced ```ts block of a markdown file. */
+/** A fenced code block of a markdown file. */
 interface Snippet {
   doc: string;
   index: number;
   code: string;
+  language: "ts" | "js";
 }
 
-/** Every ```ts / ```typescript block of README.md and docs/**\/*.md. */
+/** Every ```ts / ```typescript (and ```js / ```javascript / ```mjs) block of README.md and docs/**\/*.md. */
 function docSnippets(): Snippet[] {
   const docs = ["README.md", ...listMarkdown(path.join(ROOT, "docs")).map((f) => path.relative(ROOT, f))];
   const out: Snippet[] = [];
   for (const doc of docs) {
-    const re = /^```(?:ts|typescript)\s*\n([\s\S]*?)^```/gm;
+    const re = /^```(ts|typescript|js|javascript|mjs)\s*\n([\s\S]*?)^```/gm;
     const text = readFileSync(path.join(ROOT, doc), "utf8");
     let i = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) out.push({ doc, index: ++i, code: m[1] });
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push({ doc, index: ++i, code: m[2], language: m[1].startsWith("t") ? "ts" : "js" });
   }
   return out;
 }
@@ -116,7 +118,7 @@ describe("the packed package", () => {
   });
 
   it("every docs snippet that imports from scratchpad type-checks against the packed declarations", async () => {
-    const snippets = docSnippets().filter((s) => importsOf(s.code).some((i) => i === "scratchpad" || i.startsWith("scratchpad/")));
+    const snippets = docSnippets().filter((s) => s.language === "ts" && importsOf(s.code).some((i) => i === "scratchpad" || i.startsWith("scratchpad/")));
     expect(snippets.length).toBeGreaterThanOrEqual(10);
     const dir = path.join(work, "snippets");
     mkdirSync(dir, { recursive: true });

@@ -27,7 +27,7 @@ import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 import { ScratchpadError } from "../core/errors.js";
-import type { ThinkTags } from "../core/think.js";
+import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 import type { Completion, GenerateOptions, Policy } from "../types.js";
 
 /** A GGUF model cannot be loaded or a request cannot be served; the message names the fix. */
@@ -237,7 +237,7 @@ export class LlamaCppPolicy implements Policy {
     const chat = opts.chat ?? "auto";
     if (chat === true && !this.chatTemplate) throw new LlamaCppError(`${file} has no tokenizer.chat_template; open it with chat: false (raw prompts)`);
     this.chat = chat === "auto" ? this.chatTemplate !== undefined && source !== SCRATCHPAD_CHAT_TEMPLATE : chat;
-    this.thinkTags = opts.thinkTags ?? this.chatTemplate?.thinkTags ?? { open: "<think>", close: "</think>" };
+    this.thinkTags = opts.thinkTags ?? this.chatTemplate?.thinkTags ?? DEFAULT_THINK_TAGS;
     this.contextLength = Math.min(context.contextSize, opts.contextSize ?? model.trainContextSize);
     const parallel = opts.parallel ?? 4;
     this.free = Array.from({ length: parallel }, () => context.getSequence());
