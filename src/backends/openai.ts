@@ -35,6 +35,9 @@ import {
 /** Reasoning effort levels understood by OpenAI-style servers. */
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high";
 
+/** Requests in flight to one endpoint unless `concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 16;
+
 /** Options of the openai backend. */
 export interface OpenAIPolicyOptions {
   /** Base URL including /v1 (a URL without a path gets /v1 appended). */
@@ -141,7 +144,7 @@ export class OpenAIPolicy implements Policy {
       timeout: options.timeoutMs ?? 300_000,
       fetch: normalisingFetch(options.fetch ?? fetch),
     });
-    this.limiter = new Limiter(options.concurrency ?? 16);
+    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.tags = options.tags ?? DEFAULT_THINK_TAGS;
     this.exactTokens = options.exactTokens ?? true;
     this.nSupport = options.nMode === "separate" ? "no" : options.nMode === "server" ? "yes" : "unknown";

@@ -8,14 +8,14 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { addOptions, resolveCommand } from "../config/index.js";
-import { startRewardServer } from "../serve/reward/server.js";
+import { REWARD_SERVER_DEFAULTS, startRewardServer } from "../serve/reward/server.js";
 import type { RewardTask } from "../serve/reward/get-reward.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
 
 /** `scratchpad reward-server`'s options (unset limits: the server's defaults). */
 export const RewardServerCliSchema = z.object({
-  port: z.number().int().min(0).max(65535).default(5000).meta({ description: "port to listen on (0: any free port)", arg: "port" }),
-  host: z.string().min(1).default("127.0.0.1").meta({ description: "address to listen on (0.0.0.0: every interface)", arg: "host" }),
+  port: z.number().int().min(0).max(65535).default(REWARD_SERVER_DEFAULTS.port).meta({ description: "port to listen on (0: any free port)", arg: "port" }),
+  host: z.string().min(1).default(REWARD_SERVER_DEFAULTS.host).meta({ description: "address to listen on (0.0.0.0: every interface)", arg: "host" }),
   workers: z.number().int().min(1).optional().meta({ description: "math worker threads and programs run at once", defaultText: "number of cores", message: "must be a positive integer" }),
   task: z.enum(["math", "code", "auto"]).default("auto").meta({ description: "what /get_reward labels are: math (gold answers), code (test objects) or auto", arg: "task" }),
   maxQueue: z.number().int().min(1).optional().meta({ description: "items in flight before new requests get 503 + Retry-After", defaultText: "16384", message: "must be a positive integer" }),

@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { openPolicy } from "../backends/index.js";
+import { DEFAULT_CONCURRENCY } from "../backends/openai.js";
 import { addOptions, resolveCommand } from "../config/index.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { EVAL_DEFAULTS } from "../eval/evaluate.js";
@@ -63,7 +64,7 @@ export const RouteCliSchema = z.object({
   cheapModel: z.string().min(1).optional().meta({ description: "model name on the cheap endpoint", arg: "name" }),
   strongModel: z.string().min(1).optional().meta({ description: "model name on the strong endpoint", arg: "name" }),
   api: z.enum(["completions", "chat"]).optional().meta({ description: "endpoint API: completions or chat", arg: "kind" }),
-  concurrency: int().min(1).default(16).meta({ description: "endpoint requests in flight" }),
+  concurrency: int().min(1).default(DEFAULT_CONCURRENCY).meta({ description: "endpoint requests in flight" }),
 }).strict();
 
 type RouteFlags = z.output<typeof RouteCliSchema>;

@@ -23,6 +23,9 @@ import type { GenerationRequest, GenerationResult, ServeBackend, TokenEvent } fr
 import { TokenChooser } from "./tokenChoice.js";
 import { ScratchpadError } from "../core/errors.js";
 
+/** Sequences decoded together unless `maxSlots` says otherwise. */
+export const DEFAULT_MAX_SLOTS = 64;
+
 /** Options of the batcher. */
 export interface BatcherOptions {
   model: Model;
@@ -78,7 +81,7 @@ export class ContinuousBatcher implements ServeBackend {
 
   constructor(private readonly o: BatcherOptions) {
     this.K = o.kernels ?? getKernels();
-    this.maxSlots = o.maxSlots ?? 64;
+    this.maxSlots = o.maxSlots ?? DEFAULT_MAX_SLOTS;
     this.tags = o.tags ?? DEFAULT_THINK_TAGS;
     this.contextLength = o.model.config.max_position_embeddings;
     this.cache = new KVCache(o.model);

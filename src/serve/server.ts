@@ -46,6 +46,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** `startServer`'s defaults (the one place they are written; `scratchpad serve --help` shows them). */
+export const SERVE_DEFAULTS = { port: 8000, host: "127.0.0.1", defaultMaxTokens: 256, maxQueue: 1024 } as const;
+
 /** Build the request handler's context with defaults. */
 export function serveContext(o: ServeOptions): ServeContext {
   return {
@@ -54,9 +57,9 @@ export function serveContext(o: ServeOptions): ServeContext {
     chatTemplate: o.chatTemplate ?? plainChatTemplate,
     effortBudgets: o.effortBudgets ?? {},
     tags: o.tags ?? DEFAULT_THINK_TAGS,
-    defaultMaxTokens: o.defaultMaxTokens ?? 256,
+    defaultMaxTokens: o.defaultMaxTokens ?? SERVE_DEFAULTS.defaultMaxTokens,
     limits: o.limits ?? { maxN: 64, maxPrompts: 64 },
-    maxQueue: o.maxQueue ?? 1024,
+    maxQueue: o.maxQueue ?? SERVE_DEFAULTS.maxQueue,
     metrics: o.metrics ?? new ServerMetrics(),
   };
 }
@@ -95,7 +98,7 @@ export async function startServer(o: ServeOptions & { port?: number; host?: stri
   const server = createOpenAIServer(o);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(o.port ?? 8000, o.host ?? "127.0.0.1", () => resolve());
+    server.listen(o.port ?? SERVE_DEFAULTS.port, o.host ?? SERVE_DEFAULTS.host, () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;

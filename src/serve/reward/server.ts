@@ -23,6 +23,9 @@ import { DEFAULT_RUN_CODE_BOUNDS, parseRunCodeBody, runCodeRequest, type RunCode
 import { parseVerifyBody, runVerify } from "./verify.js";
 import { ScratchpadError } from "../../core/errors.js";
 
+/** Where `startRewardServer` listens unless told (the one place these defaults are written). */
+export const REWARD_SERVER_DEFAULTS = { port: 5000, host: "127.0.0.1" } as const;
+
 /** Options of the reward server; all optional. */
 export interface RewardServerOptions {
   /** Math worker threads and programs run at once (default: the number of cores). */
@@ -331,7 +334,7 @@ export async function startRewardServer(o: RewardServerOptions & { port?: number
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     // A deep accept backlog: trainers open many connections at once (OpenRLHF: one query per request, 64+ in flight).
-    server.listen({ port: o.port ?? 5000, host: o.host ?? "127.0.0.1", backlog: 4096 }, () => resolve());
+    server.listen({ port: o.port ?? REWARD_SERVER_DEFAULTS.port, host: o.host ?? REWARD_SERVER_DEFAULTS.host, backlog: 4096 }, () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
