@@ -39,6 +39,8 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
     { name: "chosen threshold", points: [pt(r.router)], markers: true },
     ...r.always.slice(1, -1).map((p) => ({ name: `always ${p.name}`, points: [pt(p)], markers: true })),
   ];
+  // Head room above the highest point, so the legend never covers the oracle or always-strong.
+  const top = Math.max(...frontier.flatMap((x) => x.points.map((p) => p[1]))) + 0.12;
   const gap = r.always_strong.accuracy - r.always_cheap.accuracy;
   const pgrOf = (a: number) => (gap === 0 ? 0 : (a - r.always_cheap.accuracy) / gap);
   const pgrChart: Series[] = [
@@ -59,8 +61,8 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
 <p>${r.n_test} test problems; router (${r.router_kind}) trained and calibrated on ${r.router.calibration.n} others. Prices per 1M output tokens: ${escapeXml(r.options.map((o) => `${o.name} ${o.output_price}`).join(", "))}. APGR ${r.apgr.toFixed(3)} (random 0.5).</p>
 <table><tr><th style="text-align:left"></th><th>accuracy</th><th>cost per 1k queries</th><th>calls to strong (CPT)</th><th>PGR</th><th>output tokens</th></tr>${rows}</table>
 <div class="charts">
-${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct })}
-${lineChart(pgrChart, { title: "Gap recovered against calls to strong", xLabel: "calls to strong (CPT)", yLabel: "PGR", id: "route-pgr", xFormat: pct })}
+${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct, yMax: top })}
+${lineChart(pgrChart, { title: "Gap recovered against calls to strong", xLabel: "calls to strong (CPT)", yLabel: "PGR", id: "route-pgr", xFormat: pct, yMax: Math.max(1, ...pgrChart.flatMap((x) => x.points.map((p) => p[1]))) + 0.25 })}
 </div>
 </body></html>
 `;
