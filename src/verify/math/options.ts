@@ -51,7 +51,7 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   goldExtraction: readonly ExtractionSource[];
 }
 
-/** Expand Math-Verify target names into sources (order kept, duplicates dropped); null when no target name is used. */
+/** Expand Math-Verify target names into sources (order kept, duplicates dropped); throws `MathOptionError` for an unknown name or an empty list. */
 export function expandExtraction(list: readonly string[], what: string): ExtractionSource[] {
   if (!Array.isArray(list) || list.length === 0) {
     throw new MathOptionError(`${what} must be a non-empty list of sources (latex, expr, string, or ${SOURCES.join(", ")})`);
