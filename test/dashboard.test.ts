@@ -239,6 +239,24 @@ describe("live dashboard", () => {
     await expect(fetch(url)).rejects.toThrow();
   }, LONG);
 
+  it("a resumed run shows the steps before the resume too (read back from metrics.jsonl)", async () => {
+    const out = await tempDir("dash-resume");
+    const base = { model: "models/base", output_dir: out, batch_size: 16, num_generations: 4, max_difficulty: 2, max_completion_length: 24, dynamic_sampling: false, save_steps: 1 };
+    const first = await train(resolveTrainConfig({ ...base, steps: 2 }));
+    const dash = await startDashboard({ port: 0 });
+    try {
+      const res = await train(resolveTrainConfig({ ...base, steps: 3 }), { onStep: dash.onStep });
+      expect(res.resumedFrom).toBe(2);
+      const history = (await (await fetch(new URL("/history.json", dash.url))).json()) as { event: string; data: { step?: number; metrics?: { reward: number }; traces?: unknown[] } }[];
+      const steps = history.filter((e) => e.event === "step").map((e) => e.data);
+      expect(steps.map((d) => d.step)).toEqual([1, 2, 3]);
+      expect(steps.map((d) => d.metrics!.reward)).toEqual([...first.history.map((m) => m.reward), res.history[2].reward]);
+      expect(steps.map((d) => d.traces!.length > 0)).toEqual([false, false, true]);
+    } finally {
+      await dash.close();
+    }
+  }, LONG);
+
   it("replays from Last-Event-ID on a reconnect, refuses foreign Host headers, and follows the CLI rules", async () => {
     const dash: Dashboard = await startDashboard({ port: 0 });
     try {

@@ -9,11 +9,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import type { TrainConfig } from "../rl/config.js";
-import type { StepMetrics } from "../rl/metrics.js";
+import { parseMetrics, type FlatMetrics, type StepMetrics } from "../rl/metrics.js";
 import type { StepEvent } from "../rl/trainer.js";
 import { ScratchpadError } from "../core/errors.js";
 import { dashboardPage } from "./page.js";
@@ -133,10 +135,30 @@ export class Dashboard {
     if (!this.sawRun) {
       this.sawRun = true;
       this.publish("run", { title: this.opts.title ?? "scratchpad", config: runInfo(cfg) });
+      if (event.step > 1) this.earlierSteps(cfg, event);
     }
     this.publish("step", { step: event.step, steps: event.steps, metrics: m, traces: event.traces });
     if (event.step >= event.steps && this.opts.afterTraining) this.phase(this.opts.afterTraining);
   };
+
+  /** A resumed run: the steps before the resume, read back from metrics.jsonl (no traces). */
+  private earlierSteps(cfg: TrainConfig, event: StepEvent): void {
+    let lines: string[];
+    try {
+      lines = readFileSync(path.join(cfg.output_dir, "metrics.jsonl"), "utf8").split("\n").filter((l) => l.trim() !== "");
+    } catch {
+      return;
+    }
+    for (const line of lines) {
+      try {
+        const m = parseMetrics(JSON.parse(line) as FlatMetrics);
+        if (m.step < event.step) this.publish("step", { step: m.step, steps: event.steps, metrics: m, traces: [] });
+      } catch {
+        // a torn line: skipped
+      }
+    }
+    this.phase(`resumed after step ${event.step - 1}: the earlier steps are read back from metrics.jsonl`);
+  }
 
   /** A line of status shown on the page (e.g. "evaluating the base model"). */
   phase(text: string): void {
