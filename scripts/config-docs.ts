@@ -62,9 +62,9 @@ loss_type: dapo
 
 ## TRL / Hugging Face names
 
-\`scratchpad train\` keys named as in TRL's \`GRPOConfig\`: ${same}. Other names map to ours:
+\`scratchpad train\` keys named as in TRL's \`GRPOConfig\`: ${same}. Other names map to ours (TRL's and Hugging Face's, and \`lr\` as \`pretrain\` spells it):
 
-| TRL / HF name | key |
+| accepted name | key |
 |---|---|
 ${aliasRows.join("\n")}
 

@@ -120,6 +120,8 @@ describe("config files and layers", () => {
     const e = fail(() => resolveOptions(Schema, [{ source: "file", file, values: { model: "m", steps: 2.5 } }]));
     expect(e.field).toBe("steps");
     expect(e.message).toBe(`"steps" (in ${file}) must be an integer (a whole number) ≥ 1; got 2.5`);
+    const alias = fail(() => resolveOptions(Schema, [{ source: "file", file, values: { model: "m", lr_scheduler_type: "linear" } }], { onNote: () => {} }));
+    expect(alias.message).toBe(`"lr_scheduler_type" (lr_scheduler) (in ${file}) must be one of constant, cosine; got "linear"`);
     await writeFile(path.join(dir, "broken.yaml"), "steps: [1,\n");
     await expect(readConfigFile(path.join(dir, "broken.yaml"))).rejects.toThrow(/--config .*broken\.yaml is not valid YAML/);
     await writeFile(path.join(dir, "list.yaml"), "- 1\n- 2\n");

@@ -276,10 +276,10 @@ function mustBe(f: FieldInfo | undefined, issue: z.core.$ZodIssue): string {
 }
 
 /** How an error names a key: `--flag` from the CLI, `"key" (in FILE)` from a file, `"key"` otherwise. */
-function nameOf(f: FieldInfo | undefined, key: string, from: Layer | undefined): string {
+function nameOf(f: FieldInfo | undefined, key: string, from: Layer | undefined, typed = key): string {
   if (from?.source === "cli") return from.flags?.[key] ?? `--${f?.flag ?? key}`;
-  if (from?.source === "file") return `"${key}" (in ${from.file})`;
-  return `"${key}"`;
+  const name = typed.replace(/-/g, "_") === key ? `"${key}"` : `"${typed}" (${key})`;
+  return from?.source === "file" ? `${name} (in ${from.file})` : name;
 }
 
 /**
@@ -293,6 +293,7 @@ export function resolveOptions<S extends OptionsSchema>(schema: S, layers: Reado
   const merged: Record<string, unknown> = {};
   const origin = new Map<string, Layer>();
   const raw = new Map<string, unknown>();
+  const typed = new Map<string, string>();
   for (const layer of layers) {
     if (layer === undefined) continue;
     const values = layer.values as unknown;
@@ -315,6 +316,7 @@ export function resolveOptions<S extends OptionsSchema>(schema: S, layers: Reado
       }
       merged[found.key] = coerce(f, value);
       raw.set(found.key, value);
+      typed.set(found.key, name);
       origin.set(found.key, layer);
     }
   }
@@ -328,7 +330,7 @@ export function resolveOptions<S extends OptionsSchema>(schema: S, layers: Reado
     throw fail(key, `${f.meta.cli === false ? `"${key}"` : `--${f.flag}`} is required (${f.description}): ${how}`);
   }
   if (issue.code === "custom") throw fail(key, issue.message);
-  throw fail(key, `${nameOf(f, key, origin.get(key))} ${mustBe(f, issue)}; got ${show(raw.get(key))}`);
+  throw fail(key, `${nameOf(f, key, origin.get(key), typed.get(key))} ${mustBe(f, issue)}; got ${show(raw.get(key))}`);
 }
 
 /** Validation errors of a cross-field check: add with `ctx.addIssue` inside `.superRefine`. */
