@@ -4,7 +4,7 @@
  * rlimits count per process (RLIMIT_DATA) or per user (RLIMIT_NPROC), so six forked children of 900 MB each
  * pass a 1 GB RLIMIT_DATA. A control group counts the whole tree, including the tmpfs pages (`/tmp`,
  * `/dev/shm`) and SysV shared memory it creates. When this process may create control groups (root with a
- * writable cgroup v1 `memory` hierarchy, or a cgroup v2 subtree with the `memory` controller delegated), each
+ * writable cgroup v1 `memory` hierarchy, or a cgroup v2 subtree with the `memory` controller delegated to it), each
  * run gets its own group under this process's group: `memory.limit_in_bytes` (+ `memsw`) or `memory.max`
  * (+ `memory.swap.max = 0`), and `pids.max`. The run's first process writes itself into `cgroup.procs` (which
  * is chowned to the run's uid) before it execs bubblewrap, so every later process is inside. `cgroupSupport()`
@@ -111,7 +111,7 @@ function sweepStale(parent: string | undefined): void {
 export function cgroupSupport(): CgroupSupport | undefined {
   if (probed !== undefined) return probed ?? undefined;
   probed = null;
-  if (process.env.SCRATCHPAD_CGROUP === "off" || process.getuid?.() !== 0) return undefined;
+  if (process.env.SCRATCHPAD_CGROUP === "off" || typeof process.getuid !== "function") return undefined;
   const candidates: CgroupSupport[] = [];
   const v1mem = ownGroup("memory");
   if (v1mem !== undefined && existsSync("/sys/fs/cgroup/memory/cgroup.procs")) {
@@ -134,7 +134,13 @@ export function cgroupSupport(): CgroupSupport | undefined {
     candidates.push({ version: 2, memoryParent: parent, pidsParent: parent });
   }
   for (const c of candidates) {
-    const g = createRunCgroup(c, { memoryBytes: 64 << 20, maxProcesses: 8, uid: 65534, gid: 65534 });
+    const root = process.getuid() === 0;
+    const g = createRunCgroup(c, {
+      memoryBytes: 64 << 20,
+      maxProcesses: 8,
+      uid: root ? 65534 : process.getuid(),
+      gid: root ? 65534 : (process.getgid?.() ?? 0),
+    });
     if (g) {
       g.remove();
       sweepStale(c.memoryParent);
