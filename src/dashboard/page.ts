@@ -89,7 +89,7 @@ const SCRIPT = String.raw`
     es.addEventListener("phase", function (ev) { state.phase = JSON.parse(ev.data).text; schedule(); });
     es.addEventListener("end", function (ev) {
       state.end = JSON.parse(ev.data); es.close(); es = null;
-      setConn("done", state.end.ok ? "finished" : "failed"); schedule();
+      setConn(state.end.ok ? "done" : "down", state.end.ok ? "finished" : "stopped"); schedule();
     });
   }
 
