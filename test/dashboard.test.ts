@@ -211,7 +211,7 @@ describe("live dashboard", () => {
 
   it("scratchpad train --dashboard-port 0 streams every step and the end to a client (CI set)", async () => {
     const out = await tempDir("dash-cli");
-    const child = spawn(process.execPath, ["--import", "tsx", entry, "train", "--model", "models/base", "--output-dir", out, "--steps", "3",
+    const child = spawn(process.execPath, ["--import", "tsx", entry, "train", "--model", "models/base", "--output-dir", out, "--steps", "6",
       "--batch-size", "16", "--num-generations", "4", "--max-difficulty", "2", "--max-completion-length", "24", "--dashboard-port", "0"], {
       env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"],
     });
@@ -226,15 +226,17 @@ describe("live dashboard", () => {
       });
       void exited.then(() => reject(new Error(`exited before printing the dashboard address:\n${stdout}\n${stderr}`)));
     });
+    // The address is printed before the model is even loaded; connecting takes the test a moment,
+    // six real steps take the child seconds (the replay would cover any steps missed meanwhile).
     const events = await readEvents(new URL("/events", url).href, (e) => e.event === "end");
     expect(await exited).toBe(0);
     expect(events[0].event).toBe("hello");
-    expect(events.filter((e) => e.event === "step").map((e) => (e.data as { step: number }).step)).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.event === "step").map((e) => (e.data as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6]);
     const end = events[events.length - 1];
     expect(end.event).toBe("end");
     expect(end.data).toMatchObject({ ok: true, report: null });
-    expect((end.data as { summary: string }).summary).toMatch(/^trained 3\/3 steps; checkpoint /);
-    expect(stdout).toMatch(/trained 3\/3 steps/);
+    expect((end.data as { summary: string }).summary).toMatch(/^trained 6\/6 steps; checkpoint /);
+    expect(stdout).toMatch(/trained 6\/6 steps/);
     // The server is gone with the process.
     await expect(fetch(url)).rejects.toThrow();
   }, LONG);
