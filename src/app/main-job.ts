@@ -76,9 +76,12 @@ export const MAIN_JOB_EVAL: MainJobEval = {
   maxTokens: 64,
 };
 
+/** Where runs go unless `runsDir` says otherwise. */
+export const DEFAULT_RUNS_DIR = "runs";
+
 /** Options of `runMainJob`. */
 export interface MainJobOptions {
-  /** Folder of runs (default "runs"). */
+  /** Folder of runs (default DEFAULT_RUNS_DIR, "runs"). */
   runsDir?: string;
   /** Overrides of the training recipe (steps, model, ...). */
   train?: Partial<TrainConfig>;
@@ -163,7 +166,7 @@ async function evalModel(policy: Policy, problems: Problem[], e: MainJobEval, bu
 
 /** Run the main job; see the file header. */
 export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult> {
-  const runsDir = o.runsDir ?? "runs";
+  const runsDir = o.runsDir ?? DEFAULT_RUNS_DIR;
   const out = o.out ?? process.stdout;
   const plain = o.plain ?? (!!process.env.CI || out.isTTY !== true);
   const say = (s: string) => out.write(s + "\n");

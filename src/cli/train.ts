@@ -10,7 +10,7 @@ import { train } from "../rl/trainer.js";
 import { ProgressPrinter, formatDuration } from "../rl/progress.js";
 import { DEFAULT_PRETRAIN, pretrain } from "../pretrain/pretrain.js";
 import { DEFAULT_CORPUS } from "../pretrain/corpus.js";
-import { MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob, summary } from "../app/main-job.js";
+import { DEFAULT_RUNS_DIR, MAIN_JOB_EVAL, MAIN_JOB_TRAIN, runMainJob, summary } from "../app/main-job.js";
 import { DASHBOARD_OPTIONS, openDashboard, splitDashboardLayer, type Dashboard } from "../dashboard/index.js";
 import * as path from "node:path";
 
@@ -32,7 +32,7 @@ export const StartCliSchema = z.object({
   model: z.string().min(1).optional().meta({ description: "base checkpoint", arg: "dir", defaultText: String(MAIN_JOB_TRAIN.model) }),
   steps: int().min(1).optional().meta({ description: "GRPO steps", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.steps}`, aliases: ["max_steps"] }),
   seed: int().min(0).optional().meta({ description: "training seed (prompts and sampling; the evaluation's seed stays fixed)", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.seed}` }),
-  runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: "runs" }),
+  runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: DEFAULT_RUNS_DIR }),
   save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
   eval_n: int().min(1).optional().meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
   ...DASHBOARD_OPTIONS,
