@@ -581,9 +581,10 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     const la = labelledValue(a);
     const lb = labelledValue(b);
     if (la && lb) {
-      // different labels only for constant values: y = 2x+1 is not x = 2x+1
+      // the labels must be the same (letter case aside): x = 3 is not y = 3, as in Math-Verify, where
+      // two assignments compare as equations and solving them gives different variables
       const sameLabel = printNode(simplifyRel(a).args[0]).toLowerCase() === printNode(simplifyRel(b).args[0]).toLowerCase();
-      if (sameLabel || (freeVariables(la).size === 0 && freeVariables(lb).size === 0)) return equal(la, lb, ctx);
+      return sameLabel && equal(la, lb, ctx);
     }
     // allow_set_relation_comp: gold `x \\in [-2, 7]` against the answer `-2 \\le x \\le 7`
     if (ctx.allowSetRelationComp && la && !isScalar(la)) {
@@ -596,7 +597,9 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     return v !== null && !isScalar(v) && equal(a, v, ctx);
   }
   if (b.k === "rel") {
-    const v = relValue(b);
+    // an equation answered to a plain gold value is judged by its last side (Math-Verify: "we follow
+    // what the gold format is"): `a + b = 6` answers 6, `x = 2 + 3 = 5` answers 5
+    const v = relValue(b) ?? (b.ops.every((o) => o === "=") ? b.args[b.args.length - 1] : null);
     if (v !== null) return equal(a, v, ctx);
     // allow_set_relation_comp: a gold interval also matches an inequality answer
     if (ctx.allowSetRelationComp && !isScalar(a)) {
