@@ -152,11 +152,18 @@ function send(obj) {
   sock.write(JSON.stringify(obj) + "\n");
 }
 
+/** The last word (a program that did not load): say it and let the process end. */
+function sendLast(obj) {
+  sock.removeAllListeners("end");
+  sock.end(JSON.stringify(obj) + "\n");
+  sock.unref();
+}
+
 async function main() {
   const spec = JSON.parse(await nextLine());
   const t = spTranspile(spec.code, spec.language, "solution." + (spec.language === "typescript" ? "ts" : "js"));
   if (!t.ok) {
-    send({ ready: false, kind: "error", message: t.error });
+    sendLast({ ready: false, kind: "error", message: t.error });
     return;
   }
   const code = t.js;
@@ -170,7 +177,7 @@ async function main() {
   } catch (e) {
     const w = where(e, "solution.js", code);
     const mem = e instanceof RangeError && /allocation failed|out of memory/i.test(e.message);
-    send({ ready: false, kind: mem ? "memory" : "error", message: describe(e) + (w ? " at " + w : "") });
+    sendLast({ ready: false, kind: mem ? "memory" : "error", message: describe(e) + (w ? " at " + w : "") });
     return;
   }
   const handles = [];
@@ -189,6 +196,11 @@ async function main() {
     if (typeof i !== "number" || !(i >= 0 && i < handles.length)) throw new TypeError("unknown handle");
     return handles[i];
   };
+  if (spec.alone) {
+    // No tests: the program alone, judged by its exit status; the channel must not keep it alive.
+    sendLast({ ready: true });
+    return;
+  }
   send({ ready: true });
   for (;;) {
     const raw = await nextLine();
@@ -236,7 +248,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  send({ ready: false, kind: "error", message: describe(e) });
+  sendLast({ ready: false, kind: "error", message: describe(e) });
 });
 `;
 

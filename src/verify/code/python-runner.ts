@@ -222,6 +222,8 @@ def main():
         return _dec(v, from_handle)
 
     _send({"ready": True})
+    if spec.get("alone"):
+        return  # no tests: the program alone, judged by its exit status
     while True:
         raw = reader.line()
         if raw is None:

@@ -226,6 +226,44 @@ async function runWithHarness(req: ValidRequest, started: number): Promise<CodeR
   return { ...r, status: "error", message: `the tests' process ended without a verdict: ${endT?.message ?? `exit status ${t.exitCode}`}` };
 }
 
+/**
+ * No tests: the program alone runs in the program's process (as a module, as with tests) and passes when it
+ * exits with status 0, as observed here. What it says on its channel is used only for a failure's message.
+ */
+async function runAlone(req: ValidRequest, started: number): Promise<CodeResult> {
+  const limits = req.limits;
+  const isPython = req.language === "python";
+  const file = isPython ? "program.py" : "program.cjs";
+  const prog = startSandboxed({
+    argv: programArgv(req, file),
+    files: isPython ? { "program.py": PYTHON_PROGRAM_SERVER } : { "program.cjs": NODE_PROGRAM_SERVER, "sp-stdio.cjs": NODE_STDIO_PRELOAD },
+    channel: true,
+    limits,
+    signal: req.signal,
+  });
+  const said: Buffer[] = [];
+  let saidBytes = 0;
+  prog.channel!.on("data", (b: Buffer) => {
+    saidBytes += b.length;
+    if (saidBytes <= 65536) said.push(b);
+  });
+  prog.channel!.write(JSON.stringify({ code: req.code, language: req.language, alone: true }) + "\n");
+  const o = await prog.done;
+  const r = baseResult(o, started, 1);
+  const end = classifyEnd(o, limits);
+  if (end) return { ...r, ...end };
+  let first: { ready?: unknown; kind?: unknown; message?: unknown } | undefined;
+  try {
+    first = JSON.parse(Buffer.concat(said).toString("utf8").split("\n")[0]) as typeof first;
+  } catch {
+    first = undefined;
+  }
+  if (first && first.ready === false) {
+    return { ...r, status: first.kind === "memory" ? "memory" : "error", message: String(first.message ?? "the program did not load").slice(0, 2000) };
+  }
+  return { ...r, status: "passed", correct: true, testsPassed: 1 };
+}
+
 /** Compare outputs up to trailing whitespace on each line and trailing blank lines. */
 export function sameOutput(actual: string, expected: string): boolean {
   return normaliseOutput(actual) === normaliseOutput(expected);
@@ -298,5 +336,6 @@ export async function runCode(request: CodeRequest): Promise<CodeResult> {
   const started = performance.now();
   const req = validateCodeRequest(request);
   if (req.format === "io") return runIo(req, req.code, req.ioCases, started);
+  if (req.format === "assert" && req.tests.trim() === "") return runAlone(req, started);
   return runWithHarness(req, started);
 }
