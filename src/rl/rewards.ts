@@ -81,7 +81,8 @@ export class TrainingReward {
       name: "accuracy", weight: this.cfg.accuracy_weight, timeoutMs: 10_000,
       fn: async (r, p) => {
         const v = await accuracy(r, p);
-        parsed = v.extracted !== undefined && v.extracted.trim() !== "";
+        // An answer was found (right or wrong): not "no_answer", "invalid" or "timeout" (an error throws above).
+        parsed = v.status === "correct" || v.status === "wrong";
         return v.correct ? 1 : 0;
       },
     };
