@@ -23,7 +23,8 @@ describe("scratchpad verify code", () => {
   let dir: string;
   beforeAll(() => {
     // Others' work in progress may carry type errors; tsc still emits, so check for our output instead.
-    spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    // `npm test` built dist/ in its pretest step: rebuilding here would rewrite it under other test files.
+    if (process.env.npm_lifecycle_event !== "test") spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
     expect(existsSync(path.join(ROOT, "dist/cli/verify-code.js"))).toBe(true);
     dir = mkdtempSync(path.join(os.tmpdir(), "scratchpad-cli-code-"));
   });

@@ -9,7 +9,8 @@ const cli = (args: string[], input?: string) =>
 
 describe("scratchpad verify math", () => {
   beforeAll(() => {
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    // `npm test` built dist/ in its pretest step: rebuilding here would rewrite it under other test files.
+    if (process.env.npm_lifecycle_event !== "test") execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   });
 
   it("--jsonl writes one verdict per line, in order, and an error line for a malformed line", () => {
