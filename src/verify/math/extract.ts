@@ -142,14 +142,24 @@ function lastMathSpans(text: string): string | null {
   const spans = mathSpans(text);
   if (!spans.length) return null;
   let k = spans.length - 1;
-  let joined = trimKeepTabs(spans[k].body);
+  let joined = spanWithPercent(text, spans[k]);
   for (let guard = 0; guard < 5 && k > 0; guard++, k--) {
     const between = text.slice(spans[k - 1].end, spans[k].start);
     const m = /^\s*(,?\s*(?:and|or)|,)\s*$/.exec(between);
     if (!m) break;
-    joined = `${trimKeepTabs(spans[k - 1].body)}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
+    joined = `${spanWithPercent(text, spans[k - 1])}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
   }
   return joined;
+}
+
+/**
+ * A span's body, with `\%` when a percent sign or word follows the span (`$25$ percent`, `$12$\%`):
+ * Math-Verify's LaTeX patterns read it as part of the value.
+ */
+function spanWithPercent(text: string, span: MathSpan): string {
+  const body = trimKeepTabs(span.body);
+  if (/%\s*$/.test(body)) return body;
+  return /^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(text.slice(span.end, span.end + 40)) ? `${body}\\%` : body;
 }
 
 /** Clean a phrase-level candidate ("$28\%$. I hope it is correct."): cut the sentence, drop delimiters. */
@@ -197,24 +207,37 @@ function findBold(text: string): string | null {
 
 /** A number in running text: mixed numbers (`4 4/9`, `1 000 4/9`), fractions, decimals, separators. */
 const NUMBER =
-  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*(?:%|percentage\b|percent\b|pct\b))?/g;
+  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*(?:%|percentage\b|percent\b|pct\b))?/g;
 
 /** A bare LaTeX fraction of two numbers in running text (`so \\frac{3}{4} of it`). */
 const LATEX_FRACTION = /-?\\[dt]?frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/g;
 
-function findLastNumber(text: string): string | null {
+function findLastNumber(text: string, exprNumbers = false): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   const m = lastMatch(NUMBER, tail);
   if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
-  return m ? m[0].replace(/\s*\/\s*/g, "/").trim() : null;
+  if (!m) return null;
+  const num = m[0].replace(/\s*\/\s*/g, "/").trim();
+  return exprNumbers ? decimalComma(num) : num;
+}
+
+/**
+ * A plain-text number with a comma that cannot be a thousands separator is a decimal comma, as in
+ * Math-Verify's number pattern: `1,5` and `12,25` are 1.5 and 12.25; `1,234` stays 1234.
+ */
+function decimalComma(s: string): string {
+  const m = /^([-+]?\d+),(\d+)(\s*%?)$/.exec(s);
+  if (!m) return s;
+  const thousands = m[2].length === 3 && /^[-+]?[1-9]\d{0,2}$/.test(m[1]);
+  return thousands ? s : `${m[1]}.${m[2]}${m[3]}`;
 }
 
 /**
  * The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around
  * it. Not for long texts, and not for several numbers in a row (`4 4/9 2`), which are no one answer.
  */
-function findWhole(text: string): string | null {
+function findWhole(text: string, exprNumbers = false): string | null {
   let s = text;
   if (s.length > 2000 && !s.includes("####")) return null;
   const hashes = s.lastIndexOf("####");
@@ -222,6 +245,7 @@ function findWhole(text: string): string | null {
   s = trimKeepTabs(s);
   const wrapped = /^(?:\$\$([\s\S]*)\$\$|\$([\s\S]*)\$|\\\(([\s\S]*)\\\)|\\\[([\s\S]*)\\\])$/.exec(s);
   if (wrapped) s = trimKeepTabs(wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]);
+  else if (exprNumbers) s = decimalComma(s);
   // numbers on separate lines ("11\n5/6") are not one answer (no mixed number across a line break)
   if (/\d[ \t]*\r?\n[ \t]*[-+\d.]/.test(s)) return null;
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
@@ -330,9 +354,9 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       return at(lastMathSpans(tail), 0);
     }
     case "last-number":
-      return at(findLastNumber(text), 0);
+      return at(findLastNumber(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "whole":
-      return at(findWhole(text), 0);
+      return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"]), 0);
   }

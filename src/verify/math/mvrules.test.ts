@@ -24,3 +24,42 @@ describe("equations against values (grader.sympy_expr_eq)", () => {
     expect(judged("$x=5$", "$y=5$", { ...L, strict: false })).toBe(true);
   });
 });
+
+describe("percent after a math span (parser.make_latex_env_pattern's percent group)", () => {
+  it("a percent sign or word right after $…$ belongs to the value", () => {
+    expect(judged("$\\frac{1}{4}$", "It rose by $25$ percent")).toBe(true);
+    expect(judged("$0.3$", "so $30$% of them")).toBe(true);
+    expect(judged("$30$", "so $30$% of them")).toBe(false);
+    expect(judged("$\\frac{1}{4}$", "It rose by $25$ points")).toBe(false);
+  });
+});
+
+describe("plain-text numbers (parser.lazy_expr_regex's number pattern)", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("a comma that cannot separate thousands is a decimal comma", () => {
+    expect(judged("2.5", "2,5", E)).toBe(true);
+    expect(judged("3.25", "It costs 3,25 now", E)).toBe(true);
+    expect(judged("4321", "4,321", E)).toBe(true);
+    expect(judged("4.321", "4,321", E)).toBe(false);
+  });
+  it("only with Math-Verify's expr target: by default a bare 2,5 stays a list", () => {
+    expect(judged("2, 5", "2,5", {})).toBe(true);
+    expect(judged("2.5", "2,5", {})).toBe(false);
+  });
+  it("thousands separated by spaces keep their decimals", () => {
+    expect(judged("4321.75", "The total is 4 321.75", E)).toBe(true);
+    expect(judged("4321.75", "The total is 4 321.76", E)).toBe(false);
+  });
+});
+
+describe("units (math_normalization: \\mathrm becomes \\text, a trailing \\text{...} is dropped)", () => {
+  it("a unit in \\mathrm after a number is dropped", () => {
+    expect(judged("$12$", "$12\\,\\mathrm{kg}$")).toBe(true);
+    expect(judged("$3$", "$3 \\mathrm{cm}^2$")).toBe(true);
+    expect(judged("$13$", "$12\\,\\mathrm{kg}$")).toBe(false);
+  });
+  it("i, e and d in \\mathrm are kept", () => {
+    expect(judged("$2+3i$", "$2+3\\mathrm{i}$")).toBe(true);
+    expect(judged("$2$", "$2+3\\mathrm{i}$")).toBe(false);
+  });
+});

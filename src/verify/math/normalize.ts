@@ -89,7 +89,20 @@ function replaceTextCommands(s: string): string {
     const word = inner.trim();
     const isWhole = before.trim() === "" && s.slice(end).trim() === "";
     let replacement: string;
-    if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
+    // a unit in \mathrm at the very end after a number (`6\,\mathrm{m}`, `9.8\mathrm{ms}^{2}`): Math-Verify
+    // turns \mathrm into \text and drops a trailing \text{...}; i, e and d stay (numbers and differentials)
+    const unitAtEnd =
+      m[0].startsWith("\\mathrm") &&
+      /^[a-zA-Z]+$/.test(word) &&
+      !/^[ied]$/.test(word) &&
+      /(?:\d|\\[,;: ]|\s)$/.test(before) &&
+      /\d/.test(before) &&
+      /^\s*(?:\^\s*(?:\{\s*\d\s*\}|\d))?\s*$/.test(s.slice(end));
+    if (unitAtEnd) {
+      replacement = " ";
+      end = s.length;
+    }
+    else if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
     else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
     else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
       replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;

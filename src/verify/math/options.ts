@@ -49,6 +49,8 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   allowSetRelationComp: boolean;
   extraction: readonly ExtractionSource[];
   goldExtraction: readonly ExtractionSource[];
+  /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
+  exprNumbers?: boolean;
 }
 
 /** Expand Math-Verify target names into sources (order kept, duplicates dropped); throws `MathOptionError` for an unknown name or an empty list. */
@@ -109,6 +111,7 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     allowSetRelationComp: o.allowSetRelationComp ?? o.allow_set_relation_comp ?? false,
     extraction,
     goldExtraction,
+    exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
   };
   Object.defineProperty(resolved, "__resolved", { value: true, enumerable: false });
   return resolved;
