@@ -46,6 +46,9 @@ function lastEquationPart(s: string): string | null {
   return parts.length > 2 && parts[parts.length - 1].trim() !== "" ? parts[parts.length - 1].trim() : null;
 }
 
+/** Sizing delimiters (`\\bigl(`, `\\Bigr]`, `\\big|`). */
+const BIG_DELIMITER = /\\[bB]igg?[lr]?(?![a-zA-Z])/;
+
 /** Normalise and parse one extracted answer (never throws except `MathTimeoutError` from the budget). */
 export function parseAnswerWith(raw: string, budget: Deadline, options: MathVerifyOptions = {}): ParsedAnswer {
   const max = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
@@ -58,6 +61,10 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
   }
   const normalized = normalizeAnswer(raw);
   const loose = looseKey(normalized);
+  if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets && BIG_DELIMITER.test(raw)) {
+    // Math-Verify's LaTeX grammar (latex2sympy2_extended PS.g4) has no rule for \bigl( … \bigr): such a span does not parse there
+    return { raw, normalized, loose, tree: null, error: "\\big… delimiters do not parse under Math-Verify's targets" };
+  }
   try {
     return { raw, normalized, loose, tree: parseMath(normalized, budget) };
   } catch (e) {

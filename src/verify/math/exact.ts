@@ -77,6 +77,13 @@ function evalExactFn(name: string, args: MathNode[], budget: Deadline): Rational
       return a.sign() < 0 ? a.neg() : a;
     case "percent":
       return a.div(Rational.int(100));
+    case "floor":
+    case "ceil": {
+      // bigint division truncates toward zero
+      let q = a.num / a.den;
+      if (a.num % a.den !== 0n && (name === "floor") === a.num < 0n) q += name === "floor" ? -1n : 1n;
+      return Rational.of(q);
+    }
     case "fact":
       if (!a.isInteger() || a.sign() < 0 || a.num > BigInt(MAX_EXACT_FACTORIAL)) return null;
       return factorial(Number(a.num), budget);

@@ -63,3 +63,45 @@ describe("units (math_normalization: \\mathrm becomes \\text, a trailing \\text{
     expect(judged("$2$", "$2+3\\mathrm{i}$")).toBe(false);
   });
 });
+
+describe("sums and products (latex2sympy2_extended's \\sum and \\prod)", () => {
+  it("with integer bounds they are their value", () => {
+    expect(judged("$30$", "$\\sum_{j=1}^{4} j^2$")).toBe(true);
+    expect(judged("$\\prod_{m=2}^{5} m$", "$120$")).toBe(true);
+    expect(judged("$31$", "$\\sum_{j=1}^{4} j^2$")).toBe(false);
+    expect(judged("$0$", "$\\sum_{j=3}^{1} j$")).toBe(true);
+  });
+  it("with symbolic bounds: the index name does not matter, the body and bounds do", () => {
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{s=1}^{m} s^3$")).toBe(true);
+    expect(judged("$\\sum_{r=1}^{m} c_r d_r$", "$\\sum_{r=1}^{m} d_r c_r$")).toBe(true);
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=1}^{m} r^2$")).toBe(false);
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=0}^{m} r^3$")).toBe(false);
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=1}^{m+1} r^3$")).toBe(false);
+    expect(judged("$\\prod_{r=1}^{m} r$", "$\\sum_{r=1}^{m} r$")).toBe(false);
+  });
+  it("a sum with symbolic bounds never equals a number or a closed form by accident", () => {
+    expect(judged("$0$", "$\\sum_{r=0}^{m} r$")).toBe(false);
+    expect(judged("$\\frac{m(m+1)}{2}$", "$\\sum_{r=0}^{m} r$")).toBe(false);
+  });
+});
+
+describe("floor, ceiling, gcd, lcm, max, min (PS.g4's floor_group, ceil_group, multi-argument functions)", () => {
+  it("are evaluated", () => {
+    expect(judged("$4$", "$\\lfloor 4.9 \\rfloor$")).toBe(true);
+    expect(judged("$5$", "$\\lceil 4.1 \\rceil$")).toBe(true);
+    expect(judged("$5$", "$\\lfloor 4.9 \\rfloor$")).toBe(false);
+    expect(judged("$4$", "$\\gcd(20, 12)$")).toBe(true);
+    expect(judged("$60$", "$\\operatorname{lcm}(20, 12)$")).toBe(true);
+    expect(judged("$7$", "$\\max(2, 7, 3)$")).toBe(true);
+    expect(judged("$2$", "$\\min(2, 7, 3)$")).toBe(true);
+    expect(judged("$3$", "$\\min(2, 7, 3)$")).toBe(false);
+  });
+});
+
+describe("\\bigl( … \\bigr) under Math-Verify's targets (no rule for it in PS.g4)", () => {
+  it("does not parse, so a later plain number answers; by default it is read", () => {
+    const L2: MathVerifyOptions = { extraction: ["latex", "expr"] };
+    expect(judged("7", "Final answer is $\\bigl(3+4\\bigr)^2$. I hope. 7", L2)).toBe(true);
+    expect(judged("$49$", "$\\bigl(3+4\\bigr)^2$", {})).toBe(true);
+  });
+});

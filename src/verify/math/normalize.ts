@@ -165,6 +165,8 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(/(?<![\\a-zA-Z])[dtc]?frac(?=\s*[{\d])/g, "\\frac");
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
   s = s.replace(DROP_COMMANDS, "");
+  // \operatorname{lcm}(4, 6): the functions the parser knows by their command names
+  s = s.replace(/\\operatorname\s*\{\s*(lcm|gcd)\s*\}/g, "\\$1");
   s = s.replace(/\\\\|\\[,;:! ]/g, (m) => (m === "\\!" || m === "\\\\" ? m : " "));
   s = numberSeparators(s);
   s = s.replace(/\\!/g, "").replace(/~/g, " ");

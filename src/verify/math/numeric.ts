@@ -80,6 +80,8 @@ function realFn(name: string, x: number): number {
     case "cosh": return Math.cosh(x);
     case "tanh": return Math.tanh(x);
     case "fact": return x < 0 && Number.isInteger(x) ? NaN : x > 171 ? Infinity : gamma(x + 1);
+    case "floor": return Math.floor(x);
+    case "ceil": return Math.ceil(x);
     default: return NaN;
   }
 }
@@ -127,7 +129,33 @@ export function numericValue(n: MathNode, env: Env, budget: Deadline): Complex {
   }
 }
 
+/** Weights of the sum/prod stand-in below (fixed, so both sides of a comparison use the same ones). */
+const BIG_WEIGHTS = [1, 0.7548776662, 0.5698402910, 0.4301597090, 0.3247179572, 0.2451223338];
+
+/**
+ * A sum or product with bounds that are not integers written out (`\sum_{k=0}^{n-1} F_k`): not its
+ * value but a fixed function of its bounds and of its body at the first six indices, so two such
+ * sums agree where they have the same bounds and bodies that agree at those indices, and a sum
+ * never agrees with a closed form by accident.
+ */
+function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
+  const [body, index, lo, hi] = args;
+  if (index.k !== "sym") return NAN;
+  const from = numericValue(lo, env, budget);
+  const to = numericValue(hi, env, budget);
+  const inner: Env = new Map(env);
+  let acc = name === "sum" ? c(0) : c(1.618033988749895 * (to.re + 2.718281828459045) + 0.5 * from.re);
+  for (let j = 0; j < BIG_WEIGHTS.length; j++) {
+    inner.set(index.name, c(from.re + j, from.im));
+    const t = numericValue(body, inner, budget);
+    acc = c(acc.re + BIG_WEIGHTS[j] * t.re, acc.im + BIG_WEIGHTS[j] * t.im);
+  }
+  return name === "sum" ? c(acc.re + 3.141592653589793 * to.re - 0.6931471805599453 * from.re, acc.im + to.im) : acc;
+}
+
 function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
+  if ((name === "sum" || name === "prod") && args.length === 4) return bigOperatorStandIn(name, args, env, budget);
+  if (name === "gcd" || name === "lcm" || name === "max" || name === "min") return listFn(name, args, env, budget);
   const a = numericValue(args[0], env, budget);
   switch (name) {
     case "sqrt":
@@ -160,11 +188,25 @@ function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): 
   }
 }
 
+/** gcd and lcm of integers, max and min of reals; NaN otherwise. */
+function listFn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
+  const xs = args.map((x) => numericValue(x, env, budget));
+  if (xs.some((x) => x.im !== 0 || !Number.isFinite(x.re))) return NAN;
+  const v = xs.map((x) => x.re);
+  if (name === "max") return c(Math.max(...v));
+  if (name === "min") return c(Math.min(...v));
+  if (v.some((x) => !Number.isSafeInteger(x))) return NAN;
+  const g = (p: number, q: number): number => (q === 0 ? Math.abs(p) : g(q, p % q));
+  if (name === "gcd") return c(v.reduce(g));
+  return c(v.reduce((p, q) => (p === 0 || q === 0 ? 0 : Math.abs(p * q) / g(p, q))));
+}
+
 /** Names of the free variables of a tree (constants pi, e, i, inf excluded). */
 export function freeVariables(n: MathNode, out: Set<string> = new Set()): Set<string> {
   switch (n.k) {
     case "sym":
-      if (!["pi", "e", "i", "inf"].includes(n.name)) out.add(n.name);
+      // (names starting with @ are the bound indices of sums and products)
+      if (!["pi", "e", "i", "inf"].includes(n.name) && !n.name.startsWith("@")) out.add(n.name);
       break;
     case "neg":
       freeVariables(n.a, out);

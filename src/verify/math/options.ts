@@ -51,6 +51,8 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   goldExtraction: readonly ExtractionSource[];
   /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
   exprNumbers?: boolean;
+  /** Math-Verify's targets were asked for: LaTeX its grammar has no rule for (`\\bigl(`) does not parse. */
+  mathVerifyTargets?: boolean;
 }
 
 /** Expand Math-Verify target names into sources (order kept, duplicates dropped); throws `MathOptionError` for an unknown name or an empty list. */
@@ -112,6 +114,7 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     extraction,
     goldExtraction,
     exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
+    mathVerifyTargets: usesTargets(o.extraction),
   };
   Object.defineProperty(resolved, "__resolved", { value: true, enumerable: false });
   return resolved;

@@ -18,7 +18,7 @@ const FUNCTIONS = new Set([
 ]);
 const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "~", equiv: "=", sim: "~", simeq: "~" };
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
-const UNSUPPORTED = new Set(["sum", "prod", "int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "mathbb", "cap", "setminus", "pmod", "bmod", "mod"]);
+const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "mathbb", "cap", "setminus", "pmod", "bmod", "mod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -32,10 +32,55 @@ function num(text: string): MathNode {
   return { k: "num", value, approx: /[.eE]/.test(text), text };
 }
 
+/** The integer a bound is written as (`3`, `-2`), or null. */
+function integerOf(n: MathNode): number | null {
+  if (n.k === "neg") {
+    const v = integerOf(n.a);
+    return v === null ? null : -v;
+  }
+  if (n.k !== "num" || n.approx || !n.value || !n.value.isInteger() || n.value.num > 1_000_000_000n) return null;
+  return Number(n.value.num);
+}
+
+/** The tree with the variable `name` replaced by `by` (names with a subscript, `a_k`, are other names). */
+function substitute(n: MathNode, name: string, by: MathNode): MathNode {
+  const r = (x: MathNode): MathNode => substitute(x, name, by);
+  switch (n.k) {
+    case "sym":
+      return n.name === name ? by : n;
+    case "neg":
+      return { k: "neg", a: r(n.a) };
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return { k: n.k, a: r(n.a), b: r(n.b) };
+    case "pm":
+      return { k: "pm", a: n.a && r(n.a), b: r(n.b) };
+    case "fn":
+      return { k: "fn", name: n.name, args: n.args.map(r) };
+    case "rel":
+      return { k: "rel", ops: n.ops, args: n.args.map(r) };
+    case "tuple":
+      return { ...n, items: n.items.map(r) };
+    case "set":
+    case "union":
+      return { k: n.k, items: n.items.map(r) };
+    case "list":
+      return { k: "list", items: n.items.map(r), or: n.or };
+    case "matrix":
+      return { k: "matrix", rows: n.rows.map((row) => row.map(r)) };
+    default:
+      return n;
+  }
+}
+
 class Parser {
   private pos = 0;
   private depth = 0;
   private absDepth = 0;
+  private bigDepth = 0;
   constructor(
     private readonly toks: Token[],
     private readonly src: string,
@@ -152,7 +197,7 @@ class Parser {
       case "begin":
         return true;
       case "cmd":
-        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow"].includes(t.v);
+        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil"].includes(t.v);
       case "op":
         return t.v === "(" || (t.v === "|" && this.absDepth === 0);
       default:
@@ -451,6 +496,28 @@ class Parser {
         return { k: "sym", name: "e" };
       case "or":
         return this.fail("unexpected \"or\"");
+      case "sum":
+      case "prod":
+        return this.bigOperator(name);
+      case "lfloor":
+      case "lceil": {
+        const inner = this.parseExpr();
+        const close = name === "lfloor" ? "rfloor" : "rceil";
+        if (!this.is("cmd", close)) this.fail(`\\${name} without \\${close}`);
+        this.pos++;
+        return { k: "fn", name: name === "lfloor" ? "floor" : "ceil", args: [inner] };
+      }
+      case "gcd":
+      case "lcm":
+      case "max":
+      case "min": {
+        // \gcd(12, 18), \max(3, 5): integer (gcd, lcm) or real (max, min) functions of a list
+        if (!this.isOp("(")) this.fail(`\\${name} without an argument list`);
+        const args = this.parsePrimary();
+        const items = args.k === "tuple" ? args.items : [args];
+        if (items.length < 2) this.fail(`\\${name} of one value`);
+        return { k: "fn", name, args: items };
+      }
     }
     if (UNSUPPORTED.has(name)) this.fail(`\\${name} is not supported (compared as text)`);
     if (FUNCTIONS.has(name)) return this.func(name);
@@ -458,6 +525,43 @@ class Parser {
     // Greek letters and other symbols are variables named after the command.
     if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
     return { k: "sym", name };
+  }
+
+  /**
+   * `\\sum_{k=a}^{b} body` / `\\prod_{k=a}^{b} body`: with integer bounds (at most 2000 terms) the
+   * terms written out; otherwise a `sum`/`prod` node whose index is renamed to a bound name, so
+   * `\\sum_{i=1}^{n} i^2` and `\\sum_{j=1}^{n} j^2` are the same tree.
+   */
+  private bigOperator(name: "sum" | "prod"): MathNode {
+    if (!this.isOp("_")) this.fail(`\\${name} without bounds is not supported (compared as text)`);
+    this.pos++;
+    if (!this.isOp("{")) this.fail(`\\${name} without an index (compared as text)`);
+    const lower = this.parseGroup("{", "}");
+    if (lower.k !== "rel" || lower.ops.length !== 1 || lower.ops[0] !== "=" || lower.args[0].k !== "sym") {
+      this.fail(`\\${name} without an index = start (compared as text)`);
+    }
+    const index = (lower.args[0] as { name: string }).name;
+    const lo = lower.args[1];
+    if (!this.isOp("^")) this.fail(`\\${name} without an upper bound (compared as text)`);
+    this.pos++;
+    const hi = this.parseExponent();
+    this.bigDepth++;
+    let body = this.parsePower();
+    while (this.startsFactor()) body = { k: "mul", a: body, b: this.parsePower() };
+    this.bigDepth--;
+    const a = integerOf(lo);
+    const b = integerOf(hi);
+    if (a !== null && b !== null && b - a < 2000) {
+      let out: MathNode | null = null;
+      for (let j = a; j <= b; j++) {
+        this.budget.tick();
+        const term = substitute(body, index, j < 0 ? { k: "neg", a: num(String(-j)) } : num(String(j)));
+        out = out === null ? term : { k: name === "sum" ? "add" : "mul", a: out, b: term };
+      }
+      return out ?? num(name === "sum" ? "0" : "1");
+    }
+    const bound = `@${name}${this.bigDepth}`;
+    return { k: "fn", name, args: [substitute(body, index, { k: "sym", name: bound }), { k: "sym", name: bound }, lo, hi] };
   }
 
   private func(name: string): MathNode {

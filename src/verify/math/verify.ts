@@ -28,7 +28,7 @@ function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions)
   let failedSpan: string | null = null;
   for (const c of cands) {
     // "F_n = \\sum_{k=0}^{n-1} …" that does not parse is not the gold "1" read out of it
-    if (failedSpan !== null && c.source === "last-number" && failedSpan.includes(c.text)) continue;
+    if (failedSpan !== null && c.source === "last-number" && (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))) continue;
     const parsed = parseAnswerWith(c.text, budget, options);
     if (!result || parsed.tree) result = { text: c.text, parsed };
     if (!parsed.tree && (c.source === "last-latex" || c.source === "whole")) failedSpan ??= c.text;
@@ -50,7 +50,7 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
   for (const c of cands) {
     budget.tick();
     // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
-    if (failedSpan !== null && (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") && failedSpan.includes(c.text)) continue;
+    if (failedSpan !== null && (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") && (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))) continue;
     const pred = parseAnswerWith(c.text, budget, options);
     if (pred.loose === g.parsed.loose && pred.loose !== "") {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
