@@ -8,3 +8,5 @@ export * from "./backend.js";
 export * from "./batcher.js";
 export * from "./errors.js";
 export * from "./reward/index.js";
+export * from "./routing-backend.js";
+export { ROUTE_HEADER } from "./route-info.js";
