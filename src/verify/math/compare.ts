@@ -449,6 +449,19 @@ function labelledValue(r: Rel): MathNode | null {
 
 /** An inequality in one variable as an interval: `-2 \le x < 7` → [-2, 7), `x > 2` → (2, ∞). */
 function relInterval(r: Rel): MathNode | null {
+  // x ≠ a in one variable is (-∞, a) ∪ (a, ∞) (sympy's as_set, which Math-Verify applies to a gold relation)
+  if (r.ops.length === 1 && r.ops[0] === "!=") {
+    const [l, v] = r.args[0].k === "sym" ? r.args : [r.args[1], r.args[0]];
+    if (l.k !== "sym" || freeVariables(v).size > 0) return null;
+    const infinity: MathNode = { k: "sym", name: "inf" };
+    return {
+      k: "union",
+      items: [
+        { k: "tuple", items: [{ k: "neg", a: infinity }, v], open: "(", close: ")" },
+        { k: "tuple", items: [v, infinity], open: "(", close: ")" },
+      ],
+    };
+  }
   const { ops, args } = orientRel(r);
   if (!ops.every((o) => o === "<" || o === "<=")) return null;
   const inf: MathNode = { k: "sym", name: "inf" };

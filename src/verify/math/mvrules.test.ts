@@ -105,3 +105,13 @@ describe("\\bigl( … \\bigr) under Math-Verify's targets (no rule for it in PS.
     expect(judged("$49$", "$\\bigl(3+4\\bigr)^2$", {})).toBe(true);
   });
 });
+
+describe("a gold relation against a set answer is its solution set (grader: gold.as_set())", () => {
+  it("x ≠ a is the union of the two open rays", () => {
+    expect(judged("$x \\neq 3$", "$(-\\infty, 3) \\cup (3, \\infty)$")).toBe(true);
+    expect(judged("$x \\neq 3$", "$(-\\infty, 3] \\cup (3, \\infty)$")).toBe(false);
+    expect(judged("$x \\neq 3$", "$(-\\infty, 2) \\cup (2, \\infty)$")).toBe(false);
+    expect(judged("$(-\\infty, 3) \\cup (3, \\infty)$", "$x \\neq 3$")).toBe(false);
+    expect(judged("$(-\\infty, 3) \\cup (3, \\infty)$", "$x \\neq 3$", { ...L, allow_set_relation_comp: true })).toBe(true);
+  });
+});
