@@ -212,11 +212,54 @@ const NUMBER =
 /** A bare LaTeX fraction of two numbers in running text (`so \\frac{3}{4} of it`). */
 const LATEX_FRACTION = /-?\\[dt]?frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/g;
 
+/** Characters of a plain expression in Math-Verify's expr pattern, and its operators. */
+const EXPR_CHAR = /[\d.\s+\-*×/^()÷]/;
+const EXPR_OP = /[+\-*×/^()÷]/;
+
+/**
+ * The last plain expression as Math-Verify's expr pattern reads one (`2^3`, `(3+4)`, `1 + 1`): it
+ * starts after the start, a space or `=` (and optional `**`), with a digit (or `-`, `(`), holds an
+ * operator followed by more, and ends before `.`, `,`, `:`, a space, `)`, `$` or the end. Returns
+ * the expression and where its match ends (suffix included). One linear scan of the runs.
+ */
+function lastPlainExpression(tail: string): { text: string; end: number } | null {
+  let best: { text: string; end: number } | null = null;
+  const re = /(?:^|(?<=[\s=]))(?:\*\*)?(?=-?\(?-?\d)/g;
+  for (let m = re.exec(tail); m; m = re.exec(tail)) {
+    const start = m.index + m[0].length;
+    let end = start;
+    while (end < tail.length && EXPR_CHAR.test(tail[end])) end++;
+    re.lastIndex = Math.max(end, start + 1);
+    // the match must be followed by a suffix: shrink to the last place that is
+    let stop = end;
+    const okAfter = (i: number): boolean => i >= tail.length || /[.,:\s)$]/.test(tail[i]) || tail.startsWith("**", i);
+    while (stop > start && (!okAfter(stop) || !/[\d)]/.test(tail[stop - 1]))) stop--;
+    let body = tail.slice(start, stop);
+    // at least one operator after the first character, followed by at least one more character
+    const op = body.slice(1).search(EXPR_OP);
+    if (op < 0 || op + 2 >= body.length) continue;
+    body = body.replace(/\s+$/, "");
+    // two numbers side by side ("11 5/6", "11⏎5/6") are no Python expression: Math-Verify's parse_expr rejects them
+    if (!/[\d)]$/.test(body) || /[\d.)]\s+[\d(]/.test(body)) continue;
+    const suffixEnd = stop < tail.length ? stop + 1 : stop;
+    if (!best || suffixEnd >= best.end) best = { text: body, end: suffixEnd };
+  }
+  return best;
+}
+
 function findLastNumber(text: string, exprNumbers = false): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   const m = lastMatch(NUMBER, tail);
   if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
+  if (exprNumbers) {
+    // Math-Verify's expr target: the match that ends last wins, an expression (2^3) over a number in it
+    const e = lastPlainExpression(tail.length > 1000 ? tail.slice(tail.length - 1000) : tail);
+    const offset = tail.length > 1000 ? tail.length - 1000 : 0;
+    if (e && (!m || e.end + offset >= m.index + m[0].length) && !/^[-+]?\d+(?:[.,]\d+)?\s*\/\s*\d+$/.test(e.text)) {
+      return e.text.replace(/×/g, "\\times ").replace(/÷/g, "\\div ");
+    }
+  }
   if (!m) return null;
   const num = m[0].replace(/\s*\/\s*/g, "/").trim();
   return exprNumbers ? decimalComma(num) : num;

@@ -115,3 +115,19 @@ describe("a gold relation against a set answer is its solution set (grader: gold
     expect(judged("$(-\\infty, 3) \\cup (3, \\infty)$", "$x \\neq 3$", { ...L, allow_set_relation_comp: true })).toBe(true);
   });
 });
+
+describe("plain expressions under the expr target (parser.lazy_expr_regex's expr pattern)", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("the match that ends last wins, so an expression beats the number inside it", () => {
+    expect(judged("9", "so it is 3^2", E)).toBe(true);
+    expect(judged("11", "so it is (5+6).", E)).toBe(true);
+    expect(judged("2", "so it is 3^2", E)).toBe(false);
+    expect(judged("6", "so it is (5+6).", E)).toBe(false);
+  });
+  it("numbers side by side are no expression", () => {
+    expect(judged("26/3", "8\n2/3", E)).toBe(false);
+  });
+  it("by default the last number is read as before", () => {
+    expect(judged("2", "so it is 3^2", {})).toBe(true);
+  });
+});
