@@ -77,6 +77,12 @@ function evalExactFn(name: string, args: MathNode[], budget: Deadline): Rational
       return a.sign() < 0 ? a.neg() : a;
     case "percent":
       return a.div(Rational.int(100));
+    case "mod": {
+      const m = args[1] && evalExact(args[1], budget);
+      if (!m || !a.isInteger() || !m.isInteger() || m.isZero()) return null;
+      const r = a.num % m.num;
+      return Rational.of(r !== 0n && r < 0n !== m.num < 0n ? r + m.num : r);
+    }
     case "floor":
     case "ceil": {
       // bigint division truncates toward zero

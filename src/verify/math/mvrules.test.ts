@@ -131,3 +131,27 @@ describe("plain expressions under the expr target (parser.lazy_expr_regex's expr
     expect(judged("2", "so it is 3^2", {})).toBe(true);
   });
 });
+
+describe("more of latex2sympy2_extended's grammar and normalisation", () => {
+  it("{n \\choose k} is a binomial coefficient", () => {
+    expect(judged("$35$", "${7 \\choose 3}$")).toBe(true);
+    expect(judged("$21$", "${7 \\choose 3}$")).toBe(false);
+  });
+  it("a \\mod m is the remainder", () => {
+    expect(judged("$3$", "$17 \\mod 7$")).toBe(true);
+    expect(judged("$3$", "$17 \\bmod 7$")).toBe(true);
+    expect(judged("$2$", "$17 \\mod 7$")).toBe(false);
+  });
+  it("\\mathbb{R} (and ℝ) is the real line", () => {
+    expect(judged("$(-\\infty, \\infty)$", "$\\mathbb{R}$")).toBe(true);
+    expect(judged("$x \\in \\mathbb{R}$", "$(-\\infty,\\infty)$")).toBe(true);
+    expect(judged("$(-\\infty, \\infty)$", "$ℝ$")).toBe(true);
+    expect(judged("$(0, \\infty)$", "$\\mathbb{R}$")).toBe(false);
+  });
+  it("a trailing \\ldots goes; a spaced one-letter unit after a number goes", () => {
+    expect(judged("$2, 4, 6$", "$2, 4, 6, \\ldots$")).toBe(true);
+    expect(judged("$2, 4, 8$", "$2, 4, 6, \\ldots$")).toBe(false);
+    expect(judged("$16$", "$16 \\text{ m}^2$")).toBe(true);
+    expect(judged("$16m$", "$16m$")).toBe(true);
+  });
+});

@@ -19,7 +19,7 @@ const SYMBOLS: Record<string, string> = {
   "≠": "\\ne ", "±": "\\pm ", "∓": "\\mp ", "∪": "\\cup ", "∩": "\\cap ", "∈": "\\in ", "∅": "\\emptyset ",
   "°": "^\\circ ", "θ": "\\theta ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "λ": "\\lambda ", "φ": "\\phi ",
   "⟨": "(", "⟩": ")", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "’": "'", "€": " ", "£": " ", "¥": " ",
-  "⁄": "/", "∣": "|",
+  "⁄": "/", "∣": "|", "ℝ": "\\mathbb{R}",
 };
 
 /** Commands removed outright (spacing, sizing, styles that do not change the value). */
@@ -92,7 +92,7 @@ function replaceTextCommands(s: string): string {
     // a unit in \mathrm at the very end after a number (`6\,\mathrm{m}`, `9.8\mathrm{ms}^{2}`): Math-Verify
     // turns \mathrm into \text and drops a trailing \text{...}; i, e and d stay (numbers and differentials)
     const unitAtEnd =
-      m[0].startsWith("\\mathrm") &&
+      (m[0].startsWith("\\mathrm") || (m[0].startsWith("\\text") && /^[a-zA-Z]$/.test(word) && /^\s/.test(inner))) &&
       /^[a-zA-Z]+$/.test(word) &&
       !/^[ied]$/.test(word) &&
       /(?:\d|\\[,;: ]|\s)$/.test(before) &&
@@ -164,6 +164,8 @@ export function normalizeAnswer(input: string): string {
   // "frac13", "frac{1}{3}" written without the backslash (Math-Verify fixes these too)
   s = s.replace(/(?<![\\a-zA-Z])[dtc]?frac(?=\s*[{\d])/g, "\\frac");
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
+  // "1, 2, 3, \ldots": the dots go (Math-Verify's normalisation)
+  s = s.replace(/,?\s*\\ldots(?![a-zA-Z])/g, " ");
   s = s.replace(DROP_COMMANDS, "");
   // \operatorname{lcm}(4, 6): the functions the parser knows by their command names
   s = s.replace(/\\operatorname\s*\{\s*(lcm|gcd)\s*\}/g, "\\$1");

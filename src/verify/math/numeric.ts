@@ -156,6 +156,11 @@ function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: De
 function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
   if ((name === "sum" || name === "prod") && args.length === 4) return bigOperatorStandIn(name, args, env, budget);
   if (name === "gcd" || name === "lcm" || name === "max" || name === "min") return listFn(name, args, env, budget);
+  if (name === "mod") {
+    const [x, m] = args.map((v) => numericValue(v, env, budget));
+    if (x.im !== 0 || m.im !== 0 || m.re === 0) return NAN;
+    return c(x.re - m.re * Math.floor(x.re / m.re));
+  }
   const a = numericValue(args[0], env, budget);
   switch (name) {
     case "sqrt":

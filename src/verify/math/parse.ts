@@ -18,7 +18,7 @@ const FUNCTIONS = new Set([
 ]);
 const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "~", equiv: "=", sim: "~", simeq: "~" };
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
-const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "mathbb", "cap", "setminus", "pmod", "bmod", "mod"]);
+const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "cap", "setminus", "pmod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -197,7 +197,7 @@ class Parser {
       case "begin":
         return true;
       case "cmd":
-        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil"].includes(t.v);
+        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil", "choose", "mod", "bmod"].includes(t.v);
       case "op":
         return t.v === "(" || (t.v === "|" && this.absDepth === 0);
       default:
@@ -212,6 +212,10 @@ class Parser {
       if (this.isOp("*") || this.is("cmd", "cdot") || this.is("cmd", "times") || this.is("cmd", "ast")) {
         this.pos++;
         left = { k: "mul", a: left, b: this.parseUnary() };
+      } else if (this.is("cmd", "mod") || this.is("cmd", "bmod")) {
+        // a \mod b (PS.g4's CMD_MOD): the remainder
+        this.pos++;
+        left = { k: "fn", name: "mod", args: [left, this.parseUnary()] };
       } else if (this.isOp("/") || this.is("cmd", "div") || this.isOp(":")) {
         // a ratio a:b is the quotient a/b (7:32 = 14:64); 12:00 is a time, not a ratio
         if (this.isOp(":") && this.peek(1)?.t === "num" && /^0/.test(this.peek(1)!.v)) this.fail("a time such as 12:00 is not a ratio");
@@ -283,6 +287,13 @@ class Parser {
   private parseGroup(open: string, close: string): MathNode {
     this.expectOp(open);
     const inner = this.parseRelation();
+    if (open === "{" && this.is("cmd", "choose")) {
+      // {n \choose k} is \binom{n}{k}
+      this.pos++;
+      const k = this.parseRelation();
+      this.expectOp(close);
+      return { k: "fn", name: "binom", args: [inner, k] };
+    }
     if (this.isOp(",")) {
       const items = [inner];
       while (this.isOp(",")) {
@@ -499,6 +510,16 @@ class Parser {
       case "sum":
       case "prod":
         return this.bigOperator(name);
+      case "mathbb": {
+        // \mathbb{R} is the real line; other number sets are not compared
+        const t = this.peek(1);
+        if (this.isOp("{") && t?.t === "id" && t.v === "R" && this.peek(2)?.t === "op" && this.peek(2)?.v === "}") {
+          this.pos += 3;
+          const inf: MathNode = { k: "sym", name: "inf" };
+          return { k: "tuple", items: [{ k: "neg", a: inf }, inf], open: "(", close: ")" };
+        }
+        return this.fail("\\mathbb is not supported (compared as text)");
+      }
       case "lfloor":
       case "lceil": {
         const inner = this.parseExpr();
