@@ -328,11 +328,14 @@ interface Found {
   pos: number;
 }
 
-function phrase(text: string, re: RegExp): Found | null {
+function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
   const m = lastMatch(re, tail);
   if (!m) return null;
-  const seg = cleanSegment(tail.slice(m.index + m[0].length));
+  const rest = tail.slice(m.index + m[0].length);
+  // Math-Verify's latex target reads a phrase's answer only from a math span, a box or a bare \frac
+  if (latexOnly && !LATEX_MARK.test(rest.slice(0, 400))) return null;
+  const seg = cleanSegment(rest);
   return seg ? { text: seg, pos: text.length - tail.length + m.index } : null;
 }
 
@@ -379,26 +382,39 @@ function findChoice(text: string, strings: readonly string[]): string | null {
   return null;
 }
 
+/** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
+const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
+
 function findBySource(text: string, source: ExtractionSource, options: MathVerifyOptions = {}): Found | null {
   const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
+  // only Math-Verify's latex target (no expr): plain text holds no answer
+  const latexOnly = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers !== true;
   switch (source) {
     case "boxed":
       return at(findBoxed(text), lastBoxedStart(text, text.length));
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer":
-      return phrase(text, FINAL_ANSWER);
+      return phrase(text, FINAL_ANSWER, latexOnly);
     case "answer-line":
-      return phrase(text, ANSWER_LINE);
+      return phrase(text, ANSWER_LINE, latexOnly);
     case "bold":
-      return at(findBold(text), 0);
+      return latexOnly ? null : at(findBold(text), 0);
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
+        // Math-Verify's latex target also reads a bare \frac{a}{b} in running text; the match ending last wins
+        const f = lastMatch(LATEX_FRACTION, tail);
+        const spans = f ? mathSpans(tail) : [];
+        const lastEnd = spans.length ? spans[spans.length - 1].end : -1;
+        if (f && f.index >= lastEnd) return at(f[0], 0);
+      }
       return at(lastMathSpans(tail), 0);
     }
     case "last-number":
       return at(findLastNumber(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "whole":
+      if (latexOnly && !LATEX_MARK.test(text)) return null;
       return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"]), 0);

@@ -155,3 +155,21 @@ describe("more of latex2sympy2_extended's grammar and normalisation", () => {
     expect(judged("$16m$", "$16m$")).toBe(true);
   });
 });
+
+describe("Math-Verify's latex target alone reads LaTeX only (parser.lazy_latex_regex)", () => {
+  const LX: MathVerifyOptions = { extraction: ["latex"] };
+  it("an answer phrase, bold text or a whole string without math delimiters gives no answer", () => {
+    expect(judged("$8$", "The final answer is 8.", LX)).toBe(false);
+    expect(judged("$8$", "Answer: **8**", LX)).toBe(false);
+    expect(judged("$8$", "8", LX)).toBe(false);
+  });
+  it("math spans, boxes and bare fractions are read", () => {
+    expect(judged("$8$", "The final answer is $8$.", LX)).toBe(true);
+    expect(judged("$8$", "Answer: \\boxed{8}", LX)).toBe(true);
+    expect(judged("$\\frac{3}{8}$", "so it is \\frac{3}{8} of the cake", LX)).toBe(true);
+  });
+  it("with the expr target too, plain text is read", () => {
+    expect(judged("$8$", "The final answer is 8.", L)).toBe(true);
+    expect(judged("$8$", "8", L)).toBe(true);
+  });
+});
