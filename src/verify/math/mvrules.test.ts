@@ -153,6 +153,7 @@ describe("more of latex2sympy2_extended's grammar and normalisation", () => {
     expect(judged("$2, 4, 8$", "$2, 4, 6, \\ldots$")).toBe(false);
     expect(judged("$16$", "$16 \\text{ m}^2$")).toBe(true);
     expect(judged("$16m$", "$16m$")).toBe(true);
+    expect(judged("$\\frac{1}{4}$", "$\\frac{1}{4} \\mbox{ g}$")).toBe(true);
   });
 });
 

@@ -92,7 +92,7 @@ function replaceTextCommands(s: string): string {
     // a unit in \mathrm at the very end after a number (`6\,\mathrm{m}`, `9.8\mathrm{ms}^{2}`): Math-Verify
     // turns \mathrm into \text and drops a trailing \text{...}; i, e and d stay (numbers and differentials)
     const unitAtEnd =
-      (m[0].startsWith("\\mathrm") || (m[0].startsWith("\\text") && /^[a-zA-Z]$/.test(word) && /^\s/.test(inner))) &&
+      (m[0].startsWith("\\mathrm") || (/^\\(?:text|mbox)/.test(m[0]) && /^[a-zA-Z]$/.test(word) && /^\s/.test(inner))) &&
       /^[a-zA-Z]+$/.test(word) &&
       !/^[ied]$/.test(word) &&
       /(?:\d|\\[,;: ]|\s)$/.test(before) &&
