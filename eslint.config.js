@@ -40,12 +40,17 @@ function layerRules() {
           files: [`src/${folder}/${"*/".repeat(depth - 1)}*.ts`],
           ignores: ["**/*.test.ts"],
           rules: {
-            "no-restricted-imports": ["error", {
-              patterns: [{
-                regex: `^${up}(${forbidden.join("|")})(/|\\.js$)`,
-                message: `src/${folder}/ is in layer ${rank} of LAYERS (eslint.config.js): it may import only lower layers (${LAYERS.slice(0, rank).flat().join(", ") || "none"}). Move the shared code down (e.g. into src/core/) or the importer up.`,
-              }],
-            }],
+            "no-restricted-imports": [
+              "error",
+              {
+                patterns: [
+                  {
+                    regex: `^${up}(${forbidden.join("|")})(/|\\.js$)`,
+                    message: `src/${folder}/ is in layer ${rank} of LAYERS (eslint.config.js): it may import only lower layers (${LAYERS.slice(0, rank).flat().join(", ") || "none"}). Move the shared code down (e.g. into src/core/) or the importer up.`,
+                  },
+                ],
+              },
+            ],
           },
         });
       }
@@ -72,10 +77,27 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ["**/*.test.ts", "src/verify/code/node-runner.ts"],
     rules: {
-      "no-restricted-syntax": ["error", {
-        selector: "NewExpression[callee.name='Error']",
-        message: "Throw a ScratchpadError (src/core/errors.ts) or a subclass with a stable code, not a bare Error.",
-      }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Error']",
+          message: "Throw a ScratchpadError (src/core/errors.ts) or a subclass with a stable code, not a bare Error.",
+        },
+      ],
+    },
+  },
+  {
+    // Type-aware rules (typescript-eslint with the project's types): promises that are neither awaited
+    // nor handled, awaiting what is not a promise, promises where a callback's result is ignored,
+    // casts that change nothing, and throwing what is not an Error.
+    files: ["src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/no-unnecessary-type-assertion": "error",
+      "@typescript-eslint/only-throw-error": "error",
     },
   },
   {

@@ -67,8 +67,14 @@ async function openModel(): Promise<{ model: Model; tokenizer: Tokenizer; label:
   }
   const tokenizer = Tokenizer.default();
   const config = validateConfig({
-    vocab_size: tokenizer.size, hidden_size: 128, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 4,
-    intermediate_size: 384, max_position_embeddings: 256, rms_norm_eps: 1e-5,
+    vocab_size: tokenizer.size,
+    hidden_size: 128,
+    num_hidden_layers: 4,
+    num_attention_heads: 4,
+    num_key_value_heads: 4,
+    intermediate_size: 384,
+    max_position_embeddings: 256,
+    rms_norm_eps: 1e-5,
   });
   return { model: Model.init(config, 0), tokenizer, label: "random d128 L4 ctx256" };
 }
@@ -81,7 +87,9 @@ async function main(): Promise<void> {
   const { model, tokenizer, label } = await openModel();
   const kernels = getKernels();
   const policy = new EmbeddedPolicy(model, tokenizer);
-  const prompts = getTask("addition").generate(clients, { difficulty: 4, seed: 1 }).map((p) => p.prompt);
+  const prompts = getTask("addition")
+    .generate(clients, { difficulty: 4, seed: 1 })
+    .map((p) => p.prompt);
   const batcher = new ContinuousBatcher({ model, tokenizer, kernels, maxSlots: Math.max(64, clients) });
   const tmp = await mkdtemp(path.join(tmpdir(), "bench-inference-"));
   await saveCheckpoint(tmp, { model, tokenizer });
@@ -89,8 +97,12 @@ async function main(): Promise<void> {
   const client = new OpenAI({ baseURL: server.url, apiKey: "none", maxRetries: 2 });
   // Wall-clock tokens/s, and tokens per CPU-second of the process doing the work (the server's own
   // process for the served run): on a shared, oversubscribed machine the CPU figure is the stable one.
-  const offline: number[] = [], served: number[] = [], direct: number[] = [];
-  const offlineCpu: number[] = [], servedCpu: number[] = [], directCpu: number[] = [];
+  const offline: number[] = [],
+    served: number[] = [],
+    direct: number[] = [];
+  const offlineCpu: number[] = [],
+    servedCpu: number[] = [],
+    directCpu: number[] = [];
   for (let r = 0; r <= rounds; r++) {
     let t0 = performance.now();
     let c0 = ownCpu();
@@ -99,7 +111,9 @@ async function main(): Promise<void> {
     const off = [offTokens / ((performance.now() - t0) / 1000), offTokens / (ownCpu() - c0)];
     t0 = performance.now();
     c0 = await cpuSecondsOf(server.pid);
-    const res = await Promise.all(prompts.map((p, i) => client.completions.create({ model: "bench", prompt: p, max_tokens: maxTokens, temperature: 1, seed: 1000 * r + i })));
+    const res = await Promise.all(
+      prompts.map((p, i) => client.completions.create({ model: "bench", prompt: p, max_tokens: maxTokens, temperature: 1, seed: 1000 * r + i })),
+    );
     const srvTokens = res.reduce((a, x) => a + (x.usage?.completion_tokens ?? 0), 0);
     const srv = [srvTokens / ((performance.now() - t0) / 1000), srvTokens / ((await cpuSecondsOf(server.pid)) - c0)];
     t0 = performance.now();
@@ -108,9 +122,12 @@ async function main(): Promise<void> {
     const subTokens = sub.reduce((a, x) => a + x.completionTokens, 0);
     const dir = [subTokens / ((performance.now() - t0) / 1000), subTokens / (ownCpu() - c0)];
     if (r === 0) continue; // warm-up
-    offline.push(off[0]); offlineCpu.push(off[1]);
-    served.push(srv[0]); servedCpu.push(srv[1]);
-    direct.push(dir[0]); directCpu.push(dir[1]);
+    offline.push(off[0]);
+    offlineCpu.push(off[1]);
+    served.push(srv[0]);
+    servedCpu.push(srv[1]);
+    direct.push(dir[0]);
+    directCpu.push(dir[1]);
   }
   server.stop();
   await rm(tmp, { recursive: true, force: true });
@@ -138,18 +155,30 @@ async function main(): Promise<void> {
     if (r > 0) voteOnly.push(performance.now() - t0);
   }
   const result = {
-    model: label, kernels: kernels.name, clients, max_tokens: maxTokens, rounds,
-    offline_tokens_per_s: Math.round(median(offline)), server_tokens_per_s: Math.round(median(served)),
+    model: label,
+    kernels: kernels.name,
+    clients,
+    max_tokens: maxTokens,
+    rounds,
+    offline_tokens_per_s: Math.round(median(offline)),
+    server_tokens_per_s: Math.round(median(served)),
     server_vs_offline: Number((median(served) / median(offline)).toFixed(3)),
     batcher_tokens_per_s: Math.round(median(direct)),
-    offline_tokens_per_cpu_s: Math.round(median(offlineCpu)), server_tokens_per_cpu_s: Math.round(median(servedCpu)),
+    offline_tokens_per_cpu_s: Math.round(median(offlineCpu)),
+    server_tokens_per_cpu_s: Math.round(median(servedCpu)),
     batcher_tokens_per_cpu_s: Math.round(median(directCpu)),
     server_vs_offline_cpu: Number((median(servedCpu) / median(offlineCpu)).toFixed(3)),
     batcher_vs_offline: Number((median(direct) / median(offline)).toFixed(3)),
     mean_batch_in_batcher: Number((batcher.stats.slotSteps / Math.max(1, batcher.stats.steps)).toFixed(1)),
-    strategy: { k, prompts: few.length, raw_ms: Math.round(median(raw)), self_consistency_ms: Math.round(median(strat)),
+    strategy: {
+      k,
+      prompts: few.length,
+      raw_ms: Math.round(median(raw)),
+      self_consistency_ms: Math.round(median(strat)),
       overhead_wall: Number((median(strat) / median(raw) - 1).toFixed(4)),
-      vote_only_ms: Number(median(voteOnly).toFixed(2)), overhead_layer: Number((median(voteOnly) / median(raw)).toFixed(5)) },
+      vote_only_ms: Number(median(voteOnly).toFixed(2)),
+      overhead_layer: Number((median(voteOnly) / median(raw)).toFixed(5)),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
 }

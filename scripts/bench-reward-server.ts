@@ -41,7 +41,7 @@ function startServer(): Promise<{ url: string; stop: () => void }> {
   });
   return new Promise((resolve) => {
     let out = "";
-    child.stdout!.on("data", (b: Buffer) => {
+    child.stdout.on("data", (b: Buffer) => {
       out += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve({ url: m[1], stop: () => child.kill("SIGTERM") });
@@ -147,7 +147,12 @@ async function benchCode(url: string): Promise<Record<string, unknown>[]> {
               if (r.status === "Success") ok++;
             } else {
               const row = rows[programs.indexOf(p)];
-              const r = await pool.run({ language: "python", code: row.prompt + row.canonical_solution, tests: `${row.test}\ncheck(${row.entry_point})\n`, limits: { timeoutMs: 30_000 } });
+              const r = await pool.run({
+                language: "python",
+                code: row.prompt + row.canonical_solution,
+                tests: `${row.test}\ncheck(${row.entry_point})\n`,
+                limits: { timeoutMs: 30_000 },
+              });
               if (r.correct) ok++;
             }
             lat.push(performance.now() - s);
@@ -155,7 +160,15 @@ async function benchCode(url: string): Promise<Record<string, unknown>[]> {
         }),
       );
       const secs = (performance.now() - t0) / 1000;
-      out.push({ mode, concurrency: c, programs: programs.length, passed: ok, programsPerS: round1(programs.length / secs), p50Ms: Math.round(quantile(lat, 0.5)), p99Ms: Math.round(quantile(lat, 0.99)) });
+      out.push({
+        mode,
+        concurrency: c,
+        programs: programs.length,
+        passed: ok,
+        programsPerS: round1(programs.length / secs),
+        p50Ms: Math.round(quantile(lat, 0.5)),
+        p99Ms: Math.round(quantile(lat, 0.99)),
+      });
     }
   }
   return out;

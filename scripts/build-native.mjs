@@ -5,8 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-const warn = (why) =>
-  console.warn(`scratchpad: the native kernels were not built (${why}); the engine will use its slower TypeScript kernels.`);
+const warn = (why) => console.warn(`scratchpad: the native kernels were not built (${why}); the engine will use its slower TypeScript kernels.`);
 
 if (!existsSync("binding.gyp")) process.exit(0);
 if (process.env.SCRATCHPAD_SKIP_NATIVE === "1") {

@@ -11,8 +11,23 @@ import { TrainConfigSchema } from "../src/rl/config.js";
 
 /** TRL GRPOConfig / HF TrainingArguments names that are our key as they are. */
 export const TRL_SAME_NAMES = [
-  "output_dir", "seed", "learning_rate", "warmup_steps", "max_grad_norm", "logging_steps", "save_steps", "num_generations",
-  "max_completion_length", "temperature", "top_p", "loss_type", "scale_rewards", "epsilon", "epsilon_high", "num_iterations", "beta",
+  "output_dir",
+  "seed",
+  "learning_rate",
+  "warmup_steps",
+  "max_grad_norm",
+  "logging_steps",
+  "save_steps",
+  "num_generations",
+  "max_completion_length",
+  "temperature",
+  "top_p",
+  "loss_type",
+  "scale_rewards",
+  "epsilon",
+  "epsilon_high",
+  "num_iterations",
+  "beta",
   "mask_truncated_completions",
 ] as const;
 

@@ -17,8 +17,11 @@ const arg = (name: string, dflt: string) => {
 const steps = Number(arg("steps", "40"));
 const out = arg("out", "docs/img/dashboard.png");
 const runs = await mkdtemp(path.join(tmpdir(), "scratchpad-dash-shot-"));
-const child = spawn(process.execPath, ["--import", "tsx", "test/rl-cli-entry.ts", "start", "--steps", String(steps), "--eval-n", "5",
-  "--runs-dir", runs, "--dashboard-port", "0"], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CI: "true" } });
+const child = spawn(
+  process.execPath,
+  ["--import", "tsx", "test/rl-cli-entry.ts", "start", "--steps", String(steps), "--eval-n", "5", "--runs-dir", runs, "--dashboard-port", "0"],
+  { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CI: "true" } },
+);
 let printed = "";
 const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
 const url = await new Promise<string>((resolve, reject) => {
@@ -32,13 +35,27 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
-  await page.waitForFunction(`(document.querySelector("#progress").textContent || "") === "step ${steps} / ${steps}"`, undefined, { timeout: 3_600_000, polling: 200 });
-  await page.waitForFunction(`document.querySelectorAll('svg[data-chart="reward"] circle[data-series="reward"]').length === ${steps}`, undefined, { timeout: 60_000 });
+  await page.waitForFunction(`(document.querySelector("#progress").textContent || "") === "step ${steps} / ${steps}"`, undefined, {
+    timeout: 3_600_000,
+    polling: 200,
+  });
+  await page.waitForFunction(`document.querySelectorAll('svg[data-chart="reward"] circle[data-series="reward"]').length === ${steps}`, undefined, {
+    timeout: 60_000,
+  });
   await page.screenshot({ path: out, fullPage: true });
   console.error(`wrote ${out}`);
   await page.waitForFunction(`document.querySelector("#end").classList.contains("shown")`, undefined, { timeout: 3_600_000, polling: 500 });

@@ -28,5 +28,7 @@ for (const dir of dirs) {
   await writeFileAtomic(path.join(dir, "generation_config.json"), JSON.stringify(gen, null, 2) + "\n");
   const after = JSON.stringify((await Tokenizer.load(dir)).encode("12+3=<think>wait</think>15"));
   if (after !== before) throw new Error(`${dir}: the rewritten tokenizer encodes differently (${before} -> ${after})`);
-  console.log(`${dir}: tokenizer.json, tokenizer_config.json, generation_config.json rewritten (max_new_tokens ${gen.max_new_tokens}, max_length ${gen.max_length})`);
+  console.log(
+    `${dir}: tokenizer.json, tokenizer_config.json, generation_config.json rewritten (max_new_tokens ${gen.max_new_tokens}, max_length ${gen.max_length})`,
+  );
 }

@@ -28,9 +28,29 @@ function flag(name: string, def: string): string {
 }
 
 /** The held-out evaluation of docs/rl.md ("What the main job shows"), as CLI arguments. */
-const HELD_OUT = ["--difficulty", "1-5", "--n", "50", "--k", "8", "--budgets", "0,4,8,16,32,64", "--budget-samples", "4", "--seed", "4242", "--max-tokens", "64", "--json"];
+const HELD_OUT = [
+  "--difficulty",
+  "1-5",
+  "--n",
+  "50",
+  "--k",
+  "8",
+  "--budgets",
+  "0,4,8,16,32,64",
+  "--budget-samples",
+  "4",
+  "--seed",
+  "4242",
+  "--max-tokens",
+  "64",
+  "--json",
+];
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** `scratchpad eval` on a model folder, cached in `file`. */
 async function heldOut(model: string, file: string): Promise<EvalReport> {
@@ -41,7 +61,11 @@ async function heldOut(model: string, file: string): Promise<EvalReport> {
   return JSON.parse(await readFile(file, "utf8")) as EvalReport;
 }
 
-interface RunSpec { label: string; seed: number; loss_type: "grpo" | "dr_grpo" | "dapo" }
+interface RunSpec {
+  label: string;
+  seed: number;
+  loss_type: "grpo" | "dr_grpo" | "dapo";
+}
 
 /** Train one recipe variant (resuming / reusing what exists) and evaluate it held-out. */
 async function trainAndEval(spec: RunSpec, outRoot: string): Promise<EvalReport> {
@@ -50,7 +74,11 @@ async function trainAndEval(spec: RunSpec, outRoot: string): Promise<EvalReport>
   if ((await checkpointStep(path.join(out, "checkpoint"))) !== cfg.steps) {
     const t0 = performance.now();
     process.stderr.write(`train ${spec.label} (seed ${spec.seed}, loss_type ${spec.loss_type}) ...\n`);
-    await train(cfg, { onStep: (m) => { if (m.step % 25 === 0) process.stderr.write(`  step ${m.step}/${cfg.steps}\n`); } });
+    await train(cfg, {
+      onStep: (m) => {
+        if (m.step % 25 === 0) process.stderr.write(`  step ${m.step}/${cfg.steps}\n`);
+      },
+    });
     process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   return heldOut(path.join(out, "checkpoint"), path.join(out, "heldout.json"));
@@ -85,7 +113,9 @@ const summarise = (k: string, xs: number[]) => {
 
 async function main(): Promise<void> {
   const seeds = flag("seeds", "1,2,3").split(",").map(Number);
-  const variants = flag("variants", "dr_grpo,dapo").split(",").filter((v) => v !== "") as RunSpec["loss_type"][];
+  const variants = flag("variants", "dr_grpo,dapo")
+    .split(",")
+    .filter((v) => v !== "") as RunSpec["loss_type"][];
   const outRoot = flag("out", "runs/seeds");
   await mkdir(outRoot, { recursive: true });
   const base = await heldOut(String(MAIN_JOB_TRAIN.model), path.join(outRoot, "base.heldout.json"));
@@ -109,18 +139,31 @@ async function main(): Promise<void> {
     "budget 0 accuracy": fmt("accuracy", [...base.budgets].sort((a, b) => a.budget - b.budget)[0].accuracy),
     "budget 64 accuracy": fmt("accuracy", [...base.budgets].sort((a, b) => a.budget - b.budget).at(-1)!.accuracy),
   };
-  const head = [`| held-out (seed 4242) | base | recipe, ${grpo.length} seeds: mean (min, max) |`, ...others.map((s) => ` ${s.loss_type} (seed ${s.seed}) |`)].join("");
+  const head = [
+    `| held-out (seed 4242) | base | recipe, ${grpo.length} seeds: mean (min, max) |`,
+    ...others.map((s) => ` ${s.loss_type} (seed ${s.seed}) |`),
+  ].join("");
   const lines = [head, `|---|---|---|${others.map(() => "---|").join("")}`];
   for (const k of keys) {
-    lines.push(`| ${k} | ${baseCol[k] ?? "–"} | ${summarise(k, grpo.map((g) => g.values[k]))} |${others.map((s) => ` ${fmt(k, results.get(s.label)!.values[k])} |`).join("")}`);
+    lines.push(
+      `| ${k} | ${baseCol[k] ?? "–"} | ${summarise(
+        k,
+        grpo.map((g) => g.values[k]),
+      )} |${others.map((s) => ` ${fmt(k, results.get(s.label)!.values[k])} |`).join("")}`,
+    );
   }
   for (const [i, ph] of grpo[0].checks.entries()) {
     const shown = grpo.filter((g) => g.checks[i].pass).length;
-    lines.push(`| shown: ${ph.id} | | ${shown}/${grpo.length} seeds |${others.map((s) => ` ${results.get(s.label)!.checks[i].pass ? "yes" : "no"} |`).join("")}`);
+    lines.push(
+      `| shown: ${ph.id} | | ${shown}/${grpo.length} seeds |${others.map((s) => ` ${results.get(s.label)!.checks[i].pass ? "yes" : "no"} |`).join("")}`,
+    );
   }
   process.stdout.write(lines.join("\n") + "\n");
   for (const spec of specs) {
-    const failed = results.get(spec.label)!.checks.filter((c) => !c.pass).map((c) => c.id);
+    const failed = results
+      .get(spec.label)!
+      .checks.filter((c) => !c.pass)
+      .map((c) => c.id);
     if (failed.length) process.stdout.write(`${spec.label}: not shown: ${failed.join(", ")}\n`);
   }
 }

@@ -26,19 +26,30 @@ async function update(size: number): Promise<number> {
   const t = performance.now();
   const chunks = size >= seqs.length ? [seqs.map((_, i) => i)] : microBatches(seqs, size);
   for (const c of chunks) await ref.score(c.map((i) => seqs[i]));
-  for (const c of chunks) await pol.accumulateGradients(c.map((i) => seqs[i]), lossFn);
+  for (const c of chunks)
+    await pol.accumulateGradients(
+      c.map((i) => seqs[i]),
+      lossFn,
+    );
   return performance.now() - t;
 }
 
-const before: number[] = [], after: number[] = [];
+const before: number[] = [],
+  after: number[] = [];
 for (let r = 0; r < 6; r++) {
   before.push(await update(128));
   after.push(await update(32));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lengths = seqs.map((s) => s.prompt.length + s.completion.length);
-console.log(JSON.stringify({
-  sequences: seqs.length, mean_length: +(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(1), max_length: Math.max(...lengths),
-  rollout_ms: Math.round(rolloutMs), update_one_pass_ms: Math.round(median(before)), update_sorted_32_ms: Math.round(median(after)),
-  ratio: +(median(after) / median(before)).toFixed(3),
-}));
+console.log(
+  JSON.stringify({
+    sequences: seqs.length,
+    mean_length: +(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(1),
+    max_length: Math.max(...lengths),
+    rollout_ms: Math.round(rolloutMs),
+    update_one_pass_ms: Math.round(median(before)),
+    update_sorted_32_ms: Math.round(median(after)),
+    ratio: +(median(after) / median(before)).toFixed(3),
+  }),
+);

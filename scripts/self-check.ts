@@ -24,9 +24,15 @@ function flag(name: string, def: string): string {
 }
 
 async function sampled(policy: EmbeddedPolicy, problems: Problem[], seed: number) {
-  const out = await policy.generate(problems.map((p) => p.prompt), { n: 8, maxTokens: 64, seed, temperature: 1 });
+  const out = await policy.generate(
+    problems.map((p) => p.prompt),
+    { n: 8, maxTokens: 64, seed, temperature: 1 },
+  );
   const scratchpads: string[] = [];
-  let slipAll = 0, slipAllRight = 0, slipMissed = 0, slipMissedRight = 0;
+  let slipAll = 0,
+    slipAllRight = 0,
+    slipMissed = 0,
+    slipMissedRight = 0;
   out.forEach((cs, i) => {
     const truth = String(problems[i].answer).trim();
     for (const c of cs) {
@@ -35,14 +41,22 @@ async function sampled(policy: EmbeddedPolicy, problems: Problem[], seed: number
       scratchpads.push(c.text);
       const s = scratchpadSlips(split.reasoning);
       const right = split.answer.trim() === truth;
-      if (s.slips > 0 && s.caught === s.slips) { slipAll++; if (right) slipAllRight++; }
-      if (s.caught < s.slips) { slipMissed++; if (right) slipMissedRight++; }
+      if (s.slips > 0 && s.caught === s.slips) {
+        slipAll++;
+        if (right) slipAllRight++;
+      }
+      if (s.caught < s.slips) {
+        slipMissed++;
+        if (right) slipMissedRight++;
+      }
     }
   });
   const r = (x: number | null) => (x === null ? null : +x.toFixed(3));
   const stats = selfCheckStats(scratchpads);
   return {
-    samples: out.flat().length, scratchpads: stats.scratchpads, columns: stats.columns,
+    samples: out.flat().length,
+    scratchpads: stats.scratchpads,
+    columns: stats.columns,
     slips_per_column: r(stats.slips_per_column),
     slips_caught: r(stats.slips_caught),
     waits_per_scratchpad: r(stats.waits_per_scratchpad),
@@ -59,8 +73,13 @@ async function probe(policy: EmbeddedPolicy, problems: Problem[]) {
   const kinds: ("right" | "slip")[] = [];
   for (const p of problems) {
     const [a, b] = p.prompt.replace(/=$/, "").split("+");
-    const x = Number(a[a.length - 1]), y = Number(b[b.length - 1]);
-    for (const [kind, s] of [["right", x + y], ["slip", x + y + 1], ["slip", Math.max(0, x + y - 1)]] as const) {
+    const x = Number(a[a.length - 1]),
+      y = Number(b[b.length - 1]);
+    for (const [kind, s] of [
+      ["right", x + y],
+      ["slip", x + y + 1],
+      ["slip", Math.max(0, x + y - 1)],
+    ] as const) {
       if (kind === "slip" && s === x + y) continue;
       seqs.push({ prompt: policy.promptIds(`${p.prompt}<think>${x}+${y}=${s}`), completion: waitIds });
       kinds.push(kind);
@@ -79,7 +98,8 @@ if (models.length === 0) {
   console.error("usage: npx tsx scripts/self-check.ts MODEL_DIR [MODEL_DIR ...] [--n 300] [--seed 12345]");
   process.exit(2);
 }
-const n = Number(flag("n", "300")), seed = Number(flag("seed", "12345"));
+const n = Number(flag("n", "300")),
+  seed = Number(flag("seed", "12345"));
 const task = getTask("addition");
 const problems = [3, 4, 5].flatMap((d) => task.generate(Math.ceil(n / 3), { difficulty: d, seed }));
 for (const dir of models) {

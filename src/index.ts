@@ -18,7 +18,14 @@ export {
   type SplitThinking,
   type ThinkTags,
 } from "./core/think.js";
-export { ChatTemplate, ChatTemplateError, loadChatTemplate, detectThinkTags, SCRATCHPAD_CHAT_TEMPLATE, type ChatTemplateMessage } from "./core/chat-template.js";
+export {
+  ChatTemplate,
+  ChatTemplateError,
+  loadChatTemplate,
+  detectThinkTags,
+  SCRATCHPAD_CHAT_TEMPLATE,
+  type ChatTemplateMessage,
+} from "./core/chat-template.js";
 export { basicAnswerKey, majorityVote, type AnswerKeyFn, type VotedSample, type VoteResult } from "./core/vote.js";
 export * as engine from "./engine/index.js";
 export * as verify from "./verify/index.js";

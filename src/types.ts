@@ -6,7 +6,6 @@
  * or decisions (scale/, eval/). Every stage imports these types and nothing else in common.
  */
 
-/** The verdict of a verifier on one response. A verifier never throws: errors become verdicts. */
 /** What a verifier decided about one response (`Verdict.status`). A verifier never throws: errors become verdicts. */
 export type VerdictStatus =
   /** The answer is right. */

@@ -63,12 +63,13 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-const OPEN = "<think>", CLOSE = "</think>";
+const OPEN = "<think>",
+  CLOSE = "</think>";
 
 /** The stand-in model's tokens of a text (`<think>`/`</think>` are one token each). */
 export function standInTokens(text: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const tag = [OPEN, CLOSE].find((t) => text.startsWith(t, i));
     if (tag) {
       out.push(tag);
@@ -101,7 +102,8 @@ export function standInContinue(prompt: string, seed: number): string {
   const m = /(\d+)\s*\+\s*(\d+)/.exec(prompt);
   const sum = m ? Number(m[1]) + Number(m[2]) : 0;
   const answer = String(r() < 0.75 ? sum : sum + 1 + Math.floor(r() * 9));
-  const lastOpen = prompt.lastIndexOf(OPEN), lastClose = prompt.lastIndexOf(CLOSE);
+  const lastOpen = prompt.lastIndexOf(OPEN),
+    lastClose = prompt.lastIndexOf(CLOSE);
   const inside = lastOpen >= 0 && lastClose < lastOpen;
   const closed = lastClose >= 0 && lastClose > lastOpen;
   if (closed) return answer;
@@ -149,7 +151,8 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     res.end(JSON.stringify(body));
   };
   const error = (res: ServerResponse, status: number, message: string, extra: Record<string, unknown> = {}) => {
-    if (flavor === "vllm-0.9" || flavor === "sglang") return send(res, status, { object: "error", message, type: "BadRequestError", param: null, code: status });
+    if (flavor === "vllm-0.9" || flavor === "sglang")
+      return send(res, status, { object: "error", message, type: "BadRequestError", param: null, code: status });
     if (flavor === "vllm-0.10") return send(res, status, { error: { message, type: "BadRequestError", param: null, code: status } });
     if (llama) return send(res, status, { error: { code: status, message, type: extra.type ?? "invalid_request_error", ...extra } });
     return send(res, status, { error: { message, type: "invalid_request_error", param: null, code: null } });
@@ -159,7 +162,11 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   const fit = (res: ServerResponse, promptTokens: number, maxTokens: number | undefined): number | undefined => {
     if (llama) {
       if (promptTokens > ctx) {
-        error(res, 400, `request (${promptTokens} tokens) exceeds the available context size (${ctx} tokens), try increasing it`, { type: "exceed_context_size_error", n_prompt_tokens: promptTokens, n_ctx: ctx });
+        error(res, 400, `request (${promptTokens} tokens) exceeds the available context size (${ctx} tokens), try increasing it`, {
+          type: "exceed_context_size_error",
+          n_prompt_tokens: promptTokens,
+          n_ctx: ctx,
+        });
         return undefined;
       }
       return Math.min(maxTokens ?? Infinity, ctx - promptTokens); // llama.cpp stops at the context
@@ -167,11 +174,12 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     if (vllmish) {
       const m = maxTokens ?? ctx - promptTokens;
       if (promptTokens + m > ctx) {
-        const msg = flavor === "vllm-0.9"
-          ? `This model's maximum context length is ${ctx} tokens. However, you requested ${promptTokens + m} tokens (${promptTokens} in the messages, ${m} in the completion). Please reduce the length of the messages or completion.`
-          : flavor === "vllm-0.10"
-            ? `'max_tokens' or 'max_completion_tokens' is too large: ${m}. This model's maximum context length is ${ctx} tokens and your request has ${promptTokens} input tokens (${m} > ${ctx} - ${promptTokens}).`
-            : `Requested token count exceeds the model's maximum context length of ${ctx} tokens. You requested a total of ${promptTokens + m} tokens: ${promptTokens} tokens from the input messages and ${m} tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.`;
+        const msg =
+          flavor === "vllm-0.9"
+            ? `This model's maximum context length is ${ctx} tokens. However, you requested ${promptTokens + m} tokens (${promptTokens} in the messages, ${m} in the completion). Please reduce the length of the messages or completion.`
+            : flavor === "vllm-0.10"
+              ? `'max_tokens' or 'max_completion_tokens' is too large: ${m}. This model's maximum context length is ${ctx} tokens and your request has ${promptTokens} input tokens (${m} > ${ctx} - ${promptTokens}).`
+              : `Requested token count exceeds the model's maximum context length of ${ctx} tokens. You requested a total of ${promptTokens + m} tokens: ${promptTokens} tokens from the input messages and ${m} tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.`;
         error(res, 400, msg);
         return undefined;
       }
@@ -181,7 +189,8 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   };
 
   const usage = (prompt: number, outs: Sampled[], reasoning?: number) => ({
-    prompt_tokens: prompt, completion_tokens: outs.reduce((a, s) => a + s.tokens.length, 0),
+    prompt_tokens: prompt,
+    completion_tokens: outs.reduce((a, s) => a + s.tokens.length, 0),
     total_tokens: prompt + outs.reduce((a, s) => a + s.tokens.length, 0),
     ...(reasoning !== undefined && { completion_tokens_details: { reasoning_tokens: reasoning } }),
   });
@@ -196,13 +205,23 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => {
     const url = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && url === "/v1/models") {
-      const entry: Record<string, unknown> = { id: model, object: "model", created: 1700000000, owned_by: vllmish ? (flavor === "sglang" ? "sglang" : "vllm") : llama ? "llamacpp" : flavor === "deepseek" ? "deepseek" : "library" };
+      const entry: Record<string, unknown> = {
+        id: model,
+        object: "model",
+        created: 1700000000,
+        owned_by: vllmish ? (flavor === "sglang" ? "sglang" : "vllm") : llama ? "llamacpp" : flavor === "deepseek" ? "deepseek" : "library",
+      };
       if (vllmish) Object.assign(entry, { root: model, parent: null, ...(publish && { max_model_len: ctx }) });
       if (llama) entry.meta = { vocab_type: 2, n_vocab: 64, n_ctx_train: 4096, n_embd: 32, n_params: 1000, size: 4000 };
       return send(res, 200, { object: "list", data: [entry] });
     }
     if (req.method === "GET" && url === "/props" && llama) {
-      return send(res, 200, { default_generation_settings: publish ? { n_ctx: ctx, params: {} } : { params: {} }, total_slots: 1, model_path: "/models/standin.gguf", chat_template: "" });
+      return send(res, 200, {
+        default_generation_settings: publish ? { n_ctx: ctx, params: {} } : { params: {} },
+        total_slots: 1,
+        model_path: "/models/standin.gguf",
+        chat_template: "",
+      });
     }
     const stop = typeof body.stop === "string" ? [body.stop] : Array.isArray(body.stop) ? (body.stop as string[]) : [];
     const seed0 = typeof body.seed === "number" && body.temperature !== 0 ? body.seed : 0;
@@ -218,10 +237,17 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       const outs = Array.from({ length: k }, (_, j) => sample(text, seed0 + j, maxTokens, stop));
       const withLogprobs = vllmish && typeof body.logprobs === "number";
       return send(res, 200, {
-        id: "cmpl-standin", object: "text_completion", created: 1700000000, model,
+        id: "cmpl-standin",
+        object: "text_completion",
+        created: 1700000000,
+        model,
         choices: outs.map((s, index) => ({
-          index, text: s.text, finish_reason: s.finish,
-          logprobs: withLogprobs ? { tokens: s.tokens, token_logprobs: s.tokens.map(() => -0.5), top_logprobs: s.tokens.map(() => null), text_offset: s.tokens.map(() => 0) } : null,
+          index,
+          text: s.text,
+          finish_reason: s.finish,
+          logprobs: withLogprobs
+            ? { tokens: s.tokens, token_logprobs: s.tokens.map(() => -0.5), top_logprobs: s.tokens.map(() => null), text_offset: s.tokens.map(() => 0) }
+            : null,
         })),
         usage: usage(promptTokens, outs),
       });
@@ -232,15 +258,23 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       const k = choicesOf(body);
       if (k === "refused") return error(res, 400, "Only one completion choice is allowed");
       const promptTokens = standInTokens(user).length + 1 + 4 * messages.length;
-      const asked = flavor === "ollama" || llama || flavor === "deepseek"
-        ? (typeof body.max_tokens === "number" ? body.max_tokens : undefined)
-        : (typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : undefined);
+      const asked =
+        flavor === "ollama" || llama || flavor === "deepseek"
+          ? typeof body.max_tokens === "number"
+            ? body.max_tokens
+            : undefined
+          : typeof body.max_completion_tokens === "number"
+            ? body.max_completion_tokens
+            : typeof body.max_tokens === "number"
+              ? body.max_tokens
+              : undefined;
       const maxTokens = fit(res, promptTokens, asked);
       if (maxTokens === undefined) return;
       const outs = Array.from({ length: k }, (_, j) => sample(user, seed0 + j, maxTokens, stop));
       let reasoningTotal = 0;
       const choices = outs.map((s, index) => {
-        const open = s.text.indexOf(OPEN), close = s.text.indexOf(CLOSE);
+        const open = s.text.indexOf(OPEN),
+          close = s.text.indexOf(CLOSE);
         const reasoning = open === 0 ? s.text.slice(OPEN.length, close < 0 ? undefined : close) : "";
         const answer = open === 0 ? (close < 0 ? "" : s.text.slice(close + CLOSE.length)) : s.text;
         if (open === 0) reasoningTotal += standInTokens(reasoning).length;
@@ -251,7 +285,11 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
         return { index, message, logprobs: null, finish_reason: s.finish };
       });
       return send(res, 200, {
-        id: "chatcmpl-standin", object: "chat.completion", created: 1700000000, model, choices,
+        id: "chatcmpl-standin",
+        object: "chat.completion",
+        created: 1700000000,
+        model,
+        choices,
         usage: usage(promptTokens, outs, flavor === "deepseek" ? reasoningTotal : undefined),
       });
     }
@@ -269,7 +307,9 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
         return error(res, 400, "invalid JSON");
       }
       const seen: SeenRequest = { path: (req.url ?? "/").split("?")[0], body, status: 0 };
-      res.on("finish", () => { seen.status = res.statusCode; });
+      res.on("finish", () => {
+        seen.status = res.statusCode;
+      });
       requests.push(seen);
       handle(req, res, body).catch((e: unknown) => error(res, 500, String(e)));
     });
@@ -277,7 +317,8 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`, requests,
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

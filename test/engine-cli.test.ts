@@ -36,8 +36,13 @@ function scratchpad(...args: string[]): Promise<{ status: number | null; stdout:
 }
 
 const config = {
-  hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-  intermediate_size: 64, max_position_embeddings: 96, rms_norm_eps: 1e-5,
+  hidden_size: 32,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  intermediate_size: 64,
+  max_position_embeddings: 96,
+  rms_norm_eps: 1e-5,
 };
 
 beforeAll(async () => {
@@ -159,7 +164,9 @@ describe("scratchpad init / logits / sample", () => {
     }
     expect(new Set(out.completions.map((c) => c.tokens.join(","))).size).toBeGreaterThan(1);
     expect((await scratchpad(...args)).stdout).toBe(a.stdout);
-    const greedy = JSON.parse((await scratchpad("sample", "--model", m, "--prompt", "12+34=", "-n", "2", "--temperature", "0", "--max-tokens", "8", "--json")).stdout);
+    const greedy = JSON.parse(
+      (await scratchpad("sample", "--model", m, "--prompt", "12+34=", "-n", "2", "--temperature", "0", "--max-tokens", "8", "--json")).stdout,
+    );
     expect(greedy.completions[0].tokens).toEqual(greedy.completions[1].tokens);
   });
 
@@ -169,7 +176,9 @@ describe("scratchpad init / logits / sample", () => {
     const text: string = greedy.completions[0].text;
     expect(text.length).toBeGreaterThan(3);
     const stop = text.slice(2, 4);
-    const cut = JSON.parse((await scratchpad("sample", "--model", m, "--prompt", "hi", "--temperature", "0", "--max-tokens", "12", "--stop", stop, "--json")).stdout);
+    const cut = JSON.parse(
+      (await scratchpad("sample", "--model", m, "--prompt", "hi", "--temperature", "0", "--max-tokens", "12", "--stop", stop, "--json")).stdout,
+    );
     expect(cut.completions[0].finish_reason).toBe("stop");
     expect(cut.completions[0].text).toBe(text.slice(0, text.indexOf(stop)));
     const plain = await scratchpad("sample", "--model", m, "--prompt", "hi", "-n", "2", "--max-tokens", "5", "--seed", "1");
@@ -190,7 +199,12 @@ describe("scratchpad init / logits / sample", () => {
   });
 
   it("every command has help text", async () => {
-    for (const [cmd, flag] of [["init", "--config"], ["logits", "--tokens"], ["sample", "--temperature"], ["tokenize", "--ids"]]) {
+    for (const [cmd, flag] of [
+      ["init", "--config"],
+      ["logits", "--tokens"],
+      ["sample", "--temperature"],
+      ["tokenize", "--ids"],
+    ]) {
       const r = await scratchpad(cmd, "--help");
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(flag);

@@ -32,7 +32,10 @@ if (!available.ok) console.warn(`test/gguf-llama.test.ts skipped: ${available.re
 
 /* The parts of node-llama-cpp used directly (optional dependency: no static types). */
 type Tok = number;
-interface Seq { evaluateWithMetadata(t: Tok[], m: { probabilities?: boolean }, o: Record<string, unknown>): AsyncGenerator<{ token: Tok; probabilities?: Map<Tok, number> }>; clearHistory(): Promise<void> }
+interface Seq {
+  evaluateWithMetadata(t: Tok[], m: { probabilities?: boolean }, o: Record<string, unknown>): AsyncGenerator<{ token: Tok; probabilities?: Map<Tok, number> }>;
+  clearHistory(): Promise<void>;
+}
 interface LModel {
   tokens: { bos: Tok | null; shouldPrependBosToken: boolean };
   fileInfo: { metadata: Record<string, Record<string, unknown>> };
@@ -43,7 +46,10 @@ interface LModel {
 }
 async function loadRaw(file: string): Promise<LModel> {
   const specifier = "node-llama-cpp";
-  const mod = (await import(specifier)) as { getLlama(o: Record<string, unknown>): Promise<{ loadModel(o: { modelPath: string }): Promise<LModel> }>; LlamaLogLevel: { error: unknown } };
+  const mod = (await import(specifier)) as {
+    getLlama(o: Record<string, unknown>): Promise<{ loadModel(o: { modelPath: string }): Promise<LModel> }>;
+    LlamaLogLevel: { error: unknown };
+  };
   const llama = await mod.getLlama({ gpu: false, build: "never", logLevel: mod.LlamaLogLevel.error });
   return llama.loadModel({ modelPath: file });
 }
@@ -54,7 +60,9 @@ async function cli(args: string[]): Promise<string> {
   const log = vi.spyOn(console, "log").mockImplementation((s: unknown) => void lines.push(String(s)));
   const out = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
   try {
-    await buildProgram().exitOverride().parseAsync(["node", "scratchpad", ...args]);
+    await buildProgram()
+      .exitOverride()
+      .parseAsync(["node", "scratchpad", ...args]);
   } finally {
     log.mockRestore();
     out.mockRestore();
@@ -135,12 +143,20 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   it("greedy continuations of 20 eval prompts are token-identical to `scratchpad sample --temperature 0`", async () => {
-    const ctx = await model.createContext({ contextSize: 128, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" });
+    const ctx = await model.createContext({
+      contextSize: 128,
+      threads: 1,
+      flashAttention: false,
+      experimentalKvCacheKeyType: "F32",
+      experimentalKvCacheValueType: "F32",
+    });
     try {
       const seq = ctx.getSequence();
       let withThinking = 0;
       for (const prompt of prompts) {
-        const sample = JSON.parse(await cli(["sample", "--model", "models/r1zero", "--prompt", prompt, "--temperature", "0", "--json"])) as { completions: { tokens: number[] }[] };
+        const sample = JSON.parse(await cli(["sample", "--model", "models/r1zero", "--prompt", prompt, "--temperature", "0", "--json"])) as {
+          completions: { tokens: number[] }[];
+        };
         const want = sample.completions[0].tokens;
         const got = await llamaGreedy(seq, [ck.tokenizer.bosId, ...ck.tokenizer.encode(prompt)], 128, ck.tokenizer.eosId);
         expect(got.tokens, prompt).toEqual(want);
@@ -156,7 +172,9 @@ describe.skipIf(!available.ok)(title, () => {
   it("`scratchpad sample --model FILE.gguf` runs on llama.cpp and prints what it prints for the checkpoint", async () => {
     for (const prompt of prompts.slice(0, 5)) {
       const args = ["--prompt", prompt, "--temperature", "0", "--json"];
-      const viaGguf = JSON.parse(await cli(["sample", "--model", f32, ...args])) as { completions: { text: string; tokens: number[]; logprobs: number[]; finish_reason: string }[] };
+      const viaGguf = JSON.parse(await cli(["sample", "--model", f32, ...args])) as {
+        completions: { text: string; tokens: number[]; logprobs: number[]; finish_reason: string }[];
+      };
       const viaCk = JSON.parse(await cli(["sample", "--model", "models/r1zero", ...args])) as typeof viaGguf;
       const [g, c] = [viaGguf.completions[0], viaCk.completions[0]];
       expect([g.text, g.tokens, g.finish_reason]).toEqual([c.text, c.tokens, c.finish_reason]);
@@ -165,7 +183,13 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   it("at F32 the next-token log-probabilities and mean-centred logits agree with the engine within 1e-3", async () => {
-    const ctx = await model.createContext({ contextSize: 128, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" });
+    const ctx = await model.createContext({
+      contextSize: 128,
+      threads: 1,
+      flashAttention: false,
+      experimentalKvCacheKeyType: "F32",
+      experimentalKvCacheValueType: "F32",
+    });
     const trainer = new Trainer(ck.model);
     let worst = 0;
     let compared = 0;
@@ -183,7 +207,7 @@ describe.skipIf(!available.ok)(title, () => {
           const ourMean = ours.slice(0, theirs.length).reduce((a, b) => a + b, 0) / theirs.length;
           for (let i = 0; i < theirs.length; i++) {
             expect(Number.isFinite(theirs[i])).toBe(true);
-            worst = Math.max(worst, Math.abs(theirs[i] - ours[i]), Math.abs((theirs[i] - theirMean) - (ours[i] - ourMean)));
+            worst = Math.max(worst, Math.abs(theirs[i] - ours[i]), Math.abs(theirs[i] - theirMean - (ours[i] - ourMean)));
             compared++;
           }
         });
@@ -254,9 +278,16 @@ describe.skipIf(!available.ok)(title, () => {
     const a = await startServer({ ...common, backend: gguf, modelName: "m", chatTemplate: (m) => gguf.renderChat(m) });
     const b = await startServer({ ...common, backend: batcher, modelName: "m", chatTemplate: templateFromString("{prompt}") });
     const post = async (url: string, body: Record<string, unknown>) => {
-      const r = await fetch(`${url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", temperature: 0, max_tokens: 60, ...body }) });
+      const r = await fetch(`${url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", temperature: 0, max_tokens: 60, ...body }),
+      });
       expect(r.status).toBe(200);
-      return (await r.json()) as { choices: { message: { content: string; reasoning_content: string | null } ; logprobs: { content: { token: string; logprob: number }[] } | null }[]; usage: { completion_tokens: number; completion_tokens_details: { reasoning_tokens: number } } };
+      return (await r.json()) as {
+        choices: { message: { content: string; reasoning_content: string | null }; logprobs: { content: { token: string; logprob: number }[] } | null }[];
+        usage: { completion_tokens: number; completion_tokens_details: { reasoning_tokens: number } };
+      };
     };
     try {
       for (const prompt of prompts.slice(8, 14)) {
@@ -288,7 +319,10 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   it("chat mode with Qwen3's and DeepSeek-R1's templates in the GGUF: prompts rendered, continuations after the template, thinking counted", async () => {
-    for (const [fixture, startsInThinking] of [["qwen3.jinja", false], ["deepseek-r1-distill-qwen.jinja", true]] as const) {
+    for (const [fixture, startsInThinking] of [
+      ["qwen3.jinja", false],
+      ["deepseek-r1-distill-qwen.jinja", true],
+    ] as const) {
       const template = await readFile(path.join("test/fixtures/chat-templates", fixture), "utf8");
       const file = path.join(dir, fixture.replace(".jinja", ".gguf"));
       await writeFile(file, checkpointToGguf(ck, { chatTemplate: template }));

@@ -61,7 +61,12 @@ describe.each(MODELS)("%s in Hugging Face tooling", (dir) => {
     const ours = await Tokenizer.load(dir);
     const conversations: ChatMessage[][] = [
       [{ role: "user", content: "68+30=" }],
-      [{ role: "system", content: "be brief" }, { role: "user", content: "1+2=" }, { role: "assistant", content: "<think>1+2=3</think> 3" }, { role: "user", content: "658+6=" }],
+      [
+        { role: "system", content: "be brief" },
+        { role: "user", content: "1+2=" },
+        { role: "assistant", content: "<think>1+2=3</think> 3" },
+        { role: "user", content: "658+6=" },
+      ],
     ];
     for (const messages of conversations) {
       const rendered = template.render({ messages, bos_token: cfg.bos_token, eos_token: cfg.eos_token, add_generation_prompt: true });

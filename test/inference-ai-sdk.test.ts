@@ -33,7 +33,14 @@ afterAll(async () => {
 
 describe("the AI SDK against scratchpad serve", () => {
   it("generateText: reasoning apart from the text, usage with reasoning tokens", async () => {
-    const r = await generateText({ model: provider.chatModel("tiny"), prompt: "12+30=", maxOutputTokens: 40, seed: 3, maxRetries: 0, providerOptions: { scratchpad: { reasoningEffort: "low" } } });
+    const r = await generateText({
+      model: provider.chatModel("tiny"),
+      prompt: "12+30=",
+      maxOutputTokens: 40,
+      seed: 3,
+      maxRetries: 0,
+      providerOptions: { scratchpad: { reasoningEffort: "low" } },
+    });
     expect(r.reasoningText?.length).toBeGreaterThan(0);
     expect(r.reasoningText).not.toContain("</think>");
     expect(r.text).not.toContain("<think>");
@@ -65,7 +72,8 @@ describe("the AI SDK against scratchpad serve", () => {
     expect(meta.votes).toHaveLength(3);
     // the usage is the three samples' together: the same calls made one by one
     let sum = 0;
-    for (const seed of [11, 12, 13]) sum += (await generateText({ model: provider.chatModel("tiny"), prompt: "2+2=", maxOutputTokens: 24, seed, maxRetries: 0 })).usage.outputTokens!;
+    for (const seed of [11, 12, 13])
+      sum += (await generateText({ model: provider.chatModel("tiny"), prompt: "2+2=", maxOutputTokens: 24, seed, maxRetries: 0 })).usage.outputTokens!;
     expect(r.usage.outputTokens).toBe(sum);
     if (meta.answer !== null) expect(meta.confidence).toBeGreaterThanOrEqual(1 / 3);
     // streaming through the middleware gives the chosen sample

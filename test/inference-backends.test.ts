@@ -29,9 +29,15 @@ class GatedBackend implements ServeBackend {
   private open = false;
   private inFlight = 0;
   constructor(private readonly inner: ServeBackend) {}
-  get contextLength(): number { return this.inner.contextLength; }
-  get load(): number { return this.inFlight; }
-  countTokens(text: string): number { return this.inner.countTokens(text); }
+  get contextLength(): number {
+    return this.inner.contextLength;
+  }
+  get load(): number {
+    return this.inFlight;
+  }
+  countTokens(text: string): number {
+    return this.inner.countTokens(text);
+  }
   release(): void {
     this.open = true;
     for (const go of this.held.splice(0)) go();
@@ -117,7 +123,7 @@ for (const backend of ["embedded", "openai"] as const) {
       for (const c of out[0]) expect(c.thinkingTokens).toBeLessThanOrEqual(30);
     });
 
-    it("\"Wait\" extends thinking that ends early", async () => {
+    it('"Wait" extends thinking that ends early', async () => {
       const out = await generateWithBudget(p(), ["8+1=<think>"], { budget: 100, waits: 2, answerTokens: 4 }, { n: 24, maxTokens: 140, seed: 11 });
       const extended = out[0].filter((c) => c.waitsUsed > 0);
       expect(extended.length).toBeGreaterThan(0);
@@ -137,7 +143,16 @@ for (const backend of ["embedded", "openai"] as const) {
         expect(d.completionTokens).toBeGreaterThanOrEqual(4);
       }
       const seen: Completion[] = [];
-      const best = compose(p(), bestOfN({ n: 5, scorer: (_prompt, c) => { seen.push(c); return -c.text.length; } }));
+      const best = compose(
+        p(),
+        bestOfN({
+          n: 5,
+          scorer: (_prompt, c) => {
+            seen.push(c);
+            return -c.text.length;
+          },
+        }),
+      );
       const [[pick]] = (await best.generate(["4+4="], { maxTokens: 10, seed: 3 })) as DecidedCompletion[][];
       expect(seen).toHaveLength(5);
       expect(pick.text.length).toBe(Math.min(...seen.map((c) => c.text.length)));
@@ -196,9 +211,16 @@ describe("router across backends", () => {
     const task = getTask("addition");
     const cal = task.generate(4, { difficulty: 1, seed: 1 });
     const test = task.generate(4, { difficulty: 1, seed: 2 });
-    const options = [{ name: "cheap", outputPrice: 1 }, { name: "strong", outputPrice: 10 }];
+    const options = [
+      { name: "cheap", outputPrice: 1 },
+      { name: "strong", outputPrice: 10 },
+    ];
     for (const kind of ["probe", "prompt"] as const) {
-      const { report: r, saved } = await routeExperiment([withBudget(policies.embedded, { budget: 0 }), policies.openai], options, cal, test, { router: kind, probes: 2, maxTokens: 12 });
+      const { report: r, saved } = await routeExperiment([withBudget(policies.embedded, { budget: 0 }), policies.openai], options, cal, test, {
+        router: kind,
+        probes: 2,
+        maxTokens: 12,
+      });
       expect(r.n_test).toBe(4);
       expect(r.sweep[0].cpt).toBe(0);
       expect(r.sweep[r.sweep.length - 1].cpt).toBe(1);
@@ -242,7 +264,10 @@ describe("openai backend against our server", () => {
         return res;
       };
       const policy = new OpenAIPolicy({ baseURL: busy.url, model: "tiny", concurrency: 8, maxRetries: 8, fetch: counting });
-      const out = await policy.generate(Array.from({ length: 8 }, (_, i) => `${i}+1=`), { maxTokens: 30, seed: 1 });
+      const out = await policy.generate(
+        Array.from({ length: 8 }, (_, i) => `${i}+1=`),
+        { maxTokens: 30, seed: 1 },
+      );
       expect(out.flat()).toHaveLength(8);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(statuses.filter((s) => s === 200).length).toBe(8);
@@ -259,7 +284,9 @@ describe("openai backend against our server", () => {
     await expect(wrong.generate(["1+1="])).rejects.toThrow(OpenAIBackendError);
     await expect(wrong.generate(["1+1="])).rejects.toThrow(/404.*model name/s);
     // A server that accepts the request and never answers: the timeout is the only way out.
-    const silent = createServer(() => { /* never respond */ });
+    const silent = createServer(() => {
+      /* never respond */
+    });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
       const port = (silent.address() as AddressInfo).port;

@@ -19,15 +19,22 @@ let url = "";
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, "bin", "scratchpad.js"), ...args], { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(root, "bin", "scratchpad.js"), ...args],
+      { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 beforeAll(async () => {
   if (process.env.npm_lifecycle_event !== "test") {
-    await new Promise<void>((resolve) => execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()),
+    );
     if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("npm run build failed");
   }
   dir = await mkdtemp(path.join(tmpdir(), "inference-cli-"));
@@ -45,13 +52,36 @@ describe("scratchpad eval / route / serve", () => {
   it("eval --print-prompts prints the prompts, one per line, and exits", async () => {
     const r = await run(["eval", "--print-prompts", "--n", "2", "--difficulty", "1-2", "--seed", "5"]);
     expect(r.status, r.stderr).toBe(0);
-    const expected = [1, 2].flatMap((d) => getTask("addition").generate(2, { difficulty: d, seed: 5 }).map((p) => p.prompt));
+    const expected = [1, 2].flatMap((d) =>
+      getTask("addition")
+        .generate(2, { difficulty: d, seed: 5 })
+        .map((p) => p.prompt),
+    );
     expect(r.stdout.trimEnd().split("\n")).toEqual(expected);
   });
 
   it("eval --json prints the fields the RL work reads, and --report writes plots", async () => {
     const report = path.join(dir, "eval.html");
-    const r = await run(["eval", "--model", model, "--n", "2", "--k", "2", "--budgets", "0,8", "--difficulty", "1-2", "--max-tokens", "24", "--seed", "1", "--json", "--report", report]);
+    const r = await run([
+      "eval",
+      "--model",
+      model,
+      "--n",
+      "2",
+      "--k",
+      "2",
+      "--budgets",
+      "0,8",
+      "--difficulty",
+      "1-2",
+      "--max-tokens",
+      "24",
+      "--seed",
+      "1",
+      "--json",
+      "--report",
+      report,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toHaveProperty("pass@1");

@@ -91,7 +91,10 @@ describe("raw completions against each server", () => {
     const policy = policyFor(s);
     expect(await policy.contextLength()).toBe(40);
     const long = "1+1=" + "x".repeat(60);
-    const err = await policy.generate([long], { maxTokens: 8 }).then(() => null, (e: unknown) => e);
+    const err = await policy.generate([long], { maxTokens: 8 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(OpenAIBackendError);
     expect((err as Error).message).toMatch(/exceeds the available context size/);
     expect((err as Error).message).toMatch(/larger context/);
@@ -130,8 +133,10 @@ describe("client-side chat template (--chat-template) over /v1/completions", () 
   // DeepSeek-R1's template (its tokenizer_config.json, abridged to the user/assistant turns): the
   // generation prompt opens the thinking segment.
   const r1 = {
-    bos_token: { content: "<｜begin▁of▁sentence｜>" }, eos_token: "<｜end▁of▁sentence｜>",
-    chat_template: "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}{{ bos_token }}" +
+    bos_token: { content: "<｜begin▁of▁sentence｜>" },
+    eos_token: "<｜end▁of▁sentence｜>",
+    chat_template:
+      "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}{{ bos_token }}" +
       "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<｜User｜>' + message['content'] }}{% endif %}" +
       "{% if message['role'] == 'assistant' %}{{ '<｜Assistant｜>' + message['content'] + '<｜end▁of▁sentence｜>' }}{% endif %}{% endfor %}" +
       "{% if add_generation_prompt %}{{ '<｜Assistant｜><think>\\n' }}{% endif %}",
@@ -203,14 +208,28 @@ describe("counts the server reports", () => {
       req.resume();
       req.on("end", () => {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(req.url?.endsWith("/models") ? JSON.stringify({ object: "list", data: [] }) : JSON.stringify({ id: "x", object: "text_completion", created: 0, model: "m", choices: [], usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 } }));
+        res.end(
+          req.url?.endsWith("/models")
+            ? JSON.stringify({ object: "list", data: [] })
+            : JSON.stringify({
+                id: "x",
+                object: "text_completion",
+                created: 0,
+                model: "m",
+                choices: [],
+                usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 },
+              }),
+        );
       });
     });
     await new Promise<void>((resolve) => empty.listen(0, "127.0.0.1", resolve));
     try {
       const port = (empty.address() as { port: number }).port;
       const policy = new OpenAIPolicy({ baseURL: `http://127.0.0.1:${port}/v1`, model: "m", maxRetries: 0 });
-      const err = await policy.generate(["1+1="], { n: 4 }).then(() => null, (e: unknown) => e);
+      const err = await policy.generate(["1+1="], { n: 4 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OpenAIBackendError);
       expect((err as Error).message).toMatch(/asked for 1 completion, the server returned 0/);
     } finally {
@@ -221,11 +240,31 @@ describe("counts the server reports", () => {
 
 describe("helpers and errors", () => {
   it("reads every server's context-overflow wording", () => {
-    expect(parseContextOverflow("This model's maximum context length is 128 tokens. However, you requested 261 tokens (5 in the messages, 256 in the completion). Please reduce the length of the messages or completion.")).toEqual({ contextLength: 128, promptTokens: 5, maxTokens: undefined });
-    expect(parseContextOverflow("'max_tokens' or 'max_completion_tokens' is too large: 256. This model's maximum context length is 128 tokens and your request has 5 input tokens (256 > 128 - 5).")?.promptTokens).toBe(5);
-    expect(parseContextOverflow("This model's maximum context length is 4096 tokens. However, you requested 5000 output tokens and your prompt contains 90 input tokens, for a total of 5090 tokens.")?.promptTokens).toBe(90);
-    expect(parseContextOverflow("Requested token count exceeds the model's maximum context length of 128 tokens. You requested a total of 261 tokens: 5 tokens from the input messages and 256 tokens for the completion.")).toEqual({ contextLength: 128, promptTokens: 5, maxTokens: undefined });
-    expect(parseContextOverflow("max tokens 256 + prompt 5 exceed the context length 128: ask for at most 123")).toEqual({ contextLength: 128, promptTokens: 5, maxTokens: 123 });
+    expect(
+      parseContextOverflow(
+        "This model's maximum context length is 128 tokens. However, you requested 261 tokens (5 in the messages, 256 in the completion). Please reduce the length of the messages or completion.",
+      ),
+    ).toEqual({ contextLength: 128, promptTokens: 5, maxTokens: undefined });
+    expect(
+      parseContextOverflow(
+        "'max_tokens' or 'max_completion_tokens' is too large: 256. This model's maximum context length is 128 tokens and your request has 5 input tokens (256 > 128 - 5).",
+      )?.promptTokens,
+    ).toBe(5);
+    expect(
+      parseContextOverflow(
+        "This model's maximum context length is 4096 tokens. However, you requested 5000 output tokens and your prompt contains 90 input tokens, for a total of 5090 tokens.",
+      )?.promptTokens,
+    ).toBe(90);
+    expect(
+      parseContextOverflow(
+        "Requested token count exceeds the model's maximum context length of 128 tokens. You requested a total of 261 tokens: 5 tokens from the input messages and 256 tokens for the completion.",
+      ),
+    ).toEqual({ contextLength: 128, promptTokens: 5, maxTokens: undefined });
+    expect(parseContextOverflow("max tokens 256 + prompt 5 exceed the context length 128: ask for at most 123")).toEqual({
+      contextLength: 128,
+      promptTokens: 5,
+      maxTokens: 123,
+    });
     expect(parseContextOverflow("temperature must be between 0 and 2")).toBeUndefined();
     expect(refusesN("Only one completion choice is allowed")).toBe(true);
     expect(refusesN("Illegal param: only one completion choice is allowed")).toBe(true);
@@ -239,7 +278,10 @@ describe("helpers and errors", () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const policy = new OpenAIPolicy({ baseURL: `http://127.0.0.1:${port}/v1`, model: "m", maxRetries: 0 });
-    const err = await policy.generate(["1+1="]).then(() => null, (e: unknown) => e);
+    const err = await policy.generate(["1+1="]).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(OpenAIBackendError);
     expect((err as Error).message).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+\/v1 \(ECONNREFUSED\)/);
     expect((err as Error).message).toMatch(/server is running/);

@@ -14,8 +14,15 @@ import { startServer, type RunningServer, type ServeOptions } from "../src/serve
 export function tinyModel(seed = 1, std = 0.3): { model: Model; tokenizer: Tokenizer } {
   const tokenizer = Tokenizer.default();
   const config = validateConfig({
-    vocab_size: tokenizer.size, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-    intermediate_size: 64, max_position_embeddings: 160, rms_norm_eps: 1e-5, tie_word_embeddings: false,
+    vocab_size: tokenizer.size,
+    hidden_size: 32,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    intermediate_size: 64,
+    max_position_embeddings: 160,
+    rms_norm_eps: 1e-5,
+    tie_word_embeddings: false,
   });
   return { model: Model.init(config, seed, std), tokenizer };
 }
@@ -25,10 +32,21 @@ export async function startTinyServer(opts: Partial<ServeOptions> & { maxSlots?:
   const { model, tokenizer } = tinyModel();
   const batcher = new ContinuousBatcher({ model, tokenizer, kernels: tsKernels, maxSlots: opts.maxSlots ?? 64 });
   const server = await startServer({
-    backend: batcher, modelName: "tiny", port: 0, chatTemplate: templateFromString("{prompt}<think>"),
-    defaultMaxTokens: 48, ...opts,
+    backend: batcher,
+    modelName: "tiny",
+    port: 0,
+    chatTemplate: templateFromString("{prompt}<think>"),
+    defaultMaxTokens: 48,
+    ...opts,
   });
   // The server does not close the backend it was handed: this fixture created the batcher, so its
   // close() closes both.
-  return { ...server, batcher, close: async () => { await server.close(); await batcher.close(); } };
+  return {
+    ...server,
+    batcher,
+    close: async () => {
+      await server.close();
+      await batcher.close();
+    },
+  };
 }

@@ -47,7 +47,8 @@ for (const backend of ["embedded", "openai"] as const) {
 
 describe("the two backends agree", () => {
   it("on pass@1 within sampling noise", () => {
-    const a = reports.embedded, b = reports.openai;
+    const a = reports.embedded,
+      b = reports.openai;
     expect(a && b).toBeTruthy();
     // different random streams, same model: the 95% intervals overlap
     expect(a.ci["pass@1"].lo).toBeLessThan(b.ci["pass@1"].hi);

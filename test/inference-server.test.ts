@@ -27,7 +27,11 @@ describe("scratchpad serve", () => {
 
   it("returns the reasoning apart from the answer, with reasoning tokens in usage", async () => {
     const r = await client.chat.completions.create({
-      model: "tiny", messages: [{ role: "user", content: "12+34=" }], max_completion_tokens: 40, seed: 3, reasoning_effort: "low",
+      model: "tiny",
+      messages: [{ role: "user", content: "12+34=" }],
+      max_completion_tokens: 40,
+      seed: 3,
+      reasoning_effort: "low",
     });
     const m = r.choices[0].message as unknown as ReasoningMessage;
     expect(typeof m.reasoning_content).toBe("string");
@@ -42,7 +46,13 @@ describe("scratchpad serve", () => {
   });
 
   it("streams reasoning deltas before content deltas, and the stream equals the non-streamed answer", async () => {
-    const body = { model: "tiny", messages: [{ role: "user" as const, content: "7+8=" }], max_completion_tokens: 30, seed: 5, reasoning_effort: "minimal" as const };
+    const body = {
+      model: "tiny",
+      messages: [{ role: "user" as const, content: "7+8=" }],
+      max_completion_tokens: 30,
+      seed: 5,
+      reasoning_effort: "minimal" as const,
+    };
     const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
     const kinds: string[] = [];
     let reasoning = "";
@@ -51,8 +61,15 @@ describe("scratchpad serve", () => {
     for await (const chunk of stream) {
       if (chunk.usage) usage = chunk.usage;
       const d = chunk.choices[0]?.delta as (ReasoningMessage & { content?: string }) | undefined;
-      if (d?.reasoning_content) { kinds.push("r"); reasoning += d.reasoning_content; expect(d.reasoning).toBe(d.reasoning_content); }
-      if (d?.content) { kinds.push("c"); content += d.content; }
+      if (d?.reasoning_content) {
+        kinds.push("r");
+        reasoning += d.reasoning_content;
+        expect(d.reasoning).toBe(d.reasoning_content);
+      }
+      if (d?.content) {
+        kinds.push("c");
+        content += d.content;
+      }
     }
     expect(kinds.length).toBeGreaterThan(0);
     expect(kinds.join("")).toMatch(/^r*c*$/); // every reasoning delta comes before any content delta
@@ -68,7 +85,12 @@ describe("scratchpad serve", () => {
     const lengths: Record<string, number> = {};
     for (const effort of ["none", "minimal", "low", "high"] as const) {
       const r = await client.chat.completions.create({
-        model: "tiny", messages: [{ role: "user", content: "3+4=" }], max_completion_tokens: 120, n: 6, seed: 1, reasoning_effort: effort,
+        model: "tiny",
+        messages: [{ role: "user", content: "3+4=" }],
+        max_completion_tokens: 120,
+        n: 6,
+        seed: 1,
+        reasoning_effort: effort,
       });
       lengths[effort] = r.usage!.completion_tokens_details!.reasoning_tokens! / 6;
     }
@@ -82,9 +104,16 @@ describe("scratchpad serve", () => {
 
   it("serves 32 concurrent requests, batching them into one decode loop", async () => {
     const before = { ...srv.batcher.stats };
-    const rs = await Promise.all(Array.from({ length: 32 }, (_, i) => client.chat.completions.create({
-      model: "tiny", messages: [{ role: "user", content: `${i}+${i}=` }], max_completion_tokens: 24, seed: i,
-    })));
+    const rs = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        client.chat.completions.create({
+          model: "tiny",
+          messages: [{ role: "user", content: `${i}+${i}=` }],
+          max_completion_tokens: 24,
+          seed: i,
+        }),
+      ),
+    );
     expect(rs).toHaveLength(32);
     for (const r of rs) expect(r.choices[0].finish_reason).toMatch(/stop|length/);
     const steps = srv.batcher.stats.steps - before.steps;
@@ -100,7 +129,7 @@ describe("scratchpad serve", () => {
       expect(c.text).not.toContain("\n");
       expect(c.logprobs!.tokens!.join("")).toContain(c.text);
       for (const lp of c.logprobs!.token_logprobs!) expect(lp).toBeLessThanOrEqual(0);
-      for (const top of c.logprobs!.top_logprobs!) expect(Object.keys(top!).length).toBeGreaterThanOrEqual(1);
+      for (const top of c.logprobs!.top_logprobs!) expect(Object.keys(top).length).toBeGreaterThanOrEqual(1);
     }
     const listed = r.choices.reduce((a, c) => a + c.logprobs!.tokens!.length, 0);
     // usage also counts each choice's final stop token (EOS or the token that completed a stop string)
@@ -133,7 +162,10 @@ describe("scratchpad serve", () => {
       [{ model: "tiny", messages: [{ role: "user", content: "x" }], max_completion_tokens: 100000 }, "max_tokens"],
     ];
     for (const [body, param] of bad) {
-      const err = await client.chat.completions.create(body as never).then(() => null, (e: unknown) => e);
+      const err = await client.chat.completions.create(body as never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       const e = err as InstanceType<typeof OpenAI.BadRequestError>;
       expect(e.status).toBe(400);
@@ -141,7 +173,10 @@ describe("scratchpad serve", () => {
       expect(e.type).toBe("invalid_request_error");
       expect(e.message.length).toBeGreaterThan(10);
     }
-    const missing = await client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }).then(() => null, (e: unknown) => e);
+    const missing = await client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((missing as InstanceType<typeof OpenAI.NotFoundError>).status).toBe(404);
     const raw = await fetch(`${srv.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(raw.status).toBe(400);
@@ -155,7 +190,15 @@ describe("scratchpad serve", () => {
   it("a client that disconnects frees its slot", async () => {
     const ac = new AbortController();
     const stream = await client.chat.completions.create(
-      { model: "tiny", messages: [{ role: "user", content: "9+9=" }], max_completion_tokens: 150, stream: true, temperature: 1, seed: 9, reasoning_effort: "high" },
+      {
+        model: "tiny",
+        messages: [{ role: "user", content: "9+9=" }],
+        max_completion_tokens: 150,
+        stream: true,
+        temperature: 1,
+        seed: 9,
+        reasoning_effort: "high",
+      },
       { signal: ac.signal },
     );
     let seen = 0;
@@ -184,7 +227,8 @@ describe("scratchpad serve: CORS, API key, limits, metrics", () => {
 
   it("answers a browser's preflight, and marks responses for allowed origins only (default: any origin)", async () => {
     const pre = await fetch(`${srv.url}/chat/completions`, {
-      method: "OPTIONS", headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
@@ -197,14 +241,20 @@ describe("scratchpad serve: CORS, API key, limits, metrics", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://app.example");
     const other = await fetch(`${guarded.url}/models`, { headers: { origin: "http://evil.example", authorization: "Bearer sk-test" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
-    const refused = await fetch(`${guarded.url}/models`, { method: "OPTIONS", headers: { origin: "http://evil.example", "access-control-request-method": "GET" } });
+    const refused = await fetch(`${guarded.url}/models`, {
+      method: "OPTIONS",
+      headers: { origin: "http://evil.example", "access-control-request-method": "GET" },
+    });
     expect(refused.status).toBe(400);
   });
 
   it("--api-key: a missing or wrong key is a 401 the openai client reports; the right one works", async () => {
     for (const apiKey of ["none", "sk-wrong"]) {
       const c = new OpenAI({ baseURL: guarded.url, apiKey, maxRetries: 0 });
-      const err = await c.models.list().then(() => null, (e: unknown) => e);
+      const err = await c.models.list().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((err as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe("invalid_api_key");
     }
@@ -225,11 +275,17 @@ describe("scratchpad serve: CORS, API key, limits, metrics", () => {
       [{ logit_bias: { "5": 10 } }, "logit_bias"],
     ];
     for (const [extra, param] of cases) {
-      const err = await client.chat.completions.create({ ...base, ...extra } as never).then(() => null, (e: unknown) => e);
+      const err = await client.chat.completions.create({ ...base, ...extra } as never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param);
     }
-    const c = await client.completions.create({ model: "tiny", prompt: "1+1=", max_tokens: 4, logit_bias: { "5": 1 } }).then(() => null, (e: unknown) => e);
+    const c = await client.completions.create({ model: "tiny", prompt: "1+1=", max_tokens: 4, logit_bias: { "5": 1 } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((c as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("logit_bias");
     // neutral values pass
     const fine = await client.chat.completions.create({ ...base, tools: [], response_format: { type: "text" }, logit_bias: {} } as never);
@@ -260,10 +316,18 @@ describe("scratchpad serve: CORS, API key, limits, metrics", () => {
 
   it("a request that can never fit is a 400 naming n or prompt, not a 429 to retry", async () => {
     const auth = { headers: { authorization: "Bearer sk-test", "content-type": "application/json" } };
-    const tooMany = await fetch(`${guarded.url}/completions`, { method: "POST", ...auth, body: JSON.stringify({ model: "tiny", prompt: ["1+1=", "2+2=", "3+3="], n: 4, max_tokens: 4 }) });
+    const tooMany = await fetch(`${guarded.url}/completions`, {
+      method: "POST",
+      ...auth,
+      body: JSON.stringify({ model: "tiny", prompt: ["1+1=", "2+2=", "3+3="], n: 4, max_tokens: 4 }),
+    });
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { error: { param: string } }).error.param).toBe("n");
-    const prompts = await fetch(`${guarded.url}/completions`, { method: "POST", ...auth, body: JSON.stringify({ model: "tiny", prompt: Array.from({ length: 9 }, () => "1+1="), max_tokens: 4 }) });
+    const prompts = await fetch(`${guarded.url}/completions`, {
+      method: "POST",
+      ...auth,
+      body: JSON.stringify({ model: "tiny", prompt: Array.from({ length: 9 }, () => "1+1="), max_tokens: 4 }),
+    });
     expect(prompts.status).toBe(400);
     expect(((await prompts.json()) as { error: { param: string } }).error.param).toBe("prompt");
   });
@@ -276,7 +340,9 @@ describe("scratchpad serve: CORS, API key, limits, metrics", () => {
       "print(json.dumps({'status': r.status_code, 'connection': r.headers.get('connection'), 'code': r.json()['error']['code']}))",
     ].join("\n");
     const out = await new Promise<string>((resolve, reject) => {
-      execFile("/usr/bin/python3", ["-c", py, guarded.url], { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout)));
+      execFile("/usr/bin/python3", ["-c", py, guarded.url], { timeout: 120_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+      );
     });
     expect(JSON.parse(out)).toEqual({ status: 413, connection: "close", code: "request_too_large" });
   });

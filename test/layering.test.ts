@@ -21,12 +21,16 @@ describe("layering lint rule", () => {
     expect(up).toHaveLength(1);
     expect(up[0]).toMatch(/src\/engine\/ is in layer 1/);
     expect(await boundaryErrors("src/scale/zz-fixture.ts", 'export { train } from "../rl/trainer.js";\n')).toHaveLength(1);
-    expect(await boundaryErrors("src/serve/reward/zz-fixture.ts", 'import type { Command } from "../../cli/main.js";\nexport type C = Command;\n')).toHaveLength(1);
+    expect(
+      await boundaryErrors("src/serve/reward/zz-fixture.ts", 'import type { Command } from "../../cli/main.js";\nexport type C = Command;\n'),
+    ).toHaveLength(1);
     expect(await boundaryErrors("src/core/zz-fixture.ts", 'export { Model } from "../engine/model.js";\n')).toHaveLength(1);
   });
 
   it("passes downward imports, a nested folder's own files, and tests", async () => {
-    expect(await boundaryErrors("src/eval/zz-fixture.ts", 'export { bestOfN } from "../scale/strategies.js";\nexport { splitThinking } from "../core/think.js";\n')).toEqual([]);
+    expect(
+      await boundaryErrors("src/eval/zz-fixture.ts", 'export { bestOfN } from "../scale/strategies.js";\nexport { splitThinking } from "../core/think.js";\n'),
+    ).toEqual([]);
     // ../config.js inside src/engine/kernels/ is engine's own config, not src/config/
     expect(await boundaryErrors("src/engine/kernels/zz-fixture.ts", 'export { validateConfig } from "../config.js";\n')).toEqual([]);
     expect(await boundaryErrors("src/tasks/loaders/zz-fixture.ts", 'export { mathVerifier } from "../../verify/math/index.js";\n')).toEqual([]);
@@ -36,7 +40,9 @@ describe("layering lint rule", () => {
   it("fails a bare Error in library code, not in tests", async () => {
     const [lib] = await eslint.lintText('export function f(): never {\n  throw new Error("x");\n}\n', { filePath: path.join(ROOT, "src/eval/zz-fixture.ts") });
     expect(lib.messages.map((m) => m.ruleId)).toContain("no-restricted-syntax");
-    const [test] = await eslint.lintText('export function f(): never {\n  throw new Error("x");\n}\n', { filePath: path.join(ROOT, "src/eval/zz-fixture.test.ts") });
+    const [test] = await eslint.lintText('export function f(): never {\n  throw new Error("x");\n}\n', {
+      filePath: path.join(ROOT, "src/eval/zz-fixture.test.ts"),
+    });
     expect(test.messages.map((m) => m.ruleId)).not.toContain("no-restricted-syntax");
   });
 });

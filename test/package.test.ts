@@ -107,7 +107,11 @@ describe("the packed package", () => {
 
   it("every docs snippet imports from the package, and its imports resolve from the tarball", async () => {
     const snippets = docSnippets();
-    const relative = snippets.flatMap((s) => importsOf(s.code).filter((i) => i.startsWith(".") || i.includes("/dist/")).map((i) => `${s.doc} #${s.index}: ${i}`));
+    const relative = snippets.flatMap((s) =>
+      importsOf(s.code)
+        .filter((i) => i.startsWith(".") || i.includes("/dist/"))
+        .map((i) => `${s.doc} #${s.index}: ${i}`),
+    );
     expect(relative).toEqual([]);
     const specifiers = [...new Set(snippets.flatMap((s) => importsOf(s.code)).filter((i) => i === "scratchpad" || i.startsWith("scratchpad/")))];
     expect(specifiers.length).toBeGreaterThanOrEqual(5);
@@ -129,7 +133,16 @@ describe("the packed package", () => {
       return name;
     });
     const tsconfig = {
-      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2023"], types: ["node"], strict: true, noEmit: true, skipLibCheck: true },
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2023"],
+        types: ["node"],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
       files: names.map((n) => `snippets/${n}`),
     };
     writeFileSync(path.join(work, "tsconfig.json"), JSON.stringify(tsconfig));

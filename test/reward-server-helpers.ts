@@ -23,10 +23,10 @@ export function startServer(...args: string[]): Promise<ServerProcess> {
   });
   let out = "";
   let err = "";
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
+  child.stderr.on("data", (b: Buffer) => (err += b.toString()));
   return new Promise<ServerProcess>((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`reward-server exited (${code}) before listening: ${err}`)));
-    child.stdout!.on("data", (b: Buffer) => {
+    child.stdout.on("data", (b: Buffer) => {
       out += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
@@ -56,7 +56,11 @@ export function scratchpadCli(input: string, ...args: string[]): string {
 
 /** POST JSON; returns status, headers and the parsed body. */
 export async function post(url: string, body: unknown): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: JSON.parse(text) as Record<string, unknown> };
 }
@@ -68,7 +72,11 @@ export async function health(base: string): Promise<Record<string, number | stri
 }
 
 /** Poll /health until `pred` holds (no fixed sleeps: each poll waits for the server's answer). */
-export async function waitForHealth(base: string, pred: (h: Record<string, number | string>) => boolean, tries = 600): Promise<Record<string, number | string>> {
+export async function waitForHealth(
+  base: string,
+  pred: (h: Record<string, number | string>) => boolean,
+  tries = 600,
+): Promise<Record<string, number | string>> {
   for (let i = 0; i < tries; i++) {
     const h = await health(base);
     if (pred(h)) return h;

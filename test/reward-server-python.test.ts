@@ -10,7 +10,11 @@ import { ROOT, startServer, type ServerProcess } from "./reward-server-helpers.j
 const PYTHON = "/usr/bin/python3";
 const FIXTURES = path.join(ROOT, "test/reward-server-fixtures");
 const probe = spawnSync(PYTHON, ["-c", "import requests"], { encoding: "utf8" });
-const missing = probe.error ? `${PYTHON} is missing` : probe.status !== 0 ? "python3-requests is missing (apt-get install python3-requests; .ci/run installs it)" : "";
+const missing = probe.error
+  ? `${PYTHON} is missing`
+  : probe.status !== 0
+    ? "python3-requests is missing (apt-get install python3-requests; .ci/run installs it)"
+    : "";
 if (missing) console.warn(`reward-server Python client tests skipped: ${missing}`);
 
 function python(args: string[], input: string, env: Record<string, string> = {}): Record<string, unknown> {
@@ -43,7 +47,12 @@ describe.skipIf(missing !== "")(`reward server with the Python clients${missing 
       const prompt = QWEN("Write square(x).");
       const right = i % 2 === 0;
       const response = `\`\`\`python\ndef square(x):\n    return x * ${right ? "x" : "2"}\n\`\`\`<|im_end|>`;
-      cases.push({ query: prompt + response, prompt, label: JSON.stringify({ language: "python", tests: "assert square(3) == 9\nassert square(4) == 16" }), want: right ? 1 : 0 });
+      cases.push({
+        query: prompt + response,
+        prompt,
+        label: JSON.stringify({ language: "python", tests: "assert square(3) == 9\nassert square(4) == 16" }),
+        want: right ? 1 : 0,
+      });
     }
     const out = python([path.join(FIXTURES, "openrlhf_drive.py"), s.url], JSON.stringify(cases)) as {
       single: { rewards: number[]; scores: number[]; extra_logs: Record<string, number[]> }[];
@@ -69,13 +78,19 @@ describe.skipIf(missing !== "")(`reward server with the Python clients${missing 
       {
         name: "cpp-right",
         language: "cpp",
-        code: "#include <bits/stdc++.h>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a*b<<\"\\n\";}",
+        code: '#include <bits/stdc++.h>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a*b<<"\\n";}',
         inputs: ["6 7", "100000 100000"],
         outputs: ["42", "10000000000"],
         timeout: 30,
       },
       { name: "cpp-compile-error", language: "cpp", code: "int main() { return nope; }", inputs: ["1", "2", "3"], outputs: ["1", "2", "3"], timeout: 30 },
-      { name: "nodejs-right", language: "nodejs", code: "const s = require('fs').readFileSync(0, 'utf8'); console.log(s.trim().split('').reverse().join(''))", inputs: ["abc"], outputs: ["cba"] },
+      {
+        name: "nodejs-right",
+        language: "nodejs",
+        code: "const s = require('fs').readFileSync(0, 'utf8'); console.log(s.trim().split('').reverse().join(''))",
+        inputs: ["abc"],
+        outputs: ["cba"],
+      },
       { name: "bash-right", language: "bash", code: "read x; echo $((x * 2))", inputs: ["21"], outputs: ["42"] },
     ];
     const out = python([path.join(FIXTURES, "verl_drive.py"), s.url], JSON.stringify(cases)) as {

@@ -9,8 +9,7 @@ import { parseRunCodeBody } from "../src/serve/reward/run-code.js";
 import { health, post, scratchpadCli, startServer, waitForHealth, type ServerProcess } from "./reward-server-helpers.js";
 
 const QWEN_PROMPT = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is 6*7?<|im_end|>\n<|im_start|>assistant\n";
-const LLAMA3_PROMPT =
-  "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 6*7?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
+const LLAMA3_PROMPT = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 6*7?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
 const R1_PROMPT = "<｜begin▁of▁sentence｜><｜User｜>What is 6*7? Put the answer in \\boxed{}.<｜Assistant｜><think>\n";
 
 describe("the response inside an OpenRLHF query", () => {
@@ -168,7 +167,12 @@ describe("scratchpad reward-server", () => {
     const items: unknown[] = [
       { id: 1, language: "python", code: "def f(x):\n    return x + 1", tests: "assert f(1) == 2" },
       { id: 2, language: "javascript", code: "function f(x) { return x * 2 }", tests: [{ fn: "f", args: [3], expected: 7 }] },
-      { id: 3, language: "typescript", code: "const n: number = Number(require('fs').readFileSync(0, 'utf8')); console.log(n + 1)", tests: [{ input: "4", output: "5" }] },
+      {
+        id: 3,
+        language: "typescript",
+        code: "const n: number = Number(require('fs').readFileSync(0, 'utf8')); console.log(n + 1)",
+        tests: [{ input: "4", output: "5" }],
+      },
       { language: "cobol", code: "x" },
       "not an object",
     ];
@@ -202,15 +206,30 @@ describe("scratchpad reward-server", () => {
     expect(pyErr).toMatchObject({ status: "Failed", run_result: { status: "Finished", return_code: 1 } });
     expect((pyErr.run_result as { stderr: string }).stderr).toContain("ValueError: boom");
     expect(await run({ language: "nodejs", code: "process.stdout.write(String(6 * 7))" })).toMatchObject({ status: "Success", run_result: { stdout: "42" } });
-    expect(await run({ language: "typescript", code: "const x: number = 21; console.log(x * 2)" })).toMatchObject({ status: "Success", run_result: { stdout: "42\n" } });
-    expect(await run({ language: "typescript", code: "const x: number = ;" })).toMatchObject({ status: "Failed", compile_result: { return_code: 1 }, run_result: null });
+    expect(await run({ language: "typescript", code: "const x: number = 21; console.log(x * 2)" })).toMatchObject({
+      status: "Success",
+      run_result: { stdout: "42\n" },
+    });
+    expect(await run({ language: "typescript", code: "const x: number = ;" })).toMatchObject({
+      status: "Failed",
+      compile_result: { return_code: 1 },
+      run_result: null,
+    });
     const cpp = await run({ language: "cpp", code: "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<std::endl;}", stdin: "2 40" });
-    expect(cpp).toMatchObject({ status: "Success", compile_result: { status: "Finished", return_code: 0 }, run_result: { status: "Finished", return_code: 0, stdout: "42\n" } });
+    expect(cpp).toMatchObject({
+      status: "Success",
+      compile_result: { status: "Finished", return_code: 0 },
+      run_result: { status: "Finished", return_code: 0, stdout: "42\n" },
+    });
     const cppErr = await run({ language: "cpp", code: "int main() { return undeclared; }" });
     expect(cppErr).toMatchObject({ status: "Failed", compile_result: { status: "Finished" }, run_result: null });
     expect((cppErr.compile_result as { return_code: number; stderr: string }).return_code).not.toBe(0);
     expect((cppErr.compile_result as { stderr: string }).stderr).toContain("undeclared");
-    const bytes = await run({ language: "python", code: "print(open('sub/d.bin', 'rb').read())", files: { "sub/d.bin": Buffer.from([0, 255, 1]).toString("base64") } });
+    const bytes = await run({
+      language: "python",
+      code: "print(open('sub/d.bin', 'rb').read())",
+      files: { "sub/d.bin": Buffer.from([0, 255, 1]).toString("base64") },
+    });
     expect(bytes).toMatchObject({ status: "Success", run_result: { stdout: "b'\\x00\\xff\\x01'\n" } });
     const files = await run({
       language: "bash",
@@ -224,7 +243,12 @@ describe("scratchpad reward-server", () => {
   it("POST /run_code: time limits are TimeLimitExceeded, in the run and in a compiled program", async () => {
     const py = await post(`${s.url}/run_code`, { language: "python", code: "while True: pass", run_timeout: 1 });
     expect(py.json).toMatchObject({ status: "Failed", run_result: { status: "TimeLimitExceeded", return_code: null } });
-    const cpp = await post(`${s.url}/run_code`, { language: "cpp", code: "int main(){ volatile int x = 0; while (true) x++; }", run_timeout: 1, compile_timeout: 30 });
+    const cpp = await post(`${s.url}/run_code`, {
+      language: "cpp",
+      code: "int main(){ volatile int x = 0; while (true) x++; }",
+      run_timeout: 1,
+      compile_timeout: 30,
+    });
     expect(cpp.json).toMatchObject({ status: "Failed", compile_result: { return_code: 0 }, run_result: { status: "TimeLimitExceeded" } });
   });
 

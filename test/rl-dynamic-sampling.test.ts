@@ -8,10 +8,19 @@ import { train } from "../src/rl/trainer.js";
 import { tempDir } from "./rl-fixtures.js";
 
 // 1-digit sums: the base model is almost always right, so most groups have all-equal rewards.
-const easy = async (over: Record<string, unknown>) => resolveTrainConfig({
-  model: "models/base", output_dir: await tempDir("rl-dyn"), steps: 2, batch_size: 16, num_generations: 4, max_difficulty: 1,
-  max_completion_length: 12, dynamic_sampling: true, max_sampling_rounds: 1, ...over,
-});
+const easy = async (over: Record<string, unknown>) =>
+  resolveTrainConfig({
+    model: "models/base",
+    output_dir: await tempDir("rl-dyn"),
+    steps: 2,
+    batch_size: 16,
+    num_generations: 4,
+    max_difficulty: 1,
+    max_completion_length: 12,
+    dynamic_sampling: true,
+    max_sampling_rounds: 1,
+    ...over,
+  });
 
 describe("dynamic sampling in the trainer", () => {
   it("warns once and records groups kept/dropped when the batch cannot be filled", async () => {

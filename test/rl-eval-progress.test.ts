@@ -14,10 +14,14 @@ describe("evaluation progress", () => {
     const s = sink();
     let t = 0;
     const p = evalProgress(s.out, "base model", { live: false, now: () => t });
-    t = 1000; p.onProgress("samples", 64, 200);
-    t = 2500; p.onProgress("samples", 200, 200);
-    t = 3000; p.onProgress("budget 0", 100, 200);
-    t = 4500; p.onProgress("budget 0", 200, 200);
+    t = 1000;
+    p.onProgress("samples", 64, 200);
+    t = 2500;
+    p.onProgress("samples", 200, 200);
+    t = 3000;
+    p.onProgress("budget 0", 100, 200);
+    t = 4500;
+    p.onProgress("budget 0", 200, 200);
     p.end();
     expect(s.text()).toBe("evaluating base model: samples done, 200 problems in 2.5 s\nevaluating base model: budget 0 done, 200 problems in 2.0 s\n");
     expect(s.text()).not.toContain("\r");

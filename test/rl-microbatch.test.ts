@@ -10,7 +10,16 @@ import type { TokenSequence } from "../src/types.js";
 
 const ck = await loadCheckpoint("models/base");
 const tok = ck.tokenizer;
-const texts = ["7", "<think>7+5=12,4+8+1=13</think>132", "132", "<think>7+5=13 wait 12</think>132", "13", "<think>1+1=2</think>2", "99", "<think>9+9=18,1</think>198"];
+const texts = [
+  "7",
+  "<think>7+5=12,4+8+1=13</think>132",
+  "132",
+  "<think>7+5=13 wait 12</think>132",
+  "13",
+  "<think>1+1=2</think>2",
+  "99",
+  "<think>9+9=18,1</think>198",
+];
 const seqs: TokenSequence[] = texts.map((t, i) => ({ prompt: [tok.bosId, ...tok.encode(`${40 + i}+85=`)], completion: [...tok.encode(t), tok.eosId] }));
 
 describe("length-sorted micro-batches", () => {
@@ -28,15 +37,32 @@ describe("length-sorted micro-batches", () => {
       const model = ck.model.clone();
       const trainer = new Trainer(model);
       const lossSeqs: LossSequence[] = seqs.map((s, i) => ({ advantage: i % 2 ? 1 : -0.5, mask: new Float32Array(s.completion.length).fill(1) }));
-      const norm = lossNormalizer(lossSeqs.map((l) => l.mask), 64);
+      const norm = lossNormalizer(
+        lossSeqs.map((l) => l.mask),
+        64,
+      );
       for (const chunk of microBatches(seqs, size)) {
-        trainer.accumulateGradients(chunk.map((i) => seqs[i]), (scores) => policyLoss(scores, chunk.map((i) => lossSeqs[i]), norm, { lossType: "grpo", epsilon: 0.2, beta: 0 }));
+        trainer.accumulateGradients(
+          chunk.map((i) => seqs[i]),
+          (scores) =>
+            policyLoss(
+              scores,
+              chunk.map((i) => lossSeqs[i]),
+              norm,
+              { lossType: "grpo", epsilon: 0.2, beta: 0 },
+            ),
+        );
       }
       return Float32Array.from(model.grads);
     };
-    const one = grads(8), split = grads(3);
-    let maxAbs = 0, maxDiff = 0;
-    for (let i = 0; i < one.length; i++) { maxAbs = Math.max(maxAbs, Math.abs(one[i])); maxDiff = Math.max(maxDiff, Math.abs(one[i] - split[i])); }
+    const one = grads(8),
+      split = grads(3);
+    let maxAbs = 0,
+      maxDiff = 0;
+    for (let i = 0; i < one.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(one[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(one[i] - split[i]));
+    }
     expect(maxAbs).toBeGreaterThan(0);
     expect(maxDiff).toBeLessThan(1e-5 * maxAbs);
   });

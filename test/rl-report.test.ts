@@ -21,7 +21,9 @@ describe("main job report", () => {
     const runs = await tempDir("report-runs");
     let printed = "";
     const { dir } = await runMainJob({
-      runsDir: runs, plain: true, out: { write: (s: string) => (printed += s) },
+      runsDir: runs,
+      plain: true,
+      out: { write: (s: string) => (printed += s) },
       train: { model: base, steps: 3, batch_size: 32, num_generations: 4, max_difficulty: 1, max_completion_length: 24, save_steps: 2 },
       eval: { difficulty: "1-2", n: 3, k: 4, budgets: [0, 2, 4, 8], budgetSamples: 1, maxTokens: 24 },
     });
@@ -44,7 +46,15 @@ describe("main job report", () => {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -52,14 +62,17 @@ describe("main job report", () => {
       page.on("pageerror", (e) => errors.push(String(e)));
       await page.goto(`file://${path.join(dir, "report.html")}`);
       expect(await page.title()).toMatch(/R1-Zero/);
-      const charts = await page.$$eval("svg[data-chart]", (els) => els.map((e) => ({
-        id: e.getAttribute("data-chart"), width: e.getBoundingClientRect().width,
-        marks: e.querySelectorAll("polyline, circle, rect.bar").length,
-      })));
+      const charts = await page.$$eval("svg[data-chart]", (els) =>
+        els.map((e) => ({
+          id: e.getAttribute("data-chart"),
+          width: e.getBoundingClientRect().width,
+          marks: e.querySelectorAll("polyline, circle, rect.bar").length,
+        })),
+      );
       expect(charts.map((c) => c.id).sort()).toEqual(["budgets", "majority", "thinking_difficulty", "thinking_steps", "training"]);
       for (const c of charts) {
-        expect(c.width, c.id!).toBeGreaterThan(200);
-        expect(c.marks, c.id!).toBeGreaterThan(0);
+        expect(c.width, c.id).toBeGreaterThan(200);
+        expect(c.marks, c.id).toBeGreaterThan(0);
       }
       expect(await page.locator(".trace").count()).toBeGreaterThan(0);
       expect(await page.locator("table.phenomena tr").count()).toBe(5);
@@ -77,8 +90,17 @@ describe("main job report", () => {
     const ac = new AbortController();
     let first = "";
     const err = await runMainJob({
-      runsDir: runs, plain: true, signal: ac.signal, train, eval: evalOpts,
-      out: { write: (s: string) => { first += s; if (/step 2\/4/.test(s)) ac.abort(); } },
+      runsDir: runs,
+      plain: true,
+      signal: ac.signal,
+      train,
+      eval: evalOpts,
+      out: {
+        write: (s: string) => {
+          first += s;
+          if (/step 2\/4/.test(s)) ac.abort();
+        },
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MainJobInterrupted);
     expect((err as Error).message).toMatch(/stopped at step 2 of 4/);

@@ -13,8 +13,8 @@ const entry = path.resolve("test/rl-cli-entry.ts");
 function start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { env: { ...process.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const done = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => out, done };
 }
@@ -27,8 +27,25 @@ beforeAll(async () => {
 describe("the RL commands as child processes", () => {
   it("train resumes after kill -9 from the last checkpoint, to the same step count, with an intact log", async () => {
     const out = await tempDir("resume-run");
-    const args = ["train", "--model", base, "--output-dir", out, "--steps", "40", "--batch-size", "32", "--num-generations", "4",
-      "--max-difficulty", "1", "--max-completion-length", "16", "--save-steps", "2"];
+    const args = [
+      "train",
+      "--model",
+      base,
+      "--output-dir",
+      out,
+      "--steps",
+      "40",
+      "--batch-size",
+      "32",
+      "--num-generations",
+      "4",
+      "--max-difficulty",
+      "1",
+      "--max-completion-length",
+      "16",
+      "--save-steps",
+      "2",
+    ];
     const first = start(args);
     const ck = path.join(out, "checkpoint");
     // Kill as soon as a checkpoint at step ≥ 4 exists (well before step 40).
@@ -50,7 +67,10 @@ describe("the RL commands as child processes", () => {
     expect(second.output()).toMatch(new RegExp(`resuming from .*checkpoint at step ${killedAt}`));
     expect(second.output()).toMatch(/trained 40\/40 steps/);
     expect(await checkpointStep(ck)).toBe(40);
-    const steps = (await readFile(path.join(out, "metrics.jsonl"), "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step);
+    const steps = (await readFile(path.join(out, "metrics.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { step: number }).step);
     expect(steps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const policy = await EmbeddedPolicy.load(ck);
     const [c] = await policy.generate(["3+4="], { n: 1, maxTokens: 8 });

@@ -11,10 +11,18 @@ import { resolveTrainConfig } from "../src/rl/config.js";
 import { checkpointStep, train } from "../src/rl/trainer.js";
 import { tempDir } from "./rl-fixtures.js";
 
-const tiny = (out: string, steps: number) => resolveTrainConfig({
-  model: "models/base", output_dir: out, steps, batch_size: 8, num_generations: 4, max_difficulty: 2,
-  max_completion_length: 12, save_steps: 1, dynamic_sampling: false,
-});
+const tiny = (out: string, steps: number) =>
+  resolveTrainConfig({
+    model: "models/base",
+    output_dir: out,
+    steps,
+    batch_size: 8,
+    num_generations: 4,
+    max_difficulty: 2,
+    max_completion_length: 12,
+    save_steps: 1,
+    dynamic_sampling: false,
+  });
 
 describe("train resumes a save interrupted between its renames", () => {
   it("puts the .checkpoint.old-* backup back and continues from its step", async () => {
@@ -44,10 +52,16 @@ describe("checkpoints that cannot be trusted are refused", () => {
 
   it("refuses absurd config.json sizes, naming the field", async () => {
     const raw = JSON.parse(await readFile("models/base/config.json", "utf8")) as Record<string, unknown>;
-    expect(() => validateConfig({ ...raw, hidden_size: 2 ** 20 * 128, num_attention_heads: 4 })).toThrow(/config field "hidden_size": 134217728 is larger than this engine supports \(at most 65536\)/);
+    expect(() => validateConfig({ ...raw, hidden_size: 2 ** 20 * 128, num_attention_heads: 4 })).toThrow(
+      /config field "hidden_size": 134217728 is larger than this engine supports \(at most 65536\)/,
+    );
     expect(() => validateConfig({ ...raw, vocab_size: 1e9 })).toThrow(/config field "vocab_size"/);
-    expect(() => validateConfig({ ...raw, num_hidden_layers: 1000, hidden_size: 8192, num_attention_heads: 64, intermediate_size: 32768 })).toThrow(/config field "num_hidden_layers": the model would have \d+ parameters/);
-    expect(() => validateConfig({ ...raw, max_position_embeddings: 2 ** 20, hidden_size: 4096, num_attention_heads: 4 })).toThrow(/config field "max_position_embeddings"/);
+    expect(() => validateConfig({ ...raw, num_hidden_layers: 1000, hidden_size: 8192, num_attention_heads: 64, intermediate_size: 32768 })).toThrow(
+      /config field "num_hidden_layers": the model would have \d+ parameters/,
+    );
+    expect(() => validateConfig({ ...raw, max_position_embeddings: 2 ** 20, hidden_size: 4096, num_attention_heads: 4 })).toThrow(
+      /config field "max_position_embeddings"/,
+    );
     // the same through a checkpoint folder: an error naming the field, not a typed-array RangeError
     const dir = path.join(await tempDir("rl-absurd"), "model");
     await cp("models/base", dir, { recursive: true });

@@ -8,12 +8,22 @@ import { tempDir } from "./rl-fixtures.js";
 describe("train's step event", () => {
   it("hands every step's metrics and one trace per difficulty to onStep", async () => {
     const cfg = resolveTrainConfig({
-      model: "models/base", output_dir: await tempDir("rl-event"), steps: 2, batch_size: 32, num_generations: 4,
-      min_difficulty: 1, max_difficulty: 3, max_completion_length: 24, dynamic_sampling: false,
+      model: "models/base",
+      output_dir: await tempDir("rl-event"),
+      steps: 2,
+      batch_size: 32,
+      num_generations: 4,
+      min_difficulty: 1,
+      max_difficulty: 3,
+      max_completion_length: 24,
+      dynamic_sampling: false,
     });
     const events: StepEvent[] = [];
     const res = await train(cfg, { onStep: (_m, _c, e) => events.push(e) });
-    expect(events.map((e) => [e.step, e.steps])).toEqual([[1, 2], [2, 2]]);
+    expect(events.map((e) => [e.step, e.steps])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
     events.forEach((e, i) => expect(e.metrics).toBe(res.history[i]));
     for (const e of events) {
       const levels = e.traces.map((t) => t.difficulty);

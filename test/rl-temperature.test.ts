@@ -49,10 +49,14 @@ describe("log-probabilities at the sampling temperature", () => {
       });
       // the gradient pass scores the same numbers (what the loss sees)
       let seen: Float32Array[] = [];
-      await policy.accumulateGradients(seqs, (sc) => {
-        seen = sc.map((x) => x.logprobs);
-        return { loss: 0, dLogprobs: sc.map((x) => new Float32Array(x.logprobs.length)) };
-      }, { temperature: T });
+      await policy.accumulateGradients(
+        seqs,
+        (sc) => {
+          seen = sc.map((x) => x.logprobs);
+          return { loss: 0, dLogprobs: sc.map((x) => new Float32Array(x.logprobs.length)) };
+        },
+        { temperature: T },
+      );
       base.model.zeroGrads();
       seen.forEach((lp, i) => expect(Array.from(lp)).toEqual(Array.from(scores[i].logprobs)));
     });
@@ -60,7 +64,8 @@ describe("log-probabilities at the sampling temperature", () => {
 
   it("T = 1 is bit-identical to scoring without a temperature", async () => {
     const trainer = new Trainer(base.model);
-    const a = trainer.score(seqs), b = trainer.score(seqs, { temperature: 1 });
+    const a = trainer.score(seqs),
+      b = trainer.score(seqs, { temperature: 1 });
     a.forEach((s, i) => {
       expect(Array.from(b[i].logprobs)).toEqual(Array.from(s.logprobs));
       expect(Array.from(b[i].entropy)).toEqual(Array.from(s.entropy));
@@ -115,8 +120,17 @@ describe("the trainer scores at its sampling temperature", () => {
     });
     try {
       const cfg = resolveTrainConfig({
-        model: "models/base", output_dir: await tempDir("rl-temp"), steps: 1, batch_size: 8, num_generations: 4,
-        max_difficulty: 2, max_completion_length: 12, temperature: 0.7, beta: 0.1, num_iterations: 2, dynamic_sampling: false,
+        model: "models/base",
+        output_dir: await tempDir("rl-temp"),
+        steps: 1,
+        batch_size: 8,
+        num_generations: 4,
+        max_difficulty: 2,
+        max_completion_length: 12,
+        temperature: 0.7,
+        beta: 0.1,
+        num_iterations: 2,
+        dynamic_sampling: false,
       });
       await train(cfg);
     } finally {

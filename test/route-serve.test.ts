@@ -28,19 +28,27 @@ const children: ChildProcess[] = [];
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, "bin", "scratchpad.js"), ...args], { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(root, "bin", "scratchpad.js"), ...args],
+      { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Start `scratchpad serve ... --port 0` and wait for the line that names its URL. */
 function serve(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", ...args, "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", ...args, "--port", "0"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let err = "";
-    child.stderr!.on("data", (d: Buffer) => {
+    child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
       const m = /on (http:\/\/\S+)/.exec(err);
       if (m) resolve(m[1]);
@@ -51,23 +59,35 @@ function serve(args: string[]): Promise<string> {
 
 /** A prompt router trained on records where the cheap option gets short prompts right and long ones wrong. */
 function longPromptsGoStrong(): SavedRouter {
-  const options = [{ name: "cheap", outputPrice: 1 }, { name: "strong", outputPrice: 10 }];
+  const options = [
+    { name: "cheap", outputPrice: 1 },
+    { name: "strong", outputPrice: 10 },
+  ];
   const records: QueryRecord[] = Array.from({ length: 40 }, (_, i) => {
     const long = i % 2 === 1;
     return {
       prompt: long ? `${30000 + i * 91}+${40000 + i * 13}=` : `${i % 9}+${i % 7}=`,
-      outcomes: [{ correct: !long, outputTokens: 10, inputTokens: 0 }, { correct: true, outputTokens: 40, inputTokens: 0 }],
+      outcomes: [
+        { correct: !long, outputTokens: 10, inputTokens: 0 },
+        { correct: true, outputTokens: 40, inputTokens: 0 },
+      ],
     };
   });
   return {
-    format: "scratchpad-router", version: 1, router: trainPromptRouter(records, options, { epochs: 200 }), threshold: 0.5,
-    options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })), calibration: {},
+    format: "scratchpad-router",
+    version: 1,
+    router: trainPromptRouter(records, options, { epochs: 200 }),
+    threshold: 0.5,
+    options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })),
+    calibration: {},
   };
 }
 
 beforeAll(async () => {
   if (process.env.npm_lifecycle_event !== "test") {
-    await new Promise<void>((resolve) => execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()),
+    );
     if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("npm run build failed");
   }
   dir = await mkdtemp(path.join(tmpdir(), "route-serve-"));
@@ -123,8 +143,30 @@ describe("scratchpad route and serve --router", () => {
     const file = path.join(dir, "router.json");
     const report = path.join(dir, "route.html");
     const r = await run([
-      "route", "--cheap", cheapDir, "--strong", strongDir, "--router", "prompt", "--cheap-price", "1", "--strong-price", "10",
-      "--max-cpt", "0.5", "--n", "4", "--difficulty", "1-2", "--max-tokens", "12", "--json", "--save-router", file, "--report", report,
+      "route",
+      "--cheap",
+      cheapDir,
+      "--strong",
+      strongDir,
+      "--router",
+      "prompt",
+      "--cheap-price",
+      "1",
+      "--strong-price",
+      "10",
+      "--max-cpt",
+      "0.5",
+      "--n",
+      "4",
+      "--difficulty",
+      "1-2",
+      "--max-tokens",
+      "12",
+      "--json",
+      "--save-router",
+      file,
+      "--report",
+      report,
     ]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);

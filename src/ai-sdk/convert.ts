@@ -5,8 +5,14 @@
  * as a stream. Types only are imported from `@ai-sdk/provider`, so nothing here loads it at run time.
  */
 import type {
-  LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3FinishReason, LanguageModelV3GenerateResult,
-  LanguageModelV3Prompt, LanguageModelV3StreamPart, LanguageModelV3StreamResult, LanguageModelV3Usage,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3FinishReason,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+  LanguageModelV3StreamResult,
+  LanguageModelV3Usage,
 } from "@ai-sdk/provider";
 import { DEFAULT_THINK_TAGS, splitThinking, type ThinkTags } from "../core/think.js";
 import type { Completion, FinishReason, GenerateOptions } from "../types.js";
@@ -31,8 +37,14 @@ export function textPrompt(text: string): LanguageModelV3Prompt {
 /** Sampling options of a call in scratchpad's terms. */
 export function generateOptions(o: LanguageModelV3CallOptions, maxTokensDefault = 256): GenerateOptions {
   return {
-    n: 1, maxTokens: o.maxOutputTokens ?? maxTokensDefault, temperature: o.temperature, topP: o.topP, topK: o.topK,
-    stop: o.stopSequences, seed: o.seed, signal: o.abortSignal,
+    n: 1,
+    maxTokens: o.maxOutputTokens ?? maxTokensDefault,
+    temperature: o.temperature,
+    topP: o.topP,
+    topK: o.topK,
+    stop: o.stopSequences,
+    seed: o.seed,
+    signal: o.abortSignal,
   };
 }
 
@@ -55,7 +67,12 @@ export function addUsage(us: LanguageModelV3Usage[]): LanguageModelV3Usage {
     return xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
   };
   return {
-    inputTokens: { total: sum((u) => u.inputTokens.total), noCache: sum((u) => u.inputTokens.noCache), cacheRead: sum((u) => u.inputTokens.cacheRead), cacheWrite: sum((u) => u.inputTokens.cacheWrite) },
+    inputTokens: {
+      total: sum((u) => u.inputTokens.total),
+      noCache: sum((u) => u.inputTokens.noCache),
+      cacheRead: sum((u) => u.inputTokens.cacheRead),
+      cacheWrite: sum((u) => u.inputTokens.cacheWrite),
+    },
     outputTokens: { total: sum((u) => u.outputTokens.total), text: sum((u) => u.outputTokens.text), reasoning: sum((u) => u.outputTokens.reasoning) },
   };
 }

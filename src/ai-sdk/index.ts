@@ -11,7 +11,13 @@
  *
  * `ai` / `@ai-sdk/provider` are optional peer dependencies: this module imports their types only.
  */
-export { selfConsistencyMiddleware, routerMiddleware, budgetForcingMiddleware, type SelfConsistencyOptions, type RouterMiddlewareOptions } from "./middleware.js";
+export {
+  selfConsistencyMiddleware,
+  routerMiddleware,
+  budgetForcingMiddleware,
+  type SelfConsistencyOptions,
+  type RouterMiddlewareOptions,
+} from "./middleware.js";
 export { policyLanguageModel, createScratchpad, type PolicyLanguageModelOptions } from "./policy-model.js";
 export { languageModelPolicy } from "./model-policy.js";
 export { resultToStream, completionContent, lastUserText } from "./convert.js";

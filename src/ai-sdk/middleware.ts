@@ -15,9 +15,7 @@
  *
  * Decisions are reported in `providerMetadata.scratchpad`.
  */
-import type {
-  LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3Middleware,
-} from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3Middleware } from "@ai-sdk/provider";
 import { majorityVote } from "../core/vote.js";
 import { DEFAULT_THINK_TAGS } from "../core/think.js";
 import { defaultAnswerExtractor, type AnswerExtractor } from "../scale/answers.js";
@@ -33,7 +31,9 @@ function withMeta(r: LanguageModelV3GenerateResult, usageAll: LanguageModelV3Gen
 
 /** k samples of one call, seeds seed + j (so they differ when the caller fixed a seed). */
 async function sampleK(model: LanguageModelV3, params: LanguageModelV3CallOptions, k: number, seedOffset = 0): Promise<LanguageModelV3GenerateResult[]> {
-  return Promise.all(Array.from({ length: k }, (_, j) => model.doGenerate({ ...params, seed: params.seed === undefined ? undefined : params.seed + seedOffset + j })));
+  return Promise.all(
+    Array.from({ length: k }, (_, j) => model.doGenerate({ ...params, seed: params.seed === undefined ? undefined : params.seed + seedOffset + j })),
+  );
 }
 
 /** The vote key of a result: its final answer (after any thinking), keyed by `answer`. */
@@ -63,7 +63,13 @@ export function selfConsistencyMiddleware(o: SelfConsistencyOptions = {}): Langu
   const run = async (model: LanguageModelV3, params: LanguageModelV3CallOptions) => {
     const results = await sampleK(model, params, k);
     const v = vote(results, answer);
-    return withMeta(results[v.index], addUsage(results.map((r) => r.usage)), { strategy: "self-consistency", answer: v.key, confidence: v.agreement, samples: k, votes: v.keys });
+    return withMeta(results[v.index], addUsage(results.map((r) => r.usage)), {
+      strategy: "self-consistency",
+      answer: v.key,
+      confidence: v.agreement,
+      samples: k,
+      votes: v.keys,
+    });
   };
   return {
     specificationVersion: "v3",
@@ -92,11 +98,23 @@ export function routerMiddleware(o: RouterMiddlewareOptions): LanguageModelV3Mid
     const v = vote(cheap, answer);
     const probeUsage = cheap.map((r) => r.usage);
     if (v.key !== null && v.agreement >= o.threshold) {
-      return withMeta(cheap[v.index], addUsage(probeUsage), { strategy: "router", escalated: false, answer: v.key, confidence: v.agreement, samples: probes, model: model.modelId });
+      return withMeta(cheap[v.index], addUsage(probeUsage), {
+        strategy: "router",
+        escalated: false,
+        answer: v.key,
+        confidence: v.agreement,
+        samples: probes,
+        model: model.modelId,
+      });
     }
     const strong = await o.strong.doGenerate(params);
     return withMeta(strong, addUsage([...probeUsage, strong.usage]), {
-      strategy: "router", escalated: true, answer: keyOf(strong, answer), confidence: v.agreement, samples: probes + 1, model: o.strong.modelId,
+      strategy: "router",
+      escalated: true,
+      answer: keyOf(strong, answer),
+      confidence: v.agreement,
+      samples: probes + 1,
+      model: o.strong.modelId,
     });
   };
   return {
@@ -116,7 +134,15 @@ export function budgetForcingMiddleware(o: BudgetOptions): LanguageModelV3Middle
       content: completionContent(c, tags, prompt.trimEnd().endsWith(tags.open)),
       finishReason: finishReason(c.finishReason),
       usage: usage(undefined, c.completionTokens, c.thinkingTokens),
-      providerMetadata: { scratchpad: { strategy: "budget", budget: Number.isFinite(o.budget) ? o.budget : null, thinkingTokens: c.thinkingTokens ?? null, forcedStop: c.forcedStop, waitsUsed: c.waitsUsed } },
+      providerMetadata: {
+        scratchpad: {
+          strategy: "budget",
+          budget: Number.isFinite(o.budget) ? o.budget : null,
+          thinkingTokens: c.thinkingTokens ?? null,
+          forcedStop: c.forcedStop,
+          waitsUsed: c.waitsUsed,
+        },
+      },
       response: { modelId: model.modelId, timestamp: new Date() },
       warnings: [],
     };

@@ -10,25 +10,42 @@ import type { Completion, Policy } from "../types.js";
 import { contentText, textPrompt } from "./convert.js";
 
 /** The policy over an AI SDK model; `base` supplies call settings (headers, provider options) kept on every call. */
-export function languageModelPolicy(model: LanguageModelV3, base: { headers?: Record<string, string | undefined>; providerOptions?: Record<string, Record<string, never>> } = {}): Policy {
+export function languageModelPolicy(
+  model: LanguageModelV3,
+  base: { headers?: Record<string, string | undefined>; providerOptions?: Record<string, Record<string, never>> } = {},
+): Policy {
   return {
     name: `${model.provider}:${model.modelId}`,
     async generate(prompts, opts = {}) {
       const n = opts.n ?? 1;
-      return Promise.all(prompts.map((p, i) => Promise.all(Array.from({ length: n }, async (_, j): Promise<Completion> => {
-        const r = await model.doGenerate({
-          prompt: textPrompt(p), maxOutputTokens: opts.maxTokens, temperature: opts.temperature, topP: opts.topP, topK: opts.topK,
-          stopSequences: opts.stop, seed: opts.seed === undefined ? undefined : opts.seed + i * n + j, abortSignal: opts.signal, ...base,
-        });
-        const { reasoning, text } = contentText(r.content);
-        const out = r.usage.outputTokens;
-        return {
-          text, ...(reasoning !== "" && { reasoning }),
-          finishReason: r.finishReason.unified === "length" ? "length" : "stop",
-          completionTokens: out.total ?? 0,
-          thinkingTokens: out.reasoning,
-        };
-      }))));
+      return Promise.all(
+        prompts.map((p, i) =>
+          Promise.all(
+            Array.from({ length: n }, async (_, j): Promise<Completion> => {
+              const r = await model.doGenerate({
+                prompt: textPrompt(p),
+                maxOutputTokens: opts.maxTokens,
+                temperature: opts.temperature,
+                topP: opts.topP,
+                topK: opts.topK,
+                stopSequences: opts.stop,
+                seed: opts.seed === undefined ? undefined : opts.seed + i * n + j,
+                abortSignal: opts.signal,
+                ...base,
+              });
+              const { reasoning, text } = contentText(r.content);
+              const out = r.usage.outputTokens;
+              return {
+                text,
+                ...(reasoning !== "" && { reasoning }),
+                finishReason: r.finishReason.unified === "length" ? "length" : "stop",
+                completionTokens: out.total ?? 0,
+                thinkingTokens: out.reasoning,
+              };
+            }),
+          ),
+        ),
+      );
     },
   };
 }

@@ -57,7 +57,9 @@ export function policyLanguageModel(policy: Policy | (() => Promise<Policy>), o:
 }
 
 /** A provider: `createScratchpad()("models/r1zero")` opens the policy on first use. */
-export function createScratchpad(defaults: OpenPolicyOptions & Omit<PolicyLanguageModelOptions, "modelId"> = {}): (spec: string, options?: PolicyLanguageModelOptions) => LanguageModelV3 {
+export function createScratchpad(
+  defaults: OpenPolicyOptions & Omit<PolicyLanguageModelOptions, "modelId"> = {},
+): (spec: string, options?: PolicyLanguageModelOptions) => LanguageModelV3 {
   const { provider, promptOf, tags, maxTokens, ...open } = defaults;
   return (spec, options = {}) => policyLanguageModel(() => openPolicy(spec, open), { provider, promptOf, tags, maxTokens, modelId: spec, ...options });
 }

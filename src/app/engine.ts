@@ -29,17 +29,28 @@ export class EngineCliError extends ScratchpadError {
 const int = () => z.number().int();
 
 /** `scratchpad init`'s options, and `initCheckpoint`'s (`InitOptions` is derived from it). */
-export const InitOptionsSchema = z.object({
-  config: z.string().min(1).meta({ description: "Hugging Face config.json with LlamaConfig fields (vocab_size may be omitted: it then fits the tokenizer)", arg: "file" }),
-  seed: int().min(0).meta({ description: "seed of the random initialisation" }),
-  out: z.string().min(1).meta({ description: "checkpoint folder to write (atomically)", arg: "dir" }),
-  tokenizer: z.string().min(1).optional().meta({ description: "use this tokenizer.json (or a checkpoint folder's) instead of the default one", arg: "file" }),
-  corpus: z.string().min(1).optional().meta({ description: "build the tokenizer's alphabet from the characters of this text file", arg: "file" }),
-  words: z.array(z.string().min(1)).optional().meta({ description: 'comma-separated words that become single tokens, e.g. "wait,check"', arg: "list", list: "comma" }),
-  byteFallback: z.boolean().default(false).meta({ description: "encode characters outside the alphabet as UTF-8 byte tokens (+256 tokens) instead of <unk>" }),
-  initStd: z.number().min(0).max(10).default(0.02).meta({ description: "standard deviation of the initial weights", arg: "x" }),
-  force: z.boolean().default(false).meta({ description: "replace --out if it exists and is not empty" }),
-}).strict();
+export const InitOptionsSchema = z
+  .object({
+    config: z
+      .string()
+      .min(1)
+      .meta({ description: "Hugging Face config.json with LlamaConfig fields (vocab_size may be omitted: it then fits the tokenizer)", arg: "file" }),
+    seed: int().min(0).meta({ description: "seed of the random initialisation" }),
+    out: z.string().min(1).meta({ description: "checkpoint folder to write (atomically)", arg: "dir" }),
+    tokenizer: z.string().min(1).optional().meta({ description: "use this tokenizer.json (or a checkpoint folder's) instead of the default one", arg: "file" }),
+    corpus: z.string().min(1).optional().meta({ description: "build the tokenizer's alphabet from the characters of this text file", arg: "file" }),
+    words: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: 'comma-separated words that become single tokens, e.g. "wait,check"', arg: "list", list: "comma" }),
+    byteFallback: z
+      .boolean()
+      .default(false)
+      .meta({ description: "encode characters outside the alphabet as UTF-8 byte tokens (+256 tokens) instead of <unk>" }),
+    initStd: z.number().min(0).max(10).default(0.02).meta({ description: "standard deviation of the initial weights", arg: "x" }),
+    force: z.boolean().default(false).meta({ description: "replace --out if it exists and is not empty" }),
+  })
+  .strict();
 
 /** Options of `initCheckpoint` (the `scratchpad init` command); omitted ones take the schema's defaults. */
 export type InitOptions = z.input<typeof InitOptionsSchema>;
@@ -95,7 +106,10 @@ export async function initCheckpoint(options: InitOptions): Promise<{ model: Mod
 
 /** Parse "5,17,3" into token ids, checking them against the vocabulary. */
 export function parseTokenList(s: string, vocabSize: number): number[] {
-  const parts = s.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = s
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   if (parts.length === 0) throw new EngineCliError("--tokens is empty; pass comma-separated token ids such as 5,17,3.");
   return parts.map((p) => {
     const id = Number(p);
@@ -118,16 +132,32 @@ export function computeLogits(model: Model, tokens: number[]): Float32Array[] {
 }
 
 /** Sampling options of `sampleText` (`scratchpad sample`'s flags); unset ones come from generation_config.json. */
-export const SampleTextOptionsSchema = z.object({
-  n: int().min(1).max(4096).default(1).meta({ description: "number of samples", short: "n", arg: "count" }),
-  temperature: z.number().min(0).max(100).optional().meta({ description: "softmax temperature; 0 = greedy", arg: "t", defaultText: "generation_config.json, else 1" }),
-  topP: z.number().min(0).max(1).optional().meta({ description: "nucleus sampling mass in (0, 1]", arg: "p", defaultText: "generation_config.json, else 1" }),
-  topK: int().min(0).optional().meta({ description: "keep only the k most likely tokens; 0 = off", arg: "k", defaultText: "generation_config.json, else 0" }),
-  maxTokens: int().min(1).optional().meta({ description: "maximum new tokens per sample", arg: "m", defaultText: "generation_config.json, else 256" }),
-  seed: int().min(0).optional().meta({ description: "seed for reproducible samples", arg: "s", defaultText: "random, printed with --json" }),
-  stop: z.array(z.string()).optional().meta({ description: "stop when this string appears (repeatable); the end-of-sequence token always stops", arg: "text", repeat: true }),
-  bos: z.boolean().default(true).meta({ description: "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)", boolean: "negate" }),
-}).strict();
+export const SampleTextOptionsSchema = z
+  .object({
+    n: int().min(1).max(4096).default(1).meta({ description: "number of samples", short: "n", arg: "count" }),
+    temperature: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: "softmax temperature; 0 = greedy", arg: "t", defaultText: "generation_config.json, else 1" }),
+    topP: z.number().min(0).max(1).optional().meta({ description: "nucleus sampling mass in (0, 1]", arg: "p", defaultText: "generation_config.json, else 1" }),
+    topK: int().min(0).optional().meta({ description: "keep only the k most likely tokens; 0 = off", arg: "k", defaultText: "generation_config.json, else 0" }),
+    maxTokens: int().min(1).optional().meta({ description: "maximum new tokens per sample", arg: "m", defaultText: "generation_config.json, else 256" }),
+    seed: int().min(0).optional().meta({ description: "seed for reproducible samples", arg: "s", defaultText: "random, printed with --json" }),
+    stop: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "stop when this string appears (repeatable); the end-of-sequence token always stops", arg: "text", repeat: true }),
+    bos: z
+      .boolean()
+      .default(true)
+      .meta({
+        description: "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)",
+        boolean: "negate",
+      }),
+  })
+  .strict();
 
 /** Sampling options of `sampleText` (derived from its schema). */
 export type SampleTextOptions = z.input<typeof SampleTextOptionsSchema>;
@@ -152,16 +182,19 @@ export function sampleText(ck: Checkpoint, prompt: string, options: SampleTextOp
   const ids = tok.encode(prompt, { addBos: o.bos });
   if (ids.length === 0) ids.push(tok.bosId); // the model needs at least one token of context
   const seed = o.seed ?? randomInt(2 ** 31);
-  const results = new Sampler(ck.model).generate(Array.from({ length: o.n }, () => ids), {
-    maxNewTokens: o.maxTokens ?? gen.max_new_tokens,
-    temperature: o.temperature ?? (gen.do_sample ? gen.temperature : 0),
-    topP: o.topP ?? gen.top_p,
-    topK: o.topK ?? gen.top_k,
-    stopTokens: [gen.eos_token_id],
-    stopStrings: o.stop,
-    decode: (t) => tok.decode(t),
-    seed,
-  });
+  const results = new Sampler(ck.model).generate(
+    Array.from({ length: o.n }, () => ids),
+    {
+      maxNewTokens: o.maxTokens ?? gen.max_new_tokens,
+      temperature: o.temperature ?? (gen.do_sample ? gen.temperature : 0),
+      topP: o.topP ?? gen.top_p,
+      topK: o.topK ?? gen.top_k,
+      stopTokens: [gen.eos_token_id],
+      stopStrings: o.stop,
+      decode: (t) => tok.decode(t),
+      seed,
+    },
+  );
   const completions = results.map((r) => {
     let kept = r.tokens;
     if (r.finishReason === "stop" && !r.stopString && kept[kept.length - 1] === gen.eos_token_id) kept = kept.slice(0, -1);

@@ -115,7 +115,10 @@ export class MainJobInterrupted extends ScratchpadError {
 const stamp = () => new Date().toISOString().replace(/[:]/g, "-").replace(/\..*$/, "Z");
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The unfinished run `runs/latest` points at, when its config equals `cfg` (minus output_dir). */
@@ -154,12 +157,27 @@ async function exportModel(from: string, to: string): Promise<void> {
 }
 
 /** Evaluate one model on the main job's problems. */
-async function evalModel(policy: Policy, problems: Problem[], e: MainJobEval, budgets: boolean, onProgress: (phase: string, done: number, total: number) => void): Promise<{ report: EvalReport; selfCheck: SelfCheckStats }> {
+async function evalModel(
+  policy: Policy,
+  problems: Problem[],
+  e: MainJobEval,
+  budgets: boolean,
+  onProgress: (phase: string, done: number, total: number) => void,
+): Promise<{ report: EvalReport; selfCheck: SelfCheckStats }> {
   let texts: string[] = [];
   const report = await evaluate(policy, problems, {
-    k: e.k, seed: e.seed, temperature: 1, maxTokens: e.maxTokens,
-    budgets: budgets ? e.budgets : [], budgetSamples: e.budgetSamples, batchSize: 64, keepSamples: 8, onProgress,
-    onSamples: (_, records) => { texts = records.flat().map((r) => r.text); },
+    k: e.k,
+    seed: e.seed,
+    temperature: 1,
+    maxTokens: e.maxTokens,
+    budgets: budgets ? e.budgets : [],
+    budgetSamples: e.budgetSamples,
+    batchSize: 64,
+    keepSamples: 8,
+    onProgress,
+    onSamples: (_, records) => {
+      texts = records.flat().map((r) => r.text);
+    },
   });
   return { report, selfCheck: selfCheckStats(texts) };
 }
@@ -179,13 +197,18 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
   await mkdir(dir, { recursive: true });
   await pointLatest(runsDir, dir);
   say(resumeDir ? `scratchpad main job: resuming the unfinished run ${dir}` : `scratchpad main job: ${dir}`);
-  say(`GRPO on ${cfg.task} (${cfg.min_difficulty}-${cfg.max_difficulty} digits) from ${cfg.model}: ${cfg.steps} steps × ${cfg.batch_size} completions (G = ${cfg.num_generations}), then evaluation on digits ${e.difficulty} (seed ${e.seed})`);
+  say(
+    `GRPO on ${cfg.task} (${cfg.min_difficulty}-${cfg.max_difficulty} digits) from ${cfg.model}: ${cfg.steps} steps × ${cfg.batch_size} completions (G = ${cfg.num_generations}), then evaluation on digits ${e.difficulty} (seed ${e.seed})`,
+  );
   const timings: Record<string, number> = {};
   let t = performance.now();
   const progress = new ProgressPrinter(out, { plain });
   const result = await train(cfg, {
     signal: o.signal,
-    onStep: (m, c, ev) => { progress.step(m, c); o.onStep?.(m, c, ev); },
+    onStep: (m, c, ev) => {
+      progress.step(m, c);
+      o.onStep?.(m, c, ev);
+    },
     onResume: (step) => progress.note(`resuming training at step ${step}`),
     onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
   });
@@ -213,9 +236,13 @@ export async function runMainJob(o: MainJobOptions = {}): Promise<MainJobResult>
   const report: MainReport = {
     title: "scratchpad: R1-Zero on a CPU",
     created: new Date().toISOString(),
-    config: cfg as unknown as Record<string, unknown>,
+    config: cfg,
     history: result.history,
-    base, trained, phenomena, self_check: { base: baseCheck, trained: trainedCheck }, timings,
+    base,
+    trained,
+    phenomena,
+    self_check: { base: baseCheck, trained: trainedCheck },
+    timings,
     notes: [
       `Evaluation: ${problems.length} problems (${e.n} per level, digits ${e.difficulty}), seed ${e.seed}, ${e.k} samples each at temperature 1; pass@1 is averaged over the samples, maj@${e.k} votes over them.`,
       `Budgets ${e.budgets.join(", ")} thinking tokens with budget forcing (${e.budgetSamples} samples per problem each, drawn with the same seeds at every budget): at the cap </think> is appended and the model answers.`,

@@ -9,9 +9,7 @@
  * samples never allocates training activations.
  */
 import * as path from "node:path";
-import type {
-  Completion, GenerateOptions, LossGrad, TokenScores, TokenSequence, TrainablePolicy,
-} from "../types.js";
+import type { Completion, GenerateOptions, LossGrad, TokenScores, TokenSequence, TrainablePolicy } from "../types.js";
 import { loadCheckpoint, saveCheckpoint } from "../engine/checkpoint.js";
 import type { Model } from "../engine/model.js";
 import { Sampler } from "../engine/sampler.js";
@@ -47,7 +45,12 @@ export class EmbeddedPolicy implements TrainablePolicy {
   private readonly frozen: boolean;
 
   /** Wrap a model and its tokenizer (see `EmbeddedPolicy.load` to open a checkpoint folder). */
-  constructor(readonly model: Model, readonly tokenizer: Tokenizer, private readonly opts: EmbeddedPolicyOptions = {}, frozen = false) {
+  constructor(
+    readonly model: Model,
+    readonly tokenizer: Tokenizer,
+    private readonly opts: EmbeddedPolicyOptions = {},
+    frozen = false,
+  ) {
     this.name = opts.name ?? "embedded";
     this.frozen = frozen;
   }

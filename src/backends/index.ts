@@ -10,7 +10,15 @@ import type { Policy } from "../types.js";
 import { ScratchpadError } from "../core/errors.js";
 
 export { EmbeddedPolicy, EmbeddedPolicyError, type EmbeddedPolicyOptions } from "./embedded.js";
-export { OpenAIPolicy, OpenAIBackendError, openOpenAIPolicy, normaliseBaseURL, type OpenAIPolicyOptions, type UsageTotals, type ReasoningEffort } from "./openai.js";
+export {
+  OpenAIPolicy,
+  OpenAIBackendError,
+  openOpenAIPolicy,
+  normaliseBaseURL,
+  type OpenAIPolicyOptions,
+  type UsageTotals,
+  type ReasoningEffort,
+} from "./openai.js";
 export { Limiter } from "./limiter.js";
 export { LlamaCppPolicy, LlamaCppError, isGgufPath, llamaCppAvailable, type LlamaCppPolicyOptions } from "./llama-cpp.js";
 
@@ -31,7 +39,8 @@ export function isEndpoint(spec: string): boolean {
  * the server lists); anything else is a checkpoint folder for the embedded engine.
  */
 export async function openPolicy(spec: string, options: OpenPolicyOptions = {}): Promise<Policy> {
-  if (spec.trim() === "") throw new ScratchpadError("no_model", "no model given: pass a checkpoint folder (models/base) or a server URL (http://127.0.0.1:8000/v1)");
+  if (spec.trim() === "")
+    throw new ScratchpadError("no_model", "no model given: pass a checkpoint folder (models/base) or a server URL (http://127.0.0.1:8000/v1)");
   if (isEndpoint(spec)) {
     const { embedded: _embedded, llamaCpp: _llamaCpp, ...rest } = options;
     return openOpenAIPolicy({ ...rest, baseURL: spec });

@@ -24,7 +24,8 @@ export class Limiter {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // hand the slot over without releasing it
+      if (next)
+        next(); // hand the slot over without releasing it
       else this.active--;
     }
   }

@@ -79,7 +79,11 @@ interface NlcSequence {
   readonly contextTokens: readonly Token[];
   clearHistory(): Promise<void>;
   eraseContextTokenRanges(ranges: { start: number; end: number }[]): Promise<void>;
-  evaluateWithMetadata(tokens: Token[], metadata: { probabilities?: boolean; confidence?: boolean }, options?: Record<string, unknown>): AsyncGenerator<{ token: Token; probabilities?: Map<Token, number>; confidence?: number }, void, void | Token | Token[]>;
+  evaluateWithMetadata(
+    tokens: Token[],
+    metadata: { probabilities?: boolean; confidence?: boolean },
+    options?: Record<string, unknown>,
+  ): AsyncGenerator<{ token: Token; probabilities?: Map<Token, number>; confidence?: number }, void, void | Token | Token[]>;
   dispose(): void;
 }
 interface NlcContext {
@@ -120,7 +124,10 @@ async function getLlamaRuntime(gpu: boolean): Promise<{ loadModel(o: { modelPath
     try {
       return await mod.getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: mod.LlamaLogLevel.error });
     } catch (err) {
-      throw new LlamaCppError(`node-llama-cpp has no prebuilt llama.cpp binary for this machine (${(err as Error).message}); see https://node-llama-cpp.withcat.ai/guide/building-from-source`, { cause: err });
+      throw new LlamaCppError(
+        `node-llama-cpp has no prebuilt llama.cpp binary for this machine (${(err as Error).message}); see https://node-llama-cpp.withcat.ai/guide/building-from-source`,
+        { cause: err },
+      );
     }
   })();
   try {
@@ -230,9 +237,16 @@ export class LlamaCppPolicy implements Policy {
     const source = typeof meta.tokenizer?.chat_template === "string" ? meta.tokenizer.chat_template : undefined;
     const vocab = Array.isArray(meta.tokenizer?.ggml?.tokens) ? (meta.tokenizer.ggml.tokens as string[]) : undefined;
     if (source !== undefined) {
-      this.chatTemplate = new ChatTemplate(source, {
-        bosToken: model.tokens.bosString ?? "", eosToken: model.tokens.eosString ?? "", thinkTags: opts.thinkTags, vocabulary: vocab,
-      }, `${file}: tokenizer.chat_template`);
+      this.chatTemplate = new ChatTemplate(
+        source,
+        {
+          bosToken: model.tokens.bosString ?? "",
+          eosToken: model.tokens.eosString ?? "",
+          thinkTags: opts.thinkTags,
+          vocabulary: vocab,
+        },
+        `${file}: tokenizer.chat_template`,
+      );
     }
     const chat = opts.chat ?? "auto";
     if (chat === true && !this.chatTemplate) throw new LlamaCppError(`${file} has no tokenizer.chat_template; open it with chat: false (raw prompts)`);
@@ -247,8 +261,15 @@ export class LlamaCppPolicy implements Policy {
   static async load(file: string, opts: LlamaCppPolicyOptions = {}): Promise<LlamaCppPolicy> {
     const parallel = opts.parallel ?? 4;
     if (!Number.isInteger(parallel) || parallel < 1) throw new LlamaCppError(`parallel must be a whole number ≥ 1, got ${parallel}`);
-    if (!(await stat(file).then((st) => st.isFile(), () => false))) {
-      throw new LlamaCppError(`${file}: no such GGUF file (export one with \`scratchpad export --model DIR --format gguf --out ${file}\`, or give the path of a downloaded .gguf)`);
+    if (
+      !(await stat(file).then(
+        (st) => st.isFile(),
+        () => false,
+      ))
+    ) {
+      throw new LlamaCppError(
+        `${file}: no such GGUF file (export one with \`scratchpad export --model DIR --format gguf --out ${file}\`, or give the path of a downloaded .gguf)`,
+      );
     }
     const runtime = await getLlamaRuntime(opts.gpu ?? false);
     let model: NlcModel;
@@ -263,12 +284,19 @@ export class LlamaCppPolicy implements Policy {
       const small = (mib: number) => (model.size ?? Infinity) < mib * 1024 * 1024;
       const kv = opts.kvCacheType ?? (small(1024) ? "F32" : "F16");
       context = await model.createContext({
-        contextSize, sequences: parallel, threads: opts.threads ?? (small(64) ? 1 : undefined), flashAttention: false,
-        experimentalKvCacheKeyType: kv, experimentalKvCacheValueType: kv,
+        contextSize,
+        sequences: parallel,
+        threads: opts.threads ?? (small(64) ? 1 : undefined),
+        flashAttention: false,
+        experimentalKvCacheKeyType: kv,
+        experimentalKvCacheValueType: kv,
       });
     } catch (err) {
       await model.dispose();
-      throw new LlamaCppError(`${file}: cannot create a ${contextSize}-token context × ${parallel} sequences (${(err as Error).message}); lower contextSize or parallel`, { cause: err });
+      throw new LlamaCppError(
+        `${file}: cannot create a ${contextSize}-token context × ${parallel} sequences (${(err as Error).message}); lower contextSize or parallel`,
+        { cause: err },
+      );
     }
     return new LlamaCppPolicy(model, context, opts, file);
   }
@@ -341,8 +369,12 @@ export class LlamaCppPolicy implements Policy {
     const top = req.topLogprobs ?? 0;
     const t = req.temperature;
     const sampling = {
-      temperature: t, topK: t === 0 ? undefined : req.topK ?? 0, topP: t === 0 ? undefined : req.topP ?? 1, minP: 0,
-      seed: (req.seed ?? randomInt(2 ** 31)) >>> 0, yieldEogToken: true,
+      temperature: t,
+      topK: t === 0 ? undefined : (req.topK ?? 0),
+      topP: t === 0 ? undefined : (req.topP ?? 1),
+      minP: 0,
+      seed: (req.seed ?? randomInt(2 ** 31)) >>> 0,
+      yieldEogToken: true,
     };
     const tags = this.thinkTags;
     const closeIds = this.model.tokenize(tags.close, true);
@@ -391,7 +423,11 @@ export class LlamaCppPolicy implements Policy {
       let done = false;
       const gen = seq.evaluateWithMetadata(input, top > 0 ? { probabilities: true } : { confidence: true }, sampling);
       for await (const r of gen) {
-        if (req.signal?.aborted) { finishReason = "abort"; done = true; break; }
+        if (req.signal?.aborted) {
+          finishReason = "abort";
+          done = true;
+          break;
+        }
         if (req.thinkingBudget !== undefined && phase === "thinking" && thinking >= req.thinkingBudget) {
           forceClose = true; // the sampled token is dropped: the close tag goes in its place
           break;
@@ -399,23 +435,39 @@ export class LlamaCppPolicy implements Policy {
         const logprob = r.probabilities ? rawLogprob(r.probabilities, r.token, t === 0 ? 1 : t) : Math.log(r.confidence ?? 1);
         if (this.model.isEogToken(r.token)) {
           take(r.token, "", undefined, false);
-          finishReason = "stop"; done = true; break;
+          finishReason = "stop";
+          done = true;
+          break;
         }
         const alternatives = r.probabilities
-          ? [...r.probabilities.entries()].sort((x, y) => y[1] - x[1]).slice(0, top)
-            .map(([id]) => ({ text: this.model.detokenize([id], true), logprob: rawLogprob(r.probabilities!, id, t === 0 ? 1 : t) }))
+          ? [...r.probabilities.entries()]
+              .sort((x, y) => y[1] - x[1])
+              .slice(0, top)
+              .map(([id]) => ({ text: this.model.detokenize([id], true), logprob: rawLogprob(r.probabilities!, id, t === 0 ? 1 : t) }))
           : undefined;
         const piece = this.model.detokenize([r.token], false, ids.slice(-8));
-        if (take(r.token, piece, { logprob, ...(alternatives && { top: alternatives }) }, false)) { done = true; break; }
-        if (ids.length >= maxTokens) { done = true; break; }
+        if (take(r.token, piece, { logprob, ...(alternatives && { top: alternatives }) }, false)) {
+          done = true;
+          break;
+        }
+        if (ids.length >= maxTokens) {
+          done = true;
+          break;
+        }
       }
       await gen.return();
       if (done || !forceClose) break;
       let stopped = false;
       for (const id of closeIds) {
         const piece = this.model.detokenize([id], false, ids.slice(-8));
-        if (take(id, piece, { logprob: 0, forced: true }, true)) { stopped = true; break; }
-        if (ids.length >= maxTokens) { stopped = true; break; }
+        if (take(id, piece, { logprob: 0, forced: true }, true)) {
+          stopped = true;
+          break;
+        }
+        if (ids.length >= maxTokens) {
+          stopped = true;
+          break;
+        }
       }
       if (stopped) break;
       input = closeIds;
@@ -480,15 +532,26 @@ export class LlamaCppPolicy implements Policy {
     const stops = (opts.stop ?? []).filter((s) => s !== "");
     let stopAt = -1;
     if (maxTokens > 0) {
-      const gen = seq.evaluateWithMetadata(prompt.slice(keep), { probabilities: wantLogprobs }, {
-        temperature, topK: temperature === 0 ? undefined : opts.topK ?? 0, topP: temperature === 0 ? undefined : opts.topP ?? 1,
-        minP: 0, seed, yieldEogToken: true,
-      });
+      const gen = seq.evaluateWithMetadata(
+        prompt.slice(keep),
+        { probabilities: wantLogprobs },
+        {
+          temperature,
+          topK: temperature === 0 ? undefined : (opts.topK ?? 0),
+          topP: temperature === 0 ? undefined : (opts.topP ?? 1),
+          minP: 0,
+          seed,
+          yieldEogToken: true,
+        },
+      );
       for await (const r of gen) {
         if (opts.signal?.aborted) break;
         tokens.push(r.token);
         if (wantLogprobs && r.probabilities) logprobs.push(rawLogprob(r.probabilities, r.token, temperature === 0 ? 1 : temperature));
-        if (this.model.isEogToken(r.token)) { finishReason = "stop"; break; }
+        if (this.model.isEogToken(r.token)) {
+          finishReason = "stop";
+          break;
+        }
         const piece = this.model.detokenize([r.token], false, tokens.slice(-8, -1));
         const before = text;
         text += piece;
@@ -496,8 +559,15 @@ export class LlamaCppPolicy implements Policy {
         if (!inThinking && text.slice(Math.max(0, before.length - this.thinkTags.open.length)).includes(this.thinkTags.open)) inThinking = true;
         else if (inThinking && text.slice(Math.max(0, before.length - this.thinkTags.close.length)).includes(this.thinkTags.close)) inThinking = false;
         else if (inThinking) thinking++;
-        const hit = stops.map((s) => ({ s, at: text.indexOf(s, Math.max(0, before.length - s.length + 1)) })).filter((h) => h.at >= 0).sort((a, b) => a.at - b.at)[0];
-        if (hit) { stopAt = hit.at; finishReason = "stop"; break; }
+        const hit = stops
+          .map((s) => ({ s, at: text.indexOf(s, Math.max(0, before.length - s.length + 1)) }))
+          .filter((h) => h.at >= 0)
+          .sort((a, b) => a.at - b.at)[0];
+        if (hit) {
+          stopAt = hit.at;
+          finishReason = "stop";
+          break;
+        }
         if (tokens.length >= maxTokens) break;
       }
       await gen.return();
@@ -511,8 +581,12 @@ export class LlamaCppPolicy implements Policy {
       if (cut.length > 0) text = text.slice(0, Math.min(...cut));
     }
     return {
-      text, tokens, logprobs: wantLogprobs ? logprobs : undefined, finishReason,
-      completionTokens: tokens.length, thinkingTokens: thinking,
+      text,
+      tokens,
+      logprobs: wantLogprobs ? logprobs : undefined,
+      finishReason,
+      completionTokens: tokens.length,
+      thinkingTokens: thinking,
     };
   }
 
@@ -542,7 +616,11 @@ export interface SampleGgufOptions {
  * their tokens and log-probabilities, in the shape `sampleText` returns for a checkpoint. Defaults:
  * temperature 1, top-p 1, top-k 0, 256 new tokens, a random seed (returned).
  */
-export async function sampleGguf(file: string, prompt: string, o: SampleGgufOptions = {}): Promise<{
+export async function sampleGguf(
+  file: string,
+  prompt: string,
+  o: SampleGgufOptions = {},
+): Promise<{
   seed: number;
   completions: { text: string; tokens: number[]; logprobs: number[]; finish_reason: "stop" | "length" }[];
 }> {
@@ -551,7 +629,14 @@ export async function sampleGguf(file: string, prompt: string, o: SampleGgufOpti
   try {
     const seed = o.seed ?? randomInt(2 ** 31);
     const [group] = await policy.generate([prompt], {
-      n, seed, temperature: o.temperature ?? 1, topP: o.topP, topK: o.topK, maxTokens: o.maxTokens, stop: o.stop, logprobs: true,
+      n,
+      seed,
+      temperature: o.temperature ?? 1,
+      topP: o.topP,
+      topK: o.topK,
+      maxTokens: o.maxTokens,
+      stop: o.stop,
+      logprobs: true,
     });
     return { seed, completions: group.map((c) => ({ text: c.text, tokens: c.tokens ?? [], logprobs: c.logprobs ?? [], finish_reason: c.finishReason })) };
   } finally {

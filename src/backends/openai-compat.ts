@@ -35,18 +35,22 @@ export function parseContextOverflow(message: string): ContextOverflow | undefin
     const x = re.exec(m);
     return x ? Number(x[1]) : undefined;
   };
-  const contextLength =
-    num(/maximum context length (?:is |of )?(\d+)/i) ?? num(/available context size \((\d+)/i) ?? num(/exceed the context length (\d+)/i);
+  const contextLength = num(/maximum context length (?:is |of )?(\d+)/i) ?? num(/available context size \((\d+)/i) ?? num(/exceed the context length (\d+)/i);
   if (contextLength === undefined) return undefined;
   const promptTokens =
-    num(/\((\d+) in the (?:messages|prompt)/i) ?? num(/request has (\d+) (?:input|prompt) tokens/i) ??
-    num(/prompt contains (?:at least )?(\d+) input tokens/i) ?? num(/(\d+) tokens from the input/i) ?? num(/\+ prompt (\d+) exceed/i);
+    num(/\((\d+) in the (?:messages|prompt)/i) ??
+    num(/request has (\d+) (?:input|prompt) tokens/i) ??
+    num(/prompt contains (?:at least )?(\d+) input tokens/i) ??
+    num(/(\d+) tokens from the input/i) ??
+    num(/\+ prompt (\d+) exceed/i);
   return { contextLength, promptTokens, maxTokens: num(/ask for at most (\d+)/i) };
 }
 
 /** Whether an error message says the prompt alone is longer than the context (nothing to clamp). */
 export function promptAloneTooLong(message: string): boolean {
-  return /exceed_context_size_error|exceeds the available context size|is longer than the model's context length|the prompt has \d+ tokens; this model's context/i.test(message);
+  return /exceed_context_size_error|exceeds the available context size|is longer than the model's context length|the prompt has \d+ tokens; this model's context/i.test(
+    message,
+  );
 }
 
 /**
@@ -54,9 +58,12 @@ export function promptAloneTooLong(message: string): boolean {
  * 400 in current builds, 500 in older ones), or any 4xx/5xx naming the `n` parameter as unsupported.
  */
 export function refusesN(message: string, param?: string | null): boolean {
-  return /only one completion choice/i.test(message) || param === "n" ||
+  return (
+    /only one completion choice/i.test(message) ||
+    param === "n" ||
     /\b(?:parameter|param)\b[^.]*['"`]?\bn\b['"`]?[^.]*(?:not supported|unsupported|must be 1)/i.test(message) ||
-    /['"`]n['"`] (?:is not supported|must be 1|only supports 1)/i.test(message);
+    /['"`]n['"`] (?:is not supported|must be 1|only supports 1)/i.test(message)
+  );
 }
 
 /** Whether a server refused `max_tokens` in chat (OpenAI's reasoning models want `max_completion_tokens` only). */
@@ -94,12 +101,12 @@ export async function probeServerLimits(baseURL: string, model: string, headers:
     }
   };
   const positive = (x: unknown): number | undefined => (typeof x === "number" && Number.isInteger(x) && x > 0 ? x : undefined);
-  const models = await get(`${baseURL}/models`) as { data?: { id?: string; max_model_len?: unknown }[] } | undefined;
+  const models = (await get(`${baseURL}/models`)) as { data?: { id?: string; max_model_len?: unknown }[] } | undefined;
   const entries = Array.isArray(models?.data) ? models.data : [];
   const entry = entries.find((m) => m.id === model) ?? (entries.length === 1 ? entries[0] : undefined);
   const fromModels = positive(entry?.max_model_len);
   if (fromModels) return { contextLength: fromModels, source: "max_model_len" };
-  const props = await get(`${serverRoot(baseURL)}/props`) as { n_ctx?: unknown; default_generation_settings?: { n_ctx?: unknown } } | undefined;
+  const props = (await get(`${serverRoot(baseURL)}/props`)) as { n_ctx?: unknown; default_generation_settings?: { n_ctx?: unknown } } | undefined;
   const nCtx = positive(props?.default_generation_settings?.n_ctx) ?? positive(props?.n_ctx);
   if (nCtx) return { contextLength: nCtx, source: "n_ctx" };
   return {};
@@ -135,7 +142,9 @@ export function normalisingFetch(inner: typeof fetch): typeof fetch {
     if (b && typeof b === "object" && !Array.isArray(b) && !("error" in b)) {
       const message = typeof b.message === "string" ? b.message : typeof b.detail === "string" ? b.detail : undefined;
       if (message !== undefined) {
-        out = JSON.stringify({ error: { message, type: typeof b.type === "string" ? b.type : null, param: typeof b.param === "string" ? b.param : null, code: b.code ?? null } });
+        out = JSON.stringify({
+          error: { message, type: typeof b.type === "string" ? b.type : null, param: typeof b.param === "string" ? b.param : null, code: b.code ?? null },
+        });
       }
     }
     const headers = new Headers(res.headers);

@@ -29,7 +29,14 @@ import { ScratchpadError } from "../core/errors.js";
 import { DEFAULT_THINK_TAGS, splitThinking, type ThinkTags } from "../core/think.js";
 import { Limiter } from "./limiter.js";
 import {
-  normalisingFetch, parseContextOverflow, probeServerLimits, promptAloneTooLong, refusesMaxTokens, refusesN, tokenUpperBound, type ServerLimits,
+  normalisingFetch,
+  parseContextOverflow,
+  probeServerLimits,
+  promptAloneTooLong,
+  refusesMaxTokens,
+  refusesN,
+  tokenUpperBound,
+  type ServerLimits,
 } from "./openai-compat.js";
 
 /** Reasoning effort levels understood by OpenAI-style servers. */
@@ -157,10 +164,12 @@ export class OpenAIPolicy implements Policy {
    */
   generate(prompts: string[], opts: GenerateOptions = {}): Promise<Completion[][]> {
     const n = opts.n ?? 1;
-    return Promise.all(prompts.map((p, i) => {
-      const o = opts.seed === undefined ? opts : { ...opts, seed: opts.seed + i * n };
-      return this.options.api === "chat" ? this.chat([{ role: "user", content: p }], o) : this.complete(p, o);
-    }));
+    return Promise.all(
+      prompts.map((p, i) => {
+        const o = opts.seed === undefined ? opts : { ...opts, seed: opts.seed + i * n };
+        return this.options.api === "chat" ? this.chat([{ role: "user", content: p }], o) : this.complete(p, o);
+      }),
+    );
   }
 
   /** The server's context length (prompt + completion), when it publishes one or a 400 named it. */
@@ -224,14 +233,23 @@ export class OpenAIPolicy implements Policy {
 
   /** `count` single-sample requests; sample j gets seed + offset + j. */
   private async separately(opts: GenerateOptions, count: number, offset: number, once: (o: GenerateOptions) => Promise<Completion[]>): Promise<Completion[]> {
-    const each = await Promise.all(Array.from({ length: count }, (_, j) =>
-      once({ ...opts, n: 1, seed: opts.seed === undefined ? undefined : opts.seed + offset + j }).then((cs) => this.exactly(1, cs))));
+    const each = await Promise.all(
+      Array.from({ length: count }, (_, j) =>
+        once({ ...opts, n: 1, seed: opts.seed === undefined ? undefined : opts.seed + offset + j }).then((cs) => this.exactly(1, cs)),
+      ),
+    );
     return this.exactly(count, each.flat());
   }
 
   private exactly(n: number, cs: Completion[]): Completion[] {
     if (cs.length !== n) {
-      throw new OpenAIBackendError(`${this.name}: asked for ${n} completion${n === 1 ? "" : "s"}, the server returned ${cs.length}`, undefined, undefined, undefined, "endpoint_wrong_count");
+      throw new OpenAIBackendError(
+        `${this.name}: asked for ${n} completion${n === 1 ? "" : "s"}, the server returned ${cs.length}`,
+        undefined,
+        undefined,
+        undefined,
+        "endpoint_wrong_count",
+      );
     }
     return cs;
   }
@@ -242,20 +260,32 @@ export class OpenAIPolicy implements Policy {
     const askTokens = opts.logprobs || (this.exactTokens && n > 1);
     const want = opts.maxTokens ?? 256;
     const body: Record<string, unknown> = {
-      model: this.options.model, prompt, n, max_tokens: await this.fit(want, tokenUpperBound(prompt)), temperature: opts.temperature ?? 1,
-      ...(opts.topP !== undefined && { top_p: opts.topP }), ...(opts.topK !== undefined && { top_k: opts.topK }),
-      ...(opts.stop && opts.stop.length > 0 && { stop: opts.stop }), ...(opts.seed !== undefined && { seed: opts.seed }),
+      model: this.options.model,
+      prompt,
+      n,
+      max_tokens: await this.fit(want, tokenUpperBound(prompt)),
+      temperature: opts.temperature ?? 1,
+      ...(opts.topP !== undefined && { top_p: opts.topP }),
+      ...(opts.topK !== undefined && { top_k: opts.topK }),
+      ...(opts.stop && opts.stop.length > 0 && { stop: opts.stop }),
+      ...(opts.seed !== undefined && { seed: opts.seed }),
       ...(askTokens && { logprobs: 0 }),
     };
     const create = (b: Record<string, unknown>) =>
       this.withContextRetry(b, want, ["max_tokens"], tokenUpperBound(prompt), (x) =>
-        this.call(() => this.client.completions.create(x as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: opts.signal })));
+        this.call(() => this.client.completions.create(x as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: opts.signal })),
+      );
     let res: OpenAI.Completion;
     try {
       res = await create(body);
     } catch (err) {
-      const logprobsRefused = askTokens && !opts.logprobs && err instanceof OpenAIBackendError && err.status === 400 &&
-        !refusesN(err.serverMessage ?? "", err.param) && parseContextOverflow(err.serverMessage ?? "") === undefined;
+      const logprobsRefused =
+        askTokens &&
+        !opts.logprobs &&
+        err instanceof OpenAIBackendError &&
+        err.status === 400 &&
+        !refusesN(err.serverMessage ?? "", err.param) &&
+        parseContextOverflow(err.serverMessage ?? "") === undefined;
       if (!logprobsRefused) throw err;
       this.exactTokens = false; // this server does not do logprobs: apportion usage instead
       const { logprobs: _drop, ...rest } = body;
@@ -287,15 +317,23 @@ export class OpenAIPolicy implements Policy {
     const bound = messages.reduce((a, m) => a + tokenUpperBound(m.content, 8), 8);
     const max = await this.fit(want, bound);
     const body: Record<string, unknown> = {
-      model: this.options.model, messages, n, max_completion_tokens: max, ...(this.sendMaxTokensInChat && { max_tokens: max }),
+      model: this.options.model,
+      messages,
+      n,
+      max_completion_tokens: max,
+      ...(this.sendMaxTokensInChat && { max_tokens: max }),
       temperature: opts.temperature ?? 1,
-      ...(opts.topP !== undefined && { top_p: opts.topP }), ...(opts.topK !== undefined && { top_k: opts.topK }),
-      ...(opts.stop && opts.stop.length > 0 && { stop: opts.stop }), ...(opts.seed !== undefined && { seed: opts.seed }),
-      ...(opts.logprobs && { logprobs: true }), ...(effort && { reasoning_effort: effort }),
+      ...(opts.topP !== undefined && { top_p: opts.topP }),
+      ...(opts.topK !== undefined && { top_k: opts.topK }),
+      ...(opts.stop && opts.stop.length > 0 && { stop: opts.stop }),
+      ...(opts.seed !== undefined && { seed: opts.seed }),
+      ...(opts.logprobs && { logprobs: true }),
+      ...(effort && { reasoning_effort: effort }),
     };
     const send = (b: Record<string, unknown>) =>
       this.withContextRetry(b, want, ["max_completion_tokens", "max_tokens"], bound, (x) =>
-        this.call(() => this.client.chat.completions.create(x as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: opts.signal })));
+        this.call(() => this.client.chat.completions.create(x as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: opts.signal })),
+      );
     let res: OpenAI.ChatCompletion;
     try {
       res = await send(body);
@@ -338,14 +376,26 @@ export class OpenAIPolicy implements Policy {
    * room the message names and send once more. A prompt that alone exceeds the context is an error
    * that says so.
    */
-  private async withContextRetry<T>(body: Record<string, unknown>, want: number, keys: string[], promptBound: number, send: (b: Record<string, unknown>) => Promise<T>): Promise<T> {
+  private async withContextRetry<T>(
+    body: Record<string, unknown>,
+    want: number,
+    keys: string[],
+    promptBound: number,
+    send: (b: Record<string, unknown>) => Promise<T>,
+  ): Promise<T> {
     try {
       return await send(body);
     } catch (err) {
       if (!(err instanceof OpenAIBackendError && err.status === 400 && err.serverMessage !== undefined)) throw err;
       const msg = err.serverMessage;
       if (promptAloneTooLong(msg)) {
-        throw new OpenAIBackendError(`${err.message} (the prompt alone is longer than the server's context: start the server with a larger context, e.g. llama-server -c 8192 or vllm --max-model-len 8192, or shorten the prompt)`, 400, msg, err.param, "endpoint_context_exceeded");
+        throw new OpenAIBackendError(
+          `${err.message} (the prompt alone is longer than the server's context: start the server with a larger context, e.g. llama-server -c 8192 or vllm --max-model-len 8192, or shorten the prompt)`,
+          400,
+          msg,
+          err.param,
+          "endpoint_context_exceeded",
+        );
       }
       const o = parseContextOverflow(msg);
       if (!o) throw err;
@@ -353,7 +403,13 @@ export class OpenAIPolicy implements Policy {
       const room = o.maxTokens ?? (o.contextLength === undefined ? undefined : o.contextLength - (o.promptTokens ?? promptBound));
       const asked = keys.map((k) => body[k]).find((v): v is number => typeof v === "number") ?? want;
       if (room === undefined || room < 1 || room >= asked) {
-        throw new OpenAIBackendError(`${err.message} (no room to answer: the prompt leaves ${room ?? "no"} tokens of the context; shorten the prompt or raise the server's context length)`, 400, msg, err.param, "endpoint_context_exceeded");
+        throw new OpenAIBackendError(
+          `${err.message} (no room to answer: the prompt leaves ${room ?? "no"} tokens of the context; shorten the prompt or raise the server's context length)`,
+          400,
+          msg,
+          err.param,
+          "endpoint_context_exceeded",
+        );
       }
       const clamped = { ...body };
       for (const k of keys) if (k in clamped) clamped[k] = room;
@@ -396,7 +452,13 @@ export class OpenAIPolicy implements Policy {
       } catch (err) {
         if (err instanceof OpenAI.APIUserAbortError) throw err;
         if (err instanceof OpenAI.APIConnectionTimeoutError) {
-          throw new OpenAIBackendError(`${this.name}: the request timed out after ${this.options.timeoutMs ?? 300_000} ms (raise timeoutMs, or check that the server is not stuck)`, undefined, undefined, undefined, "endpoint_timeout");
+          throw new OpenAIBackendError(
+            `${this.name}: the request timed out after ${this.options.timeoutMs ?? 300_000} ms (raise timeoutMs, or check that the server is not stuck)`,
+            undefined,
+            undefined,
+            undefined,
+            "endpoint_timeout",
+          );
         }
         if (err instanceof OpenAI.APIConnectionError) {
           const cause = (err as { cause?: { cause?: { code?: string }; code?: string; message?: string } }).cause;
@@ -409,7 +471,12 @@ export class OpenAIPolicy implements Policy {
         }
         if (err instanceof OpenAI.APIError) {
           const status = err.status;
-          const hint = status === 404 ? " (check the URL ends in /v1 and the model name: GET /v1/models lists them)" : status === 401 ? " (set OPENAI_API_KEY, or pass the server's --api-key)" : "";
+          const hint =
+            status === 404
+              ? " (check the URL ends in /v1 and the model name: GET /v1/models lists them)"
+              : status === 401
+                ? " (set OPENAI_API_KEY, or pass the server's --api-key)"
+                : "";
           const serverMessage = serverMessageOf(err);
           // The client's message already starts with the status: do not print it twice.
           throw new OpenAIBackendError(`${this.name}: ${err.message}${hint}`, status, serverMessage, err.param ?? null);
@@ -425,7 +492,8 @@ export async function openOpenAIPolicy(options: OpenAIPolicyOptions): Promise<Op
   if (options.model) return new OpenAIPolicy({ ...options, model: options.model });
   const probe = new OpenAIPolicy({ ...options, model: "?" });
   const ids = await probe.models();
-  if (ids.length === 0) throw new OpenAIBackendError(`${options.baseURL} lists no models: pass --model NAME`, undefined, undefined, undefined, "endpoint_no_model");
+  if (ids.length === 0)
+    throw new OpenAIBackendError(`${options.baseURL} lists no models: pass --model NAME`, undefined, undefined, undefined, "endpoint_no_model");
   return new OpenAIPolicy({ ...options, model: ids[0] });
 }
 

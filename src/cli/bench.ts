@@ -10,13 +10,16 @@ import { BenchConfigError, resolveBenchConfig, runBench, type BenchResult, type 
 import { readFile } from "node:fs/promises";
 
 /** `scratchpad bench`'s options. */
-export const BenchCliSchema = z.object({
-  json: z.boolean().default(false).meta({ description: "print one JSON object (train_tokens_per_s, gen_tokens_per_s, params, gemm_gflops, ...)" }),
-  config: z.string().min(1).optional().meta({
-    description: "JSON or YAML config: vocab, d_model, n_layers, n_heads, n_kv_heads, d_ff, ctx, train_batch, gen_batch, prompt_len, gen_len, threads, seconds, seed",
-    arg: "file",
-  }),
-}).strict();
+export const BenchCliSchema = z
+  .object({
+    json: z.boolean().default(false).meta({ description: "print one JSON object (train_tokens_per_s, gen_tokens_per_s, params, gemm_gflops, ...)" }),
+    config: z.string().min(1).optional().meta({
+      description:
+        "JSON or YAML config: vocab, d_model, n_layers, n_heads, n_kv_heads, d_ff, ctx, train_batch, gen_batch, prompt_len, gen_len, threads, seconds, seed",
+      arg: "file",
+    }),
+  })
+  .strict();
 
 /** Options of the bench command (derived from its schema). */
 export type BenchCommandOptions = z.input<typeof BenchCliSchema>;
@@ -51,16 +54,13 @@ export function formatBench(r: BenchResult): string {
 
 /** Register this subcommand on its parent command. */
 export function registerBenchCommand(parent: Command): void {
-  const cmd = parent
-    .command("bench")
-    .description("measure training and sampling speed (the keys and config fields of torch_ref.py bench)");
-  addOptions(cmd, BenchCliSchema)
-    .action(async () => {
-      const o = resolveCommand<typeof BenchCliSchema>(cmd);
-      const raw = await readBenchConfig(o.config);
-      resolveBenchConfig(raw); // fail fast, before any measurement
-      if (!o.json) process.stderr.write("scratchpad bench: measuring training, sampling and GEMM at each thread setting...\n");
-      const result = runBench(raw);
-      process.stdout.write(o.json ? JSON.stringify(result) + "\n" : formatBench(result) + "\n");
-    });
+  const cmd = parent.command("bench").description("measure training and sampling speed (the keys and config fields of torch_ref.py bench)");
+  addOptions(cmd, BenchCliSchema).action(async () => {
+    const o = resolveCommand<typeof BenchCliSchema>(cmd);
+    const raw = await readBenchConfig(o.config);
+    resolveBenchConfig(raw); // fail fast, before any measurement
+    if (!o.json) process.stderr.write("scratchpad bench: measuring training, sampling and GEMM at each thread setting...\n");
+    const result = runBench(raw);
+    process.stdout.write(o.json ? JSON.stringify(result) + "\n" : formatBench(result) + "\n");
+  });
 }

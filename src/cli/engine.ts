@@ -13,49 +13,45 @@ import { addOptions, resolveCommand } from "../config/index.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
 import { Tokenizer } from "../engine/tokenizer.js";
 import { isGgufPath, sampleGguf } from "../backends/llama-cpp.js";
-import {
-  computeLogits,
-  EngineCliError,
-  initCheckpoint,
-  InitOptionsSchema,
-  parseTokenList,
-  sampleText,
-  SampleTextOptionsSchema,
-} from "../app/engine.js";
+import { computeLogits, EngineCliError, initCheckpoint, InitOptionsSchema, parseTokenList, sampleText, SampleTextOptionsSchema } from "../app/engine.js";
 
 const int = () => z.number().int();
 
 /** `scratchpad logits`'s options. */
-export const LogitsCliSchema = z.object({
-  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
-  tokens: z.string().optional().meta({ description: "comma-separated token ids, e.g. 5,17,3", arg: "ids" }),
-  text: z.string().optional().meta({ description: "text to tokenize instead of --tokens", arg: "text" }),
-  json: z.boolean().default(false).meta({ description: 'print {"tokens": [...], "logits": [[...], ...]} (one row of vocab_size floats per position)' }),
-  top: int().min(1).default(5).meta({ description: "without --json: how many most likely next tokens to show per position", arg: "k" }),
-}).strict();
+export const LogitsCliSchema = z
+  .object({
+    model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+    tokens: z.string().optional().meta({ description: "comma-separated token ids, e.g. 5,17,3", arg: "ids" }),
+    text: z.string().optional().meta({ description: "text to tokenize instead of --tokens", arg: "text" }),
+    json: z.boolean().default(false).meta({ description: 'print {"tokens": [...], "logits": [[...], ...]} (one row of vocab_size floats per position)' }),
+    top: int().min(1).default(5).meta({ description: "without --json: how many most likely next tokens to show per position", arg: "k" }),
+  })
+  .strict();
 
 /** `scratchpad sample`'s options: the checkpoint, the prompt, the sampling options, --json. */
-export const SampleCliSchema = z.object({
-  model: z.string().min(1).meta({ description: "checkpoint folder, or a .gguf file (run by llama.cpp)", arg: "dir|file" }),
-  prompt: z.string().meta({ description: "the prompt text", arg: "text" }),
-  ...SampleTextOptionsSchema.shape,
-  json: z.boolean().default(false).meta({ description: 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}' }),
-}).strict();
+export const SampleCliSchema = z
+  .object({
+    model: z.string().min(1).meta({ description: "checkpoint folder, or a .gguf file (run by llama.cpp)", arg: "dir|file" }),
+    prompt: z.string().meta({ description: "the prompt text", arg: "text" }),
+    ...SampleTextOptionsSchema.shape,
+    json: z.boolean().default(false).meta({ description: 'print {"seed", "completions": [{"text", "tokens", "logprobs", "finish_reason"}]}' }),
+  })
+  .strict();
 
 /** `scratchpad tokenize`'s options. */
-export const TokenizeCliSchema = z.object({
-  model: z.string().min(1).optional().meta({ description: "checkpoint folder (or pass --tokenizer)", arg: "dir" }),
-  tokenizer: z.string().min(1).optional().meta({ description: "a tokenizer.json instead of --model", arg: "file" }),
-  text: z.string().optional().meta({ description: "text to encode", arg: "text" }),
-  ids: z.string().optional().meta({ description: "comma-separated token ids to decode", arg: "ids" }),
-  json: z.boolean().default(false).meta({ description: 'print {"ids": [...], "tokens": [...], "text": "..."}' }),
-}).strict();
+export const TokenizeCliSchema = z
+  .object({
+    model: z.string().min(1).optional().meta({ description: "checkpoint folder (or pass --tokenizer)", arg: "dir" }),
+    tokenizer: z.string().min(1).optional().meta({ description: "a tokenizer.json instead of --model", arg: "file" }),
+    text: z.string().optional().meta({ description: "text to encode", arg: "text" }),
+    ids: z.string().optional().meta({ description: "comma-separated token ids to decode", arg: "ids" }),
+    json: z.boolean().default(false).meta({ description: 'print {"ids": [...], "tokens": [...], "text": "..."}' }),
+  })
+  .strict();
 
 /** Register `init`. */
 function registerInit(program: Command): void {
-  const cmd = program
-    .command("init")
-    .description("Write a randomly initialised checkpoint (Hugging Face Llama layout) from a config.json");
+  const cmd = program.command("init").description("Write a randomly initialised checkpoint (Hugging Face Llama layout) from a config.json");
   addOptions(cmd, InitOptionsSchema)
     .addHelpText(
       "after",
@@ -76,9 +72,7 @@ function registerInit(program: Command): void {
 
 /** Register `logits`. */
 function registerLogits(program: Command): void {
-  const cmd = program
-    .command("logits")
-    .description("Print the model's logits at every position of a token sequence");
+  const cmd = program.command("logits").description("Print the model's logits at every position of a token sequence");
   addOptions(cmd, LogitsCliSchema)
     .addHelpText("after", "\nExample:\n  scratchpad logits --model models/tiny --tokens 5,17,3 --json")
     .action(async () => {
@@ -93,7 +87,9 @@ function registerLogits(program: Command): void {
       }
       const show = (id: number) => JSON.stringify(ck.tokenizer.idToToken(id) ?? `#${id}`);
       tokens.forEach((id, t) => {
-        const top = Array.from(logits[t].keys()).sort((a, b) => logits[t][b] - logits[t][a]).slice(0, o.top);
+        const top = Array.from(logits[t].keys())
+          .sort((a, b) => logits[t][b] - logits[t][a])
+          .slice(0, o.top);
         console.log(`${t}\t${id} ${show(id)}\t→ ${top.map((k) => `${show(k)} ${logits[t][k].toFixed(3)}`).join("  ")}`);
       });
     });
@@ -101,9 +97,7 @@ function registerLogits(program: Command): void {
 
 /** Register `sample`. */
 function registerSample(program: Command): void {
-  const cmd = program
-    .command("sample")
-    .description("Sample continuations of a prompt from a checkpoint");
+  const cmd = program.command("sample").description("Sample continuations of a prompt from a checkpoint");
   addOptions(cmd, SampleCliSchema)
     .addHelpText("after", '\nExample:\n  scratchpad sample --model models/tiny --prompt "12+34=" -n 4 --temperature 0.7 --max-tokens 64 --seed 1')
     .action(async () => {
@@ -113,7 +107,9 @@ function registerSample(program: Command): void {
         const ck = await loadCheckpoint(o.model, { optimizer: false });
         const unknown = ck.tokenizer.unknownChars(o.prompt);
         if (unknown.length > 0 && !ck.tokenizer.byteFallback) {
-          console.error(`scratchpad: warning: the prompt has characters outside the tokenizer's vocabulary (encoded as ${ck.tokenizer.roles.unk}): ${JSON.stringify(unknown.join(""))}`);
+          console.error(
+            `scratchpad: warning: the prompt has characters outside the tokenizer's vocabulary (encoded as ${ck.tokenizer.roles.unk}): ${JSON.stringify(unknown.join(""))}`,
+          );
         }
         return sampleText(ck, o.prompt, sampling);
       };
@@ -131,11 +127,12 @@ function registerSample(program: Command): void {
 
 /** Register `tokenize`. */
 function registerTokenize(program: Command): void {
-  const cmd = program
-    .command("tokenize")
-    .description("Show how a checkpoint's tokenizer encodes text (or decodes token ids)");
+  const cmd = program.command("tokenize").description("Show how a checkpoint's tokenizer encodes text (or decodes token ids)");
   addOptions(cmd, TokenizeCliSchema)
-    .addHelpText("after", '\nExamples:\n  scratchpad tokenize --model models/tiny --text "12+34=<think>"\n  scratchpad tokenize --model models/tiny --ids 5,17,3')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  scratchpad tokenize --model models/tiny --text "12+34=<think>"\n  scratchpad tokenize --model models/tiny --ids 5,17,3',
+    )
     .action(async () => {
       const o = resolveCommand<typeof TokenizeCliSchema>(cmd);
       if ((o.model === undefined) === (o.tokenizer === undefined)) throw new EngineCliError("pass exactly one of --model or --tokenizer.");

@@ -34,26 +34,32 @@ const ProblemOptions = {
 };
 
 /** `scratchpad tasks list`'s options. */
-export const TasksListSchema = z.object({
-  json: z.boolean().default(false).meta({ description: "print JSON" }),
-}).strict();
+export const TasksListSchema = z
+  .object({
+    json: z.boolean().default(false).meta({ description: "print JSON" }),
+  })
+  .strict();
 
 /** `scratchpad tasks sample`'s options. */
-export const TasksSampleSchema = z.object({
-  ...ProblemOptions,
-  n: int().min(0).default(5).meta({ description: "how many problems" }),
-  template: z.string().optional().meta({ description: "also render with a prompt template: r1-zero, compact, compact-think, chat, chat-boxed", arg: "name" }),
-  trace: z.boolean().default(false).meta({ description: "print the worked trace where the task has one" }),
-  json: z.boolean().default(false).meta({ description: "one JSON object per line" }),
-}).strict();
+export const TasksSampleSchema = z
+  .object({
+    ...ProblemOptions,
+    n: int().min(0).default(5).meta({ description: "how many problems" }),
+    template: z.string().optional().meta({ description: "also render with a prompt template: r1-zero, compact, compact-think, chat, chat-boxed", arg: "name" }),
+    trace: z.boolean().default(false).meta({ description: "print the worked trace where the task has one" }),
+    json: z.boolean().default(false).meta({ description: "one JSON object per line" }),
+  })
+  .strict();
 
 /** `scratchpad tasks check`'s options. */
-export const TasksCheckSchema = z.object({
-  ...ProblemOptions,
-  index: int().min(0).default(0).meta({ description: "which problem of the sample", arg: "i" }),
-  id: z.string().optional().meta({ description: "dataset problem id instead of --index (e.g. HumanEval/0, gsm8k/test/12)", arg: "id" }),
-  response: z.string().meta({ description: "the model response to check", arg: "text" }),
-}).strict();
+export const TasksCheckSchema = z
+  .object({
+    ...ProblemOptions,
+    index: int().min(0).default(0).meta({ description: "which problem of the sample", arg: "i" }),
+    id: z.string().optional().meta({ description: "dataset problem id instead of --index (e.g. HumanEval/0, gsm8k/test/12)", arg: "id" }),
+    response: z.string().meta({ description: "the model response to check", arg: "text" }),
+  })
+  .strict();
 
 type SampleFlags = z.output<typeof TasksSampleSchema>;
 type ProblemFlags = Omit<SampleFlags, "template" | "trace" | "json">;

@@ -17,26 +17,56 @@ import * as path from "node:path";
 const int = () => z.number().int();
 
 /** `scratchpad pretrain`'s options (defaults: the library's DEFAULT_PRETRAIN and DEFAULT_CORPUS). */
-export const PretrainCliSchema = z.object({
-  out: z.string().min(1).meta({ description: "checkpoint folder to write (e.g. models/base)", arg: "dir" }),
-  steps: int().min(0).default(DEFAULT_PRETRAIN.steps).meta({ description: "optimizer steps", aliases: ["max_steps"] }),
-  batch_size: int().min(0).default(DEFAULT_PRETRAIN.batchSize).meta({ description: "documents per step", aliases: ["per_device_train_batch_size"] }),
-  lr: z.number().gt(0).default(DEFAULT_PRETRAIN.lr).meta({ description: "peak learning rate (cosine to lr/10)", arg: "x", aliases: ["learning_rate"] }),
-  warmup_steps: int().min(0).default(DEFAULT_PRETRAIN.warmupSteps).meta({ description: "linear warmup steps" }),
-  seed: int().min(0).default(DEFAULT_PRETRAIN.seed).meta({ description: "seed of weights and corpus" }),
-  max_digits: int().min(0).default(DEFAULT_CORPUS.maxDigits).meta({ description: "longest operand in the corpus" }),
-}).strict();
+export const PretrainCliSchema = z
+  .object({
+    out: z.string().min(1).meta({ description: "checkpoint folder to write (e.g. models/base)", arg: "dir" }),
+    steps: int()
+      .min(0)
+      .default(DEFAULT_PRETRAIN.steps)
+      .meta({ description: "optimizer steps", aliases: ["max_steps"] }),
+    batch_size: int()
+      .min(0)
+      .default(DEFAULT_PRETRAIN.batchSize)
+      .meta({ description: "documents per step", aliases: ["per_device_train_batch_size"] }),
+    lr: z
+      .number()
+      .gt(0)
+      .default(DEFAULT_PRETRAIN.lr)
+      .meta({ description: "peak learning rate (cosine to lr/10)", arg: "x", aliases: ["learning_rate"] }),
+    warmup_steps: int().min(0).default(DEFAULT_PRETRAIN.warmupSteps).meta({ description: "linear warmup steps" }),
+    seed: int().min(0).default(DEFAULT_PRETRAIN.seed).meta({ description: "seed of weights and corpus" }),
+    max_digits: int().min(0).default(DEFAULT_CORPUS.maxDigits).meta({ description: "longest operand in the corpus" }),
+  })
+  .strict();
 
 /** `scratchpad start`'s options (unset: the main job's recipe, MAIN_JOB_TRAIN / MAIN_JOB_EVAL). */
-export const StartCliSchema = z.object({
-  model: z.string().min(1).optional().meta({ description: "base checkpoint", arg: "dir", defaultText: String(MAIN_JOB_TRAIN.model) }),
-  steps: int().min(1).optional().meta({ description: "GRPO steps", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.steps}`, aliases: ["max_steps"] }),
-  seed: int().min(0).optional().meta({ description: "training seed (prompts and sampling; the evaluation's seed stays fixed)", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.seed}` }),
-  runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: DEFAULT_RUNS_DIR }),
-  save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
-  eval_n: int().min(1).optional().meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
-  ...DASHBOARD_OPTIONS,
-}).strict();
+export const StartCliSchema = z
+  .object({
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "base checkpoint", arg: "dir", defaultText: String(MAIN_JOB_TRAIN.model) }),
+    steps: int()
+      .min(1)
+      .optional()
+      .meta({ description: "GRPO steps", defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.steps}`, aliases: ["max_steps"] }),
+    seed: int()
+      .min(0)
+      .optional()
+      .meta({
+        description: "training seed (prompts and sampling; the evaluation's seed stays fixed)",
+        defaultText: `the main job's recipe, ${MAIN_JOB_TRAIN.seed}`,
+      }),
+    runs_dir: z.string().min(1).optional().meta({ description: "where runs go", arg: "dir", defaultText: DEFAULT_RUNS_DIR }),
+    save_model: z.string().min(1).optional().meta({ description: "also copy the trained model here (e.g. models/r1zero)", arg: "dir" }),
+    eval_n: int()
+      .min(1)
+      .optional()
+      .meta({ description: "evaluation problems per difficulty level", defaultText: String(MAIN_JOB_EVAL.n) }),
+    ...DASHBOARD_OPTIONS,
+  })
+  .strict();
 
 /** Abort on the first Ctrl-C (the step finishes and a checkpoint is saved); exit on the second. */
 export function interruptSignal(onFirst: () => void): AbortSignal {
@@ -44,7 +74,10 @@ export function interruptSignal(onFirst: () => void): AbortSignal {
   let hits = 0;
   process.on("SIGINT", () => {
     hits++;
-    if (hits === 1) { onFirst(); ac.abort(); } else process.exit(130);
+    if (hits === 1) {
+      onFirst();
+      ac.abort();
+    } else process.exit(130);
   });
   return ac.signal;
 }
@@ -52,10 +85,15 @@ export function interruptSignal(onFirst: () => void): AbortSignal {
 function registerTrain(program: Command): void {
   const cmd = program
     .command("train")
-    .description("Reinforcement learning with verifiable rewards (GRPO / DAPO / Dr. GRPO) on a procedural task; resumes from OUTPUT_DIR/checkpoint when present")
+    .description(
+      "Reinforcement learning with verifiable rewards (GRPO / DAPO / Dr. GRPO) on a procedural task; resumes from OUTPUT_DIR/checkpoint when present",
+    )
     .option("--config <file>", "JSON or YAML file of settings, TRL names accepted (flags override it)");
   addOptions(cmd, TrainConfigSchema.extend(DASHBOARD_OPTIONS));
-  cmd.addHelpText("after", "\nTRL / Hugging Face names are accepted in config files and as flags (max_steps, per_device_train_batch_size,\nlr_scheduler_type, ...) and echoed to the canonical key. Every key: docs/config.md.");
+  cmd.addHelpText(
+    "after",
+    "\nTRL / Hugging Face names are accepted in config files and as flags (max_steps, per_device_train_batch_size,\nlr_scheduler_type, ...) and echoed to the canonical key. Every key: docs/config.md.",
+  );
   cmd.action(async (raw: { config?: string }) => {
     const fromFile = raw.config !== undefined ? await readConfigFile(raw.config) : undefined;
     const flags = splitDashboardLayer(cliLayer(cmd));
@@ -63,34 +101,48 @@ function registerTrain(program: Command): void {
     const dash = await openDashboard(flags.dashboard, { title: "scratchpad train", say: (l) => console.log(l) });
     const progress = new ProgressPrinter();
     const signal = interruptSignal(() => progress.note("interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)"));
-    const result = await withDashboard(dash, () => train(cfg, {
-      signal,
-      onStep: (m, c, ev) => {
-        dash?.onStep(m, c, ev);
-        if (Number(m.step) % c.logging_steps === 0 || Number(m.step) === c.steps) progress.step(m, c);
+    const result = await withDashboard(
+      dash,
+      () =>
+        train(cfg, {
+          signal,
+          onStep: (m, c, ev) => {
+            dash?.onStep(m, c, ev);
+            if (Number(m.step) % c.logging_steps === 0 || Number(m.step) === c.steps) progress.step(m, c);
+          },
+          onResume: (step, dir) => progress.note(`resuming from ${dir} at step ${step}`),
+          onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
+        }),
+      (r) => {
+        const last = r.history[r.history.length - 1];
+        return {
+          summary: `trained ${r.steps}/${cfg.steps} steps; checkpoint ${r.checkpoint}; final reward ${last ? Number(last.reward).toFixed(3) : "-"}; metrics ${cfg.output_dir}/metrics.jsonl`,
+        };
       },
-      onResume: (step, dir) => progress.note(`resuming from ${dir} at step ${step}`),
-      onRewardError: (name, msg) => progress.note(`reward "${name}" failed (scored null): ${msg}`),
-    }), (r) => {
-      const last = r.history[r.history.length - 1];
-      return { summary: `trained ${r.steps}/${cfg.steps} steps; checkpoint ${r.checkpoint}; final reward ${last ? Number(last.reward).toFixed(3) : "-"}; metrics ${cfg.output_dir}/metrics.jsonl` };
-    });
+    );
     progress.done();
     const last = result.history[result.history.length - 1];
-    console.log(`trained ${result.steps}/${cfg.steps} steps; checkpoint ${result.checkpoint}; final reward ${last ? Number(last.reward).toFixed(3) : "-"}; metrics ${cfg.output_dir}/metrics.jsonl`);
+    console.log(
+      `trained ${result.steps}/${cfg.steps} steps; checkpoint ${result.checkpoint}; final reward ${last ? Number(last.reward).toFixed(3) : "-"}; metrics ${cfg.output_dir}/metrics.jsonl`,
+    );
   });
 }
 
 function registerPretrain(program: Command): void {
   const cmd = program
     .command("pretrain")
-    .description("Pretrain the main job's base model on the synthetic addition corpus (direct answers, scratchpads, slips, \"wait\" corrections)");
+    .description('Pretrain the main job\'s base model on the synthetic addition corpus (direct answers, scratchpads, slips, "wait" corrections)');
   addOptions(cmd, PretrainCliSchema);
   cmd.action(async () => {
     const o = resolveCommand<typeof PretrainCliSchema>(cmd);
     const plain = !!process.env.CI || !process.stdout.isTTY;
     const r = await pretrain({
-      out: o.out, steps: o.steps, batchSize: o.batch_size, lr: o.lr, warmupSteps: o.warmup_steps, seed: o.seed,
+      out: o.out,
+      steps: o.steps,
+      batchSize: o.batch_size,
+      lr: o.lr,
+      warmupSteps: o.warmup_steps,
+      seed: o.seed,
       corpus: { maxDigits: o.max_digits },
       onLog: (l) => {
         const eta = (l.elapsedSeconds / l.step) * (l.steps - l.step);
@@ -106,7 +158,9 @@ function registerPretrain(program: Command): void {
 function registerStart(program: Command): void {
   const cmd = program
     .command("start")
-    .description("The main job: GRPO from models/base on multi-digit addition, evaluation of both models, runs/<timestamp>/report.html (resumes an unfinished run)");
+    .description(
+      "The main job: GRPO from models/base on multi-digit addition, evaluation of both models, runs/<timestamp>/report.html (resumes an unfinished run)",
+    );
   addOptions(cmd, StartCliSchema);
   cmd.action(async () => {
     const o = resolveCommand<typeof StartCliSchema>(cmd);
@@ -116,11 +170,24 @@ function registerStart(program: Command): void {
     if (o.seed !== undefined) trainOverrides.seed = o.seed;
     const signal = interruptSignal(() => process.stdout.write("\ninterrupted: saving a checkpoint after this step; rerun `npm start` to resume\n"));
     const overrides = resolveTrainOverrides(trainOverrides);
-    const dash = await openDashboard(o, { title: "scratchpad start", afterTraining: "training finished: evaluating the base and trained models (the report follows)", say: (l) => console.log(l) });
-    await withDashboard(dash, () => runMainJob({
-      runsDir: o.runs_dir, saveModel: o.save_model, signal, onStep: dash?.onStep,
-      train: overrides, eval: o.eval_n ? { n: o.eval_n } : undefined,
-    }), (r) => ({ summary: summary(r.report, r.dir).trim(), reportFile: path.join(r.dir, "report.html") }));
+    const dash = await openDashboard(o, {
+      title: "scratchpad start",
+      afterTraining: "training finished: evaluating the base and trained models (the report follows)",
+      say: (l) => console.log(l),
+    });
+    await withDashboard(
+      dash,
+      () =>
+        runMainJob({
+          runsDir: o.runs_dir,
+          saveModel: o.save_model,
+          signal,
+          onStep: dash?.onStep,
+          train: overrides,
+          eval: o.eval_n ? { n: o.eval_n } : undefined,
+        }),
+      (r) => ({ summary: summary(r.report, r.dir).trim(), reportFile: path.join(r.dir, "report.html") }),
+    );
   });
 }
 

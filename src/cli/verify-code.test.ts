@@ -44,7 +44,10 @@ describe("scratchpad verify code", () => {
   it("--jsonl writes one result per request, in order, with error lines for malformed input", () => {
     const r = cli(["verify", "code", "--jsonl", "--concurrency", "2"], lines + "\n");
     expect(r.status, r.stderr).toBe(0);
-    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out).toHaveLength(7);
     expect(out[0]).toMatchObject({ correct: true, status: "passed" });
     expect(out[1]).toMatchObject({ correct: false, status: "error" });

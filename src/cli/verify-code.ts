@@ -21,17 +21,34 @@ import { codeErrorLine as errorLine, codeResultLine as resultLine, parseCodeLine
 import { ScratchpadError } from "../core/errors.js";
 
 /** `scratchpad verify code`'s options (unset limits: the sandbox's defaults). */
-export const VerifyCodeCliSchema = z.object({
-  jsonl: z.boolean().default(false).meta({ description: "read requests as JSON lines on stdin, write one result line per request, in order" }),
-  language: z.enum(CODE_LANGUAGES).optional().meta({ description: "language of --code", arg: "language" }),
-  code: z.string().min(1).optional().meta({ description: "the program to run", arg: "file" }),
-  tests: z.string().min(1).optional().meta({ description: "test code (assert format), or a JSON array of cases with --format calls|io", arg: "file" }),
-  format: z.enum(["assert", "calls", "io"]).optional().meta({ description: "test format", arg: "format", defaultText: "assert" }),
-  timeout: z.number().int().min(1).optional().meta({ description: "wall-clock limit per program, in milliseconds", arg: "ms", defaultText: "10000", message: "must be a positive integer" }),
-  memory: z.number().int().min(1).optional().meta({ description: "memory limit per program, in MiB", arg: "mb", defaultText: "1024", message: "must be a positive integer" }),
-  concurrency: z.number().int().min(1).optional().meta({ description: "programs run at once with --jsonl", defaultText: "number of cores", message: "must be a positive integer" }),
-  output: z.boolean().default(true).meta({ description: "leave the programs' stdout and stderr out of the results", boolean: "negate" }),
-}).strict();
+export const VerifyCodeCliSchema = z
+  .object({
+    jsonl: z.boolean().default(false).meta({ description: "read requests as JSON lines on stdin, write one result line per request, in order" }),
+    language: z.enum(CODE_LANGUAGES).optional().meta({ description: "language of --code", arg: "language" }),
+    code: z.string().min(1).optional().meta({ description: "the program to run", arg: "file" }),
+    tests: z.string().min(1).optional().meta({ description: "test code (assert format), or a JSON array of cases with --format calls|io", arg: "file" }),
+    format: z.enum(["assert", "calls", "io"]).optional().meta({ description: "test format", arg: "format", defaultText: "assert" }),
+    timeout: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: "wall-clock limit per program, in milliseconds", arg: "ms", defaultText: "10000", message: "must be a positive integer" }),
+    memory: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: "memory limit per program, in MiB", arg: "mb", defaultText: "1024", message: "must be a positive integer" }),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: "programs run at once with --jsonl", defaultText: "number of cores", message: "must be a positive integer" }),
+    output: z.boolean().default(true).meta({ description: "leave the programs' stdout and stderr out of the results", boolean: "negate" }),
+  })
+  .strict();
 
 type VerifyCodeFlags = z.output<typeof VerifyCodeCliSchema>;
 
@@ -98,9 +115,7 @@ async function runOne(flags: VerifyCodeFlags): Promise<void> {
 
 /** Register `scratchpad verify code`. */
 export function registerVerifyCodeCommand(parent: Command): void {
-  const cmd = parent
-    .command("code")
-    .description("Run programs against their tests in the sandbox (Python, JavaScript, TypeScript)");
+  const cmd = parent.command("code").description("Run programs against their tests in the sandbox (Python, JavaScript, TypeScript)");
   addOptions(cmd, VerifyCodeCliSchema).action(async () => {
     const flags = resolveCommand<typeof VerifyCodeCliSchema>(cmd);
     sandboxInfo();

@@ -25,20 +25,67 @@ import { ScratchpadError } from "../core/errors.js";
 export { verifyMathLine };
 
 /** `scratchpad verify math`'s options (Math-Verify's option names as flags; the library validates their values). */
-export const VerifyMathCliSchema = z.object({
-  jsonl: z.boolean().default(false).meta({ description: 'read {"gold": "...", "pred": "..."} lines on stdin, write one verdict line each' }),
-  gold: z.string().optional().meta({ description: "the gold answer (LaTeX, a number, `#### 18`, or a solution with \\boxed{})", arg: "answer" }),
-  pred: z.string().optional().meta({ description: "the model response (or just its answer)", arg: "response" }),
-  json: z.boolean().default(false).meta({ description: "print the verdict of --gold/--pred as JSON" }),
-  timeout: z.number().gt(0).optional().meta({ description: "time limit per verification in milliseconds", arg: "ms", defaultText: "1000", message: "must be a positive number of milliseconds" }),
-  tolerance: z.number().min(0).optional().meta({ description: "old rule: relative tolerance for a decimal against an exact non-integer value", arg: "rel", defaultText: "unset, --float-rounding decides", message: "must be a non-negative number" }),
-  floatRounding: z.number().int().min(0).max(100).optional().meta({ description: "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)", message: "must be a whole number of decimal places from 0 to 100" }),
-  strict: z.boolean().optional().meta({ description: "variables matter and sets do not match tuples (Math-Verify's strict; the default)", boolean: "both", negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples" }),
-  allowSetRelationComp: z.boolean().default(false).meta({ description: "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))" }),
-  extraction: z.array(z.string()).optional().meta({ description: "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice", arg: "list", list: "comma" }),
-  goldExtraction: z.array(z.string()).optional().meta({ description: "the same for gold answers", arg: "list", list: "comma", defaultText: "boxed,whole,final-answer,last-latex,last-number" }),
-  strings: z.array(z.string()).optional().meta({ description: "the choices string extraction reads", arg: "list", list: "comma", defaultText: "A,B,C,D" }),
-}).strict();
+export const VerifyMathCliSchema = z
+  .object({
+    jsonl: z.boolean().default(false).meta({ description: 'read {"gold": "...", "pred": "..."} lines on stdin, write one verdict line each' }),
+    gold: z.string().optional().meta({ description: "the gold answer (LaTeX, a number, `#### 18`, or a solution with \\boxed{})", arg: "answer" }),
+    pred: z.string().optional().meta({ description: "the model response (or just its answer)", arg: "response" }),
+    json: z.boolean().default(false).meta({ description: "print the verdict of --gold/--pred as JSON" }),
+    timeout: z
+      .number()
+      .gt(0)
+      .optional()
+      .meta({
+        description: "time limit per verification in milliseconds",
+        arg: "ms",
+        defaultText: "1000",
+        message: "must be a positive number of milliseconds",
+      }),
+    tolerance: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({
+        description: "old rule: relative tolerance for a decimal against an exact non-integer value",
+        arg: "rel",
+        defaultText: "unset, --float-rounding decides",
+        message: "must be a non-negative number",
+      }),
+    floatRounding: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({
+        description: "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)",
+        message: "must be a whole number of decimal places from 0 to 100",
+      }),
+    strict: z
+      .boolean()
+      .optional()
+      .meta({
+        description: "variables matter and sets do not match tuples (Math-Verify's strict; the default)",
+        boolean: "both",
+        negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples",
+      }),
+    allowSetRelationComp: z.boolean().default(false).meta({ description: "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))" }),
+    extraction: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice",
+        arg: "list",
+        list: "comma",
+      }),
+    goldExtraction: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "the same for gold answers", arg: "list", list: "comma", defaultText: "boxed,whole,final-answer,last-latex,last-number" }),
+    strings: z.array(z.string()).optional().meta({ description: "the choices string extraction reads", arg: "list", list: "comma", defaultText: "A,B,C,D" }),
+  })
+  .strict();
 
 type VerifyMathFlags = z.output<typeof VerifyMathCliSchema>;
 
@@ -90,23 +137,20 @@ function printOne(v: MathVerdict, json: boolean): void {
 
 /** Register `scratchpad verify math`. */
 export function registerVerifyMathCommand(parent: Command): void {
-  const cmd = parent
-    .command("math")
-    .description("Check math answers against gold answers: --jsonl (stdin → stdout) or --gold G --pred P");
-  addOptions(cmd, VerifyMathCliSchema)
-    .action(async () => {
-      const flags = resolveCommand<typeof VerifyMathCliSchema>(cmd);
-      const options = flagOptions(flags);
-      if (flags.jsonl) {
-        if (flags.gold !== undefined || flags.pred !== undefined) throw new ScratchpadError("invalid_option", "use either --jsonl or --gold/--pred, not both");
-        await runJsonl(options);
-        return;
-      }
-      if (flags.gold === undefined || flags.pred === undefined) {
-        throw new ScratchpadError("invalid_option", "give --gold and --pred (or --jsonl to read pairs on stdin); see `scratchpad verify math --help`");
-      }
-      const v = verifyMathSync(flags.gold, flags.pred, options);
-      printOne(v, flags.json === true);
-      if (!v.correct) process.exitCode = 1;
-    });
+  const cmd = parent.command("math").description("Check math answers against gold answers: --jsonl (stdin → stdout) or --gold G --pred P");
+  addOptions(cmd, VerifyMathCliSchema).action(async () => {
+    const flags = resolveCommand<typeof VerifyMathCliSchema>(cmd);
+    const options = flagOptions(flags);
+    if (flags.jsonl) {
+      if (flags.gold !== undefined || flags.pred !== undefined) throw new ScratchpadError("invalid_option", "use either --jsonl or --gold/--pred, not both");
+      await runJsonl(options);
+      return;
+    }
+    if (flags.gold === undefined || flags.pred === undefined) {
+      throw new ScratchpadError("invalid_option", "give --gold and --pred (or --jsonl to read pairs on stdin); see `scratchpad verify math --help`");
+    }
+    const v = verifyMathSync(flags.gold, flags.pred, options);
+    printOne(v, flags.json === true);
+    if (!v.correct) process.exitCode = 1;
+  });
 }

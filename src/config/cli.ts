@@ -13,9 +13,13 @@ import { ScratchpadError } from "../core/errors.js";
 export function helpText(f: FieldInfo): string {
   const extra: string[] = [];
   if (f.values) extra.push(`one of ${f.values.join(", ")}`);
-  const def = f.meta.defaultText ?? (f.default === undefined || (f.kind === "boolean" && (f.meta.boolean ?? "switch") !== "value")
-    ? undefined
-    : Array.isArray(f.default) ? f.default.join(",") : String(f.default));
+  const def =
+    f.meta.defaultText ??
+    (f.default === undefined || (f.kind === "boolean" && (f.meta.boolean ?? "switch") !== "value")
+      ? undefined
+      : Array.isArray(f.default)
+        ? f.default.join(",")
+        : String(f.default));
   if (def !== undefined && def !== "") extra.push(`default ${def}`);
   const aliases = (f.meta.aliases ?? []).map((a) => `--${a.replace(/_/g, "-")}`);
   if (aliases.length) extra.push(`alias ${aliases.join(", ")}`);

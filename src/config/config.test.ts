@@ -8,20 +8,31 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { addOptions, cliLayer, customIssue, defaultsOf, fieldsOf, OptionsError, readConfigFile, resolveCommand, resolveOptions, splitList } from "./index.js";
 
-const Schema = z.object({
-  steps: z.number().int().min(1).default(40).meta({ description: "optimizer steps", aliases: ["max_steps"] }),
-  learning_rate: z.number().gt(0).default(2e-4).meta({ description: "AdamW learning rate", arg: "x" }),
-  lr_scheduler: z.enum(["constant", "cosine"]).default("constant").meta({ description: "schedule", aliases: ["lr_scheduler_type"] }),
-  dynamic_sampling: z.boolean().default(true).meta({ description: "drop all-equal groups", boolean: "value" }),
-  json: z.boolean().default(false).meta({ description: "print JSON" }),
-  bos: z.boolean().default(true).meta({ description: "do not prepend BOS", boolean: "negate" }),
-  levels: z.array(z.number().int().min(1)).optional().meta({ description: "difficulty levels", list: "ranges" }),
-  stop: z.array(z.string()).optional().meta({ description: "stop string (repeatable)", repeat: true, arg: "text" }),
-  maxTokens: z.number().int().min(1).optional().meta({ description: "max new tokens", short: "m", defaultText: "generation_config.json" }),
-  model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
-}).strict().superRefine((c, ctx) => {
-  if (c.lr_scheduler === "cosine" && c.steps < 2) customIssue(ctx, "steps", "a cosine schedule needs steps ≥ 2; raise steps or use lr_scheduler constant");
-});
+const Schema = z
+  .object({
+    steps: z
+      .number()
+      .int()
+      .min(1)
+      .default(40)
+      .meta({ description: "optimizer steps", aliases: ["max_steps"] }),
+    learning_rate: z.number().gt(0).default(2e-4).meta({ description: "AdamW learning rate", arg: "x" }),
+    lr_scheduler: z
+      .enum(["constant", "cosine"])
+      .default("constant")
+      .meta({ description: "schedule", aliases: ["lr_scheduler_type"] }),
+    dynamic_sampling: z.boolean().default(true).meta({ description: "drop all-equal groups", boolean: "value" }),
+    json: z.boolean().default(false).meta({ description: "print JSON" }),
+    bos: z.boolean().default(true).meta({ description: "do not prepend BOS", boolean: "negate" }),
+    levels: z.array(z.number().int().min(1)).optional().meta({ description: "difficulty levels", list: "ranges" }),
+    stop: z.array(z.string()).optional().meta({ description: "stop string (repeatable)", repeat: true, arg: "text" }),
+    maxTokens: z.number().int().min(1).optional().meta({ description: "max new tokens", short: "m", defaultText: "generation_config.json" }),
+    model: z.string().min(1).meta({ description: "checkpoint folder", arg: "dir" }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.lr_scheduler === "cosine" && c.steps < 2) customIssue(ctx, "steps", "a cosine schedule needs steps ≥ 2; raise steps or use lr_scheduler constant");
+  });
 
 /** Parse argv with a fresh command carrying the schema's flags; returns the resolved options and notes. */
 function parse(argv: string[], layers: Parameters<typeof resolveCommand>[1] = []) {
@@ -54,14 +65,53 @@ describe("flags and help from the schema", () => {
     expect(help).toMatch(/-m, --max-tokens <n>\s+max new tokens \(default generation_config\.json\)/);
     expect(help).toMatch(/--learning-rate <x>/);
     expect(help).not.toMatch(/^\s+--max-steps/m); // an alias has no help line of its own
-    expect(fieldsOf(Schema).map((f) => f.flag)).toEqual(["steps", "learning-rate", "lr-scheduler", "dynamic-sampling", "json", "bos", "levels", "stop", "max-tokens", "model"]);
+    expect(fieldsOf(Schema).map((f) => f.flag)).toEqual([
+      "steps",
+      "learning-rate",
+      "lr-scheduler",
+      "dynamic-sampling",
+      "json",
+      "bos",
+      "levels",
+      "stop",
+      "max-tokens",
+      "model",
+    ]);
   });
 
   it("parses flags to typed values, defaults from the schema, lists, ranges, repeats and negations", () => {
-    const { o } = parse(["--model", "m", "--steps", "7", "--learning-rate", "1e-3", "--dynamic-sampling", "false", "--json", "--no-bos",
-      "--levels", "1-3,8", "--stop", "a,b", "--stop", "c", "-m", "64"]);
-    expect(o).toEqual({ model: "m", steps: 7, learning_rate: 1e-3, lr_scheduler: "constant", dynamic_sampling: false, json: true, bos: false,
-      levels: [1, 2, 3, 8], stop: ["a,b", "c"], maxTokens: 64 });
+    const { o } = parse([
+      "--model",
+      "m",
+      "--steps",
+      "7",
+      "--learning-rate",
+      "1e-3",
+      "--dynamic-sampling",
+      "false",
+      "--json",
+      "--no-bos",
+      "--levels",
+      "1-3,8",
+      "--stop",
+      "a,b",
+      "--stop",
+      "c",
+      "-m",
+      "64",
+    ]);
+    expect(o).toEqual({
+      model: "m",
+      steps: 7,
+      learning_rate: 1e-3,
+      lr_scheduler: "constant",
+      dynamic_sampling: false,
+      json: true,
+      bos: false,
+      levels: [1, 2, 3, 8],
+      stop: ["a,b", "c"],
+      maxTokens: 64,
+    });
     const d = parse(["--model", "m", "--dynamic-sampling"]).o;
     expect([d.steps, d.dynamic_sampling, d.json, d.bos, d.levels]).toEqual([40, true, false, true, undefined]);
     expect(splitList("0, 8,16", false)).toEqual(["0", "8", "16"]);
@@ -97,7 +147,13 @@ describe("config files and layers", () => {
     const json = path.join(dir, "recipe.json");
     await writeFile(json, JSON.stringify({ model: "base", max_steps: 12, learning_rate: 5e-4 }));
     const fromYaml = parse(["--steps", "20"], [await readConfigFile(yaml)]);
-    expect([fromYaml.o.model, fromYaml.o.steps, fromYaml.o.lr_scheduler, fromYaml.o.learning_rate, fromYaml.o.levels]).toEqual(["base", 20, "cosine", 5e-4, [1, 2]]);
+    expect([fromYaml.o.model, fromYaml.o.steps, fromYaml.o.lr_scheduler, fromYaml.o.learning_rate, fromYaml.o.levels]).toEqual([
+      "base",
+      20,
+      "cosine",
+      5e-4,
+      [1, 2],
+    ]);
     expect(fromYaml.notes).toEqual(["note: max_steps → steps", "note: lr_scheduler_type → lr_scheduler"]);
     expect(parse([], [await readConfigFile(json)]).o.steps).toBe(12);
   });

@@ -20,14 +20,21 @@ function defaultCell(f: FieldInfo): string {
 function flagCell(f: FieldInfo): string {
   if (f.meta.cli === false) return "(config file only)";
   const style = f.meta.boolean ?? "switch";
-  const long = f.kind === "boolean"
-    ? (style === "negate" ? `--no-${f.flag}` : style === "value" ? `--${f.flag} [true\\|false]` : style === "both" ? `--${f.flag}\`, \`--no-${f.flag}` : `--${f.flag}`)
-    : `--${f.flag}`;
+  const long =
+    f.kind === "boolean"
+      ? style === "negate"
+        ? `--no-${f.flag}`
+        : style === "value"
+          ? `--${f.flag} [true\\|false]`
+          : style === "both"
+            ? `--${f.flag}\`, \`--no-${f.flag}`
+            : `--${f.flag}`
+      : `--${f.flag}`;
   return `\`${f.meta.short ? `-${f.meta.short}, ` : ""}${long}\``;
 }
 
 function valuesCell(f: FieldInfo): string {
-  const j = f.kind === "list" ? f.json.items ?? {} : f.json;
+  const j = f.kind === "list" ? (f.json.items ?? {}) : f.json;
   const parts: string[] = [];
   if (f.values) parts.push(f.values.join(" | "));
   else if (f.kind === "integer" || f.kind === "number" || (f.kind === "list" && (f.itemKind === "integer" || f.itemKind === "number"))) {
@@ -43,8 +50,10 @@ function valuesCell(f: FieldInfo): string {
 
 /** One schema as a Markdown table. */
 export function optionsTable(schema: OptionsSchema): string {
-  const rows = fieldsOf(schema).map((f) =>
-    `| \`${f.key}\` | ${flagCell(f)} | ${cell(valuesCell(f))} | ${cell(defaultCell(f))} | ${(f.meta.aliases ?? []).map((a) => `\`${a}\``).join(", ")} | ${cell(f.description)} |`);
+  const rows = fieldsOf(schema).map(
+    (f) =>
+      `| \`${f.key}\` | ${flagCell(f)} | ${cell(valuesCell(f))} | ${cell(defaultCell(f))} | ${(f.meta.aliases ?? []).map((a) => `\`${a}\``).join(", ")} | ${cell(f.description)} |`,
+  );
   return ["| key | flag | values | default | alias | meaning |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 

@@ -47,7 +47,10 @@ export type OptionsSchema = z.ZodObject<z.ZodRawShape>;
 /** A bad setting: `field` is the canonical key (or the flag/file as the user wrote it); the message says the fix. */
 export class OptionsError extends ScratchpadError {
   override readonly name: string = "OptionsError";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super("options", message);
   }
 }
@@ -101,12 +104,18 @@ function kindOf(j: FieldJson | undefined): FieldKind {
     return "other";
   }
   switch (j.type) {
-    case "string": return "string";
-    case "integer": return "integer";
-    case "number": return "number";
-    case "boolean": return "boolean";
-    case "array": return "list";
-    default: return "other";
+    case "string":
+      return "string";
+    case "integer":
+      return "integer";
+    case "number":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "array":
+      return "list";
+    default:
+      return "other";
   }
 }
 
@@ -128,11 +137,17 @@ export function fieldsOf(schema: OptionsSchema): FieldInfo[] {
     const meta = { ...(json as z.GlobalMeta), ...(z.globalRegistry.get(s as z.ZodType) ?? {}) };
     const kind = kindOf(json);
     return {
-      key, schema: s as z.ZodType, kind, itemKind: kind === "list" ? kindOf(json.items) : undefined,
+      key,
+      schema: s as z.ZodType,
+      kind,
+      itemKind: kind === "list" ? kindOf(json.items) : undefined,
       description: typeof json.description === "string" ? json.description : "",
-      default: json.default, required: required.has(key) && json.default === undefined,
+      default: json.default,
+      required: required.has(key) && json.default === undefined,
       values: kind === "enum" ? (json.enum as string[]) : undefined,
-      json, meta, flag: meta.flag ?? flagName(key),
+      json,
+      meta,
+      flag: meta.flag ?? flagName(key),
     };
   });
   infoCache.set(schema, out);
@@ -161,11 +176,15 @@ export function editDistance(a: string, b: string): number {
 /** The known name closest to `name` (keys and aliases; `-` and `_` are the same), as canonical key. */
 export function closestKey(schema: OptionsSchema, name: string): string {
   const norm = name.replace(/^-+/, "").replace(/-/g, "_").toLowerCase();
-  let best = "", bestD = Infinity;
+  let best = "",
+    bestD = Infinity;
   for (const f of fieldsOf(schema)) {
     for (const n of [f.key, f.flag.replace(/-/g, "_"), ...(f.meta.aliases ?? [])]) {
       const d = editDistance(norm, n);
-      if (d < bestD) { best = f.key; bestD = d; }
+      if (d < bestD) {
+        best = f.key;
+        bestD = d;
+      }
     }
   }
   return best;
@@ -208,7 +227,10 @@ const RANGE = /^\s*(\d+)\s*-\s*(\d+)\s*$/;
 
 /** Split a list written as one string: "0,8,16" (and, for ranges, "1-5" or "1-3,8"). */
 export function splitList(text: string, ranges: boolean): string[] {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (!ranges) return parts;
   return parts.flatMap((p) => {
     const m = RANGE.exec(p);
@@ -235,13 +257,13 @@ export function coerce(f: FieldInfo, v: unknown): unknown {
   return coerceScalar(f.kind, v);
 }
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v)));
 
 /** "must be ..." for one zod issue on field `f`. */
 function mustBe(f: FieldInfo | undefined, issue: z.core.$ZodIssue): string {
   if (issue.code === "custom") return issue.message;
   if (f?.meta.message) return f.meta.message;
-  const j = f?.kind === "list" ? f.json.items ?? {} : f?.json ?? {};
+  const j = f?.kind === "list" ? (f.json.items ?? {}) : (f?.json ?? {});
   const kind = f?.kind === "list" ? f.itemKind : f?.kind;
   const bounds = (): string => {
     const b: string[] = [];
@@ -298,7 +320,10 @@ export function resolveOptions<S extends OptionsSchema>(schema: S, layers: Reado
     if (layer === undefined) continue;
     const values = layer.values as unknown;
     if (typeof values !== "object" || values === null || Array.isArray(values)) {
-      throw fail("(root)", `${layer.file ? `config file ${layer.file}` : "the settings"} must be an object of settings, e.g. {"${fieldsOf(schema)[0]?.key ?? "key"}": ...}`);
+      throw fail(
+        "(root)",
+        `${layer.file ? `config file ${layer.file}` : "the settings"} must be an object of settings, e.g. {"${fieldsOf(schema)[0]?.key ?? "key"}": ...}`,
+      );
     }
     for (const [name, value] of Object.entries(layer.values)) {
       if (value === undefined) continue;

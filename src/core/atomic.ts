@@ -127,9 +127,7 @@ async function siblings(dir: string, kind: "tmp" | "old"): Promise<string[]> {
     return [];
   }
   const found = names.filter((n) => n.startsWith(prefix)).map((n) => path.join(parent, n));
-  const withTimes = await Promise.all(
-    found.map(async (p) => ({ p, t: (await fsp.stat(p).catch(() => null))?.mtimeMs ?? 0 })),
-  );
+  const withTimes = await Promise.all(found.map(async (p) => ({ p, t: (await fsp.stat(p).catch(() => null))?.mtimeMs ?? 0 })));
   return withTimes.sort((a, b) => b.t - a.t).map((x) => x.p);
 }
 
@@ -266,7 +264,10 @@ async function listing(dir: string): Promise<string | null> {
 
 /** A folder kept being replaced and cut every read of it short (see `readFolderConsistently`). */
 export class FolderReadError extends ScratchpadError {
-  constructor(readonly dir: string, readonly attempts: number) {
+  constructor(
+    readonly dir: string,
+    readonly attempts: number,
+  ) {
     super("folder_unstable", `${dir}: another process replaced this folder during each of ${attempts} reads; stop the process that saves it, or load again`);
   }
 }

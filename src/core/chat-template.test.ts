@@ -23,7 +23,14 @@ describe("chat templates", () => {
   it("scratchpad's template is BOS + the last user message, whatever else the conversation holds", () => {
     const t = new ChatTemplate(SCRATCHPAD_CHAT_TEMPLATE, { bosToken: "<bos>", eosToken: "<eos>" });
     expect(t.promptFor("68+30=")).toBe("<bos>68+30=");
-    expect(t.render([{ role: "system", content: "s" }, { role: "user", content: "1+2=" }, { role: "assistant", content: "3" }, { role: "user", content: "4+4=" }])).toBe("<bos>4+4=");
+    expect(
+      t.render([
+        { role: "system", content: "s" },
+        { role: "user", content: "1+2=" },
+        { role: "assistant", content: "3" },
+        { role: "user", content: "4+4=" },
+      ]),
+    ).toBe("<bos>4+4=");
     expect(t.render([{ role: "system", content: "only a system message" }])).toBe("<bos>");
     expect(t.thinkTagsDetected).toBe(false); // the template has no tags: <think> is assumed (or taken from the vocabulary)
     expect(new ChatTemplate(SCRATCHPAD_CHAT_TEMPLATE, { vocabulary: ["<think>", "</think>", "a"] }).thinkTagsDetected).toBe(true);
@@ -45,7 +52,9 @@ describe("chat templates", () => {
       { role: "user", content: "2+2?" },
     ]);
     // Earlier turns' reasoning is dropped, as Qwen3's template does.
-    expect(multi).toBe("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n2<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n");
+    expect(multi).toBe(
+      "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n1+1?<|im_end|>\n<|im_start|>assistant\n2<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n",
+    );
   });
 
   it("DeepSeek-R1-Distill: BOS, <｜User｜>…<｜Assistant｜><think>\\n, so the completion starts inside thinking", async () => {
@@ -54,7 +63,12 @@ describe("chat templates", () => {
     expect(p).toBe("<｜begin▁of▁sentence｜><｜User｜>What is 2+2?<｜Assistant｜><think>\n");
     expect(t.thinkTags).toEqual({ open: "<think>", close: "</think>" });
     expect(t.startsInThinking(p)).toBe(true);
-    const withSystem = t.render([{ role: "system", content: "S" }, { role: "user", content: "Q" }, { role: "assistant", content: "<think>r</think>A" }, { role: "user", content: "Q2" }]);
+    const withSystem = t.render([
+      { role: "system", content: "S" },
+      { role: "user", content: "Q" },
+      { role: "assistant", content: "<think>r</think>A" },
+      { role: "user", content: "Q2" },
+    ]);
     expect(withSystem).toBe("<｜begin▁of▁sentence｜>S<｜User｜>Q<｜Assistant｜>A<｜end▁of▁sentence｜><｜User｜>Q2<｜Assistant｜><think>\n");
   });
 
@@ -76,7 +90,16 @@ describe("chat templates", () => {
     await writeFile(jinja, await fixture("qwen3.jinja"));
     expect((await loadChatTemplate(jinja)).template).toBe(await fixture("qwen3.jinja"));
     const listed = path.join(dir, "tokenizer_config.json");
-    await writeFile(listed, JSON.stringify({ chat_template: [{ name: "tool_use", template: "T" }, { name: "default", template: "D" }], bos_token: { content: "<s>" } }));
+    await writeFile(
+      listed,
+      JSON.stringify({
+        chat_template: [
+          { name: "tool_use", template: "T" },
+          { name: "default", template: "D" },
+        ],
+        bos_token: { content: "<s>" },
+      }),
+    );
     expect(await loadChatTemplate(listed)).toMatchObject({ template: "D", bosToken: "<s>" });
   });
 

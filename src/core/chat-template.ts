@@ -27,7 +27,7 @@ import type { ThinkTags } from "./think.js";
  */
 export const SCRATCHPAD_CHAT_TEMPLATE =
   '{%- set ns = namespace(prompt="") -%}' +
-  '{%- for message in messages -%}' +
+  "{%- for message in messages -%}" +
   '{%- if message["role"] == "user" -%}{%- set ns.prompt = message["content"] -%}{%- endif -%}' +
   "{%- endfor -%}" +
   "{{- bos_token + ns.prompt -}}";
@@ -175,17 +175,27 @@ function tokenText(v: unknown): string | undefined {
  */
 export async function loadChatTemplate(p: string): Promise<LoadedChatTemplate> {
   let file = p;
-  const isDir = await stat(p).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) {
     const jinja = path.join(p, "chat_template.jinja");
-    file = (await stat(jinja).then(() => true, () => false)) ? jinja : path.join(p, "tokenizer_config.json");
+    file = (await stat(jinja).then(
+      () => true,
+      () => false,
+    ))
+      ? jinja
+      : path.join(p, "tokenizer_config.json");
   }
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
-    throw new ChatTemplateError(`${file}: cannot read the chat template (${why}); pass a .jinja file, a tokenizer_config.json or a model folder`, { cause: err });
+    throw new ChatTemplateError(`${file}: cannot read the chat template (${why}); pass a .jinja file, a tokenizer_config.json or a model folder`, {
+      cause: err,
+    });
   }
   if (!file.endsWith(".json")) return { template: text, file };
   let cfg: Record<string, unknown>;

@@ -54,7 +54,7 @@ describe("ScratchpadError", () => {
         }
       }
     };
-    visit(scratchpad as unknown as Record<string, unknown>, "scratchpad");
+    visit(scratchpad, "scratchpad");
     expect(classes).toEqual([]);
     expect(seen).toBeGreaterThanOrEqual(25);
   });

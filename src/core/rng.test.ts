@@ -33,7 +33,8 @@ describe("Rng", () => {
 
 describe("XoshiroRng", () => {
   it("is reproducible, and draws from the shared helpers", () => {
-    const a = new XoshiroRng(7, 1), b = new XoshiroRng(7, 1);
+    const a = new XoshiroRng(7, 1),
+      b = new XoshiroRng(7, 1);
     const xs = Array.from({ length: 4 }, () => a.nextUint32());
     // pinned (the engine's former Rng gave these): every initialised model and sample depends on them
     expect(xs.slice(0, 3)).toEqual([4116228168, 2942025916, 2510862529]);
@@ -47,7 +48,8 @@ describe("XoshiroRng", () => {
       expect(v).toBeGreaterThanOrEqual(-2);
       expect(v).toBeLessThanOrEqual(4);
     }
-    let sum = 0, sq = 0;
+    let sum = 0,
+      sq = 0;
     for (let i = 0; i < 4000; i++) {
       const z = r.normal();
       sum += z;

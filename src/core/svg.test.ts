@@ -4,10 +4,28 @@ import { barChart, escapeXml, lineChart, niceTicks } from "./svg.js";
 
 describe("lineChart", () => {
   it("draws one polyline per series with a point per x, a legend and axis labels", () => {
-    const svg = lineChart([
-      { name: "reward", points: [[1, 0.2], [2, 0.5], [3, 0.7]] },
-      { name: "accuracy", points: [[1, 0.1], [2, 0.4], [3, 0.9]], dashed: true },
-    ], { title: "Training", xLabel: "step", yLabel: "value", id: "train" });
+    const svg = lineChart(
+      [
+        {
+          name: "reward",
+          points: [
+            [1, 0.2],
+            [2, 0.5],
+            [3, 0.7],
+          ],
+        },
+        {
+          name: "accuracy",
+          points: [
+            [1, 0.1],
+            [2, 0.4],
+            [3, 0.9],
+          ],
+          dashed: true,
+        },
+      ],
+      { title: "Training", xLabel: "step", yLabel: "value", id: "train" },
+    );
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain('data-chart="train"');
     expect(svg.match(/<polyline/g)).toHaveLength(2);
@@ -18,7 +36,19 @@ describe("lineChart", () => {
   });
 
   it("log x axis places 0 a decade left of the smallest positive x and labels it", () => {
-    const svg = lineChart([{ name: "acc", points: [[0, 0.3], [10, 0.5], [100, 0.9]] }], { logX: true });
+    const svg = lineChart(
+      [
+        {
+          name: "acc",
+          points: [
+            [0, 0.3],
+            [10, 0.5],
+            [100, 0.9],
+          ],
+        },
+      ],
+      { logX: true },
+    );
     const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(xs).toHaveLength(3);
     expect(xs[0]).toBeLessThan(xs[1]);
@@ -29,13 +59,31 @@ describe("lineChart", () => {
   });
 
   it("breaks the line at non-finite values and escapes names", () => {
-    const svg = lineChart([{ name: "a<b & c", points: [[1, 1], [2, NaN], [3, 2], [4, 3]] }]);
+    const svg = lineChart([
+      {
+        name: "a<b & c",
+        points: [
+          [1, 1],
+          [2, NaN],
+          [3, 2],
+          [4, 3],
+        ],
+      },
+    ]);
     expect(svg).toContain("a&lt;b &amp; c");
     expect(svg.match(/<polyline/g)).toHaveLength(1); // [1] alone has no line, [3,4] does
   });
 
   it("rounds the y axis up so that the largest value is not clipped", () => {
-    const svg = lineChart([{ name: "t", points: [[1, 3], [2, 29.7]] }]);
+    const svg = lineChart([
+      {
+        name: "t",
+        points: [
+          [1, 3],
+          [2, 29.7],
+        ],
+      },
+    ]);
     const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(ys[1]).toBeGreaterThan(16); // below the top edge of the plot area (top = 16)
     expect(svg).toContain(">30</text>");
@@ -44,7 +92,14 @@ describe("lineChart", () => {
 
 describe("barChart", () => {
   it("draws a bar per category and series", () => {
-    const svg = barChart(["1", "2", "3"], [{ name: "pass@1", values: [0.9, 0.6, 0.3] }, { name: "maj@8", values: [1, 0.8, 0.5] }], { yMin: 0, yMax: 1 });
+    const svg = barChart(
+      ["1", "2", "3"],
+      [
+        { name: "pass@1", values: [0.9, 0.6, 0.3] },
+        { name: "maj@8", values: [1, 0.8, 0.5] },
+      ],
+      { yMin: 0, yMax: 1 },
+    );
     expect(svg.match(/<rect class="bar/g)).toHaveLength(6);
     expect(svg).toContain("maj@8 · 3: 0.5");
   });

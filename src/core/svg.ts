@@ -73,11 +73,17 @@ export function formatNumber(v: number): string {
 }
 
 interface Frame {
-  W: number; H: number; left: number; right: number; top: number; bottom: number;
+  W: number;
+  H: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
 }
 
 function frame(o: ChartOptions): Frame {
-  const W = o.width ?? 640, H = o.height ?? 360;
+  const W = o.width ?? 640,
+    H = o.height ?? 360;
   return { W, H, left: 64, right: W - 16, top: o.title ? 36 : 16, bottom: H - (o.xLabel ? 52 : 36) };
 }
 
@@ -86,7 +92,10 @@ function yRange(values: number[], o: ChartOptions): [number, number] {
   let lo = o.yMin ?? (finite.length ? Math.min(...finite) : 0);
   let hi = o.yMax ?? (finite.length ? Math.max(...finite) : 1);
   if (o.yMin === undefined && lo > 0 && lo < 0.5 * hi) lo = 0;
-  if (hi === lo) { hi = lo + 1; if (o.yMin === undefined) lo = Math.min(lo, 0); }
+  if (hi === lo) {
+    hi = lo + 1;
+    if (o.yMin === undefined) lo = Math.min(lo, 0);
+  }
   if (o.yMax === undefined) {
     // Round the top up to the next tick so that no point is clipped.
     const ticks = niceTicks(lo, hi);
@@ -124,12 +133,18 @@ function legend(f: Frame, items: { name: string; color: string; dashed?: boolean
   for (const it of items) {
     const w = 28 + 7 * it.name.length;
     if (x + w > f.right) break;
-    rows.push(`<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="3"${it.dashed ? ' stroke-dasharray="5 3"' : ""}/>`);
+    rows.push(
+      `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="3"${it.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
+    );
     rows.push(`<text x="${x + 22}" y="${y}" font-size="11">${escapeXml(it.name)}</text>`);
     x += w;
   }
   if (rows.length) {
-    parts.push(`<g class="legend"><rect x="${f.left + 2}" y="${f.top + 2}" width="${x - f.left - 4}" height="20" fill="white" fill-opacity="0.85"/>`, ...rows, "</g>");
+    parts.push(
+      `<g class="legend"><rect x="${f.left + 2}" y="${f.top + 2}" width="${x - f.left - 4}" height="20" fill="white" fill-opacity="0.85"/>`,
+      ...rows,
+      "</g>",
+    );
   }
   return parts;
 }
@@ -137,7 +152,8 @@ function legend(f: Frame, items: { name: string; color: string; dashed?: boolean
 const wrap = (o: ChartOptions, f: Frame, kind: string, body: string[]): string =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.W} ${f.H}" width="${f.W}" height="${f.H}" role="img" class="chart chart-${kind}"` +
   `${o.id ? ` data-chart="${escapeXml(o.id)}" id="${escapeXml(o.id)}"` : ""} aria-label="${escapeXml(o.title ?? kind)}" font-family="system-ui, sans-serif">` +
-  body.join("") + "</svg>";
+  body.join("") +
+  "</svg>";
 
 /** A line chart of one or more series. */
 export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {}): string {
@@ -149,8 +165,12 @@ export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {
   const minPos = positive.length ? Math.min(...positive) : 1;
   const tx = (x: number): number => (o.logX ? (x > 0 ? Math.log10(x) : Math.log10(minPos) - 1) : x);
   const txs = xsAll.map(tx);
-  let xLo = txs.length ? Math.min(...txs) : 0, xHi = txs.length ? Math.max(...txs) : 1;
-  if (xHi === xLo) { xLo -= 0.5; xHi += 0.5; }
+  let xLo = txs.length ? Math.min(...txs) : 0,
+    xHi = txs.length ? Math.max(...txs) : 1;
+  if (xHi === xLo) {
+    xLo -= 0.5;
+    xHi += 0.5;
+  }
   const pad = (xHi - xLo) * 0.03;
   const xs = (x: number) => Number((f.left + ((tx(x) - xLo + pad) / (xHi - xLo + 2 * pad)) * (f.right - f.left)).toFixed(2));
   const ys = (y: number) => Number((f.bottom - ((y - yLo) / (yHi - yLo)) * (f.bottom - f.top)).toFixed(2));
@@ -166,24 +186,35 @@ export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const segs: string[][] = [[]];
     for (const [x, y] of s.points) {
-      if (!Number.isFinite(y) || !Number.isFinite(x) || (o.logX && x < 0)) { segs.push([]); continue; }
+      if (!Number.isFinite(y) || !Number.isFinite(x) || (o.logX && x < 0)) {
+        segs.push([]);
+        continue;
+      }
       segs[segs.length - 1].push(`${xs(x)},${ys(Math.min(Math.max(y, yLo), yHi))}`);
     }
     const cls = `series series-${i}`;
     parts.push(`<g class="${cls}" data-series="${escapeXml(s.name)}">`);
     for (const seg of segs) {
-      if (seg.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${seg.join(" ")}"/>`);
+      if (seg.length > 1)
+        parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${seg.join(" ")}"/>`);
     }
     if (s.markers ?? s.points.length <= 40) {
       for (const [x, y] of s.points) {
         if (Number.isFinite(x) && Number.isFinite(y)) {
-          parts.push(`<circle cx="${xs(x)}" cy="${ys(Math.min(Math.max(y, yLo), yHi))}" r="3" fill="${color}"><title>${escapeXml(`${s.name}: x=${xfmt(x)}, y=${formatNumber(y)}`)}</title></circle>`);
+          parts.push(
+            `<circle cx="${xs(x)}" cy="${ys(Math.min(Math.max(y, yLo), yHi))}" r="3" fill="${color}"><title>${escapeXml(`${s.name}: x=${xfmt(x)}, y=${formatNumber(y)}`)}</title></circle>`,
+          );
         }
       }
     }
     parts.push("</g>");
   });
-  parts.push(...legend(f, series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dashed: s.dashed }))));
+  parts.push(
+    ...legend(
+      f,
+      series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dashed: s.dashed })),
+    ),
+  );
   return wrap(o, f, "line", parts);
 }
 
@@ -211,9 +242,16 @@ export function barChart(categories: ReadonlyArray<string>, series: ReadonlyArra
       if (!Number.isFinite(v)) return;
       const y = ys(Math.min(Math.max(v, yLo), yHi));
       const color = s.color ?? PALETTE[si % PALETTE.length];
-      parts.push(`<rect class="bar series-${si}" x="${(gx + si * barW).toFixed(2)}" y="${Math.min(y, ys(0))}" width="${(barW - 2).toFixed(2)}" height="${Math.abs(ys(0) - y).toFixed(2)}" fill="${color}"><title>${escapeXml(`${s.name} · ${c}: ${fmt(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar series-${si}" x="${(gx + si * barW).toFixed(2)}" y="${Math.min(y, ys(0))}" width="${(barW - 2).toFixed(2)}" height="${Math.abs(ys(0) - y).toFixed(2)}" fill="${color}"><title>${escapeXml(`${s.name} · ${c}: ${fmt(v)}`)}</title></rect>`,
+      );
     });
   });
-  parts.push(...legend(f, series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length] }))));
+  parts.push(
+    ...legend(
+      f,
+      series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length] })),
+    ),
+  );
   return wrap(o, f, "bar", parts);
 }

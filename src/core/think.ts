@@ -92,11 +92,7 @@ export function thinkTagsNamed(name: string): ThinkTags {
  * Tokens a completion spent thinking: the backend's own count when it gives one, else the thinking
  * text counted with `countTokens`, else an estimate that splits `completionTokens` by characters.
  */
-export function thinkingTokensOf(
-  c: Completion,
-  countTokens?: (text: string) => number,
-  tags: ThinkTags = DEFAULT_THINK_TAGS,
-): number {
+export function thinkingTokensOf(c: Completion, countTokens?: (text: string) => number, tags: ThinkTags = DEFAULT_THINK_TAGS): number {
   if (c.thinkingTokens !== undefined) return c.thinkingTokens;
   const reasoning = c.reasoning ?? splitThinking(c.text, tags).reasoning;
   if (reasoning === "") return 0;

@@ -15,7 +15,10 @@ export function basicAnswerKey(extracted: string): string {
   let s = extracted.trim();
   const boxed = /\\boxed\{(.*)\}/s.exec(s);
   if (boxed) s = boxed[1];
-  s = s.replace(/\$/g, "").replace(/\\[,;!]/g, "").replace(/\s+/g, "");
+  s = s
+    .replace(/\$/g, "")
+    .replace(/\\[,;!]/g, "")
+    .replace(/\s+/g, "");
   if (/^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
   const frac = /^\\d?frac\{?(-?\d+)\}?\{?(\d+)\}?$/.exec(s) ?? /^(-?\d+)\/(\d+)$/.exec(s);
   if (frac && Number(frac[2]) !== 0) return numberKey(Number(frac[1]) / Number(frac[2]));

@@ -12,10 +12,17 @@ export const DEFAULT_DASHBOARD_PORT = 6060;
 
 /** The dashboard's option fields (spread into a command's options schema). */
 export const DASHBOARD_OPTIONS = {
-  dashboard_port: z.number().int().min(0).max(65535).optional().meta({
-    description: "port of the live dashboard on 127.0.0.1 (0: any free port); under CI the dashboard runs only when this is given",
-    arg: "port", defaultText: `${DEFAULT_DASHBOARD_PORT}, or any free port when it is taken`,
-  }),
+  dashboard_port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .meta({
+      description: "port of the live dashboard on 127.0.0.1 (0: any free port); under CI the dashboard runs only when this is given",
+      arg: "port",
+      defaultText: `${DEFAULT_DASHBOARD_PORT}, or any free port when it is taken`,
+    }),
   dashboard: z.boolean().default(true).meta({ description: "serve no live dashboard", boolean: "negate" }),
 };
 
@@ -29,7 +36,8 @@ export type DashboardSettings = z.output<typeof DashboardSchema>;
  * the rest (for the command's own resolver).
  */
 export function splitDashboardLayer(layer: Layer): { rest: Layer; dashboard: DashboardSettings } {
-  const mine: Record<string, unknown> = {}, rest: Record<string, unknown> = {};
+  const mine: Record<string, unknown> = {},
+    rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(layer.values)) (k === "dashboard_port" || k === "dashboard" ? mine : rest)[k] = v;
   const dashboard = resolveOptions(DashboardSchema, [{ ...layer, values: mine }]);
   return { rest: { ...layer, values: rest }, dashboard };

@@ -67,9 +67,18 @@ const HOST = "127.0.0.1";
 /** The settings of a run worth showing on the page. */
 function runInfo(cfg: TrainConfig): Record<string, unknown> {
   return {
-    model: cfg.model, task: cfg.task, steps: cfg.steps, batch_size: cfg.batch_size, num_generations: cfg.num_generations,
-    difficulty: `${cfg.min_difficulty}-${cfg.max_difficulty}`, loss_type: cfg.loss_type, learning_rate: cfg.learning_rate,
-    beta: cfg.beta, temperature: cfg.temperature, dynamic_sampling: cfg.dynamic_sampling, output_dir: cfg.output_dir,
+    model: cfg.model,
+    task: cfg.task,
+    steps: cfg.steps,
+    batch_size: cfg.batch_size,
+    num_generations: cfg.num_generations,
+    difficulty: `${cfg.min_difficulty}-${cfg.max_difficulty}`,
+    loss_type: cfg.loss_type,
+    learning_rate: cfg.learning_rate,
+    beta: cfg.beta,
+    temperature: cfg.temperature,
+    dynamic_sampling: cfg.dynamic_sampling,
+    output_dir: cfg.output_dir,
   };
 }
 
@@ -85,8 +94,17 @@ export class Dashboard {
   private ended = false;
   private sawRun = false;
 
-  private constructor(private readonly server: Server, readonly port: number, private readonly opts: DashboardOptions) {
-    this.keepAlive = setInterval(() => { for (const c of this.clients) c.write(": keep-alive\n\n"); }, (opts.keepAliveSeconds ?? 15) * 1000);
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly opts: DashboardOptions,
+  ) {
+    this.keepAlive = setInterval(
+      () => {
+        for (const c of this.clients) c.write(": keep-alive\n\n");
+      },
+      (opts.keepAliveSeconds ?? 15) * 1000,
+    );
     this.keepAlive.unref();
   }
 
@@ -107,13 +125,20 @@ export class Dashboard {
       if (dash) dash.handle(req, res);
       else res.writeHead(503).end();
     });
-    const listen = (port: number) => new Promise<number>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => { server.off("listening", onListening); reject(err); };
-      const onListening = () => { server.off("error", onError); resolve((server.address() as AddressInfo).port); };
-      server.once("error", onError);
-      server.once("listening", onListening);
-      server.listen(port, HOST);
-    });
+    const listen = (port: number) =>
+      new Promise<number>((resolve, reject) => {
+        const onError = (err: NodeJS.ErrnoException) => {
+          server.off("listening", onListening);
+          reject(err);
+        };
+        const onListening = () => {
+          server.off("error", onError);
+          resolve((server.address() as AddressInfo).port);
+        };
+        server.once("error", onError);
+        server.once("listening", onListening);
+        server.listen(port, HOST);
+      });
     const want = opts.port ?? 0;
     let port: number;
     try {
@@ -121,12 +146,16 @@ export class Dashboard {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EADDRINUSE" && opts.fallback) port = await listen(0);
-      else if (code === "EADDRINUSE") throw new DashboardError(`dashboard: port ${want} on ${HOST} is in use; pass --dashboard-port 0 (any free port), another port, or --no-dashboard`);
+      else if (code === "EADDRINUSE")
+        throw new DashboardError(`dashboard: port ${want} on ${HOST} is in use; pass --dashboard-port 0 (any free port), another port, or --no-dashboard`);
       else throw new DashboardError(`dashboard: cannot listen on ${HOST}:${want} (${(err as Error).message}); pass --dashboard-port 0 or --no-dashboard`);
     }
     dash = new Dashboard(server, port, opts);
     const made = dash;
-    server.on("connection", (s: Socket) => { made.sockets.add(s); s.on("close", () => made.sockets.delete(s)); });
+    server.on("connection", (s: Socket) => {
+      made.sockets.add(s);
+      s.on("close", () => made.sockets.delete(s));
+    });
     return dash;
   }
 
@@ -145,7 +174,9 @@ export class Dashboard {
   private earlierSteps(cfg: TrainConfig, event: StepEvent): void {
     let lines: string[];
     try {
-      lines = readFileSync(path.join(cfg.output_dir, "metrics.jsonl"), "utf8").split("\n").filter((l) => l.trim() !== "");
+      lines = readFileSync(path.join(cfg.output_dir, "metrics.jsonl"), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "");
     } catch {
       return;
     }
@@ -215,7 +246,9 @@ export class Dashboard {
     switch (url.pathname) {
       case "/":
       case "/index.html":
-        res.writeHead(200, { ...plain, "content-type": "text/html; charset=utf-8" }).end(req.method === "HEAD" ? undefined : dashboardPage(this.opts.title ?? "scratchpad"));
+        res
+          .writeHead(200, { ...plain, "content-type": "text/html; charset=utf-8" })
+          .end(req.method === "HEAD" ? undefined : dashboardPage(this.opts.title ?? "scratchpad"));
         return;
       case "/events":
         this.stream(req, res);
@@ -237,7 +270,10 @@ export class Dashboard {
 
   private stream(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    if (req.method === "HEAD") { res.end(); return; }
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
     res.socket?.setNoDelay(true);
     // Replay: after Last-Event-ID when it names an event of this run (an automatic reconnect), else all.
     const last = Number(req.headers["last-event-id"]);

@@ -70,7 +70,10 @@ export class Activations {
   dUp: Float32Array = new Float32Array(0);
 
   /** @param training keep every layer's activations and allocate gradient scratch (for backward). */
-  constructor(readonly config: ModelConfig, readonly training: boolean) {}
+  constructor(
+    readonly config: ModelConfig,
+    readonly training: boolean,
+  ) {}
 
   /** Makes room for B sequences of T tokens (reallocating only when capacity is exceeded). */
   ensure(B: number, T: number): void {
@@ -82,8 +85,11 @@ export class Activations {
 
   private allocate(N: number, attN: number): void {
     const c = this.config;
-    const C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
-    const QW = c.num_attention_heads * headDim(c), KW = c.num_key_value_heads * headDim(c);
+    const C = c.hidden_size,
+      F = c.intermediate_size,
+      V = c.vocab_size;
+    const QW = c.num_attention_heads * headDim(c),
+      KW = c.num_key_value_heads * headDim(c);
     const f = (n: number): Float32Array => new Float32Array(n);
     this.capRows = N;
     this.capAtt = attN;
@@ -94,8 +100,20 @@ export class Activations {
     this.entropy = f(N);
     this.dLogp = f(N);
     const makeLayer = (xIn: Float32Array): LayerActivations => ({
-      xIn, ln1: f(N * C), rstd1: f(N), q: f(N * QW), k: f(N * KW), v: f(N * KW), att: f(attN), attOut: f(N * C),
-      xMid: f(N * C), ln2: f(N * C), rstd2: f(N), gate: f(N * F), up: f(N * F), act: f(N * F),
+      xIn,
+      ln1: f(N * C),
+      rstd1: f(N),
+      q: f(N * QW),
+      k: f(N * KW),
+      v: f(N * KW),
+      att: f(attN),
+      attOut: f(N * C),
+      xMid: f(N * C),
+      ln2: f(N * C),
+      rstd2: f(N),
+      gate: f(N * F),
+      up: f(N * F),
+      act: f(N * F),
     });
     this.layers = [];
     if (this.training) {

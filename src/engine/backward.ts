@@ -12,14 +12,23 @@ import { ScratchpadError } from "../core/errors.js";
 
 /** Backpropagates `acts.dLogits` through the model, adding parameter gradients into `model.g`. */
 export function backward(model: Model, K: Kernels, acts: Activations, B: number, T: number): void {
-  if (!acts.training) throw new ScratchpadError("activations_not_training", "backward needs activations saved in training mode (new Activations(config, true)).");
+  if (!acts.training)
+    throw new ScratchpadError("activations_not_training", "backward needs activations saved in training mode (new Activations(config, true)).");
   const cfg = model.config;
-  const N = B * T, C = cfg.hidden_size, F = cfg.intermediate_size, V = cfg.vocab_size;
-  const H = cfg.num_attention_heads, KV = cfg.num_key_value_heads, D = headDim(cfg);
+  const N = B * T,
+    C = cfg.hidden_size,
+    F = cfg.intermediate_size,
+    V = cfg.vocab_size;
+  const H = cfg.num_attention_heads,
+    KV = cfg.num_key_value_heads,
+    D = headDim(cfg);
   const KW = KV * D;
-  const w = model.w, g = model.g;
+  const w = model.w,
+    g = model.g;
   const { dx, dLn, dAttOut, dq, dk, dv, dAtt, dAct, dGate, dUp } = acts;
-  const NC = N * C, NF = N * F, NKW = N * KW;
+  const NC = N * C,
+    NF = N * F,
+    NKW = N * KW;
 
   // logits = lnf · lm_headᵀ ; lnf = rmsnorm(xFinal)
   dLn.fill(0, 0, NC);

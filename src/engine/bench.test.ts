@@ -10,15 +10,37 @@ import { BenchConfigError, DEFAULT_BENCH_CONFIG, resolveBenchConfig, runBench } 
 import { tsKernels } from "./kernels/ts.js";
 
 const TINY = {
-  vocab: 16, d_model: 16, n_layers: 1, n_heads: 2, n_kv_heads: 1, d_ff: 24, ctx: 16,
-  train_batch: 2, gen_batch: 3, prompt_len: 4, gen_len: 6, seconds: 0.05,
+  vocab: 16,
+  d_model: 16,
+  n_layers: 1,
+  n_heads: 2,
+  n_kv_heads: 1,
+  d_ff: 24,
+  ctx: 16,
+  train_batch: 2,
+  gen_batch: 3,
+  prompt_len: 4,
+  gen_len: 6,
+  seconds: 0.05,
 };
 
 describe("bench config", () => {
   it("has torch_ref.py's defaults (0.87 M parameters, ctx 256)", () => {
     const c = resolveBenchConfig({});
     expect(c).toEqual(DEFAULT_BENCH_CONFIG);
-    expect(c).toMatchObject({ vocab: 64, d_model: 128, n_layers: 4, n_heads: 4, d_ff: 384, ctx: 256, train_batch: 32, gen_batch: 64, prompt_len: 32, gen_len: 224, threads: null });
+    expect(c).toMatchObject({
+      vocab: 64,
+      d_model: 128,
+      n_layers: 4,
+      n_heads: 4,
+      d_ff: 384,
+      ctx: 256,
+      train_batch: 32,
+      gen_batch: 64,
+      prompt_len: 32,
+      gen_len: 224,
+      threads: null,
+    });
   });
 
   it("rejects unknown fields, bad values and inconsistent shapes with the field's name", () => {
@@ -67,13 +89,20 @@ describe("scratchpad bench (built CLI)", () => {
     try {
       const cfg = path.join(dir, "tiny.json");
       writeFileSync(cfg, JSON.stringify({ ...TINY, threads: 1 }));
-      const res = spawnSync(process.execPath, [path.join(ROOT, "bin/scratchpad.js"), "bench", "--json", "--config", cfg], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+      const res = spawnSync(process.execPath, [path.join(ROOT, "bin/scratchpad.js"), "bench", "--json", "--config", cfg], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
       expect(res.status, res.stderr).toBe(0);
       const out = JSON.parse(res.stdout);
       expect(out.config.threads).toBe(1);
       expect(out.runs).toHaveLength(1);
       expect(out.gen_tokens_per_s).toBeGreaterThan(0);
-      const bad = spawnSync(process.execPath, [path.join(ROOT, "bin/scratchpad.js"), "bench", "--config", path.join(dir, "missing.json")], { cwd: ROOT, encoding: "utf8" });
+      const bad = spawnSync(process.execPath, [path.join(ROOT, "bin/scratchpad.js"), "bench", "--config", path.join(dir, "missing.json")], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toMatch(/--config .*missing\.json/);
     } finally {

@@ -46,10 +46,23 @@ export interface BenchConfig {
 
 /** torch_ref.py's DEFAULT: 0.87 M parameters, context 256. */
 export const DEFAULT_BENCH_CONFIG: Readonly<BenchConfig> = Object.freeze({
-  vocab: 64, d_model: 128, n_layers: 4, n_heads: 4, n_kv_heads: 4, d_ff: 384, ctx: 256,
-  rope_theta: 10000.0, rms_eps: 1e-5, tie: false,
-  train_batch: 32, gen_batch: 64, prompt_len: 32, gen_len: 224,
-  threads: null, seconds: 8.0, seed: 0,
+  vocab: 64,
+  d_model: 128,
+  n_layers: 4,
+  n_heads: 4,
+  n_kv_heads: 4,
+  d_ff: 384,
+  ctx: 256,
+  rope_theta: 10000.0,
+  rms_eps: 1e-5,
+  tie: false,
+  train_batch: 32,
+  gen_batch: 64,
+  prompt_len: 32,
+  gen_len: 224,
+  threads: null,
+  seconds: 8.0,
+  seed: 0,
 });
 
 /** A bad benchmark config: names the field and the fix. */
@@ -91,15 +104,29 @@ export function resolveBenchConfig(raw: unknown = {}): BenchConfig {
     if (!known.includes(k)) throw new BenchConfigError(`unknown bench config field "${k}"; the fields are: ${known.join(", ")}.`);
   }
   const c = { ...DEFAULT_BENCH_CONFIG, ...(raw as Partial<BenchConfig>) };
-  const ints: (keyof BenchConfig)[] = ["vocab", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "ctx", "train_batch", "gen_batch", "prompt_len", "gen_len"];
+  const ints: (keyof BenchConfig)[] = [
+    "vocab",
+    "d_model",
+    "n_layers",
+    "n_heads",
+    "n_kv_heads",
+    "d_ff",
+    "ctx",
+    "train_batch",
+    "gen_batch",
+    "prompt_len",
+    "gen_len",
+  ];
   for (const k of ints) {
     const v = c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new BenchConfigError(`bench config field "${k}" must be a positive integer, got ${JSON.stringify(v)}.`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
+      throw new BenchConfigError(`bench config field "${k}" must be a positive integer, got ${JSON.stringify(v)}.`);
   }
   if (c.threads !== null && !(Number.isInteger(c.threads) && c.threads > 0)) {
     throw new BenchConfigError(`bench config field "threads" must be a positive integer or null (try every setting), got ${JSON.stringify(c.threads)}.`);
   }
-  if (typeof c.seconds !== "number" || !(c.seconds > 0)) throw new BenchConfigError(`bench config field "seconds" must be a positive number, got ${JSON.stringify(c.seconds)}.`);
+  if (typeof c.seconds !== "number" || !(c.seconds > 0))
+    throw new BenchConfigError(`bench config field "seconds" must be a positive number, got ${JSON.stringify(c.seconds)}.`);
   if (typeof c.tie !== "boolean") throw new BenchConfigError(`bench config field "tie" must be true or false, got ${JSON.stringify(c.tie)}.`);
   if (!Number.isInteger(c.seed)) throw new BenchConfigError(`bench config field "seed" must be an integer, got ${JSON.stringify(c.seed)}.`);
   if (c.prompt_len + c.gen_len > c.ctx) {
@@ -113,9 +140,16 @@ export function resolveBenchConfig(raw: unknown = {}): BenchConfig {
 export function modelConfig(c: BenchConfig): ModelConfig {
   try {
     return validateConfig({
-      vocab_size: c.vocab, hidden_size: c.d_model, num_hidden_layers: c.n_layers, num_attention_heads: c.n_heads,
-      num_key_value_heads: c.n_kv_heads, intermediate_size: c.d_ff, max_position_embeddings: c.ctx,
-      rms_norm_eps: c.rms_eps, rope_theta: c.rope_theta, tie_word_embeddings: c.tie,
+      vocab_size: c.vocab,
+      hidden_size: c.d_model,
+      num_hidden_layers: c.n_layers,
+      num_attention_heads: c.n_heads,
+      num_key_value_heads: c.n_kv_heads,
+      intermediate_size: c.d_ff,
+      max_position_embeddings: c.ctx,
+      rms_norm_eps: c.rms_eps,
+      rope_theta: c.rope_theta,
+      tie_word_embeddings: c.tie,
     });
   } catch (err) {
     throw new BenchConfigError(`the bench config does not give a valid model: ${(err as Error).message}`);
@@ -143,7 +177,8 @@ export function threadSettings(): number[] {
 function timed(fn: () => void, seconds: number): { n: number; dt: number } {
   fn();
   const t0 = performance.now();
-  let n = 0, dt = 0;
+  let n = 0,
+    dt = 0;
   do {
     fn();
     n++;
@@ -161,7 +196,8 @@ function measure(c: BenchConfig, K: Kernels, threads: number): BenchRun {
   const cfg = modelConfig(c);
   const model = Model.init(cfg, c.seed);
   const rng = new XoshiroRng(c.seed, 0xbe7c);
-  const B = c.train_batch, T = c.ctx;
+  const B = c.train_batch,
+    T = c.ctx;
   // Random batch of B sequences of T + 1 tokens: predict tokens 1..T from 0..T-1 (every position counts).
   const seqs = Array.from({ length: B }, () => {
     const toks = Array.from({ length: T + 1 }, () => Math.floor(rng.next() * c.vocab));

@@ -27,8 +27,15 @@ const tokenizer = Tokenizer.create({ alphabet: "0123456789+= \n", words: ["wait"
 
 function config(over: Record<string, unknown> = {}): ModelConfig {
   return validateConfig({
-    vocab_size: 24, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-    intermediate_size: 32, max_position_embeddings: 32, rms_norm_eps: 1e-5, ...over,
+    vocab_size: 24,
+    hidden_size: 16,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    intermediate_size: 32,
+    max_position_embeddings: 32,
+    rms_norm_eps: 1e-5,
+    ...over,
   });
 }
 
@@ -50,19 +57,35 @@ describe("checkpoints", () => {
     const d = path.join(dir, "rt");
     const { model, opt } = trainedState(config(), 1);
     await saveCheckpoint(d, {
-      model, tokenizer, optimizer: opt.state(),
-      trainingConfig: { lr: 1e-3, algo: "grpo" }, trainerState: { step: 2 },
+      model,
+      tokenizer,
+      optimizer: opt.state(),
+      trainingConfig: { lr: 1e-3, algo: "grpo" },
+      trainerState: { step: 2 },
       generationConfig: { temperature: 0.7, max_new_tokens: 16 },
     });
     expect((await readdir(d)).sort()).toEqual([
-      "config.json", "generation_config.json", "model.safetensors", "optimizer.safetensors",
-      "tokenizer.json", "tokenizer_config.json", "trainer_state.json", "training_config.json",
+      "config.json",
+      "generation_config.json",
+      "model.safetensors",
+      "optimizer.safetensors",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "trainer_state.json",
+      "training_config.json",
     ]);
     const cfgJson = JSON.parse(await readFile(path.join(d, "config.json"), "utf8"));
     expect(cfgJson).toMatchObject({
-      architectures: ["LlamaForCausalLM"], model_type: "llama", torch_dtype: "float32", vocab_size: 24,
-      hidden_size: 16, num_key_value_heads: 2, tie_word_embeddings: false,
-      bos_token_id: tokenizer.bosId, eos_token_id: tokenizer.eosId, pad_token_id: tokenizer.padId,
+      architectures: ["LlamaForCausalLM"],
+      model_type: "llama",
+      torch_dtype: "float32",
+      vocab_size: 24,
+      hidden_size: 16,
+      num_key_value_heads: 2,
+      tie_word_embeddings: false,
+      bos_token_id: tokenizer.bosId,
+      eos_token_id: tokenizer.eosId,
+      pad_token_id: tokenizer.padId,
     });
     const gen = JSON.parse(await readFile(path.join(d, "generation_config.json"), "utf8"));
     expect(gen).toMatchObject({ eos_token_id: tokenizer.eosId, temperature: 0.7, max_new_tokens: 16, top_p: 1 });
@@ -83,7 +106,10 @@ describe("checkpoints", () => {
     // the restored optimizer continues exactly like the original
     const opt2 = new AdamW(ck.model, tsKernels);
     opt2.loadState(ck.optimizer!);
-    for (const [m, o] of [[model, opt], [ck.model, opt2]] as const) {
+    for (const [m, o] of [
+      [model, opt],
+      [ck.model, opt2],
+    ] as const) {
       m.grads.fill(0.5);
       o.step({ lr: 1e-3 });
     }
@@ -114,13 +140,29 @@ describe("checkpoints", () => {
     const cases: [string, (d: string) => Promise<void>, RegExp][] = [
       ["missing folder", (d) => rm(d, { recursive: true }), /: no such checkpoint folder/],
       ["missing model.safetensors", (d) => unlink(path.join(d, "model.safetensors")), /model\.safetensors: file is missing/],
-      ["truncated model.safetensors", (d) => truncate(path.join(d, "model.safetensors"), 3000), /model\.safetensors: file is truncated: the header describes \d+ bytes of tensor data but only \d+ are present/],
+      [
+        "truncated model.safetensors",
+        (d) => truncate(path.join(d, "model.safetensors"), 3000),
+        /model\.safetensors: file is truncated: the header describes \d+ bytes of tensor data but only \d+ are present/,
+      ],
       ["missing config.json", (d) => unlink(path.join(d, "config.json")), /config\.json: file is missing; the folder is not a complete checkpoint/],
       ["truncated config.json", async (d) => truncate(path.join(d, "config.json"), 40), /config\.json: not valid JSON .*truncated/],
       ["missing tokenizer.json", (d) => unlink(path.join(d, "tokenizer.json")), /tokenizer\.json: file is missing/],
-      ["config that does not match the weights", (d) => editConfig(d, { intermediate_size: 48 }), /model\.safetensors: .*tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[32, 16\] but config\.json implies \[48, 16\]/],
-      ["invalid config field", (d) => editConfig(d, { num_key_value_heads: 3 }), /config\.json: config field "num_key_value_heads": 3 does not divide num_attention_heads 4/],
-      ["vocab smaller than the tokenizer", (d) => editConfig(d, { vocab_size: 8, bos_token_id: 1, eos_token_id: 2, pad_token_id: 0 }), /config\.json: vocab_size 8 is smaller than the tokenizer's 21 tokens/],
+      [
+        "config that does not match the weights",
+        (d) => editConfig(d, { intermediate_size: 48 }),
+        /model\.safetensors: .*tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[32, 16\] but config\.json implies \[48, 16\]/,
+      ],
+      [
+        "invalid config field",
+        (d) => editConfig(d, { num_key_value_heads: 3 }),
+        /config\.json: config field "num_key_value_heads": 3 does not divide num_attention_heads 4/,
+      ],
+      [
+        "vocab smaller than the tokenizer",
+        (d) => editConfig(d, { vocab_size: 8, bos_token_id: 1, eos_token_id: 2, pad_token_id: 0 }),
+        /config\.json: vocab_size 8 is smaller than the tokenizer's 21 tokens/,
+      ],
       ["config with fewer layers than the weights", (d) => editConfig(d, { num_hidden_layers: 1 }), /model\.safetensors: unexpected tensor model\.layers\.1\./],
       ["truncated optimizer.safetensors", (d) => truncate(path.join(d, "optimizer.safetensors"), 100), /optimizer\.safetensors: file is truncated/],
     ];
@@ -170,7 +212,7 @@ describe("checkpoints", () => {
         }`;
       const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on("data", (b: Buffer) => b.toString().includes("saved") && resolve());
+        child.stdout.on("data", (b: Buffer) => b.toString().includes("saved") && resolve());
         child.on("exit", (code) => reject(new Error(`saver exited early with ${code}`)));
       });
       return child;
@@ -188,7 +230,8 @@ describe("checkpoints", () => {
     it("a saver killed with SIGKILL at random moments never leaves a broken checkpoint", async () => {
       const d = path.join(dir, "killed");
       await saveCheckpoint(d, { model: versions[0], tokenizer, trainerState: { seed: 10 } });
-      for (const delay of [5, 60, 150]) { // one save of this model takes ~100-200 ms here
+      for (const delay of [5, 60, 150]) {
+        // one save of this model takes ~100-200 ms here
         const child = await startSaver(d);
         await new Promise((r) => setTimeout(r, delay));
         child.kill("SIGKILL");

@@ -213,11 +213,15 @@ async function loadOptimizer(file: string, model: Model): Promise<AdamWState | u
     asCheckpointError(err, file);
   }
   const step = Number(content.metadata.step);
-  if (!Number.isInteger(step) || step < 0) throw new CheckpointError(file, `metadata "step" is ${JSON.stringify(content.metadata.step)}, not a non-negative integer`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new CheckpointError(file, `metadata "step" is ${JSON.stringify(content.metadata.step)}, not a non-negative integer`);
   const m = new Float32Array(model.params.length);
   const v = new Float32Array(model.params.length);
   for (const t of model.layout) {
-    for (const [prefix, buf] of [["exp_avg", m], ["exp_avg_sq", v]] as const) {
+    for (const [prefix, buf] of [
+      ["exp_avg", m],
+      ["exp_avg_sq", v],
+    ] as const) {
       const name = `${prefix}.${t.name}`;
       const got = content.tensors.get(name);
       if (!got) throw new CheckpointError(file, `tensor "${name}" is missing; the optimizer state does not match config.json`);

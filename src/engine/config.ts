@@ -40,7 +40,10 @@ export interface ModelConfig {
 /** A configuration problem: names the field, what is wrong and how to fix it. */
 export class ConfigError extends ScratchpadError {
   override readonly name = "ConfigError";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super("config", `config field "${field}": ${message}`);
   }
 }
@@ -49,8 +52,15 @@ const REQUIRED_INTS = ["vocab_size", "hidden_size", "num_hidden_layers", "num_at
 
 /** Hugging Face fields that carry no information for this engine but are accepted when present. */
 const IGNORED = new Set([
-  "architectures", "model_type", "torch_dtype", "transformers_version", "initializer_range", "use_cache",
-  "pretraining_tp", "_name_or_path", "dtype",
+  "architectures",
+  "model_type",
+  "torch_dtype",
+  "transformers_version",
+  "initializer_range",
+  "use_cache",
+  "pretraining_tp",
+  "_name_or_path",
+  "dtype",
 ]);
 
 function positiveInt(raw: Record<string, unknown>, field: string, fallback?: number): number {
@@ -100,9 +110,21 @@ export function validateConfig(raw: unknown): ModelConfig {
   const r = raw as Record<string, unknown>;
   for (const f of REQUIRED_INTS) positiveInt(r, f);
   const known = new Set<string>([
-    ...REQUIRED_INTS, "num_key_value_heads", "max_position_embeddings", "rms_norm_eps", "rope_theta",
-    "tie_word_embeddings", "bos_token_id", "eos_token_id", "pad_token_id", "hidden_act", "attention_bias",
-    "mlp_bias", "rope_scaling", "head_dim", "attention_dropout",
+    ...REQUIRED_INTS,
+    "num_key_value_heads",
+    "max_position_embeddings",
+    "rms_norm_eps",
+    "rope_theta",
+    "tie_word_embeddings",
+    "bos_token_id",
+    "eos_token_id",
+    "pad_token_id",
+    "hidden_act",
+    "attention_bias",
+    "mlp_bias",
+    "rope_scaling",
+    "head_dim",
+    "attention_dropout",
   ]);
   for (const key of Object.keys(r)) {
     if (!known.has(key) && !IGNORED.has(key)) {
@@ -137,7 +159,10 @@ export function validateConfig(raw: unknown): ModelConfig {
     throw new ConfigError("num_attention_heads", `gives an odd head size ${headDim} (hidden_size / num_attention_heads); RoPE needs an even one.`);
   }
   if (r.head_dim !== undefined && r.head_dim !== null && r.head_dim !== headDim) {
-    throw new ConfigError("head_dim", `${JSON.stringify(r.head_dim)} differs from hidden_size / num_attention_heads = ${headDim}; remove it or set it to ${headDim}.`);
+    throw new ConfigError(
+      "head_dim",
+      `${JSON.stringify(r.head_dim)} differs from hidden_size / num_attention_heads = ${headDim}; remove it or set it to ${headDim}.`,
+    );
   }
   if (cfg.num_attention_heads % cfg.num_key_value_heads !== 0) {
     throw new ConfigError("num_key_value_heads", `${cfg.num_key_value_heads} does not divide num_attention_heads ${cfg.num_attention_heads}; pick a divisor.`);
@@ -152,8 +177,13 @@ export function validateConfig(raw: unknown): ModelConfig {
 
 /** Largest value of each size field the engine accepts (far above any CPU model, far below a crash). */
 export const MAX_CONFIG_SIZES = {
-  vocab_size: 2 ** 21, hidden_size: 2 ** 16, num_hidden_layers: 2 ** 10, num_attention_heads: 2 ** 10,
-  num_key_value_heads: 2 ** 10, intermediate_size: 2 ** 18, max_position_embeddings: 2 ** 20,
+  vocab_size: 2 ** 21,
+  hidden_size: 2 ** 16,
+  num_hidden_layers: 2 ** 10,
+  num_attention_heads: 2 ** 10,
+  num_key_value_heads: 2 ** 10,
+  intermediate_size: 2 ** 18,
+  max_position_embeddings: 2 ** 20,
 } as const;
 
 /** Most parameters one model may hold (one Float32Array: 4 GiB). */
@@ -168,16 +198,24 @@ function checkSizes(cfg: ModelConfig): void {
   for (const [f, max] of Object.entries(MAX_CONFIG_SIZES) as [keyof typeof MAX_CONFIG_SIZES, number][]) {
     if (cfg[f] > max) throw new ConfigError(f, `${cfg[f]} is larger than this engine supports (at most ${max}); the config is probably corrupt.`);
   }
-  const C = cfg.hidden_size, D = C / cfg.num_attention_heads, KW = cfg.num_key_value_heads * D;
+  const C = cfg.hidden_size,
+    D = C / cfg.num_attention_heads,
+    KW = cfg.num_key_value_heads * D;
   const perLayer = 2 * C * C + 2 * C * KW + 3 * C * cfg.intermediate_size + 2 * C;
   const embed = cfg.vocab_size * C * (cfg.tie_word_embeddings ? 1 : 2);
   const total = embed + cfg.num_hidden_layers * perLayer + C;
   if (total > MAX_PARAMETERS) {
     const field = embed >= cfg.num_hidden_layers * perLayer ? "vocab_size" : "num_hidden_layers";
-    throw new ConfigError(field, `the model would have ${total} parameters, more than the ${MAX_PARAMETERS} this engine can hold; the config is probably corrupt (check vocab_size, hidden_size, intermediate_size, num_hidden_layers).`);
+    throw new ConfigError(
+      field,
+      `the model would have ${total} parameters, more than the ${MAX_PARAMETERS} this engine can hold; the config is probably corrupt (check vocab_size, hidden_size, intermediate_size, num_hidden_layers).`,
+    );
   }
   if (cfg.max_position_embeddings * D > 2 ** 28) {
-    throw new ConfigError("max_position_embeddings", `${cfg.max_position_embeddings} positions × head size ${D} is more than this engine's RoPE tables can hold (2^28); lower max_position_embeddings.`);
+    throw new ConfigError(
+      "max_position_embeddings",
+      `${cfg.max_position_embeddings} positions × head size ${D} is more than this engine's RoPE tables can hold (2^28); lower max_position_embeddings.`,
+    );
   }
 }
 

@@ -28,7 +28,8 @@ export class BatchError extends ScratchpadError {
 export function embed(x: Float32Array, table: Float32Array, tokens: Int32Array, N: number, C: number, V: number): void {
   for (let i = 0; i < N; i++) {
     const t = tokens[i];
-    if (t < 0 || t >= V || !Number.isInteger(t)) throw new BatchError(`token id ${t} at row ${i} is outside the vocabulary [0, ${V}); check the tokenizer matches the model.`);
+    if (t < 0 || t >= V || !Number.isInteger(t))
+      throw new BatchError(`token id ${t} at row ${i} is outside the vocabulary [0, ${V}); check the tokenizer matches the model.`);
     x.set(table.subarray(t * C, t * C + C), i * C);
   }
 }
@@ -40,17 +41,30 @@ export function embed(x: Float32Array, table: Float32Array, tokens: Int32Array, 
  * values into its KV cache there, since inference activations are shared between blocks).
  */
 export function forward(
-  model: Model, K: Kernels, acts: Activations, B: number, T: number, computeLogits = true,
+  model: Model,
+  K: Kernels,
+  acts: Activations,
+  B: number,
+  T: number,
+  computeLogits = true,
   onLayer?: (l: number, a: LayerActivations) => void,
 ): void {
   const cfg = model.config;
   if (T > cfg.max_position_embeddings) {
-    throw new BatchError(`sequence length ${T} exceeds max_position_embeddings ${cfg.max_position_embeddings}; shorten the input or raise the model's context.`);
+    throw new BatchError(
+      `sequence length ${T} exceeds max_position_embeddings ${cfg.max_position_embeddings}; shorten the input or raise the model's context.`,
+    );
   }
   acts.ensure(B, T);
-  const N = B * T, C = cfg.hidden_size, F = cfg.intermediate_size, V = cfg.vocab_size;
-  const H = cfg.num_attention_heads, KV = cfg.num_key_value_heads, D = headDim(cfg);
-  const KW = KV * D, eps = cfg.rms_norm_eps;
+  const N = B * T,
+    C = cfg.hidden_size,
+    F = cfg.intermediate_size,
+    V = cfg.vocab_size;
+  const H = cfg.num_attention_heads,
+    KV = cfg.num_key_value_heads,
+    D = headDim(cfg);
+  const KW = KV * D,
+    eps = cfg.rms_norm_eps;
   const w = model.w;
   const pos = acts.positions;
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) pos[b * T + t] = t;

@@ -12,8 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveCheckpoint } from "./checkpoint.js";
 import { validateConfig } from "./config.js";
 import {
-  checkpointToGguf, exportGguf, float16BitsToFloat32, float32ToFloat16Bits, GgmlType, GgufTokenType, gpt2ByteToUnicode,
-  ggufVocabulary, parseGguf, permuteRopeRows, readGguf,
+  checkpointToGguf,
+  exportGguf,
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  GgmlType,
+  GgufTokenType,
+  gpt2ByteToUnicode,
+  ggufVocabulary,
+  parseGguf,
+  permuteRopeRows,
+  readGguf,
 } from "./gguf.js";
 import { Model } from "./model.js";
 import { Tokenizer } from "./tokenizer.js";
@@ -26,10 +35,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cfg = (over: Record<string, unknown> = {}) => validateConfig({
-  vocab_size: 110, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-  intermediate_size: 24, max_position_embeddings: 64, rms_norm_eps: 1e-5, rope_theta: 500, ...over,
-});
+const cfg = (over: Record<string, unknown> = {}) =>
+  validateConfig({
+    vocab_size: 110,
+    hidden_size: 16,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    intermediate_size: 24,
+    max_position_embeddings: 64,
+    rms_norm_eps: 1e-5,
+    rope_theta: 500,
+    ...over,
+  });
 
 describe("GGUF writer", () => {
   it("round-trips metadata and tensors; F32 exactly, F16 to half precision with norms kept F32", () => {
@@ -42,10 +60,17 @@ describe("GGUF writer", () => {
       expect(md("general.architecture")).toBe("llama");
       expect(md("general.file_type")).toBe(dtype === "f16" ? 1 : 0);
       expect([md("llama.context_length"), md("llama.embedding_length"), md("llama.block_count"), md("llama.feed_forward_length")]).toEqual([64, 16, 2, 24]);
-      expect([md("llama.attention.head_count"), md("llama.attention.head_count_kv"), md("llama.rope.dimension_count"), md("llama.vocab_size")]).toEqual([4, 2, 4, 110]);
+      expect([md("llama.attention.head_count"), md("llama.attention.head_count_kv"), md("llama.rope.dimension_count"), md("llama.vocab_size")]).toEqual([
+        4, 2, 4, 110,
+      ]);
       expect(md("llama.rope.freq_base")).toBe(500);
       expect(md("llama.attention.layer_norm_rms_epsilon")).toBeCloseTo(1e-5, 10);
-      expect([md("tokenizer.ggml.bos_token_id"), md("tokenizer.ggml.eos_token_id"), md("tokenizer.ggml.padding_token_id"), md("tokenizer.ggml.add_bos_token")]).toEqual([tok.bosId, tok.eosId, tok.padId, true]);
+      expect([
+        md("tokenizer.ggml.bos_token_id"),
+        md("tokenizer.ggml.eos_token_id"),
+        md("tokenizer.ggml.padding_token_id"),
+        md("tokenizer.ggml.add_bos_token"),
+      ]).toEqual([tok.bosId, tok.eosId, tok.padId, true]);
       expect(file.metadata.get("tokenizer.ggml.merges")?.value).toEqual([]);
       expect(file.tensors.map((t) => t.name)).toContain("output.weight");
       const byName = new Map(file.tensors.map((t) => [t.name, t]));

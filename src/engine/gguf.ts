@@ -41,8 +41,19 @@ export const GGUF_ALIGNMENT = 32;
 
 /** GGUF metadata value types. */
 export enum GgufType {
-  UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7,
-  STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
+  UINT8 = 0,
+  INT8 = 1,
+  UINT16 = 2,
+  INT16 = 3,
+  UINT32 = 4,
+  INT32 = 5,
+  FLOAT32 = 6,
+  BOOL = 7,
+  STRING = 8,
+  ARRAY = 9,
+  UINT64 = 10,
+  INT64 = 11,
+  FLOAT64 = 12,
 }
 
 /** ggml tensor types this module writes and reads. */
@@ -53,7 +64,12 @@ export enum GgmlType {
 
 /** llama.cpp's token types (`tokenizer.ggml.token_type`). */
 export enum GgufTokenType {
-  NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6,
+  NORMAL = 1,
+  UNKNOWN = 2,
+  CONTROL = 3,
+  USER_DEFINED = 4,
+  UNUSED = 5,
+  BYTE = 6,
 }
 
 /** A metadata value: a scalar of `type`, or an array of `itemType`. */
@@ -113,17 +129,61 @@ class ByteWriter {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
-  u8(v: number): void { this.reserve(1); this.view.setUint8(this.length, v); this.length += 1; }
-  i8(v: number): void { this.reserve(1); this.view.setInt8(this.length, v); this.length += 1; }
-  u16(v: number): void { this.reserve(2); this.view.setUint16(this.length, v, true); this.length += 2; }
-  i16(v: number): void { this.reserve(2); this.view.setInt16(this.length, v, true); this.length += 2; }
-  u32(v: number): void { this.reserve(4); this.view.setUint32(this.length, v, true); this.length += 4; }
-  i32(v: number): void { this.reserve(4); this.view.setInt32(this.length, v, true); this.length += 4; }
-  f32(v: number): void { this.reserve(4); this.view.setFloat32(this.length, v, true); this.length += 4; }
-  f64(v: number): void { this.reserve(8); this.view.setFloat64(this.length, v, true); this.length += 8; }
-  u64(v: number | bigint): void { this.reserve(8); this.view.setBigUint64(this.length, BigInt(v), true); this.length += 8; }
-  i64(v: number | bigint): void { this.reserve(8); this.view.setBigInt64(this.length, BigInt(v), true); this.length += 8; }
-  bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.length); this.length += b.length; }
+  u8(v: number): void {
+    this.reserve(1);
+    this.view.setUint8(this.length, v);
+    this.length += 1;
+  }
+  i8(v: number): void {
+    this.reserve(1);
+    this.view.setInt8(this.length, v);
+    this.length += 1;
+  }
+  u16(v: number): void {
+    this.reserve(2);
+    this.view.setUint16(this.length, v, true);
+    this.length += 2;
+  }
+  i16(v: number): void {
+    this.reserve(2);
+    this.view.setInt16(this.length, v, true);
+    this.length += 2;
+  }
+  u32(v: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
+  }
+  i32(v: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, v, true);
+    this.length += 4;
+  }
+  f32(v: number): void {
+    this.reserve(4);
+    this.view.setFloat32(this.length, v, true);
+    this.length += 4;
+  }
+  f64(v: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.length, v, true);
+    this.length += 8;
+  }
+  u64(v: number | bigint): void {
+    this.reserve(8);
+    this.view.setBigUint64(this.length, BigInt(v), true);
+    this.length += 8;
+  }
+  i64(v: number | bigint): void {
+    this.reserve(8);
+    this.view.setBigInt64(this.length, BigInt(v), true);
+    this.length += 8;
+  }
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
   str(s: string): void {
     const b = Buffer.from(s, "utf8");
     this.u64(b.length);
@@ -135,7 +195,9 @@ class ByteWriter {
     this.buf.fill(0, this.length, this.length + n);
     this.length += n;
   }
-  result(): Uint8Array { return this.buf.subarray(0, this.length); }
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 function writeScalar(w: ByteWriter, type: GgufType, v: number | bigint | boolean | string, key: string): void {
@@ -144,17 +206,28 @@ function writeScalar(w: ByteWriter, type: GgufType, v: number | bigint | boolean
     return v;
   };
   switch (type) {
-    case GgufType.UINT8: return w.u8(Number(num()));
-    case GgufType.INT8: return w.i8(Number(num()));
-    case GgufType.UINT16: return w.u16(Number(num()));
-    case GgufType.INT16: return w.i16(Number(num()));
-    case GgufType.UINT32: return w.u32(Number(num()));
-    case GgufType.INT32: return w.i32(Number(num()));
-    case GgufType.FLOAT32: return w.f32(Number(num()));
-    case GgufType.FLOAT64: return w.f64(Number(num()));
-    case GgufType.UINT64: return w.u64(num());
-    case GgufType.INT64: return w.i64(num());
-    case GgufType.BOOL: return w.u8(v ? 1 : 0);
+    case GgufType.UINT8:
+      return w.u8(Number(num()));
+    case GgufType.INT8:
+      return w.i8(Number(num()));
+    case GgufType.UINT16:
+      return w.u16(Number(num()));
+    case GgufType.INT16:
+      return w.i16(Number(num()));
+    case GgufType.UINT32:
+      return w.u32(Number(num()));
+    case GgufType.INT32:
+      return w.i32(Number(num()));
+    case GgufType.FLOAT32:
+      return w.f32(Number(num()));
+    case GgufType.FLOAT64:
+      return w.f64(Number(num()));
+    case GgufType.UINT64:
+      return w.u64(num());
+    case GgufType.INT64:
+      return w.i64(num());
+    case GgufType.BOOL:
+      return w.u8(v ? 1 : 0);
     case GgufType.STRING:
       if (typeof v !== "string") throw new GgufError(`metadata "${key}": expected a string, got ${JSON.stringify(v)}`);
       return w.str(v);
@@ -180,12 +253,12 @@ export function float32ToFloat16Bits(x: number): number {
     let half = mant >>> shift;
     const rem = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half += 1;
+    if (rem > mid || (rem === mid && half & 1)) half += 1;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half += 1; // may carry into the exponent: still right
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half += 1; // may carry into the exponent: still right
   if ((half & 0x7fff) >= 0x7c00) half = 0x7c00;
   return sign | half;
 }
@@ -231,7 +304,8 @@ export function encodeGguf(metadata: ReadonlyArray<readonly [string, GgufValue]>
   const offsets: number[] = [];
   for (const t of tensors) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new GgufError(`tensor "${t.name}": shape [${t.shape.join(", ")}] holds ${count} values but the data has ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new GgufError(`tensor "${t.name}": shape [${t.shape.join(", ")}] holds ${count} values but the data has ${t.data.length}`);
     w.str(t.name);
     w.u32(t.shape.length);
     for (const d of [...t.shape].reverse()) w.u64(d);
@@ -272,8 +346,18 @@ export function parseGguf(bytes: Uint8Array, label = "GGUF file"): GgufFile {
   const need = (n: number, what: string) => {
     if (pos + n > bytes.length) throw new GgufError(`${label}: file is truncated while reading ${what} (at byte ${pos})`);
   };
-  const u32 = (what: string) => { need(4, what); const v = view.getUint32(pos, true); pos += 4; return v; };
-  const u64 = (what: string) => { need(8, what); const v = view.getBigUint64(pos, true); pos += 8; return Number(v); };
+  const u32 = (what: string) => {
+    need(4, what);
+    const v = view.getUint32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const u64 = (what: string) => {
+    need(8, what);
+    const v = view.getBigUint64(pos, true);
+    pos += 8;
+    return Number(v);
+  };
   const str = (what: string) => {
     const n = u64(what);
     need(n, what);
@@ -283,19 +367,63 @@ export function parseGguf(bytes: Uint8Array, label = "GGUF file"): GgufFile {
   };
   const scalar = (type: GgufType, what: string): number | bigint | boolean | string => {
     switch (type) {
-      case GgufType.UINT8: need(1, what); return view.getUint8(pos++);
-      case GgufType.INT8: need(1, what); return view.getInt8(pos++);
-      case GgufType.UINT16: { need(2, what); const v = view.getUint16(pos, true); pos += 2; return v; }
-      case GgufType.INT16: { need(2, what); const v = view.getInt16(pos, true); pos += 2; return v; }
-      case GgufType.UINT32: return u32(what);
-      case GgufType.INT32: { need(4, what); const v = view.getInt32(pos, true); pos += 4; return v; }
-      case GgufType.FLOAT32: { need(4, what); const v = view.getFloat32(pos, true); pos += 4; return v; }
-      case GgufType.FLOAT64: { need(8, what); const v = view.getFloat64(pos, true); pos += 8; return v; }
-      case GgufType.UINT64: { need(8, what); const v = view.getBigUint64(pos, true); pos += 8; return v; }
-      case GgufType.INT64: { need(8, what); const v = view.getBigInt64(pos, true); pos += 8; return v; }
-      case GgufType.BOOL: need(1, what); return view.getUint8(pos++) !== 0;
-      case GgufType.STRING: return str(what);
-      default: throw new GgufError(`${label}: ${what} has unknown value type ${type}`);
+      case GgufType.UINT8:
+        need(1, what);
+        return view.getUint8(pos++);
+      case GgufType.INT8:
+        need(1, what);
+        return view.getInt8(pos++);
+      case GgufType.UINT16: {
+        need(2, what);
+        const v = view.getUint16(pos, true);
+        pos += 2;
+        return v;
+      }
+      case GgufType.INT16: {
+        need(2, what);
+        const v = view.getInt16(pos, true);
+        pos += 2;
+        return v;
+      }
+      case GgufType.UINT32:
+        return u32(what);
+      case GgufType.INT32: {
+        need(4, what);
+        const v = view.getInt32(pos, true);
+        pos += 4;
+        return v;
+      }
+      case GgufType.FLOAT32: {
+        need(4, what);
+        const v = view.getFloat32(pos, true);
+        pos += 4;
+        return v;
+      }
+      case GgufType.FLOAT64: {
+        need(8, what);
+        const v = view.getFloat64(pos, true);
+        pos += 8;
+        return v;
+      }
+      case GgufType.UINT64: {
+        need(8, what);
+        const v = view.getBigUint64(pos, true);
+        pos += 8;
+        return v;
+      }
+      case GgufType.INT64: {
+        need(8, what);
+        const v = view.getBigInt64(pos, true);
+        pos += 8;
+        return v;
+      }
+      case GgufType.BOOL:
+        need(1, what);
+        return view.getUint8(pos++) !== 0;
+      case GgufType.STRING:
+        return str(what);
+      default:
+        throw new GgufError(`${label}: ${what} has unknown value type ${type}`);
     }
   };
   if (u32("the magic") !== GGUF_MAGIC) throw new GgufError(`${label}: not a GGUF file (the first four bytes are not "GGUF")`);
@@ -314,7 +442,7 @@ export function parseGguf(bytes: Uint8Array, label = "GGUF file"): GgufFile {
       for (let j = 0; j < n; j++) value.push(scalar(itemType, `"${key}"[${j}]`));
       metadata.set(key, { type, itemType, value });
     } else {
-      metadata.set(key, { type, value: scalar(type, `"${key}"`) } as GgufValue);
+      metadata.set(key, { type, value: scalar(type, `"${key}"`) });
     }
   }
   const infos: { name: string; ne: number[]; type: GgmlType; offset: number }[] = [];
@@ -324,7 +452,8 @@ export function parseGguf(bytes: Uint8Array, label = "GGUF file"): GgufFile {
     const ne: number[] = [];
     for (let d = 0; d < nd; d++) ne.push(u64(`the shape of "${name}"`));
     const type = u32(`the type of "${name}"`);
-    if (type !== GgmlType.F32 && type !== GgmlType.F16) throw new GgufError(`${label}: tensor "${name}" has ggml type ${type}; only F32 (0) and F16 (1) are read here`);
+    if (type !== GgmlType.F32 && type !== GgmlType.F16)
+      throw new GgufError(`${label}: tensor "${name}" has ggml type ${type}; only F32 (0) and F16 (1) are read here`);
     infos.push({ name, ne, type, offset: u64(`the offset of "${name}"`) });
   }
   const alignment = Number((metadata.get("general.alignment")?.value as number | undefined) ?? GGUF_ALIGNMENT);
@@ -333,7 +462,8 @@ export function parseGguf(bytes: Uint8Array, label = "GGUF file"): GgufFile {
     const count = t.ne.reduce((a, b) => a * b, 1);
     const size = count * (t.type === GgmlType.F16 ? 2 : 4);
     const start = dataStart + t.offset;
-    if (start + size > bytes.length) throw new GgufError(`${label}: file is truncated: tensor "${t.name}" needs bytes ${start}..${start + size} of ${bytes.length}`);
+    if (start + size > bytes.length)
+      throw new GgufError(`${label}: file is truncated: tensor "${t.name}" needs bytes ${start}..${start + size} of ${bytes.length}`);
     const data = new Float32Array(count);
     for (let j = 0; j < count; j++) {
       data[j] = t.type === GgmlType.F32 ? view.getFloat32(start + 4 * j, true) : float16BitsToFloat32(view.getUint16(start + 2 * j, true));
@@ -376,7 +506,9 @@ export function gpt2ByteToUnicode(): readonly string[] {
 /** The GGUF spelling and type of each token id (padded with UNUSED `[PADn]` tokens to `vocabSize`). */
 export function ggufVocabulary(tokenizer: Tokenizer, vocabSize: number): { tokens: string[]; types: GgufTokenType[] } {
   if (tokenizer.byteFallback) {
-    throw new GgufError("GGUF export of a tokenizer with byte fallback (<0x00>…<0xFF> tokens) is not supported: export a model whose tokenizer has byteFallback off");
+    throw new GgufError(
+      "GGUF export of a tokenizer with byte fallback (<0x00>…<0xFF> tokens) is not supported: export a model whose tokenizer has byteFallback off",
+    );
   }
   const b2u = gpt2ByteToUnicode();
   const added = new Map(tokenizer.addedTokens.map((a) => [a.id, a]));

@@ -18,8 +18,15 @@ const seqs: TokenSequence[] = [
 
 function tinyModel(kv: number, tie: boolean): Model {
   const cfg = validateConfig({
-    vocab_size: 12, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: kv,
-    intermediate_size: 24, max_position_embeddings: 16, rms_norm_eps: 1e-5, tie_word_embeddings: tie,
+    vocab_size: 12,
+    hidden_size: 16,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: kv,
+    intermediate_size: 24,
+    max_position_embeddings: 16,
+    rms_norm_eps: 1e-5,
+    tie_word_embeddings: tie,
   });
   // A larger init than 0.02 so that every nonlinearity is exercised; norm weights perturbed off 1.
   const m = Model.init(cfg, 7, 0.3);
@@ -28,7 +35,11 @@ function tinyModel(kv: number, tie: boolean): Model {
   return m;
 }
 
-for (const [kv, tie] of [[4, false], [2, true], [1, false]] as const) {
+for (const [kv, tie] of [
+  [4, false],
+  [2, true],
+  [1, false],
+] as const) {
   describe(`gradient check (num_key_value_heads=${kv}, tie_word_embeddings=${tie})`, () => {
     it("every parameter tensor's gradient matches central finite differences", () => {
       const model = tinyModel(kv, tie);
@@ -46,8 +57,14 @@ for (const [kv, tie] of [[4, false], [2, true], [1, false]] as const) {
       for (const spec of model.layout) {
         names.push(spec.name);
         const g = grads.subarray(spec.offset, spec.offset + spec.size);
-        let maxAbs = 0, argmax = 0;
-        g.forEach((x, i) => { if (Math.abs(x) > maxAbs) { maxAbs = Math.abs(x); argmax = i; } });
+        let maxAbs = 0,
+          argmax = 0;
+        g.forEach((x, i) => {
+          if (Math.abs(x) > maxAbs) {
+            maxAbs = Math.abs(x);
+            argmax = i;
+          }
+        });
         expect(maxAbs, `${spec.name} has an all-zero gradient`).toBeGreaterThan(1e-4);
         const idx = [argmax, ...Array.from({ length: 5 }, () => Math.floor(r.next() * spec.size))];
         for (const i of idx) {
@@ -75,10 +92,12 @@ for (const [kv, tie] of [[4, false], [2, true], [1, false]] as const) {
 
 describe("micro-batching", () => {
   it("splitting a batch into micro-batches gives the same gradients and scores", () => {
-    const a = tinyModel(2, false), b = tinyModel(2, false);
+    const a = tinyModel(2, false),
+      b = tinyModel(2, false);
     const ta = new Trainer(a, { kernels: tsKernels });
     const tb = new Trainer(b, { kernels: tsKernels, maxAttentionFloats: 1 }); // one sequence per micro-batch
-    const la = ta.crossEntropy(seqs), lb = tb.crossEntropy(seqs);
+    const la = ta.crossEntropy(seqs),
+      lb = tb.crossEntropy(seqs);
     expect(lb).toBeCloseTo(la, 5);
     for (let i = 0; i < a.grads.length; i++) expect(b.grads[i]).toBeCloseTo(a.grads[i], 5);
     // a loss callback that needs every score at once (the RL case) gives the same gradients too
@@ -90,8 +109,11 @@ describe("micro-batching", () => {
     });
     expect(tb.accumulateGradients(seqs, lossFn)).toBeCloseTo(ta.accumulateGradients(seqs, lossFn), 4);
     for (let i = 0; i < a.grads.length; i++) expect(b.grads[i]).toBeCloseTo(a.grads[i], 5);
-    expect(() => ta.accumulateGradients(seqs, (sc) => ({ loss: 0, dLogprobs: sc.map(() => new Float32Array(1)) }))).toThrow(/dLogprobs\[0\] has 1 entries but the completion has 4 tokens/);
-    const sa = ta.score(seqs), sb = tb.score(seqs);
+    expect(() => ta.accumulateGradients(seqs, (sc) => ({ loss: 0, dLogprobs: sc.map(() => new Float32Array(1)) }))).toThrow(
+      /dLogprobs\[0\] has 1 entries but the completion has 4 tokens/,
+    );
+    const sa = ta.score(seqs),
+      sb = tb.score(seqs);
     sa.forEach((s, i) => s.logprobs.forEach((x, j) => expect(sb[i].logprobs[j]).toBeCloseTo(x, 5)));
   });
 

@@ -10,8 +10,15 @@ export { AdamW, OptimizerError, gradNorm, type AdamWOptions, type AdamWState } f
 export { learningRate, ScheduleError, type LrSchedule } from "./schedule.js";
 export { Tokenizer, TokenizerError, DEFAULT_ALPHABET, type TokenizerOptions } from "./tokenizer.js";
 export {
-  saveCheckpoint, loadCheckpoint, CheckpointError, defaultGenerationConfig, CHECKPOINT_FILES,
-  type Checkpoint, type CheckpointContents, type GenerationConfig, type LoadCheckpointOptions,
+  saveCheckpoint,
+  loadCheckpoint,
+  CheckpointError,
+  defaultGenerationConfig,
+  CHECKPOINT_FILES,
+  type Checkpoint,
+  type CheckpointContents,
+  type GenerationConfig,
+  type LoadCheckpointOptions,
 } from "./checkpoint.js";
 export { readSafetensors, writeSafetensors, SafetensorsError } from "./safetensors.js";
 export { writeFileAtomic, saveFolderAtomic } from "../core/atomic.js";

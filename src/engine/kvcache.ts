@@ -47,8 +47,12 @@ export class KVCache {
    */
   ensure(slots: number, maxLen: number): void {
     const c = this.model.config;
-    const C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size, H = c.num_attention_heads;
-    const QW = H * headDim(c), KW = c.num_key_value_heads * headDim(c);
+    const C = c.hidden_size,
+      F = c.intermediate_size,
+      V = c.vocab_size,
+      H = c.num_attention_heads;
+    const QW = H * headDim(c),
+      KW = c.num_key_value_heads * headDim(c);
     if (slots <= this.capSlots && slots * maxLen * KW <= (this.k[0]?.length ?? 0) && slots * H * maxLen <= this.scratch.length) {
       this.maxLen = maxLen; // the buffers are big enough: re-stride them for this length
       return;
@@ -79,7 +83,8 @@ export class KVCache {
   /** Writes T positions of keys/values of a prefill row (src [.., T, KW] starting at srcRow) into a slot. */
   writePrefill(l: number, slot: number, kSrc: Float32Array, vSrc: Float32Array, srcRow: number, T: number): void {
     const KW = this.model.config.num_key_value_heads * headDim(this.model.config);
-    const from = srcRow * KW, to = slot * this.maxLen * KW;
+    const from = srcRow * KW,
+      to = slot * this.maxLen * KW;
     this.k[l].set(kSrc.subarray(from, from + T * KW), to);
     this.v[l].set(vSrc.subarray(from, from + T * KW), to);
   }
@@ -88,7 +93,8 @@ export class KVCache {
   moveSlot(from: number, to: number): void {
     const KW = this.model.config.num_key_value_heads * headDim(this.model.config);
     const n = this.lens[from] * KW;
-    const src = from * this.maxLen * KW, dst = to * this.maxLen * KW;
+    const src = from * this.maxLen * KW,
+      dst = to * this.maxLen * KW;
     for (let l = 0; l < this.k.length; l++) {
       this.k[l].copyWithin(dst, src, src + n);
       this.v[l].copyWithin(dst, src, src + n);
@@ -104,9 +110,17 @@ export class KVCache {
  * cache (lens[s] becomes positions[s] + 1) and leaves next-token logits [S, V] in `cache.logits`.
  */
 export function decodeStep(cache: KVCache, K: Kernels, S: number): void {
-  const model = cache.model, c = model.config, w = model.w;
-  const C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
-  const H = c.num_attention_heads, KVH = c.num_key_value_heads, D = headDim(c), KW = KVH * D, eps = c.rms_norm_eps;
+  const model = cache.model,
+    c = model.config,
+    w = model.w;
+  const C = c.hidden_size,
+    F = c.intermediate_size,
+    V = c.vocab_size;
+  const H = c.num_attention_heads,
+    KVH = c.num_key_value_heads,
+    D = headDim(c),
+    KW = KVH * D,
+    eps = c.rms_norm_eps;
   const { x, ln, rstd, q, kNew, vNew, attOut, gate, up, act, lens, positions, maxLen } = cache;
   embed(x, w.embed, cache.tokens, S, C, V);
   for (let s = 0; s < S; s++) lens[s] = positions[s] + 1;
@@ -118,9 +132,11 @@ export function decodeStep(cache: KVCache, K: Kernels, S: number): void {
     K.matmul(vNew, ln, p.v, S, C, KW, false);
     K.rope(q, model.ropeCos, model.ropeSin, positions, S, H, D);
     K.rope(kNew, model.ropeCos, model.ropeSin, positions, S, KVH, D);
-    const kc = cache.k[l], vc = cache.v[l];
+    const kc = cache.k[l],
+      vc = cache.v[l];
     for (let s = 0; s < S; s++) {
-      const dst = (s * maxLen + positions[s]) * KW, src = s * KW;
+      const dst = (s * maxLen + positions[s]) * KW,
+        src = s * KW;
       for (let i = 0; i < KW; i++) {
         kc[dst + i] = kNew[src + i];
         vc[dst + i] = vNew[src + i];

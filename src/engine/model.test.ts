@@ -9,13 +9,25 @@ import { AdamW, OptimizerError } from "./optim.js";
 import { learningRate, ScheduleError } from "./schedule.js";
 
 const base = {
-  vocab_size: 10, hidden_size: 8, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1,
-  intermediate_size: 12, max_position_embeddings: 16,
+  vocab_size: 10,
+  hidden_size: 8,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  intermediate_size: 12,
+  max_position_embeddings: 16,
 };
 
 describe("validateConfig", () => {
   it("fills Hugging Face defaults and accepts HF bookkeeping fields", () => {
-    const c = validateConfig({ ...base, num_key_value_heads: undefined, architectures: ["LlamaForCausalLM"], model_type: "llama", hidden_act: "silu", torch_dtype: "float32" });
+    const c = validateConfig({
+      ...base,
+      num_key_value_heads: undefined,
+      architectures: ["LlamaForCausalLM"],
+      model_type: "llama",
+      hidden_act: "silu",
+      torch_dtype: "float32",
+    });
     expect(c).toMatchObject({ num_key_value_heads: 2, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false });
   });
 
@@ -49,11 +61,21 @@ describe("Model", () => {
     const t = m.tensors();
     expect(t.map((x) => x.name)).toEqual([
       "model.embed_tokens.weight",
-      ...[0, 1].flatMap((i) => [
-        "input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-        "post_attention_layernorm", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj",
-      ].map((n) => `model.layers.${i}.${n}.weight`)),
-      "model.norm.weight", "lm_head.weight",
+      ...[0, 1].flatMap((i) =>
+        [
+          "input_layernorm",
+          "self_attn.q_proj",
+          "self_attn.k_proj",
+          "self_attn.v_proj",
+          "self_attn.o_proj",
+          "post_attention_layernorm",
+          "mlp.gate_proj",
+          "mlp.up_proj",
+          "mlp.down_proj",
+        ].map((n) => `model.layers.${i}.${n}.weight`),
+      ),
+      "model.norm.weight",
+      "lm_head.weight",
     ]);
     const shape = Object.fromEntries(t.map((x) => [x.name, x.shape]));
     expect(shape["model.layers.0.self_attn.k_proj.weight"]).toEqual([4, 8]); // 1 kv head × head size 4
@@ -74,7 +96,9 @@ describe("Model", () => {
 
   it("initialises deterministically: N(0, 0.02²) matrices, unit norms", () => {
     const cfg = validateConfig({ ...base, hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 4, intermediate_size: 128 });
-    const a = Model.init(cfg, 5), b = Model.init(cfg, 5), c = Model.init(cfg, 6);
+    const a = Model.init(cfg, 5),
+      b = Model.init(cfg, 5),
+      c = Model.init(cfg, 6);
     expect(a.params).toEqual(b.params);
     expect(a.params).not.toEqual(c.params);
     const q = a.w.layers[0].q;
@@ -103,11 +127,12 @@ describe("Model", () => {
   it("computes RoPE tables as Hugging Face does (inv_freq = theta^(-2i/D))", () => {
     const m = new Model(validateConfig({ ...base, rope_theta: 500 }));
     const h = 2; // head size 4
-    for (const p of [0, 1, 7, 15]) for (let i = 0; i < h; i++) {
-      const f = p * Math.pow(500, (-2 * i) / 4);
-      expect(m.ropeCos[p * h + i]).toBeCloseTo(Math.cos(f), 6);
-      expect(m.ropeSin[p * h + i]).toBeCloseTo(Math.sin(f), 6);
-    }
+    for (const p of [0, 1, 7, 15])
+      for (let i = 0; i < h; i++) {
+        const f = p * Math.pow(500, (-2 * i) / 4);
+        expect(m.ropeCos[p * h + i]).toBeCloseTo(Math.cos(f), 6);
+        expect(m.ropeSin[p * h + i]).toBeCloseTo(Math.sin(f), 6);
+      }
   });
 });
 
@@ -122,7 +147,8 @@ describe("AdamW and the schedule", () => {
     expect(gradNorm).toBeCloseTo(24, 4);
     expect([...m.grads].every((x) => x === 0)).toBe(true);
     // Adam's first step moves each coordinate with a nonzero gradient by ~lr (after decay)
-    const q0 = m.w.layers[0].q[0], q0b = before[m.layout[2].offset];
+    const q0 = m.w.layers[0].q[0],
+      q0b = before[m.layout[2].offset];
     expect(q0).toBeCloseTo(q0b * (1 - 0.1 * 0.5) - 0.1, 4);
     // a norm weight with zero gradient is untouched (no decay); a matrix with zero gradient decays
     expect(m.w.layers[0].inputNorm[0]).toBe(1);

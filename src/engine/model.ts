@@ -62,14 +62,19 @@ export interface NamedTensor {
 /** Raised for missing, extra or mis-shaped tensors when building a model from given tensors. */
 export class ModelTensorError extends ScratchpadError {
   override readonly name = "ModelTensorError";
-  constructor(readonly tensor: string, message: string) {
+  constructor(
+    readonly tensor: string,
+    message: string,
+  ) {
     super("model_tensor", message);
   }
 }
 
 /** The ordered list of tensors (with offsets) of a model of this config. */
 export function parameterLayout(cfg: ModelConfig): TensorSpec[] {
-  const C = cfg.hidden_size, V = cfg.vocab_size, F = cfg.intermediate_size;
+  const C = cfg.hidden_size,
+    V = cfg.vocab_size,
+    F = cfg.intermediate_size;
   const KVD = cfg.num_key_value_heads * headDim(cfg);
   const specs: TensorSpec[] = [];
   let offset = 0;
@@ -124,8 +129,11 @@ export function makeViews(cfg: ModelConfig, layout: TensorSpec[], buf: Float32Ar
  * inv_freq[i] = 1 / theta^(2i/D), angle = float32(p · inv_freq[i]), cos/sin of that angle.
  */
 export function ropeTables(cfg: ModelConfig): { cos: Float32Array; sin: Float32Array } {
-  const D = headDim(cfg), h = D / 2, P = cfg.max_position_embeddings;
-  const cos = new Float32Array(P * h), sin = new Float32Array(P * h);
+  const D = headDim(cfg),
+    h = D / 2,
+    P = cfg.max_position_embeddings;
+  const cos = new Float32Array(P * h),
+    sin = new Float32Array(P * h);
   const f = Math.fround;
   for (let i = 0; i < h; i++) {
     const inv = f(1 / f(Math.pow(cfg.rope_theta, f((2 * i) / D))));
@@ -153,7 +161,10 @@ export class Model {
   private gradViews: ParamViews | null = null;
 
   /** Wraps a flat parameter array laid out by `parameterLayout(config)` (not copied). */
-  constructor(readonly config: ModelConfig, params?: Float32Array) {
+  constructor(
+    readonly config: ModelConfig,
+    params?: Float32Array,
+  ) {
     this.layout = parameterLayout(config);
     const n = this.layout.reduce((s, t) => s + t.size, 0);
     if (params && params.length !== n) {
@@ -197,13 +208,20 @@ export class Model {
     for (const t of tensors instanceof Map ? tensors.values() : tensors) given.set(t.name, t);
     for (const spec of m.layout) {
       const t = given.get(spec.name);
-      if (!t) throw new ModelTensorError(spec.name, `tensor ${spec.name} is missing; the checkpoint does not match config.json (expected shape [${spec.shape.join(", ")}]).`);
+      if (!t)
+        throw new ModelTensorError(
+          spec.name,
+          `tensor ${spec.name} is missing; the checkpoint does not match config.json (expected shape [${spec.shape.join(", ")}]).`,
+        );
       if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== spec.size) {
         throw new ModelTensorError(spec.name, `tensor ${spec.name} has shape [${t.shape.join(", ")}] but config.json implies [${spec.shape.join(", ")}].`);
       }
       for (let i = 0; i < t.data.length; i++) {
         if (!Number.isFinite(t.data[i])) {
-          throw new ModelTensorError(spec.name, `tensor ${spec.name} holds a non-finite value (${t.data[i]}) at index ${i}; the checkpoint is corrupt or came from a diverged run. Use an earlier checkpoint.`);
+          throw new ModelTensorError(
+            spec.name,
+            `tensor ${spec.name} holds a non-finite value (${t.data[i]}) at index ${i}; the checkpoint is corrupt or came from a diverged run. Use an earlier checkpoint.`,
+          );
         }
       }
       m.params.set(t.data, spec.offset);

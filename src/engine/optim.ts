@@ -62,7 +62,11 @@ export class AdamW {
   readonly v: Float32Array;
   private readonly segments: { p: Float32Array; g: Float32Array; m: Float32Array; v: Float32Array; decay: boolean }[];
 
-  constructor(readonly model: Model, private readonly K: Kernels, opts: AdamWOptions = {}) {
+  constructor(
+    readonly model: Model,
+    private readonly K: Kernels,
+    opts: AdamWOptions = {},
+  ) {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
@@ -112,7 +116,9 @@ export class AdamW {
    */
   loadState(s: AdamWState): void {
     if (s.m.length !== this.m.length || s.v.length !== this.v.length) {
-      throw new OptimizerError(`optimizer state has ${s.m.length}/${s.v.length} moments but the model has ${this.m.length} parameters; it belongs to another model.`);
+      throw new OptimizerError(
+        `optimizer state has ${s.m.length}/${s.v.length} moments but the model has ${this.m.length} parameters; it belongs to another model.`,
+      );
     }
     this.m.set(s.m);
     this.v.set(s.v);

@@ -10,12 +10,7 @@ import { Sampler } from "./sampler.js";
 import { learningRate } from "./schedule.js";
 import { Trainer } from "./train.js";
 
-const corpus = [
-  "the cat sat on the mat.",
-  "a dog ran in the park!",
-  "my fish swims all day?",
-  "one two three four five",
-];
+const corpus = ["the cat sat on the mat.", "a dog ran in the park!", "my fish swims all day?", "one two three four five"];
 const EOS = 0;
 const chars = [...new Set(corpus.join(""))].sort();
 const encode = (s: string): number[] => [...s].map((c) => chars.indexOf(c) + 1);
@@ -24,8 +19,15 @@ const decode = (ids: number[]): string => ids.map((i) => (i === EOS ? "" : chars
 describe("overfitting a tiny corpus", () => {
   it("drives the loss below 0.05 nats/token and then greedy sampling reproduces the corpus", () => {
     const cfg = validateConfig({
-      vocab_size: chars.length + 1, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-      intermediate_size: 64, max_position_embeddings: 32, rms_norm_eps: 1e-5, tie_word_embeddings: true,
+      vocab_size: chars.length + 1,
+      hidden_size: 32,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      intermediate_size: 64,
+      max_position_embeddings: 32,
+      rms_norm_eps: 1e-5,
+      tie_word_embeddings: true,
     });
     const model = Model.init(cfg, 1);
     const trainer = new Trainer(model, { kernels: getKernels(), optimizer: { beta2: 0.99, weightDecay: 0 } });
@@ -46,7 +48,10 @@ describe("overfitting a tiny corpus", () => {
     expect(loss).toBeLessThan(0.1);
     expect(final).toBeLessThan(0.05);
     const sampler = new Sampler(model, trainer.K);
-    const out = sampler.generate(seqs.map((s) => s.prompt), { maxNewTokens: 40, temperature: 0, stopTokens: [EOS] });
+    const out = sampler.generate(
+      seqs.map((s) => s.prompt),
+      { maxNewTokens: 40, temperature: 0, stopTokens: [EOS] },
+    );
     out.forEach((r, i) => {
       expect(r.finishReason).toBe("stop");
       expect(decode([...seqs[i].prompt, ...r.tokens])).toBe(corpus[i]);

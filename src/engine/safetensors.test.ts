@@ -81,7 +81,9 @@ describe("safetensors", () => {
     const err = await readSafetensors(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SafetensorsError);
     expect((err as SafetensorsError).file).toBe(file);
-    expect(String(err)).toMatch(/trunc\.safetensors: file is truncated: the header describes 68 bytes of tensor data but only 58 are present \(incomplete: "model.norm.weight", "scalar"\)/);
+    expect(String(err)).toMatch(
+      /trunc\.safetensors: file is truncated: the header describes 68 bytes of tensor data but only 58 are present \(incomplete: "model.norm.weight", "scalar"\)/,
+    );
     await truncate(file, 5);
     await expect(readSafetensors(file)).rejects.toThrow(/trunc\.safetensors: file is truncated: 5 bytes/);
     await truncate(file, 40);
@@ -91,14 +93,14 @@ describe("safetensors", () => {
   it("corrupted headers give named errors", async () => {
     const data = new Uint8Array(16);
     const cases: [unknown, RegExp][] = [
-      [{ w: { dtype: "F32", shape: [2, 3], data_offsets: [0, 16] } }, /tensor "w": header mismatch: shape \[2, 3\] of F32 needs 24 bytes but data_offsets span 16/],
+      [
+        { w: { dtype: "F32", shape: [2, 3], data_offsets: [0, 16] } },
+        /tensor "w": header mismatch: shape \[2, 3\] of F32 needs 24 bytes but data_offsets span 16/,
+      ],
       [{ w: { dtype: "Q4", shape: [4], data_offsets: [0, 16] } }, /tensor "w": unsupported dtype "Q4"/],
       [{ w: { dtype: "F32", shape: [-1], data_offsets: [0, 16] } }, /shape \[-1\] is not a list of non-negative integers/],
       [{ w: { dtype: "F32", shape: [4], data_offsets: [8, 4] } }, /data_offsets \[8,4\] is not \[begin, end\]/],
-      [
-        { a: { dtype: "F32", shape: [3], data_offsets: [0, 12] }, b: { dtype: "F32", shape: [2], data_offsets: [8, 16] } },
-        /tensors "a" and "b" overlap/,
-      ],
+      [{ a: { dtype: "F32", shape: [3], data_offsets: [0, 12] }, b: { dtype: "F32", shape: [2], data_offsets: [8, 16] } }, /tensors "a" and "b" overlap/],
       [[1, 2], /header is not a JSON object/],
     ];
     for (const [header, re] of cases) {

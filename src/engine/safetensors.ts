@@ -55,9 +55,9 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata?: Re
     if (seen.has(t.name)) throw new ScratchpadError("safetensors_encode", `encodeSafetensors: tensor name "${t.name}" appears twice`);
     seen.add(t.name);
     if (shapeSize(t.shape) !== t.data.length) {
-      throw new ScratchpadError("safetensors_encode", 
-        `encodeSafetensors: tensor "${t.name}" has shape [${t.shape.join(", ")}] (${shapeSize(t.shape)} values) ` +
-          `but ${t.data.length} values of data`,
+      throw new ScratchpadError(
+        "safetensors_encode",
+        `encodeSafetensors: tensor "${t.name}" has shape [${t.shape.join(", ")}] (${shapeSize(t.shape)} values) ` + `but ${t.data.length} values of data`,
       );
     }
     const bytes = t.data.length * 4;
@@ -85,11 +85,7 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata?: Re
 }
 
 /** Write tensors to a safetensors file atomically (temp file + rename). */
-export async function writeSafetensors(
-  file: string,
-  tensors: readonly NamedTensor[],
-  metadata?: Record<string, string>,
-): Promise<void> {
+export async function writeSafetensors(file: string, tensors: readonly NamedTensor[], metadata?: Record<string, string>): Promise<void> {
   await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 

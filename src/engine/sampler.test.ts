@@ -12,15 +12,26 @@ import { Trainer } from "./train.js";
 
 function model(kv: number, tie: boolean, ctx = 32): Model {
   const cfg = validateConfig({
-    vocab_size: 20, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: kv,
-    intermediate_size: 32, max_position_embeddings: ctx, rms_norm_eps: 1e-5, tie_word_embeddings: tie,
+    vocab_size: 20,
+    hidden_size: 16,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: kv,
+    intermediate_size: 32,
+    max_position_embeddings: ctx,
+    rms_norm_eps: 1e-5,
+    tie_word_embeddings: tie,
   });
   return Model.init(cfg, 3, 0.5); // a larger init gives peaked, varied distributions
 }
 
 const prompts = [[1, 2, 3], [4], [5, 6, 7, 8, 9, 10], [1, 2, 3]];
 
-for (const [kv, tie] of [[4, false], [2, true], [1, false]] as const) {
+for (const [kv, tie] of [
+  [4, false],
+  [2, true],
+  [1, false],
+] as const) {
   describe(`sampling (num_key_value_heads=${kv}, tie_word_embeddings=${tie})`, () => {
     const m = model(kv, tie);
     const sampler = new Sampler(m, tsKernels);
@@ -107,7 +118,13 @@ describe("sampling options", () => {
 
   it("ends at the model's context with finishReason length, and rejects bad prompts", () => {
     const small = new Sampler(model(2, false, 8), tsKernels);
-    const res = small.generate([[1, 2, 3], [1, 2, 3, 4, 5, 6, 7]], { maxNewTokens: 100, temperature: 0 });
+    const res = small.generate(
+      [
+        [1, 2, 3],
+        [1, 2, 3, 4, 5, 6, 7],
+      ],
+      { maxNewTokens: 100, temperature: 0 },
+    );
     expect(res[0].tokens).toHaveLength(5);
     expect(res[1].tokens).toHaveLength(1);
     expect(res.map((r) => r.finishReason)).toEqual(["length", "length"]);
@@ -125,8 +142,11 @@ describe("sampleToken", () => {
   const p = [0.5, 0.25, 0.15, 0.1];
   const logits = Float32Array.from([7, ...p.map(Math.log)]); // the row starts at offset 1
   const freqs = (temp: number, topK: number, topP: number): number[] => {
-    const rng = new XoshiroRng(123), counts = [0, 0, 0, 0], n = 40000;
-    const probs = new Float32Array(4), order = new Int32Array(4);
+    const rng = new XoshiroRng(123),
+      counts = [0, 0, 0, 0],
+      n = 40000;
+    const probs = new Float32Array(4),
+      order = new Int32Array(4);
     for (let i = 0; i < n; i++) counts[sampleToken(logits, 1, 4, rng, temp, topK, topP, probs, order)]++;
     return counts.map((c) => c / n);
   };
@@ -134,8 +154,12 @@ describe("sampleToken", () => {
 
   it("samples softmax(logits / temperature)", () => {
     close(freqs(1, 0, 1), p);
-    const sq = p.map((x) => x * x), z = sq.reduce((a, b) => a + b);
-    close(freqs(0.5, 0, 1), sq.map((x) => x / z));
+    const sq = p.map((x) => x * x),
+      z = sq.reduce((a, b) => a + b);
+    close(
+      freqs(0.5, 0, 1),
+      sq.map((x) => x / z),
+    );
   });
 
   it("restricts to the top-k, then to the top-p nucleus of the renormalised top-k", () => {

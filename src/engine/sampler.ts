@@ -80,7 +80,10 @@ export class Sampler {
   private probs: Float32Array;
   private order: Int32Array;
 
-  constructor(readonly model: Model, kernels?: Kernels) {
+  constructor(
+    readonly model: Model,
+    kernels?: Kernels,
+  ) {
     this.K = kernels ?? getKernels();
     this.cache = new KVCache(model);
     this.acts = new Activations(model.config, false);
@@ -99,7 +102,14 @@ export class Sampler {
     const seqs: SeqState[] = prompts.map((p, i) => {
       if (p.length === 0) throw new BatchError(`prompt ${i} is empty; start it with a BOS (or any) token.`);
       if (p.length >= ctx) throw new BatchError(`prompt ${i} has ${p.length} tokens but the context is ${ctx}; shorten it.`);
-      return { prompt: p, tokens: [], logprobs: [], limit: Math.max(0, Math.min(opts.maxNewTokens, ctx - p.length)), rng: new XoshiroRng(opts.seed ?? 0, i), done: null };
+      return {
+        prompt: p,
+        tokens: [],
+        logprobs: [],
+        limit: Math.max(0, Math.min(opts.maxNewTokens, ctx - p.length)),
+        rng: new XoshiroRng(opts.seed ?? 0, i),
+        done: null,
+      };
     });
     for (const s of seqs) if (s.limit === 0) s.done = { tokens: [], logprobs: [], finishReason: "length" };
     const live = seqs.filter((s) => !s.done);
@@ -112,7 +122,9 @@ export class Sampler {
 
   /** Prefill + KV-cache decode loop. */
   private runWithCache(seqs: SeqState[], opts: SampleOptions): void {
-    const cfg = this.model.config, V = cfg.vocab_size, C = cfg.hidden_size;
+    const cfg = this.model.config,
+      V = cfg.vocab_size,
+      C = cfg.hidden_size;
     const cache = this.cache;
     const B = seqs.length;
     const Tp = Math.max(...seqs.map((s) => s.prompt.length));
@@ -140,7 +152,7 @@ export class Sampler {
     while (S > 0) {
       if (opts.signal?.aborted) throw new SampleAbortedError("generation was cancelled");
       // choose a token for every active slot; finished slots are replaced by the last active one
-      for (let i = 0; i < S; ) {
+      for (let i = 0; i < S;) {
         const s = slot[i];
         const tok = this.choose(cache.logits, i * V, s, opts);
         cache.tokens[i] = tok;
@@ -222,8 +234,15 @@ export class Sampler {
  * `probs` and `order` are scratch buffers of at least V entries (nothing is allocated).
  */
 export function sampleToken(
-  logits: Float32Array, off: number, V: number, rng: XoshiroRng, temp: number, topK: number, topP: number,
-  probs: Float32Array, order: Int32Array,
+  logits: Float32Array,
+  off: number,
+  V: number,
+  rng: XoshiroRng,
+  temp: number,
+  topK: number,
+  topP: number,
+  probs: Float32Array,
+  order: Int32Array,
 ): number {
   let max = -Infinity;
   for (let i = 0; i < V; i++) if (logits[off + i] > max) max = logits[off + i];
@@ -251,7 +270,8 @@ export function sampleToken(
     massK = 0;
     for (let j = 0; j < k; j++) massK += probs[order[j]];
   }
-  let kept = 0, mass = 0;
+  let kept = 0,
+    mass = 0;
   while (kept < k) {
     mass += probs[order[kept]];
     kept++;

@@ -87,7 +87,15 @@ describe("Tokenizer", () => {
     expect(json.model.type).toBe("BPE");
     expect(json.model.merges).toEqual([]);
     expect(json.model.vocab["+"]).toBe(tok.tokenToId("+"));
-    expect(json.added_tokens).toContainEqual({ id: tok.eosId, content: "<eos>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    expect(json.added_tokens).toContainEqual({
+      id: tok.eosId,
+      content: "<eos>",
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
     expect(json.added_tokens).toContainEqual(expect.objectContaining({ content: "<think>", special: false }));
     expect(json.added_tokens).toContainEqual(expect.objectContaining({ content: "wait", special: false }));
     const cfg = JSON.parse(await readFile(path.join(d, "tokenizer_config.json"), "utf8"));

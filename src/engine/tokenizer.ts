@@ -22,8 +22,7 @@ import { SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
 import { ScratchpadError } from "../core/errors.js";
 
 /** Printable ASCII (space to `~`) plus newline and tab: the default alphabet. */
-export const DEFAULT_ALPHABET: string =
-  "\n\t" + Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+export const DEFAULT_ALPHABET: string = "\n\t" + Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
 
 /** The contents of the tokens that play a role (the defaults of `TokenizerOptions.roles`). */
 export interface TokenRoles {
@@ -122,7 +121,9 @@ export class Tokenizer {
     this.added = added.map((a) => ({ ...a }));
     for (const a of this.added) {
       if (this.vocab[a.id] !== a.content) {
-        throw new TokenizerError(`added token ${JSON.stringify(a.content)} has id ${a.id}, but that id is ${JSON.stringify(this.vocab[a.id])} in the vocabulary`);
+        throw new TokenizerError(
+          `added token ${JSON.stringify(a.content)} has id ${a.id}, but that id is ${JSON.stringify(this.vocab[a.id])} in the vocabulary`,
+        );
       }
       if (a.special) this.specialIds.add(a.id);
       const first = a.content[0];
@@ -168,7 +169,8 @@ export class Tokenizer {
     if (opts.byteFallback) for (let b = 0; b < 256; b++) vocab.push(byteToken(b));
     const alphabet = opts.alphabet ?? DEFAULT_ALPHABET;
     for (const ch of typeof alphabet === "string" ? Array.from(alphabet) : alphabet) {
-      if ([...ch].length !== 1) throw new TokenizerError(`alphabet entry ${JSON.stringify(ch)} is not a single character; pass multi-character tokens as words`);
+      if ([...ch].length !== 1)
+        throw new TokenizerError(`alphabet entry ${JSON.stringify(ch)} is not a single character; pass multi-character tokens as words`);
       if (!vocab.includes(ch)) vocab.push(ch);
     }
     return new Tokenizer(vocab, added, roles, opts.byteFallback ?? false);
@@ -338,8 +340,10 @@ export class Tokenizer {
         type: "TemplateProcessing",
         single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
         pair: [
-          { SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } },
-          { SpecialToken: { id: bos, type_id: 1 } }, { Sequence: { id: "B", type_id: 1 } },
+          { SpecialToken: { id: bos, type_id: 0 } },
+          { Sequence: { id: "A", type_id: 0 } },
+          { SpecialToken: { id: bos, type_id: 1 } },
+          { Sequence: { id: "B", type_id: 1 } },
         ],
         special_tokens: { [bos]: { id: bos, ids: [this.bosId], tokens: [bos] } },
       },
@@ -400,8 +404,10 @@ export class Tokenizer {
     const j = json as Record<string, unknown>;
     const model = j.model as Record<string, unknown> | undefined;
     if (!model || typeof model !== "object") fail('missing "model"');
-    if (model!.type !== "BPE" && model!.type !== "WordLevel") fail(`model type ${JSON.stringify(model!.type)} is not supported (expected BPE without merges, or WordLevel)`);
-    if (Array.isArray(model!.merges) && model!.merges.length > 0) fail(`BPE merges are not supported (found ${model!.merges.length}); this engine's tokenizer is character-level`);
+    if (model!.type !== "BPE" && model!.type !== "WordLevel")
+      fail(`model type ${JSON.stringify(model!.type)} is not supported (expected BPE without merges, or WordLevel)`);
+    if (Array.isArray(model!.merges) && model!.merges.length > 0)
+      fail(`BPE merges are not supported (found ${model!.merges.length}); this engine's tokenizer is character-level`);
     const vocabObj = model!.vocab as Record<string, number> | undefined;
     if (!vocabObj || typeof vocabObj !== "object") fail('missing "model.vocab"');
     const vocab: string[] = [];
@@ -417,7 +423,12 @@ export class Tokenizer {
     }
     for (let i = 0; i < vocab.length; i++) if (vocab[i] === undefined) fail(`ids are not contiguous: id ${i} is missing`);
     const cfg = (config ?? {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "object" && v !== null && typeof (v as { content?: unknown }).content === "string" ? (v as { content: string }).content : undefined);
+    const str = (v: unknown) =>
+      typeof v === "string"
+        ? v
+        : typeof v === "object" && v !== null && typeof (v as { content?: unknown }).content === "string"
+          ? (v as { content: string }).content
+          : undefined;
     const sp = (cfg.scratchpad ?? {}) as Record<string, unknown>;
     const roles: TokenRoles = {
       pad: str(cfg.pad_token) ?? DEFAULT_ROLES.pad,

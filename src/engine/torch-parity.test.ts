@@ -53,7 +53,8 @@ function ourLogits(model: Model, K: Kernels, tokens: number[]): Float32Array[] {
 
 /** Largest absolute difference, and largest reference magnitude (to show the test is not trivial). */
 function compare(ours: Float32Array[], ref: number[][]): { maxDiff: number; maxAbs: number } {
-  let maxDiff = 0, maxAbs = 0;
+  let maxDiff = 0,
+    maxAbs = 0;
   expect(ours.length).toBe(ref.length);
   ref.forEach((row, t) => {
     expect(ours[t].length).toBe(row.length);
@@ -69,7 +70,10 @@ const tokenizer = Tokenizer.create({ words: ["wait"] });
 const cases = [
   { name: "grouped-query heads (4 query, 2 kv), untied", cfg: { num_attention_heads: 4, num_key_value_heads: 2, tie_word_embeddings: false } },
   { name: "tied word embeddings", cfg: { num_attention_heads: 4, num_key_value_heads: 4, tie_word_embeddings: true } },
-  { name: "multi-query (8 query, 1 kv), tied, rope_theta 500", cfg: { num_attention_heads: 8, num_key_value_heads: 1, tie_word_embeddings: true, rope_theta: 500 } },
+  {
+    name: "multi-query (8 query, 1 kv), tied, rope_theta 500",
+    cfg: { num_attention_heads: 8, num_key_value_heads: 1, tie_word_embeddings: true, rope_theta: 500 },
+  },
 ];
 
 describe.skipIf(skipReason !== null)("logits match the PyTorch reference (torch_ref.py) to 1e-4", () => {
@@ -84,8 +88,13 @@ describe.skipIf(skipReason !== null)("logits match the PyTorch reference (torch_
   cases.forEach((c, i) => {
     it(c.name, async () => {
       const config = validateConfig({
-        vocab_size: 112, hidden_size: 64, num_hidden_layers: 2, intermediate_size: 96,
-        max_position_embeddings: 64, rms_norm_eps: 1e-5, ...c.cfg,
+        vocab_size: 112,
+        hidden_size: 64,
+        num_hidden_layers: 2,
+        intermediate_size: 96,
+        max_position_embeddings: 64,
+        rms_norm_eps: 1e-5,
+        ...c.cfg,
       });
       // A larger init than 0.02 and norm weights away from 1, so that logits are far from zero
       // and every weight matters.

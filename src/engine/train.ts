@@ -75,7 +75,8 @@ export function packSequences(seqs: TokenSequence[], padId = 0): PackedBatch {
   const B = seqs.length;
   const tokens = new Int32Array(B * T).fill(padId);
   const targets = new Int32Array(B * T).fill(-1);
-  const starts: number[] = [], lengths: number[] = [];
+  const starts: number[] = [],
+    lengths: number[] = [];
   seqs.forEach((s, b) => {
     const row = b * T;
     const full = s.prompt.length + s.completion.length;
@@ -98,7 +99,10 @@ export class Trainer {
   private readonly maxAtt: number;
   private readonly padId: number;
 
-  constructor(readonly model: Model, opts: TrainerOptions = {}) {
+  constructor(
+    readonly model: Model,
+    opts: TrainerOptions = {},
+  ) {
     this.K = opts.kernels ?? getKernels();
     this.optOptions = opts.optimizer;
     this.trainActs = new Activations(model.config, true);
@@ -147,7 +151,8 @@ export class Trainer {
     forward(this.model, this.K, acts, B, T, true);
     const V = this.model.config.vocab_size;
     if (temperature !== 1) {
-      const logits = acts.logits, n = B * T * V;
+      const logits = acts.logits,
+        n = B * T * V;
       for (let i = 0; i < n; i++) logits[i] = logits[i] / temperature;
     }
     this.K.tokenLogprobs(acts.logp, withEntropy ? acts.entropy : null, acts.logits, acts.targets, B * T, V);
@@ -161,7 +166,8 @@ export class Trainer {
     const V = this.model.config.vocab_size;
     this.K.tokenLogprobsBackward(acts.dLogits, acts.dLogp, acts.logits, acts.targets, N, V);
     if (temperature !== 1) {
-      const d = acts.dLogits, n = N * V;
+      const d = acts.dLogits,
+        n = N * V;
       for (let i = 0; i < n; i++) d[i] = d[i] / temperature;
     }
   }
@@ -220,7 +226,8 @@ export class Trainer {
       const batch = packSequences(seqs, this.padId);
       const acts = this.trainActs;
       this.forwardScores(batch, acts, true, temperature);
-      const lp = Trainer.gather(batch, acts.logp), ent = Trainer.gather(batch, acts.entropy);
+      const lp = Trainer.gather(batch, acts.logp),
+        ent = Trainer.gather(batch, acts.entropy);
       const { loss, dLogprobs } = lossFn(lp.map((l, i) => ({ logprobs: l, entropy: ent[i] })));
       this.checkGrads(dLogprobs, seqs.length);
       // acts still hold this batch's forward: go straight to backward
@@ -279,8 +286,13 @@ export class Trainer {
 
   /** Mean cross-entropy of the completions (no gradients), in nats per token. */
   evalLoss(seqs: TokenSequence[]): number {
-    let loss = 0, count = 0;
-    for (const s of this.score(seqs)) for (const l of s.logprobs) { loss -= l; count++; }
+    let loss = 0,
+      count = 0;
+    for (const s of this.score(seqs))
+      for (const l of s.logprobs) {
+        loss -= l;
+        count++;
+      }
     return count ? loss / count : 0;
   }
 

@@ -40,10 +40,26 @@ export type TrainerState = {
 export function trainerState(s: Pick<TrainerState, "global_step" | "max_steps"> & Partial<TrainerState>): TrainerState {
   const { global_step, max_steps, ...rest } = s;
   return {
-    best_global_step: null, best_metric: null, best_model_checkpoint: null, epoch: null, eval_steps: null, global_step,
-    is_hyper_param_search: false, is_local_process_zero: true, is_world_process_zero: true, log_history: [], logging_steps: 1,
-    max_steps, num_input_tokens_seen: 0, num_train_epochs: 1, save_steps: max_steps, stateful_callbacks: {}, total_flos: 0,
-    train_batch_size: 1, trial_name: null, trial_params: null,
+    best_global_step: null,
+    best_metric: null,
+    best_model_checkpoint: null,
+    epoch: null,
+    eval_steps: null,
+    global_step,
+    is_hyper_param_search: false,
+    is_local_process_zero: true,
+    is_world_process_zero: true,
+    log_history: [],
+    logging_steps: 1,
+    max_steps,
+    num_input_tokens_seen: 0,
+    num_train_epochs: 1,
+    save_steps: max_steps,
+    stateful_callbacks: {},
+    total_flos: 0,
+    train_batch_size: 1,
+    trial_name: null,
+    trial_params: null,
     ...rest,
   };
 }

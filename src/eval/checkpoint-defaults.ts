@@ -47,7 +47,8 @@ export async function checkpointTask(dir: string): Promise<CheckpointTask | null
   const lo = int(c.min_difficulty) ?? int(corpus.minDigits);
   const hi = int(c.max_difficulty) ?? int(corpus.maxDigits);
   return {
-    task: str(c.task), template: str(c.template),
+    task: str(c.task),
+    template: str(c.template),
     difficulty: lo !== undefined && hi !== undefined && lo <= hi ? `${lo}-${hi}` : undefined,
     file,
   };
@@ -60,14 +61,21 @@ export async function checkpointTask(dir: string): Promise<CheckpointTask | null
  * taken from where (null when nothing was).
  */
 export async function evalDefaultsFromCheckpoint(
-  model: string | undefined, given: EvalTaskSettings,
+  model: string | undefined,
+  given: EvalTaskSettings,
 ): Promise<{ settings: EvalTaskSettings; note: string | null }> {
   const ck = model === undefined ? null : await checkpointTask(model);
   if (!ck) return { settings: { ...given }, note: null };
   const settings: EvalTaskSettings = { ...given };
   const taken: string[] = [];
-  if (settings.task === undefined && ck.task !== undefined) { settings.task = ck.task; taken.push(`task ${ck.task}`); }
-  if (settings.template === undefined && ck.template !== undefined) { settings.template = ck.template; taken.push(`template ${ck.template}`); }
+  if (settings.task === undefined && ck.task !== undefined) {
+    settings.task = ck.task;
+    taken.push(`task ${ck.task}`);
+  }
+  if (settings.template === undefined && ck.template !== undefined) {
+    settings.template = ck.template;
+    taken.push(`template ${ck.template}`);
+  }
   const sameTask = ck.task !== undefined && settings.task === ck.task;
   if (settings.difficulty === undefined && sameTask && ck.difficulty !== undefined) {
     settings.difficulty = ck.difficulty;

@@ -97,7 +97,16 @@ export interface EvalReport {
   by_difficulty: DifficultyRow[];
   budgets: BudgetRow[];
   curve: CurvePoint[];
-  samples: { id: string; difficulty: number | null; prompt: string; answer: string; text: string; reasoning?: string; correct: boolean; thinking_tokens: number }[];
+  samples: {
+    id: string;
+    difficulty: number | null;
+    prompt: string;
+    answer: string;
+    text: string;
+    reasoning?: string;
+    correct: boolean;
+    thinking_tokens: number;
+  }[];
   /** Aliases with k spelled out ("pass@8", "maj@8"). */
   [alias: string]: unknown;
 }
@@ -115,12 +124,20 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
   const temperature = options.temperature ?? EVAL_DEFAULTS.temperature;
   const maxTokens = options.maxTokens ?? EVAL_DEFAULTS.maxTokens;
   const common = {
-    temperature, maxTokens, template: options.template, answerKey: options.answerKey, tags: options.tags,
-    batchSize: options.batchSize, logprobs: strategy === "best-of-n" || undefined,
+    temperature,
+    maxTokens,
+    template: options.template,
+    answerKey: options.answerKey,
+    tags: options.tags,
+    batchSize: options.batchSize,
+    logprobs: strategy === "best-of-n" || undefined,
     scorer: strategy === "best-of-n" ? options.scorer : undefined,
   };
   const records = await sampleProblems(policy, problems, {
-    ...common, n: k, seed, onBatch: (d, t) => options.onProgress?.("samples", d, t),
+    ...common,
+    n: k,
+    seed,
+    onBatch: (d, t) => options.onProgress?.("samples", d, t),
   });
   options.onSamples?.(problems, records);
   const overall = groupMetrics(records, k, strategy, options.select);
@@ -139,22 +156,34 @@ export async function evaluate(policy: Policy, problems: Problem[], options: Eva
     };
     let forced = 0;
     const recs = await sampleProblems(budgeted, problems, {
-      ...common, n: bk, seed: seed + 1000, onBatch: (d, t) => options.onProgress?.(`budget ${budget}`, d, t),
+      ...common,
+      n: bk,
+      seed: seed + 1000,
+      onBatch: (d, t) => options.onProgress?.(`budget ${budget}`, d, t),
     });
     for (const rs of recs) for (const r of rs) if (r.forcedStop) forced++;
     budgets.push({
-      budget, ...groupMetrics(recs, bk, strategy, options.select),
+      budget,
+      ...groupMetrics(recs, bk, strategy, options.select),
       forced_rate: forced / (problems.length * bk),
       by_difficulty: byDifficulty(problems, recs, bk, strategy, options.select),
     });
     curve.push(...curvePoints(budget, recs, bk, strategy, options.select));
   }
   return {
-    policy: policy.name, strategy, k, n_problems: problems.length, seed, temperature, max_tokens: maxTokens,
+    policy: policy.name,
+    strategy,
+    k,
+    n_problems: problems.length,
+    seed,
+    temperature,
+    max_tokens: maxTokens,
     ...overall,
-    [`pass@${k}`]: overall["pass@k"], [`maj@${k}`]: overall["maj@k"],
+    [`pass@${k}`]: overall["pass@k"],
+    [`maj@${k}`]: overall["maj@k"],
     by_difficulty: byDifficulty(problems, records, k, strategy, options.select),
-    budgets, curve,
+    budgets,
+    curve,
     samples: traces(problems, records, options.keepSamples ?? 6, options.template),
   };
 }
@@ -184,8 +213,14 @@ function traces(problems: Problem[], records: SampleRecord[][], keep: number, te
     const p = problems[i];
     const r = records[i][0];
     return {
-      id: p.id, difficulty: p.difficulty ?? null, prompt: template ? template(p) : p.prompt, answer: p.answer,
-      text: r.text, reasoning: r.reasoning, correct: r.correct, thinking_tokens: r.thinkingTokens,
+      id: p.id,
+      difficulty: p.difficulty ?? null,
+      prompt: template ? template(p) : p.prompt,
+      answer: p.answer,
+      text: r.text,
+      reasoning: r.reasoning,
+      correct: r.correct,
+      thinking_tokens: r.thinkingTokens,
     };
   });
 }

@@ -92,5 +92,13 @@ export function byDifficulty(problems: Problem[], records: SampleRecord[][], k: 
     else levels.set(d, [i]);
   });
   const keys = [...levels.keys()].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
-  return keys.map((d) => ({ difficulty: d, ...groupMetrics(levels.get(d)!.map((i) => records[i]), k, strategy, select) }));
+  return keys.map((d) => ({
+    difficulty: d,
+    ...groupMetrics(
+      levels.get(d)!.map((i) => records[i]),
+      k,
+      strategy,
+      select,
+    ),
+  }));
 }

@@ -20,7 +20,11 @@ describe("passAtK", () => {
     expect(passAtK(8, 8, 8)).toBe(1);
   });
   it("equals the binomial definition and stays finite for large n", () => {
-    for (const [n, c, k] of [[20, 4, 3], [50, 10, 10], [100, 1, 7]]) {
+    for (const [n, c, k] of [
+      [20, 4, 3],
+      [50, 10, 10],
+      [100, 1, 7],
+    ]) {
       expect(passAtK(n, c, k)).toBeCloseTo(1 - binom(n - c, k) / binom(n, k), 10);
     }
     const big = passAtK(2000, 17, 100);
@@ -35,17 +39,39 @@ describe("passAtK", () => {
 describe("votes", () => {
   it("groups by key, ignores missing answers, breaks ties by first appearance", () => {
     const r = majorityVote([
-      { key: null, correct: false }, { key: "0.5", correct: true }, { key: "3", correct: false },
-      { key: "3", correct: false }, { key: "0.5", correct: true },
+      { key: null, correct: false },
+      { key: "0.5", correct: true },
+      { key: "3", correct: false },
+      { key: "3", correct: false },
+      { key: "0.5", correct: true },
     ]);
     expect(r.key).toBe("0.5"); // 2-2 tie: "0.5" appeared first
     expect(r.correct).toBe(true);
     expect(r.agreement).toBe(0.5);
-    expect(majAtK([{ key: "1", correct: false }, { key: "2", correct: true }, { key: "2", correct: true }])).toBe(1);
-    expect(majAtK([{ key: "1", correct: false }, { key: "2", correct: true }, { key: "2", correct: true }], 1)).toBe(0);
+    expect(
+      majAtK([
+        { key: "1", correct: false },
+        { key: "2", correct: true },
+        { key: "2", correct: true },
+      ]),
+    ).toBe(1);
+    expect(
+      majAtK(
+        [
+          { key: "1", correct: false },
+          { key: "2", correct: true },
+          { key: "2", correct: true },
+        ],
+        1,
+      ),
+    ).toBe(0);
   });
   it("weights votes", () => {
-    const r = majorityVote([{ key: "a", correct: false, weight: 0.2 }, { key: "a", correct: false, weight: 0.2 }, { key: "b", correct: true, weight: 0.9 }]);
+    const r = majorityVote([
+      { key: "a", correct: false, weight: 0.2 },
+      { key: "a", correct: false, weight: 0.2 },
+      { key: "b", correct: true, weight: 0.9 },
+    ]);
     expect(r.key).toBe("b");
   });
   it("avg@k is the fraction correct", () => {

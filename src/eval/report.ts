@@ -22,7 +22,10 @@ export function evalCharts(r: EvalReport): { scaling: string; difficulty: string
   const levels = r.by_difficulty.map((d, i) => d.difficulty ?? i);
   return {
     scaling: lineChart([...groups.values(), ...(r.budgets.length > 1 ? [byBudgetK1] : [])], {
-      id: "scaling", logX: true, xLabel: "thinking tokens per problem", yLabel: "accuracy",
+      id: "scaling",
+      logX: true,
+      xLabel: "thinking tokens per problem",
+      yLabel: "accuracy",
       title: `Test-time scaling (${r.strategy === "best-of-n" ? "best-of-N" : "majority vote"} over k = 1…${r.k})`,
     }),
     difficulty: lineChart(
@@ -34,7 +37,10 @@ export function evalCharts(r: EvalReport): { scaling: string; difficulty: string
       { id: "difficulty", title: "Accuracy by difficulty", xLabel: "difficulty", yLabel: "accuracy" },
     ),
     thinking: lineChart([{ name: "no cap", points: r.by_difficulty.map((d, i) => [levels[i], d.mean_thinking_tokens]) }], {
-      id: "thinking", title: "Thinking length by difficulty", xLabel: "difficulty", yLabel: "mean thinking tokens",
+      id: "thinking",
+      title: "Thinking length by difficulty",
+      xLabel: "difficulty",
+      yLabel: "mean thinking tokens",
     }),
     budgets: lineChart(
       [
@@ -50,9 +56,24 @@ export function evalCharts(r: EvalReport): { scaling: string; difficulty: string
 export function renderEvalHtml(r: EvalReport, title = "scratchpad eval"): string {
   const c = evalCharts(r);
   const ci = (e: { lo: number; hi: number }) => `[${pct(e.lo)}, ${pct(e.hi)}]`;
-  const rows = r.by_difficulty.map((d) => `<tr><td>${d.difficulty ?? "–"}</td><td>${d.n}</td><td>${pct(d["pass@1"])} ${ci(d.ci["pass@1"])}</td><td>${pct(d["maj@k"])}</td><td>${pct(d["pass@k"])}</td><td>${num(d.mean_thinking_tokens)}</td></tr>`).join("");
-  const brows = r.budgets.map((b) => `<tr><td>${b.budget}</td><td>${pct(b.accuracy)} ${ci(b.ci.accuracy)}</td><td>${num(b.mean_thinking_tokens)}</td><td>${pct(b.forced_rate)}</td></tr>`).join("");
-  const traces = r.samples.map((s) => `<div class="trace ${s.correct ? "ok" : "bad"}"><div><b>${escapeXml(s.id)}</b> (difficulty ${s.difficulty ?? "–"}, gold ${escapeXml(s.answer)}, ${s.correct ? "correct" : "wrong"}, ${s.thinking_tokens} thinking tokens)</div><pre>${escapeXml(s.prompt)}<span class="gen">${escapeXml(s.reasoning ? `${DEFAULT_THINK_TAGS.open}${s.reasoning}${DEFAULT_THINK_TAGS.close}${s.text}` : s.text)}</span></pre></div>`).join("");
+  const rows = r.by_difficulty
+    .map(
+      (d) =>
+        `<tr><td>${d.difficulty ?? "–"}</td><td>${d.n}</td><td>${pct(d["pass@1"])} ${ci(d.ci["pass@1"])}</td><td>${pct(d["maj@k"])}</td><td>${pct(d["pass@k"])}</td><td>${num(d.mean_thinking_tokens)}</td></tr>`,
+    )
+    .join("");
+  const brows = r.budgets
+    .map(
+      (b) =>
+        `<tr><td>${b.budget}</td><td>${pct(b.accuracy)} ${ci(b.ci.accuracy)}</td><td>${num(b.mean_thinking_tokens)}</td><td>${pct(b.forced_rate)}</td></tr>`,
+    )
+    .join("");
+  const traces = r.samples
+    .map(
+      (s) =>
+        `<div class="trace ${s.correct ? "ok" : "bad"}"><div><b>${escapeXml(s.id)}</b> (difficulty ${s.difficulty ?? "–"}, gold ${escapeXml(s.answer)}, ${s.correct ? "correct" : "wrong"}, ${s.thinking_tokens} thinking tokens)</div><pre>${escapeXml(s.prompt)}<span class="gen">${escapeXml(s.reasoning ? `${DEFAULT_THINK_TAGS.open}${s.reasoning}${DEFAULT_THINK_TAGS.close}${s.text}` : s.text)}</span></pre></div>`,
+    )
+    .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1150px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}

@@ -59,11 +59,17 @@ export async function sampleProblems(policy: Policy, problems: Problem[], opts: 
     if (completions.length !== batch.length) {
       throw new ScratchpadError("policy_result_count", `policy ${policy.name} returned ${completions.length} results for ${batch.length} prompts`);
     }
-    const verified = await Promise.all(batch.map((p, i) => Promise.all(completions[i].map(async (c) => {
-      const r = await record(p, c, policy, answerKey, tags);
-      if (scorer) r.selectScore = await scorer(p, c);
-      return r;
-    }))));
+    const verified = await Promise.all(
+      batch.map((p, i) =>
+        Promise.all(
+          completions[i].map(async (c) => {
+            const r = await record(p, c, policy, answerKey, tags);
+            if (scorer) r.selectScore = await scorer(p, c);
+            return r;
+          }),
+        ),
+      ),
+    );
     out.push(...verified);
     onBatch?.(Math.min(start + batchSize, problems.length), problems.length);
   }
@@ -75,7 +81,11 @@ async function record(p: Problem, c: Completion, policy: Policy, answerKey: Answ
   const extracted = v.extracted;
   let key: string | null = null;
   if (extracted !== undefined && extracted !== "") {
-    try { key = answerKey(extracted); } catch { key = extracted.trim(); }
+    try {
+      key = answerKey(extracted);
+    } catch {
+      key = extracted.trim();
+    }
   }
   const lp = c.logprobs && c.logprobs.length > 0 ? c.logprobs.reduce((a, b) => a + b, 0) / c.logprobs.length : undefined;
   return {

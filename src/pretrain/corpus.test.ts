@@ -23,7 +23,8 @@ describe("writeCompletion", () => {
     const m = /^<think>7\+5=(\d+),4\+8(\+1)?=(\d+)<\/think>(\d+)$/.exec(missed.completion)!;
     expect(m).not.toBeNull();
     // the answer is what the written (wrong) column sums give
-    const low = Number(m[1]) % 10, high = Number(m[3]);
+    const low = Number(m[1]) % 10,
+      high = Number(m[3]);
     expect(m[4]).toBe(`${high}${low}`);
     expect(missed.correct).toBe(false);
   });
@@ -51,11 +52,16 @@ describe("corpusDoc", () => {
   it("is deterministic and mixes every behaviour at every difficulty", () => {
     expect(corpusDoc(0, 17)).toEqual(corpusDoc(0, 17));
     const kinds = new Map<string, number>();
-    let directShort = 0, directShortOk = 0, waits = 0;
+    let directShort = 0,
+      directShortOk = 0,
+      waits = 0;
     for (let i = 0; i < 3000; i++) {
       const d = corpusDoc(0, i);
       kinds.set(`${d.digits}:${d.kind}`, (kinds.get(`${d.digits}:${d.kind}`) ?? 0) + 1);
-      if (d.kind === "direct" && d.digits <= 2) { directShort++; if (d.correct) directShortOk++; }
+      if (d.kind === "direct" && d.digits <= 2) {
+        directShort++;
+        if (d.correct) directShortOk++;
+      }
       if (d.completion.includes(" wait ")) waits++;
       expect(d.prompt).toMatch(/^\d+\+\d+=$/);
     }

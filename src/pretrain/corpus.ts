@@ -92,7 +92,10 @@ export function hastySum(a: number[], b: number[], carryIn: number, rng: Rng, re
     if (carry && !exact && i < n - 1 && rng.next() < drop) carry = 0;
   }
   if (carry) out.push(1);
-  const text = out.reverse().join("").replace(/^0+(?=.)/, "");
+  const text = out
+    .reverse()
+    .join("")
+    .replace(/^0+(?=.)/, "");
   return text;
 }
 
@@ -114,7 +117,8 @@ function slipOf(sum: number, rng: Rng): number {
 
 /** Write the completion for a + b (decimal strings) as the corpus writer would. */
 export function writeCompletion(aStr: string, bStr: string, rng: Rng, o: CorpusOptions = DEFAULT_CORPUS): Omit<CorpusDoc, "prompt" | "digits"> {
-  const a = digitsLsf(aStr), b = digitsLsf(bStr);
+  const a = digitsLsf(aStr),
+    b = digitsLsf(bStr);
   const n = Math.max(a.length, b.length);
   const truth = (BigInt(aStr) + BigInt(bStr)).toString();
   if (rng.next() < o.directRate) {
@@ -124,7 +128,9 @@ export function writeCompletion(aStr: string, bStr: string, rng: Rng, o: CorpusO
   const stopAfter = n >= 2 && rng.next() < o.earlyStopRate ? rng.int(1, n - 1) : n;
   const steps: string[] = [];
   const low: number[] = [];
-  let carry = 0, slips = 0, caught = 0;
+  let carry = 0,
+    slips = 0,
+    caught = 0;
   for (let i = 0; i < stopAfter; i++) {
     const t = terms(a, b, i, carry);
     let written = t.sum;
@@ -155,7 +161,9 @@ export function writeCompletion(aStr: string, bStr: string, rng: Rng, o: CorpusO
   return {
     completion: `<think>${steps.join(",")}</think>${answer}`,
     kind: stopAfter < n ? "early-stop" : "scratchpad",
-    correct: answer === truth, slips, caught,
+    correct: answer === truth,
+    slips,
+    caught,
   };
 }
 
@@ -175,6 +183,7 @@ export function corpusDoc(seed: number, index: number, o: CorpusOptions = DEFAUL
   const d = rng.int(o.minDigits, o.maxDigits);
   const other = rng.int(1, d);
   const [da, db] = rng.bool() ? [d, other] : [other, d];
-  const a = operand(rng, da), b = operand(rng, db);
+  const a = operand(rng, da),
+    b = operand(rng, db);
   return { prompt: `${a}+${b}=`, digits: d, ...writeCompletion(a, b, rng, o) };
 }

@@ -98,21 +98,36 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
   const model = Model.init(config, opts.seed);
   const trainer = new Trainer(model, { padId: tok.padId, optimizer: { weightDecay: 0.01 } });
   const t0 = performance.now();
-  let tokens = 0, lossAvg = NaN;
+  let tokens = 0,
+    lossAvg = NaN;
   const logEvery = opts.logEvery ?? 50;
-  const save = (step: number) => saveCheckpoint(opts.out, {
-    model, tokenizer: tok,
-    trainingConfig: {
-      kind: "pretrain", steps: opts.steps, batch_size: opts.batchSize, lr: opts.lr, warmup_steps: opts.warmupSteps,
-      seed: opts.seed, corpus, task: "addition", template: "compact",
-    },
-    // HF Trainer's trainer_state.json; log_history holds the last logged (smoothed) loss.
-    trainerState: trainerState({
-      global_step: step, max_steps: opts.steps, logging_steps: logEvery, save_steps: opts.saveEvery ?? opts.steps, train_batch_size: opts.batchSize,
-      num_input_tokens_seen: tokens, log_history: [{ step, loss: lossAvg }],
-    }),
-    generationConfig: { temperature: 1.0, max_new_tokens: 96 },
-  });
+  const save = (step: number) =>
+    saveCheckpoint(opts.out, {
+      model,
+      tokenizer: tok,
+      trainingConfig: {
+        kind: "pretrain",
+        steps: opts.steps,
+        batch_size: opts.batchSize,
+        lr: opts.lr,
+        warmup_steps: opts.warmupSteps,
+        seed: opts.seed,
+        corpus,
+        task: "addition",
+        template: "compact",
+      },
+      // HF Trainer's trainer_state.json; log_history holds the last logged (smoothed) loss.
+      trainerState: trainerState({
+        global_step: step,
+        max_steps: opts.steps,
+        logging_steps: logEvery,
+        save_steps: opts.saveEvery ?? opts.steps,
+        train_batch_size: opts.batchSize,
+        num_input_tokens_seen: tokens,
+        log_history: [{ step, loss: lossAvg }],
+      }),
+      generationConfig: { temperature: 1.0, max_new_tokens: 96 },
+    });
   for (let step = 0; step < opts.steps; step++) {
     const seqs: TokenSequence[] = [];
     for (let j = 0; j < opts.batchSize; j++) {
@@ -120,7 +135,9 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
       const prompt = [tok.bosId, ...tok.encode(d.prompt)];
       const completion = [...tok.encode(d.completion), tok.eosId];
       if (prompt.length + completion.length > config.max_position_embeddings) {
-        throw new RangeError(`a corpus document has ${prompt.length + completion.length} tokens but the context is ${config.max_position_embeddings}; raise max_position_embeddings or lower maxDigits`);
+        throw new RangeError(
+          `a corpus document has ${prompt.length + completion.length} tokens but the context is ${config.max_position_embeddings}; raise max_position_embeddings or lower maxDigits`,
+        );
       }
       seqs.push({ prompt, completion });
       tokens += prompt.length + completion.length;
@@ -129,7 +146,8 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainResult> {
     const lr = learningRate(step, { lr: opts.lr, warmupSteps: Math.min(opts.warmupSteps, opts.steps), totalSteps: opts.steps });
     trainer.step({ lr, maxGradNorm: 1 });
     lossAvg = Number.isNaN(lossAvg) ? loss : 0.95 * lossAvg + 0.05 * loss;
-    if (!Number.isFinite(loss)) throw new ScratchpadError("pretraining_diverged", `pretraining diverged at step ${step + 1} (loss ${loss}); lower the learning rate`);
+    if (!Number.isFinite(loss))
+      throw new ScratchpadError("pretraining_diverged", `pretraining diverged at step ${step + 1} (loss ${loss}); lower the learning rate`);
     if (opts.onLog && ((step + 1) % logEvery === 0 || step === opts.steps - 1)) {
       const el = (performance.now() - t0) / 1000;
       opts.onLog({ step: step + 1, steps: opts.steps, loss: lossAvg, lr, tokensPerSecond: tokens / el, elapsedSeconds: el });

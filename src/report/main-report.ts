@@ -42,56 +42,109 @@ export function mainCharts(r: MainReport): Record<string, string> {
   const budgetSeries: Series[] = [{ name: "after RL", points: r.trained.budgets.map((b) => [b.budget, b.accuracy]) }];
   if (r.base.budgets.length) budgetSeries.push({ name: "base", points: r.base.budgets.map((b) => [b.budget, b.accuracy]), dashed: true });
   return {
-    training: lineChart([
-      { name: "reward", points: at((m) => m.reward) },
-      { name: "accuracy (samples)", points: at((m) => m.accuracy) },
-      { name: "thinking rate", points: at((m) => m.thinking.rate), dashed: true },
-      { name: "self-check rate", points: at((m) => m.thinking.self_check_rate), dashed: true },
-    ], { id: "training", title: "Reward and accuracy over training steps", xLabel: "step", yLabel: "mean over the batch", yMin: 0,
-      // Shaping terms (a bonus for answering directly) can lift the reward above 1.
-      yMax: Math.max(1, ...at((m) => m.reward).map(([, y]) => y).filter(Number.isFinite)) }),
-    thinking_steps: lineChart(levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at((m) => m.by_difficulty.find((x) => x.difficulty === d)?.thinking_mean_tokens) })), {
-      id: "thinking_steps", title: "Thinking length by difficulty over training steps", xLabel: "step", yLabel: "mean thinking tokens", yMin: 0,
-    }),
-    sampling: lineChart([
-      { name: "groups kept (trained on)", points: at((m) => m.groups_kept) },
-      { name: "groups dropped (rewards all equal)", points: at((m) => m.groups_dropped), dashed: true },
-    ], { id: "sampling", title: "Dynamic sampling: groups per step", xLabel: "step", yLabel: "groups (prompts)", yMin: 0 }),
+    training: lineChart(
+      [
+        { name: "reward", points: at((m) => m.reward) },
+        { name: "accuracy (samples)", points: at((m) => m.accuracy) },
+        { name: "thinking rate", points: at((m) => m.thinking.rate), dashed: true },
+        { name: "self-check rate", points: at((m) => m.thinking.self_check_rate), dashed: true },
+      ],
+      {
+        id: "training",
+        title: "Reward and accuracy over training steps",
+        xLabel: "step",
+        yLabel: "mean over the batch",
+        yMin: 0,
+        // Shaping terms (a bonus for answering directly) can lift the reward above 1.
+        yMax: Math.max(
+          1,
+          ...at((m) => m.reward)
+            .map(([, y]) => y)
+            .filter(Number.isFinite),
+        ),
+      },
+    ),
+    thinking_steps: lineChart(
+      levels.map((d) => ({ name: `${d} digit${d > 1 ? "s" : ""}`, points: at((m) => m.by_difficulty.find((x) => x.difficulty === d)?.thinking_mean_tokens) })),
+      {
+        id: "thinking_steps",
+        title: "Thinking length by difficulty over training steps",
+        xLabel: "step",
+        yLabel: "mean thinking tokens",
+        yMin: 0,
+      },
+    ),
+    sampling: lineChart(
+      [
+        { name: "groups kept (trained on)", points: at((m) => m.groups_kept) },
+        { name: "groups dropped (rewards all equal)", points: at((m) => m.groups_dropped), dashed: true },
+      ],
+      { id: "sampling", title: "Dynamic sampling: groups per step", xLabel: "step", yLabel: "groups (prompts)", yMin: 0 },
+    ),
     budgets: lineChart(budgetSeries, {
-      id: "budgets", title: "Accuracy against thinking budget (budget forcing)", xLabel: "thinking budget (tokens, log scale)", yLabel: "accuracy", logX: true, yMin: 0, yMax: 1,
+      id: "budgets",
+      title: "Accuracy against thinking budget (budget forcing)",
+      xLabel: "thinking budget (tokens, log scale)",
+      yLabel: "accuracy",
+      logX: true,
+      yMin: 0,
+      yMax: 1,
     }),
-    majority: barChart(evalLevels.map(String), [
-      { name: "base pass@1", values: r.base.by_difficulty.map((d) => d["pass@1"]), color: "#9ecae1" },
-      { name: `base maj@${k}`, values: r.base.by_difficulty.map((d) => d["maj@k"]), color: "#3182bd" },
-      { name: "RL pass@1", values: r.trained.by_difficulty.map((d) => d["pass@1"]), color: "#fdae6b" },
-      { name: `RL maj@${k}`, values: r.trained.by_difficulty.map((d) => d["maj@k"]), color: "#e6550d" },
-    ], { id: "majority", title: `pass@1 and maj@${k} by difficulty (digits)`, xLabel: "difficulty (digits)", yLabel: "accuracy", yMin: 0, yMax: 1 }),
-    thinking_difficulty: lineChart([
-      { name: "base", points: r.base.by_difficulty.map((d) => [d.difficulty ?? 0, d.mean_thinking_tokens]), dashed: true },
-      { name: "after RL", points: r.trained.by_difficulty.map((d) => [d.difficulty ?? 0, d.mean_thinking_tokens]) },
-    ], { id: "thinking_difficulty", title: "Thinking length by difficulty: base vs after RL", xLabel: "difficulty (digits)", yLabel: "mean thinking tokens", yMin: 0, xTicks: evalLevels }),
+    majority: barChart(
+      evalLevels.map(String),
+      [
+        { name: "base pass@1", values: r.base.by_difficulty.map((d) => d["pass@1"]), color: "#9ecae1" },
+        { name: `base maj@${k}`, values: r.base.by_difficulty.map((d) => d["maj@k"]), color: "#3182bd" },
+        { name: "RL pass@1", values: r.trained.by_difficulty.map((d) => d["pass@1"]), color: "#fdae6b" },
+        { name: `RL maj@${k}`, values: r.trained.by_difficulty.map((d) => d["maj@k"]), color: "#e6550d" },
+      ],
+      { id: "majority", title: `pass@1 and maj@${k} by difficulty (digits)`, xLabel: "difficulty (digits)", yLabel: "accuracy", yMin: 0, yMax: 1 },
+    ),
+    thinking_difficulty: lineChart(
+      [
+        { name: "base", points: r.base.by_difficulty.map((d) => [d.difficulty ?? 0, d.mean_thinking_tokens]), dashed: true },
+        { name: "after RL", points: r.trained.by_difficulty.map((d) => [d.difficulty ?? 0, d.mean_thinking_tokens]) },
+      ],
+      {
+        id: "thinking_difficulty",
+        title: "Thinking length by difficulty: base vs after RL",
+        xLabel: "difficulty (digits)",
+        yLabel: "mean thinking tokens",
+        yMin: 0,
+        xTicks: evalLevels,
+      },
+    ),
   };
 }
 
 /** Highlight the thinking segment of a completion (HTML-escaped). */
 export function renderTrace(text: string): string {
   const e = escapeXml(text);
-  return e
-    .replace(/&lt;think&gt;/g, '<span class="tag">&lt;think&gt;</span><span class="think">')
-    .replace(/&lt;\/think&gt;/g, '</span><span class="tag">&lt;/think&gt;</span>')
-    .replace(/\bwait\b/g, '<mark>wait</mark>') + (text.includes("<think>") && !text.includes("</think>") ? "</span>" : "");
+  return (
+    e
+      .replace(/&lt;think&gt;/g, '<span class="tag">&lt;think&gt;</span><span class="think">')
+      .replace(/&lt;\/think&gt;/g, '</span><span class="tag">&lt;/think&gt;</span>')
+      .replace(/\bwait\b/g, "<mark>wait</mark>") + (text.includes("<think>") && !text.includes("</think>") ? "</span>" : "")
+  );
 }
 
 function tracesHtml(r: EvalReport, label: string): string {
-  return r.samples.map((s) => `<div class="trace ${s.correct ? "ok" : "bad"}"><div class="meta">${escapeXml(label)} · ${s.difficulty ?? "–"} digits · gold ${escapeXml(s.answer)} · ${s.correct ? "correct" : "wrong"} · ${s.thinking_tokens} thinking tokens</div><pre>${escapeXml(s.prompt)}<span class="gen">${renderTrace(s.text)}</span></pre></div>`).join("\n");
+  return r.samples
+    .map(
+      (s) =>
+        `<div class="trace ${s.correct ? "ok" : "bad"}"><div class="meta">${escapeXml(label)} · ${s.difficulty ?? "–"} digits · gold ${escapeXml(s.answer)} · ${s.correct ? "correct" : "wrong"} · ${s.thinking_tokens} thinking tokens</div><pre>${escapeXml(s.prompt)}<span class="gen">${renderTrace(s.text)}</span></pre></div>`,
+    )
+    .join("\n");
 }
 
 function difficultyTable(r: MainReport): string {
   const k = r.trained.k;
-  const rows = r.trained.by_difficulty.map((t, i) => {
-    const b = r.base.by_difficulty[i];
-    return `<tr><td>${t.difficulty ?? "–"}</td><td>${pct(b?.["pass@1"])}</td><td>${pct(t["pass@1"])}</td><td>${pct(b?.["maj@k"])}</td><td>${pct(t["maj@k"])}</td><td>${num(b?.mean_thinking_tokens)}</td><td>${num(t.mean_thinking_tokens)}</td></tr>`;
-  }).join("");
+  const rows = r.trained.by_difficulty
+    .map((t, i) => {
+      const b = r.base.by_difficulty[i];
+      return `<tr><td>${t.difficulty ?? "–"}</td><td>${pct(b?.["pass@1"])}</td><td>${pct(t["pass@1"])}</td><td>${pct(b?.["maj@k"])}</td><td>${pct(t["maj@k"])}</td><td>${num(b?.mean_thinking_tokens)}</td><td>${num(t.mean_thinking_tokens)}</td></tr>`;
+    })
+    .join("");
   return `<table><thead><tr><th>digits</th><th>base pass@1</th><th>RL pass@1</th><th>base maj@${k}</th><th>RL maj@${k}</th><th>base thinking</th><th>RL thinking</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -103,8 +156,9 @@ function selfCheckHtml(s: { base: SelfCheckStats; trained: SelfCheckStats }): st
     ["“wait” per scratchpad", (x) => num(x.waits_per_scratchpad, 2)],
     ["“wait” that follows a real slip", (x) => pct(x.waits_after_a_slip)],
   ];
-  return `<table class="selfcheck"><thead><tr><th></th><th>base</th><th>after RL</th></tr></thead><tbody>${rows.map(([label, f]) =>
-    `<tr><td style="text-align:left">${escapeXml(label)}</td><td>${escapeXml(f(s.base))}</td><td>${escapeXml(f(s.trained))}</td></tr>`).join("")}</tbody></table>`;
+  return `<table class="selfcheck"><thead><tr><th></th><th>base</th><th>after RL</th></tr></thead><tbody>${rows
+    .map(([label, f]) => `<tr><td style="text-align:left">${escapeXml(label)}</td><td>${escapeXml(f(s.base))}</td><td>${escapeXml(f(s.trained))}</td></tr>`)
+    .join("")}</tbody></table>`;
 }
 
 /** What DAPO dynamic sampling did over the run: groups kept and dropped, steps it could not fill. */
@@ -118,9 +172,26 @@ ${underfilled === 0 ? "every batch was full" : `${underfilled} step${underfilled
 }
 
 function phenomenaHtml(ps: Phenomenon[]): string {
-  const fmt = (v: unknown): string => Array.isArray(v) ? v.map((x) => fmt(x)).join(", ") : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v === null ? "∞" : String(v);
-  return `<table class="phenomena"><thead><tr><th>phenomenon</th><th>measured</th><th>shown?</th></tr></thead><tbody>${ps.map((p) =>
-    `<tr class="${p.pass ? "pass" : "fail"}"><td style="text-align:left">${escapeXml(p.claim)}</td><td style="text-align:left">${escapeXml(Object.entries(p.values).map(([k, v]) => `${k} ${fmt(v)}`).join("; "))}</td><td>${p.pass ? "yes" : "no"}</td></tr>`).join("")}</tbody></table>`;
+  const fmt = (v: unknown): string =>
+    Array.isArray(v)
+      ? v.map((x) => fmt(x)).join(", ")
+      : typeof v === "number"
+        ? Number.isInteger(v)
+          ? String(v)
+          : v.toFixed(3)
+        : v === null
+          ? "∞"
+          : String(v);
+  return `<table class="phenomena"><thead><tr><th>phenomenon</th><th>measured</th><th>shown?</th></tr></thead><tbody>${ps
+    .map(
+      (p) =>
+        `<tr class="${p.pass ? "pass" : "fail"}"><td style="text-align:left">${escapeXml(p.claim)}</td><td style="text-align:left">${escapeXml(
+          Object.entries(p.values)
+            .map(([k, v]) => `${k} ${fmt(v)}`)
+            .join("; "),
+        )}</td><td>${p.pass ? "yes" : "no"}</td></tr>`,
+    )
+    .join("")}</tbody></table>`;
 }
 
 /** The whole page. */
@@ -154,9 +225,13 @@ ${escapeXml(String(r.config.batch_size))} completions per step (G = ${escapeXml(
 </div>
 <h2>What the run shows</h2>
 ${phenomenaHtml(r.phenomena)}
-${r.self_check ? `<h2>Self-checking</h2>
+${
+  r.self_check
+    ? `<h2>Self-checking</h2>
 <p>Each column of a scratchpad in the evaluation samples, parsed: a slip is a wrong sum written first; it is caught when “wait” and the right sum follow.</p>
-${selfCheckHtml(r.self_check)}` : ""}
+${selfCheckHtml(r.self_check)}`
+    : ""
+}
 <h2>Training</h2>
 <div class="charts">${c.training}${c.thinking_steps}${r.config.dynamic_sampling ? c.sampling : ""}</div>
 ${r.config.dynamic_sampling ? samplingHtml(r) : ""}

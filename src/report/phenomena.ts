@@ -30,10 +30,17 @@ function ratio(a: number, b: number): number {
 
 /** Check every phenomenon. Both reports must cover the same difficulties. */
 export function checkPhenomena(base: EvalReport, trained: EvalReport): Phenomenon[] {
-  const levels = trained.by_difficulty.map((d) => d.difficulty).filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const levels = trained.by_difficulty
+    .map((d) => d.difficulty)
+    .filter((d): d is number => d !== null)
+    .sort((a, b) => a - b);
   if (levels.length === 0) throw new RangeError("checkPhenomena: the evaluation has no difficulty levels");
-  const easy = levels[0], hard = levels[levels.length - 1];
-  const bH = row(base, hard), tH = row(trained, hard), bE = row(base, easy), tE = row(trained, easy);
+  const easy = levels[0],
+    hard = levels[levels.length - 1];
+  const bH = row(base, hard),
+    tH = row(trained, hard),
+    bE = row(base, easy),
+    tE = row(trained, easy);
   if (!bH || !tH || !bE || !tE) throw new RangeError(`checkPhenomena: both evaluations need difficulties ${easy} and ${hard}`);
   const gain = tH["pass@1"] - bH["pass@1"];
   const baseRatio = ratio(bH.mean_thinking_tokens, bE.mean_thinking_tokens);
@@ -54,8 +61,12 @@ export function checkPhenomena(base: EvalReport, trained: EvalReport): Phenomeno
       id: "adaptive_thinking",
       claim: `thinking adapts to difficulty: mean thinking tokens at ${hard} ÷ at ${easy} is ≥ 2 after RL and ≥ 1.5× the base model's ratio`,
       values: {
-        base_easy: bE.mean_thinking_tokens, base_hard: bH.mean_thinking_tokens, base_ratio: finiteOrNull(baseRatio),
-        trained_easy: tE.mean_thinking_tokens, trained_hard: tH.mean_thinking_tokens, trained_ratio: finiteOrNull(rlRatio),
+        base_easy: bE.mean_thinking_tokens,
+        base_hard: bH.mean_thinking_tokens,
+        base_ratio: finiteOrNull(baseRatio),
+        trained_easy: tE.mean_thinking_tokens,
+        trained_hard: tH.mean_thinking_tokens,
+        trained_ratio: finiteOrNull(rlRatio),
       },
       pass: rlRatio >= 2 && rlRatio >= 1.5 * baseRatio,
     },

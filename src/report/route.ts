@@ -15,17 +15,19 @@ export function routeSummary(r: RouteReport): string {
   const row = (name: string, p: ReportPoint) =>
     `${name.padEnd(26)}${pct(p.accuracy).padStart(8)}${per1k(p.cost).padStart(12)}${pct(p.cpt).padStart(8)}${p.pgr.toFixed(2).padStart(7)}${p.tokens.toFixed(1).padStart(9)}`;
   const c = r.router.calibration;
-  return [
-    `options (price per 1M output tokens): ${r.options.map((o) => `${o.name} ${o.output_price}`).join(", ")}`,
-    `${r.n_test} test problems, router calibrated on ${c.n} others`,
-    `${"".padEnd(26)}${"accuracy".padStart(8)}${"cost/1k q".padStart(12)}${"CPT".padStart(8)}${"PGR".padStart(7)}${"tokens".padStart(9)}`,
-    ...r.always.map((p, k) => row(k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p)),
-    row("oracle router", r.oracle),
-    row(`${r.router_kind} router (test)`, r.router),
-    row(`${r.router_kind} router (calibration)`, c),
-    `threshold ${r.router.threshold} chosen on calibration (${c.target.kind === "max-cpt" ? `CPT ≤ ${c.target.maxCpt} with a 95% margin` : `accuracy within ${c.target.tolerance} of always-strong at 95% confidence`}${c.met ? "" : ": NOT met, most accurate point taken"})`,
-    `APGR ${r.apgr.toFixed(3)} on test (${r.calibration.apgr.toFixed(3)} on calibration; a random router scores 0.5); router cost ${pct(r.router.cost_ratio)} of always-strong`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `options (price per 1M output tokens): ${r.options.map((o) => `${o.name} ${o.output_price}`).join(", ")}`,
+      `${r.n_test} test problems, router calibrated on ${c.n} others`,
+      `${"".padEnd(26)}${"accuracy".padStart(8)}${"cost/1k q".padStart(12)}${"CPT".padStart(8)}${"PGR".padStart(7)}${"tokens".padStart(9)}`,
+      ...r.always.map((p, k) => row(k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p)),
+      row("oracle router", r.oracle),
+      row(`${r.router_kind} router (test)`, r.router),
+      row(`${r.router_kind} router (calibration)`, c),
+      `threshold ${r.router.threshold} chosen on calibration (${c.target.kind === "max-cpt" ? `CPT ≤ ${c.target.maxCpt} with a 95% margin` : `accuracy within ${c.target.tolerance} of always-strong at 95% confidence`}${c.met ? "" : ": NOT met, most accurate point taken"})`,
+      `APGR ${r.apgr.toFixed(3)} on test (${r.calibration.apgr.toFixed(3)} on calibration; a random router scores 0.5); router cost ${pct(r.router.cost_ratio)} of always-strong`,
+    ].join("\n") + "\n"
+  );
 }
 
 /** The routing report as a standalone HTML page. */
@@ -45,7 +47,15 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
   const pgrOf = (a: number) => (gap === 0 ? 0 : (a - r.always_cheap.accuracy) / gap);
   const pgrChart: Series[] = [
     { name: `${r.router_kind} router`, points: r.sweep.map((p) => [p.cpt, pgrOf(p.accuracy)] as const), markers: false },
-    { name: "random router", points: [[0, 0], [1, 1]], dashed: true, markers: false },
+    {
+      name: "random router",
+      points: [
+        [0, 0],
+        [1, 1],
+      ],
+      dashed: true,
+      markers: false,
+    },
     { name: "chosen threshold", points: [[r.router.cpt, r.router.pgr]], markers: true },
   ];
   const rows = [
@@ -53,7 +63,12 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
     ["oracle router", r.oracle] as const,
     [`${r.router_kind} router, test`, r.router] as const,
     [`${r.router_kind} router, calibration`, r.router.calibration] as const,
-  ].map(([name, p]) => `<tr><td style="text-align:left">${escapeXml(name)}</td><td>${pct(p.accuracy)}</td><td>${per1k(p.cost)}</td><td>${pct(p.cpt)}</td><td>${p.pgr.toFixed(2)}</td><td>${p.tokens.toFixed(1)}</td></tr>`).join("");
+  ]
+    .map(
+      ([name, p]) =>
+        `<tr><td style="text-align:left">${escapeXml(name)}</td><td>${pct(p.accuracy)}</td><td>${per1k(p.cost)}</td><td>${pct(p.cpt)}</td><td>${p.pgr.toFixed(2)}</td><td>${p.tokens.toFixed(1)}</td></tr>`,
+    )
+    .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1150px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{width:540px}</style></head>

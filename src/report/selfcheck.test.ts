@@ -19,8 +19,13 @@ describe("self-checking statistics", () => {
       "132", // a direct answer: no scratchpad
     ]);
     expect(s).toEqual({
-      completions: 4, scratchpads: 3, columns: 6,
-      slips_per_column: 2 / 6, slips_caught: 1 / 2, waits_per_scratchpad: 2 / 3, waits_after_a_slip: 1 / 2,
+      completions: 4,
+      scratchpads: 3,
+      columns: 6,
+      slips_per_column: 2 / 6,
+      slips_caught: 1 / 2,
+      waits_per_scratchpad: 2 / 3,
+      waits_after_a_slip: 1 / 2,
     });
   });
 

@@ -91,7 +91,9 @@ export function selfCheckStats(completions: string[]): SelfCheckStats {
   }
   const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
   return {
-    completions: completions.length, scratchpads, columns: t.columns,
+    completions: completions.length,
+    scratchpads,
+    columns: t.columns,
     slips_per_column: ratio(t.slips, t.columns),
     slips_caught: ratio(t.caught, t.slips),
     waits_per_scratchpad: ratio(t.waits, scratchpads),

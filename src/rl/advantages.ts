@@ -31,8 +31,13 @@ export interface Advantages {
 
 /** Mean and unbiased std of the non-null values (std 0 with fewer than two values). */
 export function meanStd(values: ReadonlyArray<number | null>): { mean: number; std: number; n: number } {
-  let n = 0, s = 0;
-  for (const v of values) if (v !== null) { n++; s += v; }
+  let n = 0,
+    s = 0;
+  for (const v of values)
+    if (v !== null) {
+      n++;
+      s += v;
+    }
   if (n === 0) return { mean: NaN, std: 0, n };
   const mean = s / n;
   let ss = 0;

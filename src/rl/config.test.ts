@@ -75,7 +75,10 @@ describe("TRL names and config files", () => {
   it("accepts TRL / Hugging Face names, echoing each to its canonical key", async () => {
     const { resolveTrainLayers } = await import("./config.js");
     const notes: string[] = [];
-    const c = resolveTrainLayers([{ source: "object", values: { max_steps: 7, per_device_train_batch_size: 16, lr_scheduler_type: "cosine", num_generations: 4 } }], { onNote: (l) => notes.push(l) });
+    const c = resolveTrainLayers(
+      [{ source: "object", values: { max_steps: 7, per_device_train_batch_size: 16, lr_scheduler_type: "cosine", num_generations: 4 } }],
+      { onNote: (l) => notes.push(l) },
+    );
     expect([c.steps, c.batch_size, c.lr_scheduler]).toEqual([7, 16, "cosine"]);
     expect(notes).toEqual(["note: max_steps → steps", "note: per_device_train_batch_size → batch_size", "note: lr_scheduler_type → lr_scheduler"]);
     // The same names through the object API, and a suggestion that now names the canonical key.

@@ -10,12 +10,18 @@ const close = (xs: number[], digits = 5) => xs.map((x) => expect.closeTo(x, digi
 
 describe("policyLoss aggregations (single pass: ratio 1, gradient −A per token)", () => {
   // seq0: 3 tokens, A = 1; seq1: 3 tokens of which the last is masked, A = −0.5
-  const scores = scoresOf([[-1, -2, -3], [-0.5, -1, -1.5]]);
+  const scores = scoresOf([
+    [-1, -2, -3],
+    [-0.5, -1, -1.5],
+  ]);
   const seqs: LossSequence[] = [
     { advantage: 1, mask: f32([1, 1, 1]) },
     { advantage: -0.5, mask: f32([1, 1, 0]) },
   ];
-  const norm = lossNormalizer(seqs.map((s) => s.mask), 4);
+  const norm = lossNormalizer(
+    seqs.map((s) => s.mask),
+    4,
+  );
   const base: PolicyLossOptions = { lossType: "grpo", epsilon: 0.2, beta: 0 };
 
   it("grpo: mean over sequences of per-sequence token means", () => {
@@ -81,7 +87,9 @@ describe("policyLoss clipping (clip-higher: ε = 0.2, ε_high = 0.28)", () => {
 describe("policyLoss KL (k3 estimator)", () => {
   it("adds β·(e^(ref−lp) − (ref−lp) − 1) with gradient β·(1 − e^(ref−lp))", () => {
     const r = policyLoss(scoresOf([[-1]]), [{ advantage: 0, mask: f32([1]), refLogprobs: f32([-1.5]) }], lossNormalizer([f32([1])], 1), {
-      lossType: "grpo", epsilon: 0.2, beta: 0.1,
+      lossType: "grpo",
+      epsilon: 0.2,
+      beta: 0.1,
     });
     // x = −0.5: kl = 0.6065307 + 0.5 − 1 = 0.1065307
     expect(r.loss).toBeCloseTo(0.01065307, 7);
@@ -90,19 +98,26 @@ describe("policyLoss KL (k3 estimator)", () => {
   });
 
   it("needs reference log-probabilities when β > 0", () => {
-    expect(() => policyLoss(scoresOf([[-1]]), [{ advantage: 1, mask: f32([1]) }], lossNormalizer([f32([1])], 1), { lossType: "grpo", epsilon: 0.2, beta: 0.1 }))
-      .toThrow(/reference log-probabilities/);
+    expect(() =>
+      policyLoss(scoresOf([[-1]]), [{ advantage: 1, mask: f32([1]) }], lossNormalizer([f32([1])], 1), { lossType: "grpo", epsilon: 0.2, beta: 0.1 }),
+    ).toThrow(/reference log-probabilities/);
   });
 });
 
 describe("policyLoss gradient", () => {
   it("matches central finite differences for every loss type", () => {
-    const lps = [[-0.7, -1.3, -2.1, -0.2], [-1.1, -0.4]];
+    const lps = [
+      [-0.7, -1.3, -2.1, -0.2],
+      [-1.1, -0.4],
+    ];
     const seqs: LossSequence[] = [
       { advantage: 0.8, mask: f32([1, 1, 1, 0]), oldLogprobs: f32([-0.75, -1.1, -2.0, -0.3]), refLogprobs: f32([-0.9, -1.0, -2.5, -0.2]) },
       { advantage: -1.2, mask: f32([1, 1]), oldLogprobs: f32([-1.15, -0.3]), refLogprobs: f32([-1.0, -0.6]) },
     ];
-    const norm = lossNormalizer(seqs.map((s) => s.mask), 5);
+    const norm = lossNormalizer(
+      seqs.map((s) => s.mask),
+      5,
+    );
     for (const lossType of ["grpo", "dapo", "dr_grpo"] as const) {
       const opts: PolicyLossOptions = { lossType, epsilon: 0.2, epsilonHigh: 0.28, beta: 0.05 };
       const analytic = policyLoss(scoresOf(lps), seqs, norm, opts).dLogprobs;

@@ -97,9 +97,12 @@ export function lossNormalizer(masks: ReadonlyArray<Float32Array>, maxCompletion
 /** The weight of each unmasked token of a sequence with `seqTokens` unmasked tokens. */
 function tokenWeight(type: LossType, norm: LossNormalizer, seqTokens: number): number {
   switch (type) {
-    case "grpo": return 1 / (Math.max(norm.sequences, 1) * Math.max(seqTokens, 1));
-    case "dapo": return 1 / Math.max(norm.tokens, 1);
-    case "dr_grpo": return 1 / (Math.max(norm.sequences, 1) * Math.max(norm.maxCompletionLength, 1));
+    case "grpo":
+      return 1 / (Math.max(norm.sequences, 1) * Math.max(seqTokens, 1));
+    case "dapo":
+      return 1 / Math.max(norm.tokens, 1);
+    case "dr_grpo":
+      return 1 / (Math.max(norm.sequences, 1) * Math.max(norm.maxCompletionLength, 1));
   }
 }
 
@@ -125,7 +128,8 @@ export function policyLoss(
     const lp = scores[i].logprobs;
     const ent = scores[i].entropy;
     if (lp.length !== mask.length) throw new RangeError(`policyLoss: sequence ${i} has ${lp.length} log-probabilities but a mask of ${mask.length}`);
-    if (oldLogprobs && oldLogprobs.length !== lp.length) throw new RangeError(`policyLoss: sequence ${i} has ${oldLogprobs.length} old log-probabilities for ${lp.length} tokens`);
+    if (oldLogprobs && oldLogprobs.length !== lp.length)
+      throw new RangeError(`policyLoss: sequence ${i} has ${oldLogprobs.length} old log-probabilities for ${lp.length} tokens`);
     if (opts.beta > 0 && (!refLogprobs || refLogprobs.length !== lp.length)) {
       throw new RangeError(`policyLoss: β = ${opts.beta} needs reference log-probabilities for every token (sequence ${i})`);
     }

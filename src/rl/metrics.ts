@@ -171,7 +171,7 @@ export function flattenMetrics(m: StepMetrics): FlatMetrics {
 
 /** The inverse of `flattenMetrics` (a metrics.jsonl line back to typed metrics; null reads as NaN). */
 export function parseMetrics(f: FlatMetrics): StepMetrics {
-  const n = (k: string): number => (typeof f[k] === "number" ? (f[k] as number) : NaN);
+  const n = (k: string): number => (typeof f[k] === "number" ? (f[k]) : NaN);
   const rewards: Record<string, RewardStats> = {};
   const levels: number[] = [];
   for (const k of Object.keys(f)) {
@@ -181,25 +181,41 @@ export function parseMetrics(f: FlatMetrics): StepMetrics {
     if (d) levels.push(Number(d[1]));
   }
   const m: StepMetrics = {
-    step: n("step"), reward: n("reward"), reward_std: n("reward_std"), rewards,
-    frac_reward_zero_std: n("frac_reward_zero_std"), reward_null_count: n("reward_null_count"),
+    step: n("step"),
+    reward: n("reward"),
+    reward_std: n("reward_std"),
+    rewards,
+    frac_reward_zero_std: n("frac_reward_zero_std"),
+    reward_null_count: n("reward_null_count"),
     completions: {
-      mean_length: n("completions/mean_length"), min_length: n("completions/min_length"), max_length: n("completions/max_length"),
-      clipped_ratio: n("completions/clipped_ratio"), mean_terminated_length: n("completions/mean_terminated_length"),
+      mean_length: n("completions/mean_length"),
+      min_length: n("completions/min_length"),
+      max_length: n("completions/max_length"),
+      clipped_ratio: n("completions/clipped_ratio"),
+      mean_terminated_length: n("completions/mean_terminated_length"),
     },
     accuracy: n("accuracy"),
     thinking: { mean_tokens: n("thinking/mean_tokens"), rate: n("thinking/rate"), self_check_rate: n("thinking/self_check_rate") },
     by_difficulty: levels.map((d) => ({
-      difficulty: d, accuracy: n(`accuracy/d${d}`), thinking_mean_tokens: n(`thinking/mean_tokens/d${d}`), thinking_rate: n(`thinking/rate/d${d}`),
+      difficulty: d,
+      accuracy: n(`accuracy/d${d}`),
+      thinking_mean_tokens: n(`thinking/mean_tokens/d${d}`),
+      thinking_rate: n(`thinking/rate/d${d}`),
     })),
-    learning_rate: n("learning_rate"), sampling_rounds: n("sampling_rounds"), groups_kept: n("groups_kept"),
-    groups_dropped: n("groups_dropped"), batch_filled: n("batch_filled"),
-    loss: n("loss"), grad_norm: n("grad_norm"), num_tokens: n("num_tokens"),
+    learning_rate: n("learning_rate"),
+    sampling_rounds: n("sampling_rounds"),
+    groups_kept: n("groups_kept"),
+    groups_dropped: n("groups_dropped"),
+    batch_filled: n("batch_filled"),
+    loss: n("loss"),
+    grad_norm: n("grad_norm"),
+    num_tokens: n("num_tokens"),
     time: { step_s: n("time/step_s"), elapsed_s: n("time/elapsed_s") },
   };
   if ("kl" in f) {
     m.policy = {
-      kl: n("kl"), entropy: n("entropy"),
+      kl: n("kl"),
+      entropy: n("entropy"),
       clip_ratio: { low_mean: n("clip_ratio/low_mean"), high_mean: n("clip_ratio/high_mean"), region_mean: n("clip_ratio/region_mean") },
     };
   }

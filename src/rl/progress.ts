@@ -15,7 +15,8 @@ export interface ProgressSink {
 /** Format seconds as "1m05s" / "42s". */
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return "?";
-  const m = Math.floor(s / 60), r = Math.round(s - 60 * m);
+  const m = Math.floor(s / 60),
+    r = Math.round(s - 60 * m);
   return m > 0 ? `${m}m${String(r).padStart(2, "0")}s` : `${r}s`;
 }
 
@@ -28,7 +29,10 @@ export class ProgressPrinter {
   private firstStep = -1;
   private firstElapsed = 0;
 
-  constructor(private readonly out: ProgressSink = process.stdout, opts: { plain?: boolean } = {}) {
+  constructor(
+    private readonly out: ProgressSink = process.stdout,
+    opts: { plain?: boolean } = {},
+  ) {
     this.live = !opts.plain && !process.env.CI && out.isTTY === true;
   }
 
@@ -36,13 +40,18 @@ export class ProgressPrinter {
   line(m: StepMetrics, cfg: TrainConfig): string {
     const step = m.step;
     const elapsed = m.time.elapsed_s || 0;
-    if (this.firstStep < 0) { this.firstStep = step - 1; this.firstElapsed = 0; }
+    if (this.firstStep < 0) {
+      this.firstStep = step - 1;
+      this.firstElapsed = 0;
+    }
     const done = step - this.firstStep;
     const eta = done > 0 ? ((elapsed - this.firstElapsed) / done) * (cfg.steps - step) : NaN;
     const byD = m.by_difficulty.map((d) => `${d.difficulty}:${pct(d.accuracy).trim()}/${num(d.thinking_mean_tokens, 0)}`).join(" ");
-    return `step ${String(step).padStart(String(cfg.steps).length)}/${cfg.steps}  reward ${num(m.reward, 3)}  acc ${pct(m.accuracy)}  ` +
+    return (
+      `step ${String(step).padStart(String(cfg.steps).length)}/${cfg.steps}  reward ${num(m.reward, 3)}  acc ${pct(m.accuracy)}  ` +
       `think ${num(m.thinking.mean_tokens)} tok (${pct(m.thinking.rate).trim()} think, ${pct(m.thinking.self_check_rate).trim()} wait)  ` +
-      `[digits:acc/think ${byD}]  ${num(m.time.step_s)}s/step  ETA ${formatDuration(eta)}`;
+      `[digits:acc/think ${byD}]  ${num(m.time.step_s)}s/step  ETA ${formatDuration(eta)}`
+    );
   }
 
   /** Report one step. */

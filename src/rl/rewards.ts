@@ -65,7 +65,10 @@ export function answersWithoutThinking(response: string, tags: ThinkTags = DEFAU
 export class TrainingReward {
   private readonly format: RubricComponent | null;
 
-  constructor(private readonly cfg: TrainConfig, private readonly onError?: (name: string, message: string) => void) {
+  constructor(
+    private readonly cfg: TrainConfig,
+    private readonly onError?: (name: string, message: string) => void,
+  ) {
     this.format = cfg.format_weight > 0 ? { name: "format", fn: formatReward(), weight: cfg.format_weight, timeoutMs: 10_000 } : null;
   }
 
@@ -78,7 +81,9 @@ export class TrainingReward {
     // One rubric per call, so the accuracy component can hand back its verdict (calls run concurrently).
     let parsed = false;
     const acc: RubricComponent = {
-      name: "accuracy", weight: this.cfg.accuracy_weight, timeoutMs: 10_000,
+      name: "accuracy",
+      weight: this.cfg.accuracy_weight,
+      timeoutMs: 10_000,
       fn: async (r, p) => {
         const v = await accuracy(r, p);
         // An answer was found (right or wrong): not "no_answer", "invalid" or "timeout" (an error throws above).

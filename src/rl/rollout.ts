@@ -49,20 +49,37 @@ export async function rollout(policy: TrainablePolicy, problems: Problem[], rewa
   const prompts = problems.map(o.render);
   const ids = prompts.map(o.promptIds);
   const out = await policy.generateTokens(ids, {
-    n: o.groupSize, maxTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, seed: o.seed, logprobs: true,
+    n: o.groupSize,
+    maxTokens: o.maxTokens,
+    temperature: o.temperature,
+    topP: o.topP,
+    seed: o.seed,
+    logprobs: true,
   });
-  return Promise.all(problems.map((problem, i) => Promise.all(out[i].map(async (c): Promise<Sample> => {
-    const tokens = c.tokens ?? policy.encode(c.text);
-    const split = splitThinking(c.text);
-    const thinkingTokens = c.thinkingTokens ?? (split.reasoning ? policy.encode(split.reasoning).length : 0);
-    return {
-      problem, prompt: prompts[i], promptIds: ids[i], tokens,
-      logprobs: c.logprobs ? Float32Array.from(c.logprobs) : undefined,
-      text: c.text, finishReason: c.finishReason,
-      reward: await reward.score(c.text, problem, tokens.length),
-      thinkingTokens, thought: split.opened, selfCheck: split.opened && SELF_CHECK.test(split.reasoning),
-    };
-  }))));
+  return Promise.all(
+    problems.map((problem, i) =>
+      Promise.all(
+        out[i].map(async (c): Promise<Sample> => {
+          const tokens = c.tokens ?? policy.encode(c.text);
+          const split = splitThinking(c.text);
+          const thinkingTokens = c.thinkingTokens ?? (split.reasoning ? policy.encode(split.reasoning).length : 0);
+          return {
+            problem,
+            prompt: prompts[i],
+            promptIds: ids[i],
+            tokens,
+            logprobs: c.logprobs ? Float32Array.from(c.logprobs) : undefined,
+            text: c.text,
+            finishReason: c.finishReason,
+            reward: await reward.score(c.text, problem, tokens.length),
+            thinkingTokens,
+            thought: split.opened,
+            selfCheck: split.opened && SELF_CHECK.test(split.reasoning),
+          };
+        }),
+      ),
+    ),
+  );
 }
 
 /** Whether every non-null reward of a group is the same (the group teaches nothing). */

@@ -44,7 +44,10 @@ describe("dynamic sampling (veRL's filter_groups)", () => {
   });
 
   it("reports a batch it could not fill within max rounds", async () => {
-    const s = sampler([[true, false, false, false], [true, false, false, false]]);
+    const s = sampler([
+      [true, false, false, false],
+      [true, false, false, false],
+    ]);
     const r = await collectGroups({ want: 16, dynamic: true, oversampleFactor: 1, maxRounds: 2 }, s.fn);
     expect(r).toMatchObject({ rounds: 2, dropped: 24, filled: false });
     expect(r.kept).toHaveLength(8);

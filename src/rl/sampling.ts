@@ -42,7 +42,13 @@ export interface CollectedBatch {
 
 /** Dynamic sampling could not fill the batch within its rounds (`underfilled_batch: error`). */
 export class DynamicSamplingError extends ScratchpadError {
-  constructor(readonly step: number, readonly kept: number, readonly want: number, readonly rounds: number, readonly dropped: number) {
+  constructor(
+    readonly step: number,
+    readonly kept: number,
+    readonly want: number,
+    readonly rounds: number,
+    readonly dropped: number,
+  ) {
     super(
       "dynamic_sampling_underfilled",
       `step ${step}: dynamic sampling kept ${kept} of the ${want} groups the batch needs after ${rounds} rounds ` +

@@ -32,8 +32,14 @@ import { OptimizerError } from "../engine/optim.js";
 /** The run stopped because the loss or gradient blew up; the last good checkpoint is kept. */
 export class TrainingDivergedError extends ScratchpadError {
   override readonly name = "TrainingDivergedError";
-  constructor(readonly step: number, readonly what: string, readonly value: number, readonly checkpoint: string | null) {
-    super("training_diverged", 
+  constructor(
+    readonly step: number,
+    readonly what: string,
+    readonly value: number,
+    readonly checkpoint: string | null,
+  ) {
+    super(
+      "training_diverged",
       `step ${step}: ${what} is ${value}; training stopped. ` +
         (checkpoint ? `The last good checkpoint is ${checkpoint}. ` : "No checkpoint was written yet. ") +
         "Lower learning_rate, keep max_grad_norm > 0, or raise max_loss if this size is expected.",
@@ -91,8 +97,12 @@ export function stepTraces(groups: Sample[][]): StepTrace[] {
   return [...byLevel.values()]
     .sort((a, b) => (a.problem.difficulty ?? 0) - (b.problem.difficulty ?? 0))
     .map((s) => ({
-      prompt: s.prompt, difficulty: s.problem.difficulty ?? null, text: s.text, reward: s.reward.reward,
-      correct: s.reward.correct, thinking_tokens: s.thinkingTokens,
+      prompt: s.prompt,
+      difficulty: s.problem.difficulty ?? null,
+      text: s.text,
+      reward: s.reward.reward,
+      correct: s.reward.correct,
+      thinking_tokens: s.thinkingTokens,
     }));
 }
 
@@ -135,7 +145,11 @@ export async function checkpointStep(dir: string): Promise<number | null> {
 /** trainer_state.json of a checkpoint at `step`: HF Trainer's schema, log_history under TRL's names. */
 function rlTrainerState(cfg: TrainConfig, step: number, history: StepMetrics[]): TrainerState {
   return trainerState({
-    global_step: step, max_steps: cfg.steps, logging_steps: cfg.logging_steps, save_steps: cfg.save_steps, train_batch_size: cfg.batch_size,
+    global_step: step,
+    max_steps: cfg.steps,
+    logging_steps: cfg.logging_steps,
+    save_steps: cfg.save_steps,
+    train_batch_size: cfg.batch_size,
     num_input_tokens_seen: history.length ? history[history.length - 1].num_tokens : 0,
     log_history: history.map((m) => ({ ...flattenMetrics(m), step: m.step })),
   });
@@ -171,17 +185,27 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   let warnedUnderfilled = false;
   while (step < cfg.steps) {
     const ts = performance.now();
-    const { kept, sampled, rounds, dropped, filled } = await collect(policy, reward, cfg, step, template as TextTemplate, promptIds);
+    const { kept, sampled, rounds, dropped, filled } = await collect(policy, reward, cfg, step, template, promptIds);
     if (!filled && !warnedUnderfilled) {
       warnedUnderfilled = true;
-      warn(`step ${step + 1}: dynamic sampling kept ${kept.length} of ${cfg.batch_size / cfg.num_generations} groups after ${rounds} rounds (${dropped} had all-equal rewards); training on the groups kept. ` +
-        "Raise max_sampling_rounds or oversample_factor to fill the batch (underfilled_batch: error stops instead); later underfilled steps show as batch_filled 0 in metrics.jsonl.");
+      warn(
+        `step ${step + 1}: dynamic sampling kept ${kept.length} of ${cfg.batch_size / cfg.num_generations} groups after ${rounds} rounds (${dropped} had all-equal rewards); training on the groups kept. ` +
+          "Raise max_sampling_rounds or oversample_factor to fill the batch (underfilled_batch: error stops instead); later underfilled steps show as batch_filled 0 in metrics.jsonl.",
+      );
     }
     const lr = learningRateAt(cfg, step);
     const m: StepMetrics = {
-      step: step + 1, ...rolloutMetrics(sampled), learning_rate: lr, sampling_rounds: rounds, groups_kept: kept.length,
-      groups_dropped: dropped, batch_filled: filled ? 1 : 0,
-      loss: 0, grad_norm: 0, num_tokens: 0, time: { step_s: 0, elapsed_s: 0 },
+      step: step + 1,
+      ...rolloutMetrics(sampled),
+      learning_rate: lr,
+      sampling_rounds: rounds,
+      groups_kept: kept.length,
+      groups_dropped: dropped,
+      batch_filled: filled ? 1 : 0,
+      loss: 0,
+      grad_norm: 0,
+      num_tokens: 0,
+      time: { step_s: 0, elapsed_s: 0 },
     };
     if (kept.length > 0) {
       const upd = await update(policy, reference, kept, cfg, lr, step + 1, lastSaved);
@@ -210,16 +234,26 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
 
 /** Sample groups until the batch is full (dynamic sampling, as veRL) or the rounds run out. */
 async function collect(
-  policy: TrainablePolicy, reward: TrainingReward, cfg: TrainConfig, step: number, template: TextTemplate,
+  policy: TrainablePolicy,
+  reward: TrainingReward,
+  cfg: TrainConfig,
+  step: number,
+  template: TextTemplate,
   promptIds: (t: string) => number[],
 ): Promise<CollectedBatch> {
   const want = cfg.batch_size / cfg.num_generations;
   const batch = await collectGroups(
     { want, dynamic: cfg.dynamic_sampling, oversampleFactor: cfg.oversample_factor, maxRounds: cfg.max_sampling_rounds },
-    (round, n) => rollout(policy, drawProblems(cfg, step, round, n), reward, {
-      groupSize: cfg.num_generations, maxTokens: cfg.max_completion_length, temperature: cfg.temperature, topP: cfg.top_p,
-      seed: hashSeed(cfg.seed, "sample", step, round), render: (p) => renderPrompt(p, template), promptIds,
-    }),
+    (round, n) =>
+      rollout(policy, drawProblems(cfg, step, round, n), reward, {
+        groupSize: cfg.num_generations,
+        maxTokens: cfg.max_completion_length,
+        temperature: cfg.temperature,
+        topP: cfg.top_p,
+        seed: hashSeed(cfg.seed, "sample", step, round),
+        render: (p) => renderPrompt(p, template),
+        promptIds,
+      }),
   );
   if (!batch.filled && cfg.underfilled_batch === "error") {
     throw new DynamicSamplingError(step + 1, batch.kept.length, want, batch.rounds, batch.dropped);
@@ -244,24 +278,36 @@ export function microBatches(seqs: ReadonlyArray<{ prompt: number[]; completion:
 }
 
 /** Log-probabilities of every sequence, scored micro-batch by micro-batch; result[i] is seqs[i]'s. */
-async function scoreInChunks(
-  policy: TrainablePolicy, seqs: TokenSequence[], chunks: number[][], opts: { temperature: number },
-): Promise<Float32Array[]> {
+async function scoreInChunks(policy: TrainablePolicy, seqs: TokenSequence[], chunks: number[][], opts: { temperature: number }): Promise<Float32Array[]> {
   const out = new Array<Float32Array>(seqs.length);
   for (const chunk of chunks) {
-    const scores = await policy.score(chunk.map((i) => seqs[i]), opts);
-    chunk.forEach((i, j) => { out[i] = scores[j].logprobs; });
+    const scores = await policy.score(
+      chunk.map((i) => seqs[i]),
+      opts,
+    );
+    chunk.forEach((i, j) => {
+      out[i] = scores[j].logprobs;
+    });
   }
   return out;
 }
 
 /** Advantages, `num_iterations` passes of the loss, AdamW; returns the loss metrics. */
 async function update(
-  policy: TrainablePolicy, reference: TrainablePolicy | null, groups: Sample[][], cfg: TrainConfig, lr: number,
-  step: number, lastSaved: string | null,
+  policy: TrainablePolicy,
+  reference: TrainablePolicy | null,
+  groups: Sample[][],
+  cfg: TrainConfig,
+  lr: number,
+  step: number,
+  lastSaved: string | null,
 ): Promise<Pick<StepMetrics, "loss" | "grad_norm" | "policy">> {
   const samples = groups.flat();
-  const { advantages } = computeAdvantages(samples.map((s) => s.reward.reward), cfg.num_generations, cfg.scale_rewards);
+  const { advantages } = computeAdvantages(
+    samples.map((s) => s.reward.reward),
+    cfg.num_generations,
+    cfg.scale_rewards,
+  );
   const seqs = samples.map((s) => ({ prompt: s.promptIds, completion: s.tokens }));
   const masks = samples.map((s) => {
     const drop = (cfg.mask_truncated_completions && s.finishReason === "length") || s.reward.reward === null;
@@ -272,21 +318,34 @@ async function update(
   // rollouts were drawn from (TRL's and veRL's convention; top-p is not modelled, as in TRL).
   const scoring = { temperature: cfg.temperature };
   const chunks = microBatches(seqs, cfg.micro_batch_size);
-  const old = cfg.num_iterations > 1 ? (await scoreInChunks(policy, seqs, chunks, scoring)) : undefined;
-  const ref = reference ? (await scoreInChunks(reference, seqs, chunks, scoring)) : undefined;
+  const old = cfg.num_iterations > 1 ? await scoreInChunks(policy, seqs, chunks, scoring) : undefined;
+  const ref = reference ? await scoreInChunks(reference, seqs, chunks, scoring) : undefined;
   const lossSeqs: LossSequence[] = samples.map((_, i) => ({ advantage: advantages[i], mask: masks[i], oldLogprobs: old?.[i], refLogprobs: ref?.[i] }));
   const stats = emptyLossStats();
-  let lossSum = 0, normSum = 0;
+  let lossSum = 0,
+    normSum = 0;
   for (let it = 0; it < cfg.num_iterations; it++) {
     let loss = 0;
     for (const chunk of chunks) {
-      loss += await policy.accumulateGradients(chunk.map((i) => seqs[i]), (scores) => {
-        const r = policyLoss(scores, chunk.map((i) => lossSeqs[i]), norm, {
-          lossType: cfg.loss_type, epsilon: cfg.epsilon, epsilonHigh: cfg.epsilon_high, beta: cfg.beta,
-        });
-        if (it === cfg.num_iterations - 1) addLossStats(stats, r.stats);
-        return r;
-      }, scoring);
+      loss += await policy.accumulateGradients(
+        chunk.map((i) => seqs[i]),
+        (scores) => {
+          const r = policyLoss(
+            scores,
+            chunk.map((i) => lossSeqs[i]),
+            norm,
+            {
+              lossType: cfg.loss_type,
+              epsilon: cfg.epsilon,
+              epsilonHigh: cfg.epsilon_high,
+              beta: cfg.beta,
+            },
+          );
+          if (it === cfg.num_iterations - 1) addLossStats(stats, r.stats);
+          return r;
+        },
+        scoring,
+      );
     }
     if (!Number.isFinite(loss) || Math.abs(loss) > cfg.max_loss) throw new TrainingDivergedError(step, "the loss", loss, lastSaved);
     let gradNorm: number;

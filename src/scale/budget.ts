@@ -103,14 +103,27 @@ export async function generateWithBudget(
     const inThinking = prompt.trimEnd().endsWith(tags.open);
     for (let j = 0; j < n; j++) {
       tracks.push({
-        prompt, generated: "", tokens: 0, thinking: 0, logprobs: opts.logprobs ? [] : undefined,
+        prompt,
+        generated: "",
+        tokens: 0,
+        thinking: 0,
+        logprobs: opts.logprobs ? [] : undefined,
         phase: options.budget === 0 && inThinking ? "answer" : "think",
-        waitsLeft: options.waits ?? 0, waitsUsed: 0, openCost, forcedStop: false, finish: "stop", inThinking,
+        waitsLeft: options.waits ?? 0,
+        waitsUsed: 0,
+        openCost,
+        forcedStop: false,
+        finish: "stop",
+        inThinking,
       });
     }
   }
   // A zero budget on a prompt that already opened thinking: close it at once.
-  for (const t of tracks) if (t.phase === "answer" && t.inThinking) { t.generated = tags.close + (options.cue ?? ""); t.forcedStop = true; }
+  for (const t of tracks)
+    if (t.phase === "answer" && t.inThinking) {
+      t.generated = tags.close + (options.cue ?? "");
+      t.forcedStop = true;
+    }
 
   // The first round samples n per prompt in one call; later rounds are one sample per track.
   await firstRound(policy, prompts, tracks, n, options, opts, openCost, maxTokens, tags);
@@ -123,26 +136,44 @@ export async function generateWithBudget(
 }
 
 async function firstRound(
-  policy: Policy, prompts: string[], tracks: Track[], n: number, options: ResolvedBudget,
-  opts: GenerateOptions, openCost: number, maxTokens: number, tags: ThinkTags,
+  policy: Policy,
+  prompts: string[],
+  tracks: Track[],
+  n: number,
+  options: ResolvedBudget,
+  opts: GenerateOptions,
+  openCost: number,
+  maxTokens: number,
+  tags: ThinkTags,
 ): Promise<void> {
   // All tracks of one prompt share the first call; zero-budget opened prompts skip it.
   const idx = prompts.map((_, i) => i).filter((i) => tracks[i * n].phase === "think");
   if (idx.length === 0) return;
   // A finite budget is the thinking cap on its own (s1): `maxTokens` bounds only uncapped thinking.
-  const cap = (t: Track) => Number.isFinite(options.budget) ? options.budget + (t.inThinking ? 0 : openCost) : maxTokens;
+  const cap = (t: Track) => (Number.isFinite(options.budget) ? options.budget + (t.inThinking ? 0 : openCost) : maxTokens);
   const groups = groupBy(idx, (i) => cap(tracks[i * n]));
   for (const [limit, members] of groups) {
-    const out = await policy.generate(members.map((i) => prompts[i]), {
-      ...opts, n, maxTokens: limit, stop: [...(opts.stop ?? []), tags.close],
-    });
+    const out = await policy.generate(
+      members.map((i) => prompts[i]),
+      {
+        ...opts,
+        n,
+        maxTokens: limit,
+        stop: [...(opts.stop ?? []), tags.close],
+      },
+    );
     members.forEach((i, m) => out[m].forEach((c, j) => absorbThinking(tracks[i * n + j], c, options, maxTokens, tags)));
   }
 }
 
 async function continueRound(
-  policy: Policy, active: Track[], options: ResolvedBudget, opts: GenerateOptions,
-  maxTokens: number, tags: ThinkTags, round: number,
+  policy: Policy,
+  active: Track[],
+  options: ResolvedBudget,
+  opts: GenerateOptions,
+  maxTokens: number,
+  tags: ThinkTags,
+  round: number,
 ): Promise<void> {
   const seed = opts.seed === undefined ? undefined : opts.seed + 7919 * round;
   // Every answer continuation of a round shares one limit, so they go out as one batch: what a
@@ -156,9 +187,16 @@ async function continueRound(
   for (const members of groups.values()) {
     const t0 = members[0];
     const stop = t0.phase === "think" ? [...(opts.stop ?? []), tags.close] : opts.stop;
-    const out = await policy.generate(members.map((t) => t.prompt + t.generated), {
-      ...opts, n: 1, seed, maxTokens: limitOf(t0), stop,
-    });
+    const out = await policy.generate(
+      members.map((t) => t.prompt + t.generated),
+      {
+        ...opts,
+        n: 1,
+        seed,
+        maxTokens: limitOf(t0),
+        stop,
+      },
+    );
     members.forEach((t, m) => {
       const c = out[m][0];
       if (t.phase === "think") absorbThinking(t, c, options, maxTokens, tags);
@@ -182,7 +220,10 @@ function absorbThinking(t: Track, c: Completion, options: ResolvedBudget, maxTok
   }
   const openedNow = !t.inThinking && !before.trimStart().startsWith(tags.open);
   t.thinking += roundThinking(c, openedNow, t.openCost);
-  if (t.generated.includes(tags.close)) { t.phase = "answer"; return; } // the backend kept the stop text
+  if (t.generated.includes(tags.close)) {
+    t.phase = "answer";
+    return;
+  } // the backend kept the stop text
   if (c.finishReason === "stop") {
     if (t.waitsLeft > 0 && t.thinking < options.budget && (Number.isFinite(options.budget) || t.tokens < maxTokens)) {
       t.waitsLeft--;
@@ -197,9 +238,7 @@ function absorbThinking(t: Track, c: Completion, options: ResolvedBudget, maxTok
   // Cut at a finite budget: force the end of thinking and let the model answer, however many tokens
   // thinking took. Cut short of a finite budget (the backend ran out of context), or uncapped
   // thinking cut by maxTokens: a truncated completion, as without forcing.
-  const truncated = Number.isFinite(options.budget)
-    ? t.thinking < options.budget
-    : t.tokens >= maxTokens && options.answerTokens === undefined;
+  const truncated = Number.isFinite(options.budget) ? t.thinking < options.budget : t.tokens >= maxTokens && options.answerTokens === undefined;
   if (truncated) {
     t.phase = "done";
     t.finish = "length";

@@ -47,7 +47,10 @@ export function effortBudget(level: string, overrides: Partial<EffortBudgets> = 
  */
 export function parseEffortBudgets(spec: string): Partial<EffortBudgets> {
   const out: Partial<EffortBudgets> = {};
-  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [level, value] = part.split("=").map((s) => s.trim());
     if (!isEffortLevel(level)) throw new EffortError(`unknown effort level "${level}" in "${spec}": use ${EFFORT_LEVELS.join(", ")}`);
     const b = value === "inf" || value === "Infinity" ? Infinity : Number(value);

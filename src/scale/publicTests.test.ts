@@ -7,7 +7,7 @@ import type { Completion } from "../types.js";
 
 describe("public tests", () => {
   it("turn doctest examples into asserts", () => {
-    const doc = '    >>> add(1, 2)\n    3\n    >>> add(\'a\',\n... \'b\')\n    \'ab\'\n    >>> boom()\n    Traceback (most recent call last):\n    """';
+    const doc = "    >>> add(1, 2)\n    3\n    >>> add('a',\n... 'b')\n    'ab'\n    >>> boom()\n    Traceback (most recent call last):\n    \"\"\"";
     expect(doctestAsserts(doc)).toEqual(["assert (add(1, 2)) == (3)", "assert (add('a',\n'b')) == ('ab')"]);
   });
 
@@ -18,7 +18,11 @@ describe("public tests", () => {
     expect(pub.answer).not.toContain("3.9"); // the hidden tests stay hidden
     const scorer = publicTestScorer([p]);
     const right: Completion = { text: "```python\n" + String(p.meta.canonicalSolution) + "```", finishReason: "stop", completionTokens: 1 };
-    const wrong: Completion = { text: "```python\ndef has_close_elements(numbers, threshold):\n    return True\n```", finishReason: "stop", completionTokens: 1 };
+    const wrong: Completion = {
+      text: "```python\ndef has_close_elements(numbers, threshold):\n    return True\n```",
+      finishReason: "stop",
+      completionTokens: 1,
+    };
     expect(await scorer(p.prompt, right)).toBe(1);
     expect(await scorer(p.prompt, wrong)).toBe(0);
     // the hidden tests agree with the public ones here

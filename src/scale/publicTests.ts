@@ -18,10 +18,19 @@ export function doctestAsserts(text: string): string[] {
     let expr = lines[i].slice(4);
     while (i + 1 < lines.length && lines[i + 1].startsWith("... ")) expr += "\n" + lines[++i].slice(4);
     const expected: string[] = [];
-    while (i + 1 < lines.length && lines[i + 1] !== "" && !lines[i + 1].startsWith(">>>") && !lines[i + 1].startsWith('"""') && !lines[i + 1].startsWith("'''")) {
+    while (
+      i + 1 < lines.length &&
+      lines[i + 1] !== "" &&
+      !lines[i + 1].startsWith(">>>") &&
+      !lines[i + 1].startsWith('"""') &&
+      !lines[i + 1].startsWith("'''")
+    ) {
       expected.push(lines[++i]);
     }
-    const want = expected.join(" ").replace(/("""|''')$/, "").trim();
+    const want = expected
+      .join(" ")
+      .replace(/("""|''')$/, "")
+      .trim();
     if (want === "" || want.startsWith("Traceback")) continue;
     out.push(`assert (${expr}) == (${want})`);
   }
@@ -31,7 +40,10 @@ export function doctestAsserts(text: string): string[] {
 /** The problem with only its public tests, or null when it shows none. */
 export function publicTestProblem(p: Problem): Problem | null {
   if (p.meta.language !== undefined && p.meta.language !== "python") return null;
-  const asserts = p.answer.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("assert "));
+  const asserts = p.answer
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("assert "));
   if (asserts.length > 0 && asserts.every((a) => p.prompt.includes(a))) return p; // the prompt lists its tests
   const examples = doctestAsserts(String(p.meta.codePrompt ?? p.prompt));
   if (examples.length === 0) return null;

@@ -7,18 +7,43 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Completion, Policy } from "../types.js";
 import {
-  alwaysOption, apgr, chooseOperatingPoint, choosePromptOption, featurize, loadRouter, oracleRouter, parseRouter, pgr,
-  predictProbability, probeRouterOnRecords, promptRouterOnRecords, routedPolicy, saveRouter, summarize, trainLogistic,
-  trainPromptRouter, featureDimension, DEFAULT_FEATURIZER,
-  type QueryRecord, type RouteOption, type SavedRouter, type RouteDecidedCompletion,
+  alwaysOption,
+  apgr,
+  chooseOperatingPoint,
+  choosePromptOption,
+  featurize,
+  loadRouter,
+  oracleRouter,
+  parseRouter,
+  pgr,
+  predictProbability,
+  probeRouterOnRecords,
+  promptRouterOnRecords,
+  routedPolicy,
+  saveRouter,
+  summarize,
+  trainLogistic,
+  trainPromptRouter,
+  featureDimension,
+  DEFAULT_FEATURIZER,
+  type QueryRecord,
+  type RouteOption,
+  type SavedRouter,
+  type RouteDecidedCompletion,
 } from "./routing/index.js";
 import { voteConfidence } from "./router.js";
 
 // Two options: cheap (price 1 per 1M output tokens), strong (price 10). Four queries.
-const options: RouteOption[] = [{ name: "cheap", outputPrice: 1 }, { name: "strong", outputPrice: 10 }];
+const options: RouteOption[] = [
+  { name: "cheap", outputPrice: 1 },
+  { name: "strong", outputPrice: 10 },
+];
 const q = (prompt: string, cheapOk: boolean, strongOk: boolean, confidence: number): QueryRecord => ({
   prompt,
-  outcomes: [{ correct: cheapOk, outputTokens: 10, inputTokens: 0 }, { correct: strongOk, outputTokens: 40, inputTokens: 0 }],
+  outcomes: [
+    { correct: cheapOk, outputTokens: 10, inputTokens: 0 },
+    { correct: strongOk, outputTokens: 40, inputTokens: 0 },
+  ],
   probe: { correct: cheapOk, confidence, outputTokens: 10, inputTokens: 0 },
 });
 const records = [q("1+1=", true, true, 1), q("2+2=", true, true, 1), q("12345+67890=", false, true, 0.5), q("99999+99999=", false, false, 0.25)];
@@ -40,7 +65,11 @@ describe("routing frontier", () => {
     const random = [0, 0.25, 0.5, 0.75, 1].map((c) => ({ accuracy: 0.5 + 0.25 * c, cost: 0, cpt: c, tokens: 0 }));
     expect(apgr(random, { accuracy: 0.5 }, { accuracy: 0.75 })).toBeCloseTo(0.5);
     // Recovering the whole gap at CPT 0.25 then flat: area = 0.25·0.5 + 0.75·1 = 0.875.
-    const good = [{ accuracy: 0.5, cost: 0, cpt: 0, tokens: 0 }, { accuracy: 0.75, cost: 0, cpt: 0.25, tokens: 0 }, { accuracy: 0.75, cost: 0, cpt: 1, tokens: 0 }];
+    const good = [
+      { accuracy: 0.5, cost: 0, cpt: 0, tokens: 0 },
+      { accuracy: 0.75, cost: 0, cpt: 0.25, tokens: 0 },
+      { accuracy: 0.75, cost: 0, cpt: 1, tokens: 0 },
+    ];
     expect(apgr(good, { accuracy: 0.5 }, { accuracy: 0.75 })).toBeCloseTo(0.875);
   });
   it("the probe router pays the probes on every query and the strong call when it escalates", () => {
@@ -113,8 +142,12 @@ describe("router files and the routed policy", () => {
     const recs = Array.from({ length: 40 }, (_, i) => q(i % 2 ? `${30000 + i * 91}+${40000 + i * 13}=` : `${i % 9}+${i % 7}=`, i % 2 === 0, true, 1));
     const spec = trainPromptRouter(recs, options, { epochs: 200 });
     const saved: SavedRouter = {
-      format: "scratchpad-router", version: 1, router: spec, threshold: 0.5,
-      options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })), calibration: {},
+      format: "scratchpad-router",
+      version: 1,
+      router: spec,
+      threshold: 0.5,
+      options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })),
+      calibration: {},
     };
     const dir = await mkdtemp(path.join(tmpdir(), "router-"));
     const file = path.join(dir, "router.json");
@@ -136,8 +169,12 @@ describe("router files and the routed policy", () => {
   });
   it("a probe router file runs the cascade", async () => {
     const saved: SavedRouter = {
-      format: "scratchpad-router", version: 1, router: { kind: "probe", probes: 1, confidence: "agreement" }, threshold: 1.01,
-      options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })), calibration: {},
+      format: "scratchpad-router",
+      version: 1,
+      router: { kind: "probe", probes: 1, confidence: "agreement" },
+      threshold: 1.01,
+      options: options.map((o) => ({ name: o.name, output_price: o.outputPrice, input_price: 0 })),
+      calibration: {},
     };
     const [[c]] = (await routedPolicy(saved, [toy("cheap"), toy("strong")]).generate(["1+2="])) as RouteDecidedCompletion[][];
     // One probe always agrees with itself (confidence 1 < 1.01): escalated.

@@ -18,7 +18,11 @@ import type { DecidedCompletion } from "./strategies.js";
 export type ConfidenceMeasure = "agreement" | "logprob";
 
 /** The confidence of a cheap vote under a measure. */
-export function voteConfidence(samples: Completion[], keys: (string | null)[], measure: ConfidenceMeasure): { index: number; key: string | null; confidence: number; correctAt: number } {
+export function voteConfidence(
+  samples: Completion[],
+  keys: (string | null)[],
+  measure: ConfidenceMeasure,
+): { index: number; key: string | null; confidence: number; correctAt: number } {
   const vote = majorityVote(keys.map((key) => ({ key })));
   const index = Math.max(0, vote.index);
   if (measure === "agreement") return { index, key: vote.key, confidence: vote.agreement, correctAt: index };
@@ -55,16 +59,29 @@ export function router(o: RouterOptions): Policy {
       const n = opts.n ?? 1;
       const measure = o.confidence ?? "agreement";
       const cheap = await o.cheap.generate(prompts, { ...opts, n: n * probes, logprobs: measure === "logprob" || opts.logprobs });
-      const decisions = prompts.map((_, i) => Array.from({ length: n }, (_, j) => cheapDecision(cheap[i].slice(j * probes, (j + 1) * probes), answer, measure)));
+      const decisions = prompts.map((_, i) =>
+        Array.from({ length: n }, (_, j) => cheapDecision(cheap[i].slice(j * probes, (j + 1) * probes), answer, measure)),
+      );
       const escalate: { i: number; j: number }[] = [];
-      decisions.forEach((ds, i) => ds.forEach((d, j) => { if (d.confidence < o.threshold) escalate.push({ i, j }); }));
+      decisions.forEach((ds, i) =>
+        ds.forEach((d, j) => {
+          if (d.confidence < o.threshold) escalate.push({ i, j });
+        }),
+      );
       if (escalate.length > 0) {
-        const strong = await o.strong.generate(escalate.map(({ i }) => prompts[i]), { ...opts, n: 1 });
+        const strong = await o.strong.generate(
+          escalate.map(({ i }) => prompts[i]),
+          { ...opts, n: 1 },
+        );
         escalate.forEach(({ i, j }, x) => {
           const c = strong[x][0];
           const d = decisions[i][j];
           decisions[i][j] = {
-            ...c, escalated: true, samples: d.samples + 1, confidence: d.confidence, answer: answer(c.text),
+            ...c,
+            escalated: true,
+            samples: d.samples + 1,
+            confidence: d.confidence,
+            answer: answer(c.text),
             completionTokens: d.completionTokens + c.completionTokens,
             thinkingTokens: (d.thinkingTokens ?? 0) + (c.thinkingTokens ?? 0),
           };
@@ -84,7 +101,11 @@ function cheapDecision(samples: Completion[], answer: AnswerExtractor, measure: 
   const v = voteConfidence(samples, keys, measure);
   const chosen = samples[v.index];
   return {
-    ...chosen, escalated: false, samples: samples.length, confidence: v.confidence, answer: v.key,
+    ...chosen,
+    escalated: false,
+    samples: samples.length,
+    confidence: v.confidence,
+    answer: v.key,
     completionTokens: samples.reduce((a, c) => a + c.completionTokens, 0),
     thinkingTokens: samples.reduce((a, c) => a + (c.thinkingTokens ?? 0), 0),
   };

@@ -77,23 +77,36 @@ export function selfConsistency(options: VoteOptions = {}): Strategy {
 /** Early stopping's second round: groups whose first samples disagree get `more` samples each. */
 async function topUp(inner: Policy, prompts: string[], groups: Completion[][][], more: number, answer: AnswerExtractor, opts: GenerateOptions): Promise<void> {
   const need: { i: number; j: number }[] = [];
-  groups.forEach((gs, i) => gs.forEach((g, j) => {
-    const keys = g.map((c) => answer(c.text));
-    if (keys.some((x) => x === null || x !== keys[0])) need.push({ i, j });
-  }));
+  groups.forEach((gs, i) =>
+    gs.forEach((g, j) => {
+      const keys = g.map((c) => answer(c.text));
+      if (keys.some((x) => x === null || x !== keys[0])) need.push({ i, j });
+    }),
+  );
   if (need.length === 0) return;
   const seed = opts.seed === undefined ? undefined : opts.seed + 104729;
-  const extra = await inner.generate(need.map(({ i }) => prompts[i]), { ...opts, n: more, seed });
+  const extra = await inner.generate(
+    need.map(({ i }) => prompts[i]),
+    { ...opts, n: more, seed },
+  );
   need.forEach(({ i, j }, x) => groups[i][j].push(...extra[x]));
 }
 
-async function decideByVote(prompt: string, samples: Completion[], answer: AnswerExtractor, weight: VoteOptions["weight"], inner: Policy): Promise<DecidedCompletion> {
+async function decideByVote(
+  prompt: string,
+  samples: Completion[],
+  answer: AnswerExtractor,
+  weight: VoteOptions["weight"],
+  inner: Policy,
+): Promise<DecidedCompletion> {
   const keys = samples.map((c) => answer(c.text));
-  const weights = await Promise.all(samples.map(async (c) => {
-    if (weight === undefined || weight === "uniform") return 1;
-    if (weight === "logprob") return c.logprobs && c.logprobs.length > 0 ? Math.exp(c.logprobs.reduce((a, b) => a + b, 0) / c.logprobs.length) : 1e-6;
-    return Math.max(0, await weight(prompt, c));
-  }));
+  const weights = await Promise.all(
+    samples.map(async (c) => {
+      if (weight === undefined || weight === "uniform") return 1;
+      if (weight === "logprob") return c.logprobs && c.logprobs.length > 0 ? Math.exp(c.logprobs.reduce((a, b) => a + b, 0) / c.logprobs.length) : 1e-6;
+      return Math.max(0, await weight(prompt, c));
+    }),
+  );
   const vote = majorityVote(keys.map((key, i) => ({ key, weight: weights[i] })));
   return decided(samples, Math.max(0, vote.index), vote.agreement, vote.key, inner);
 }
@@ -120,13 +133,21 @@ export function bestOfN(options: BestOfNOptions): Strategy {
     async generate(prompts, opts = {}) {
       const n = opts.n ?? 1;
       const all = await inner.generate(prompts, { ...opts, n: n * N });
-      return Promise.all(prompts.map((p, i) => Promise.all(Array.from({ length: n }, async (_, j) => {
-        const g = all[i].slice(j * N, (j + 1) * N);
-        const scores = await Promise.all(g.map((c) => options.scorer(p, c)));
-        let best = 0;
-        scores.forEach((s, x) => { if (s > scores[best]) best = x; });
-        return decided(g, best, scores[best], answer(g[best].text), inner);
-      }))));
+      return Promise.all(
+        prompts.map((p, i) =>
+          Promise.all(
+            Array.from({ length: n }, async (_, j) => {
+              const g = all[i].slice(j * N, (j + 1) * N);
+              const scores = await Promise.all(g.map(async (c) => options.scorer(p, c)));
+              let best = 0;
+              scores.forEach((s, x) => {
+                if (s > scores[best]) best = x;
+              });
+              return decided(g, best, scores[best], answer(g[best].text), inner);
+            }),
+          ),
+        ),
+      );
     },
   });
 }

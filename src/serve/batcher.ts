@@ -90,7 +90,8 @@ export class ContinuousBatcher implements ServeBackend {
     this.chooser = new TokenChooser(o.model.config.vocab_size);
     this.closeIds = o.tokenizer.encode(this.tags.close);
     this.tokenTexts = Array.from({ length: o.model.config.vocab_size }, (_, id) =>
-      id < o.tokenizer.size ? o.tokenizer.decode([id], { skipSpecialTokens: true }) : "");
+      id < o.tokenizer.size ? o.tokenizer.decode([id], { skipSpecialTokens: true }) : "",
+    );
   }
 
   /** Requests waiting or running. */
@@ -111,8 +112,18 @@ export class ContinuousBatcher implements ServeBackend {
     return new Promise<GenerationResult>((resolve, reject) => {
       const startsThinking = req.prompt.trimEnd().endsWith(this.tags.open);
       const job: Job = {
-        req, prompt, events: [], ids: [], text: "", limit, rng: new XoshiroRng(req.seed ?? Math.floor(Math.random() * 2 ** 31), 0),
-        phase: startsThinking ? "thinking" : "start", thinking: 0, forced: [], resolve, reject,
+        req,
+        prompt,
+        events: [],
+        ids: [],
+        text: "",
+        limit,
+        rng: new XoshiroRng(req.seed ?? Math.floor(Math.random() * 2 ** 31), 0),
+        phase: startsThinking ? "thinking" : "start",
+        thinking: 0,
+        forced: [],
+        resolve,
+        reject,
       };
       if (limit === 0 || prompt.length >= this.contextLength) return this.finish(job, "length");
       this.pending.push(job);
@@ -162,10 +173,14 @@ export class ContinuousBatcher implements ServeBackend {
     if (free <= 0 || this.pending.length === 0) return;
     const jobs = this.pending.splice(0, free);
     const { model } = this.o;
-    const cfg = model.config, C = cfg.hidden_size, V = cfg.vocab_size;
-    const S0 = this.slots.length, B = jobs.length;
+    const cfg = model.config,
+      C = cfg.hidden_size,
+      V = cfg.vocab_size;
+    const S0 = this.slots.length,
+      B = jobs.length;
     const Tp = Math.max(...jobs.map((j) => j.prompt.length));
-    const acts = this.acts, cache = this.cache;
+    const acts = this.acts,
+      cache = this.cache;
     acts.ensure(B, Tp);
     jobs.forEach((j, b) => {
       acts.tokens.fill(0, b * Tp, (b + 1) * Tp);
@@ -190,7 +205,7 @@ export class ContinuousBatcher implements ServeBackend {
     const V = this.o.model.config.vocab_size;
     const cache = this.cache;
     let S = this.slots.length;
-    for (let i = 0; i < S; ) {
+    for (let i = 0; i < S;) {
       const job = this.slots[i];
       const tok = job.req.signal?.aborted ? -1 : this.next(job, cache.logits, i * V);
       cache.tokens[i] = Math.max(tok, 0);
@@ -276,8 +291,12 @@ export class ContinuousBatcher implements ServeBackend {
 
   private finish(job: Job, reason: GenerationResult["finishReason"]): void {
     job.resolve({
-      text: job.text, tokens: job.events, finishReason: reason,
-      promptTokens: job.prompt.length, completionTokens: job.ids.length, thinkingTokens: job.thinking,
+      text: job.text,
+      tokens: job.events,
+      finishReason: reason,
+      promptTokens: job.prompt.length,
+      completionTokens: job.ids.length,
+      thinkingTokens: job.thinking,
     });
   }
 }

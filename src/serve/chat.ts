@@ -22,12 +22,20 @@ export async function handleChat(ctx: ServeContext, body: unknown, res: ServerRe
   checkLoad(ctx, r.n, { n: r.n });
   const budget = r.effort ? effortBudget(r.effort, ctx.effortBudgets) : undefined;
   const abort = new AbortController();
-  res.on("close", () => { if (!res.writableFinished) abort.abort(); });
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
   req.on("aborted", () => abort.abort());
   const base: GenerationRequest = {
-    prompt, maxTokens, temperature: r.temperature, topP: r.topP, topK: r.topK, stop: r.stop,
+    prompt,
+    maxTokens,
+    temperature: r.temperature,
+    topP: r.topP,
+    topK: r.topK,
+    stop: r.stop,
     thinkingBudget: budget === undefined || !Number.isFinite(budget) ? undefined : budget,
-    topLogprobs: r.logprobs ? r.topLogprobs : 0, signal: abort.signal,
+    topLogprobs: r.logprobs ? r.topLogprobs : 0,
+    signal: abort.signal,
   };
   const startInThinking = prompt.trimEnd().endsWith(ctx.tags.open);
   const id = newId("chatcmpl");
@@ -48,7 +56,17 @@ export async function handleChat(ctx: ServeContext, body: unknown, res: ServerRe
     };
   });
   res.writeHead(200, { "content-type": "application/json", ...routeHeader(results) });
-  res.end(JSON.stringify({ id, object: "chat.completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results), ...responseRouteField(results) }));
+  res.end(
+    JSON.stringify({
+      id,
+      object: "chat.completion",
+      created,
+      model: ctx.modelName,
+      choices,
+      usage: usageOf(promptTokens, results),
+      ...responseRouteField(results),
+    }),
+  );
 }
 
 function seedOf(r: ChatRequest, i: number): number | undefined {
@@ -57,18 +75,29 @@ function seedOf(r: ChatRequest, i: number): number | undefined {
 
 function chatLogprob(t: TokenEvent) {
   return {
-    token: t.text, logprob: t.logprob, bytes: [...Buffer.from(t.text, "utf8")],
+    token: t.text,
+    logprob: t.logprob,
+    bytes: [...Buffer.from(t.text, "utf8")],
     top_logprobs: (t.top ?? []).map((a) => ({ token: a.text, logprob: a.logprob, bytes: [...Buffer.from(a.text, "utf8")] })),
   };
 }
 
 async function streamChat(
-  ctx: ServeContext, r: ChatRequest, base: GenerationRequest,
-  meta: { id: string; created: number; promptTokens: number; startInThinking: boolean }, res: ServerResponse,
+  ctx: ServeContext,
+  r: ChatRequest,
+  base: GenerationRequest,
+  meta: { id: string; created: number; promptTokens: number; startInThinking: boolean },
+  res: ServerResponse,
 ): Promise<void> {
   startSSE(res, routeHeaderBefore(ctx.backend, [base.prompt]));
   const chunk = (index: number, delta: Record<string, unknown>, finish: string | null = null, logprobs: unknown = null) =>
-    sendEvent(res, { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: ctx.modelName, choices: [{ index, delta, logprobs, finish_reason: finish }] });
+    sendEvent(res, {
+      id: meta.id,
+      object: "chat.completion.chunk",
+      created: meta.created,
+      model: ctx.modelName,
+      choices: [{ index, delta, logprobs, finish_reason: finish }],
+    });
   const emit = (index: number, d: { reasoning?: string; content?: string }) => {
     if (d.reasoning) chunk(index, { reasoning_content: d.reasoning, reasoning: d.reasoning });
     if (d.content) chunk(index, { content: d.content });
@@ -77,23 +106,33 @@ async function streamChat(
     const splitter = new ReasoningSplitter(ctx.tags, meta.startInThinking);
     const hold = new StopHoldback(r.stop);
     chunk(index, { role: "assistant", content: "" });
-    return ctx.backend.submit({
-      ...base, seed: seedOf(r, index),
-      onToken: (t) => {
-        emit(index, splitter.push(hold.push(t.text)));
-        if (r.logprobs && !t.forced) chunk(index, {}, null, { content: [chatLogprob(t)] });
-      },
-    }).then((g: GenerationResult) => {
-      emit(index, splitter.push(hold.finish(g.text)));
-      emit(index, splitter.end());
-      chunk(index, {}, finishReason(g.finishReason));
-      return g;
-    });
+    return ctx.backend
+      .submit({
+        ...base,
+        seed: seedOf(r, index),
+        onToken: (t) => {
+          emit(index, splitter.push(hold.push(t.text)));
+          if (r.logprobs && !t.forced) chunk(index, {}, null, { content: [chatLogprob(t)] });
+        },
+      })
+      .then((g: GenerationResult) => {
+        emit(index, splitter.push(hold.finish(g.text)));
+        emit(index, splitter.end());
+        chunk(index, {}, finishReason(g.finishReason));
+        return g;
+      });
   });
   const results = await Promise.all(runs);
   recordTokens(ctx, meta.promptTokens, results);
   if (r.includeUsage) {
-    sendEvent(res, { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
+    sendEvent(res, {
+      id: meta.id,
+      object: "chat.completion.chunk",
+      created: meta.created,
+      model: ctx.modelName,
+      choices: [],
+      usage: usageOf(meta.promptTokens, results),
+    });
   }
   sendEvent(res, "[DONE]");
   res.end();

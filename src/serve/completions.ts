@@ -16,7 +16,9 @@ export async function handleCompletions(ctx: ServeContext, body: unknown, res: S
   const rooms = r.prompts.map((p) => tokenRoom(ctx, r.model, p, r.maxTokens));
   checkLoad(ctx, r.prompts.length * r.n, { n: r.n, prompts: r.prompts.length });
   const abort = new AbortController();
-  res.on("close", () => { if (!res.writableFinished) abort.abort(); });
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
   req.on("aborted", () => abort.abort());
   const id = newId("cmpl");
   const created = Math.floor(Date.now() / 1000);
@@ -26,10 +28,18 @@ export async function handleCompletions(ctx: ServeContext, body: unknown, res: S
     for (let j = 0; j < r.n; j++) {
       const index = i * r.n + j;
       jobs.push({
-        index, prompt,
+        index,
+        prompt,
         req: {
-          prompt, maxTokens: rooms[i].maxTokens, temperature: r.temperature, topP: r.topP, topK: r.topK, stop: r.stop,
-          seed: r.seed === undefined ? undefined : r.seed + index, topLogprobs: r.logprobs ?? 0, signal: abort.signal,
+          prompt,
+          maxTokens: rooms[i].maxTokens,
+          temperature: r.temperature,
+          topP: r.topP,
+          topK: r.topK,
+          stop: r.stop,
+          seed: r.seed === undefined ? undefined : r.seed + index,
+          topLogprobs: r.logprobs ?? 0,
+          signal: abort.signal,
         },
       });
     }
@@ -46,7 +56,17 @@ export async function handleCompletions(ctx: ServeContext, body: unknown, res: S
     ...routeField(g),
   }));
   res.writeHead(200, { "content-type": "application/json", ...routeHeader(results) });
-  res.end(JSON.stringify({ id, object: "text_completion", created, model: ctx.modelName, choices, usage: usageOf(promptTokens, results), ...responseRouteField(results) }));
+  res.end(
+    JSON.stringify({
+      id,
+      object: "text_completion",
+      created,
+      model: ctx.modelName,
+      choices,
+      usage: usageOf(promptTokens, results),
+      ...responseRouteField(results),
+    }),
+  );
 }
 
 /** The legacy logprobs object: tokens, token_logprobs, top_logprobs, text_offset. */
@@ -64,12 +84,27 @@ function logprobsOf(tokens: TokenEvent[], offset0: number) {
 }
 
 async function streamCompletions(
-  ctx: ServeContext, r: CompletionRequest, jobs: { index: number; req: GenerationRequest; prompt: string }[],
-  meta: { id: string; created: number; promptTokens: number }, res: ServerResponse,
+  ctx: ServeContext,
+  r: CompletionRequest,
+  jobs: { index: number; req: GenerationRequest; prompt: string }[],
+  meta: { id: string; created: number; promptTokens: number },
+  res: ServerResponse,
 ): Promise<void> {
-  startSSE(res, routeHeaderBefore(ctx.backend, jobs.map((j) => j.prompt)));
+  startSSE(
+    res,
+    routeHeaderBefore(
+      ctx.backend,
+      jobs.map((j) => j.prompt),
+    ),
+  );
   const chunk = (index: number, text: string, finish: string | null = null, logprobs: ReturnType<typeof logprobsOf> | null = null) =>
-    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [{ index, text, logprobs, finish_reason: finish }] });
+    sendEvent(res, {
+      id: meta.id,
+      object: "text_completion",
+      created: meta.created,
+      model: ctx.modelName,
+      choices: [{ index, text, logprobs, finish_reason: finish }],
+    });
   const runs = jobs.map((job) => {
     const hold = new StopHoldback(r.stop);
     // With logprobs, each chunk carries the tokens its text completes: tokens wait until the
@@ -93,27 +128,36 @@ async function streamCompletions(
       return lp;
     };
     if (r.echo) chunk(job.index, job.prompt, null, r.logprobs === null ? null : logprobsOf([], 0));
-    return ctx.backend.submit({
-      ...job.req,
-      onToken: (t) => {
-        if (r.logprobs !== null) pending.push(t);
-        const s = hold.push(t.text);
-        released += s.length;
-        if (s) chunk(job.index, s, null, take());
-      },
-    }).then((g: GenerationResult) => {
-      const rest = hold.finish(g.text);
-      // the final token list is authoritative (a stop string drops the tokens that made it)
-      const last = r.logprobs === null ? null : logprobsOf(g.tokens.slice(sentTokens), offset);
-      if (rest || (last && last.tokens.length > 0)) chunk(job.index, rest, null, last);
-      chunk(job.index, "", finishReason(g.finishReason));
-      return g;
-    });
+    return ctx.backend
+      .submit({
+        ...job.req,
+        onToken: (t) => {
+          if (r.logprobs !== null) pending.push(t);
+          const s = hold.push(t.text);
+          released += s.length;
+          if (s) chunk(job.index, s, null, take());
+        },
+      })
+      .then((g: GenerationResult) => {
+        const rest = hold.finish(g.text);
+        // the final token list is authoritative (a stop string drops the tokens that made it)
+        const last = r.logprobs === null ? null : logprobsOf(g.tokens.slice(sentTokens), offset);
+        if (rest || (last && last.tokens.length > 0)) chunk(job.index, rest, null, last);
+        chunk(job.index, "", finishReason(g.finishReason));
+        return g;
+      });
   });
   const results = await Promise.all(runs);
   recordTokens(ctx, meta.promptTokens, results);
   if (r.includeUsage) {
-    sendEvent(res, { id: meta.id, object: "text_completion", created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
+    sendEvent(res, {
+      id: meta.id,
+      object: "text_completion",
+      created: meta.created,
+      model: ctx.modelName,
+      choices: [],
+      usage: usageOf(meta.promptTokens, results),
+    });
   }
   sendEvent(res, "[DONE]");
   res.end();

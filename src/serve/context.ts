@@ -48,15 +48,33 @@ export function templateFromString(template: string): ChatTemplate {
 /** Check the model name and the token room for a prompt; returns the max_tokens to use. */
 export function tokenRoom(ctx: ServeContext, model: string, prompt: string, maxTokens: number | undefined): { promptTokens: number; maxTokens: number } {
   if (model !== ctx.modelName) {
-    throw new OpenAIHttpError(404, `The model '${model}' does not exist: this server serves '${ctx.modelName}' (GET /v1/models)`, "invalid_request_error", "model", "model_not_found");
+    throw new OpenAIHttpError(
+      404,
+      `The model '${model}' does not exist: this server serves '${ctx.modelName}' (GET /v1/models)`,
+      "invalid_request_error",
+      "model",
+      "model_not_found",
+    );
   }
   const promptTokens = ctx.backend.countTokens(prompt);
   const room = ctx.backend.contextLength - promptTokens;
   if (room < 1) {
-    throw new OpenAIHttpError(400, `the prompt has ${promptTokens} tokens; this model's context is ${ctx.backend.contextLength}: shorten the prompt`, "invalid_request_error", "messages", "context_length_exceeded");
+    throw new OpenAIHttpError(
+      400,
+      `the prompt has ${promptTokens} tokens; this model's context is ${ctx.backend.contextLength}: shorten the prompt`,
+      "invalid_request_error",
+      "messages",
+      "context_length_exceeded",
+    );
   }
   if (maxTokens !== undefined && maxTokens > room) {
-    throw new OpenAIHttpError(400, `max tokens ${maxTokens} + prompt ${promptTokens} exceed the context length ${ctx.backend.contextLength}: ask for at most ${room}`, "invalid_request_error", "max_tokens", "context_length_exceeded");
+    throw new OpenAIHttpError(
+      400,
+      `max tokens ${maxTokens} + prompt ${promptTokens} exceed the context length ${ctx.backend.contextLength}: ask for at most ${room}`,
+      "invalid_request_error",
+      "max_tokens",
+      "context_length_exceeded",
+    );
   }
   return { promptTokens, maxTokens: maxTokens ?? Math.min(ctx.defaultMaxTokens, room) };
 }
@@ -70,7 +88,13 @@ export function checkLoad(ctx: ServeContext, adding: number, shape: { n: number;
   if (adding > ctx.maxQueue) {
     const prompts = shape.prompts ?? 1;
     const param = shape.n > 1 ? "n" : "prompt";
-    throw new OpenAIHttpError(400, `this request asks for ${adding} sequences (${prompts} prompt${prompts === 1 ? "" : "s"} × n=${shape.n}), more than this server ever holds at once (${ctx.maxQueue}): lower ${param === "n" ? "n" : "the number of prompts"} or split the request`, "invalid_request_error", param, "request_too_large");
+    throw new OpenAIHttpError(
+      400,
+      `this request asks for ${adding} sequences (${prompts} prompt${prompts === 1 ? "" : "s"} × n=${shape.n}), more than this server ever holds at once (${ctx.maxQueue}): lower ${param === "n" ? "n" : "the number of prompts"} or split the request`,
+      "invalid_request_error",
+      param,
+      "request_too_large",
+    );
   }
   if ((ctx.backend.load ?? 0) + adding > ctx.maxQueue) {
     throw new OpenAIHttpError(429, `the server is at capacity (${ctx.maxQueue} requests): retry later`, "rate_limit_exceeded", null, "rate_limit_exceeded");
@@ -79,7 +103,10 @@ export function checkLoad(ctx: ServeContext, adding: number, shape: { n: number;
 
 /** Count an answered request's tokens for /metrics. */
 export function recordTokens(ctx: ServeContext, promptTokens: number, results: GenerationResult[]): void {
-  ctx.metrics?.observeTokens(promptTokens, results.reduce((a, r) => a + r.completionTokens, 0));
+  ctx.metrics?.observeTokens(
+    promptTokens,
+    results.reduce((a, r) => a + r.completionTokens, 0),
+  );
 }
 
 /** An OpenAI-style id. */

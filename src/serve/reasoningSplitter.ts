@@ -17,7 +17,10 @@ export class ReasoningSplitter {
   private pending = "";
 
   /** `startInThinking` when the prompt itself opened the thinking segment. */
-  constructor(private readonly tags: ThinkTags = DEFAULT_THINK_TAGS, startInThinking = false) {
+  constructor(
+    private readonly tags: ThinkTags = DEFAULT_THINK_TAGS,
+    startInThinking = false,
+  ) {
     this.state = startInThinking ? "thinking" : "start";
   }
 

@@ -87,7 +87,11 @@ function refuseUnsupported(body: Body): void {
     throw badParam("tool_choice", "'tool_choice' is not supported by this server (no tool calling): remove it", "unsupported_parameter");
   }
   if (has("response_format") && !(isObj(body.response_format) && body.response_format.type === "text")) {
-    throw badParam("response_format", "'response_format' is not supported by this server (no JSON mode or structured output): remove it or use {\"type\": \"text\"}", "unsupported_parameter");
+    throw badParam(
+      "response_format",
+      '\'response_format\' is not supported by this server (no JSON mode or structured output): remove it or use {"type": "text"}',
+      "unsupported_parameter",
+    );
   }
   if (has("logit_bias") && !(isObj(body.logit_bias) && Object.keys(body.logit_bias).length === 0)) {
     throw badParam("logit_bias", "'logit_bias' is not supported by this server: remove it", "unsupported_parameter");
@@ -96,14 +100,16 @@ function refuseUnsupported(body: Body): void {
 
 function sampling(body: Body, limits: RequestLimits, maxTokenKeys: string[]): SamplingParams {
   refuseUnsupported(body);
-  if (typeof body.model !== "string" || body.model === "") throw badParam("model", "'model' is required: pass the name from GET /v1/models", "missing_required_parameter");
+  if (typeof body.model !== "string" || body.model === "")
+    throw badParam("model", "'model' is required: pass the name from GET /v1/models", "missing_required_parameter");
   let maxTokens: number | undefined;
   for (const k of maxTokenKeys) maxTokens ??= num(body, k, 1, 1_000_000, true);
   const stopRaw = body.stop;
   let stop: string[] = [];
   if (typeof stopRaw === "string") stop = [stopRaw];
   else if (Array.isArray(stopRaw)) {
-    if (stopRaw.length > 4 || !stopRaw.every((s) => typeof s === "string" && s !== "")) throw badParam("stop", "'stop' must be a string or up to 4 non-empty strings");
+    if (stopRaw.length > 4 || !stopRaw.every((s) => typeof s === "string" && s !== ""))
+      throw badParam("stop", "'stop' must be a string or up to 4 non-empty strings");
     stop = stopRaw as string[];
   } else if (stopRaw !== undefined && stopRaw !== null) throw badParam("stop", "'stop' must be a string or an array of strings");
   const so = body.stream_options;
@@ -125,10 +131,12 @@ function sampling(body: Body, limits: RequestLimits, maxTokenKeys: string[]): Sa
 function messageText(content: unknown, i: number): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content.map((part, j) => {
-      if (isObj(part) && part.type === "text" && typeof part.text === "string") return part.text;
-      throw badParam(`messages[${i}].content[${j}]`, "only text content parts ({\"type\": \"text\", \"text\": ...}) are supported");
-    }).join("");
+    return content
+      .map((part, j) => {
+        if (isObj(part) && part.type === "text" && typeof part.text === "string") return part.text;
+        throw badParam(`messages[${i}].content[${j}]`, 'only text content parts ({"type": "text", "text": ...}) are supported');
+      })
+      .join("");
   }
   if (content === null || content === undefined) return "";
   throw badParam(`messages[${i}].content`, "message content must be a string or an array of text parts");
@@ -155,7 +163,7 @@ export function parseChatRequest(body: unknown, limits: RequestLimits): ChatRequ
   const topLogprobs = num(body, "top_logprobs", 0, 20, true) ?? 0;
   const logprobs = bool(body, "logprobs");
   if (topLogprobs > 0 && !logprobs) throw badParam("top_logprobs", "'top_logprobs' needs 'logprobs': true");
-  return { ...base, messages, effort: (effort ?? undefined) as EffortLevel | undefined, logprobs, topLogprobs };
+  return { ...base, messages, effort: (effort ?? undefined), logprobs, topLogprobs };
 }
 
 /** Validate a /v1/completions body. */
@@ -165,7 +173,7 @@ export function parseCompletionRequest(body: unknown, limits: RequestLimits): Co
   const p = body.prompt;
   let prompts: string[];
   if (typeof p === "string") prompts = [p];
-  else if (Array.isArray(p) && p.length > 0 && p.every((x) => typeof x === "string")) prompts = p as string[];
+  else if (Array.isArray(p) && p.length > 0 && p.every((x) => typeof x === "string")) prompts = p;
   else throw badParam("prompt", "'prompt' must be a string or a non-empty array of strings", p === undefined ? "missing_required_parameter" : "invalid_value");
   if (prompts.length > limits.maxPrompts) throw badParam("prompt", `at most ${limits.maxPrompts} prompts per request, got ${prompts.length}`);
   if (base.stream && prompts.length * base.n > limits.maxN) throw badParam("n", `streaming supports at most ${limits.maxN} choices in all`);

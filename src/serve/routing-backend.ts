@@ -31,7 +31,10 @@ export type RoutedGenerationResult = GenerationResult & { route?: RouteDecision 
 export class PolicyBackend implements ServeBackend {
   readonly contextLength: number;
 
-  constructor(private readonly policy: Policy, contextLength = 1 << 20) {
+  constructor(
+    private readonly policy: Policy,
+    contextLength = 1 << 20,
+  ) {
     this.contextLength = contextLength;
   }
 
@@ -41,15 +44,26 @@ export class PolicyBackend implements ServeBackend {
 
   async submit(req: GenerationRequest): Promise<GenerationResult> {
     const [[c]] = await this.policy.generate([req.prompt], {
-      n: 1, maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, topK: req.topK,
-      stop: req.stop, seed: req.seed, logprobs: true, signal: req.signal,
+      n: 1,
+      maxTokens: req.maxTokens,
+      temperature: req.temperature,
+      topP: req.topP,
+      topK: req.topK,
+      stop: req.stop,
+      seed: req.seed,
+      logprobs: true,
+      signal: req.signal,
     });
     const logprob = (c.logprobs ?? []).reduce((a, b) => a + b, 0);
     const ev = { text: c.text, id: -1, logprob };
     req.onToken?.(ev);
     return {
-      text: c.text, tokens: [ev], finishReason: c.finishReason === "length" ? "length" : "stop",
-      promptTokens: this.countTokens(req.prompt), completionTokens: c.completionTokens, thinkingTokens: c.thinkingTokens ?? 0,
+      text: c.text,
+      tokens: [ev],
+      finishReason: c.finishReason === "length" ? "length" : "stop",
+      promptTokens: this.countTokens(req.prompt),
+      completionTokens: c.completionTokens,
+      thinkingTokens: c.thinkingTokens ?? 0,
     };
   }
 
@@ -64,9 +78,15 @@ export class RoutingBackend implements ServeBackend {
   private readonly threshold: number;
   private readonly answer = defaultAnswerExtractor();
 
-  constructor(private readonly saved: SavedRouter, private readonly backends: ServeBackend[], o: { threshold?: number } = {}) {
+  constructor(
+    private readonly saved: SavedRouter,
+    private readonly backends: ServeBackend[],
+    o: { threshold?: number } = {},
+  ) {
     if (backends.length !== saved.options.length) {
-      throw new RangeError(`the router file lists ${saved.options.length} options (${saved.options.map((x) => x.name).join(", ")}) but ${backends.length} backends were given`);
+      throw new RangeError(
+        `the router file lists ${saved.options.length} options (${saved.options.map((x) => x.name).join(", ")}) but ${backends.length} backends were given`,
+      );
     }
     this.threshold = o.threshold ?? saved.threshold;
     this.contextLength = Math.min(...backends.map((b) => b.contextLength));
@@ -97,13 +117,22 @@ export class RoutingBackend implements ServeBackend {
 
   /** Probe router: sample the cheap backend, answer with its majority when confident, else escalate. */
   private async cascade(req: GenerationRequest, spec: ProbeRouterSpec): Promise<RoutedGenerationResult> {
-    const probes = await Promise.all(Array.from({ length: spec.probes }, (_, j) =>
-      this.backends[0].submit({ ...req, onToken: undefined, seed: req.seed === undefined ? undefined : req.seed + 7919 * j })));
+    const probes = await Promise.all(
+      Array.from({ length: spec.probes }, (_, j) =>
+        this.backends[0].submit({ ...req, onToken: undefined, seed: req.seed === undefined ? undefined : req.seed + 7919 * j }),
+      ),
+    );
     const asCompletions: Completion[] = probes.map((g) => ({
-      text: g.text, finishReason: g.finishReason === "length" ? "length" : "stop", completionTokens: g.completionTokens,
+      text: g.text,
+      finishReason: g.finishReason === "length" ? "length" : "stop",
+      completionTokens: g.completionTokens,
       logprobs: g.tokens.map((t) => t.logprob),
     }));
-    const vote = voteConfidence(asCompletions, asCompletions.map((c) => this.answer(c.text)), spec.confidence);
+    const vote = voteConfidence(
+      asCompletions,
+      asCompletions.map((c) => this.answer(c.text)),
+      spec.confidence,
+    );
     const probeTokens = probes.reduce((a, g) => a + g.completionTokens, 0);
     if (vote.confidence >= this.threshold) {
       const chosen = probes[vote.index];

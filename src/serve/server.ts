@@ -23,14 +23,15 @@ import { OpenAIHttpError } from "./errors.js";
 import { ServerMetrics } from "./metrics.js";
 
 /** Server options; only `backend` and `modelName` are required. */
-export type ServeOptions = Pick<ServeContext, "backend" | "modelName"> & Partial<Omit<ServeContext, "backend" | "modelName">> & {
-  /** Largest accepted request body in bytes (default 4 MiB). */
-  maxBodyBytes?: number;
-  /** Origins allowed to call the server from a browser (default ["*"]: any; [] turns CORS off). */
-  allowedOrigins?: string[];
-  /** When set, /v1 requests need `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
-};
+export type ServeOptions = Pick<ServeContext, "backend" | "modelName"> &
+  Partial<Omit<ServeContext, "backend" | "modelName">> & {
+    /** Largest accepted request body in bytes (default 4 MiB). */
+    maxBodyBytes?: number;
+    /** Origins allowed to call the server from a browser (default ["*"]: any; [] turns CORS off). */
+    allowedOrigins?: string[];
+    /** When set, /v1 requests need `Authorization: Bearer <apiKey>`. */
+    apiKey?: string;
+  };
 
 /** A running server. */
 export interface RunningServer {
@@ -78,7 +79,10 @@ function packageVersion(): string {
 export function createOpenAIServer(o: ServeOptions): Server {
   const ctx = serveContext(o);
   const http: HttpOptions = {
-    maxBody: o.maxBodyBytes ?? 4 * 1024 * 1024, origins: o.allowedOrigins ?? ["*"], apiKey: o.apiKey, version: packageVersion(),
+    maxBody: o.maxBodyBytes ?? 4 * 1024 * 1024,
+    origins: o.allowedOrigins ?? ["*"],
+    apiKey: o.apiKey,
+    version: packageVersion(),
   };
   const server = createServer((req, res) => {
     const t0 = process.hrtime.bigint();
@@ -103,7 +107,9 @@ export async function startServer(o: ServeOptions & { port?: number; host?: stri
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
   return {
-    server, port, url: `http://${host}:${port}/v1`,
+    server,
+    port,
+    url: `http://${host}:${port}/v1`,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -126,7 +132,11 @@ function pathOf(req: IncomingMessage): string {
 /** A bounded label for metrics: known routes by name, anything else "other". */
 function endpointOf(req: IncomingMessage): string {
   const p = pathOf(req);
-  return ["/v1/chat/completions", "/v1/completions", "/v1/models", "/health", "/version", "/metrics"].includes(p) ? p : p.startsWith("/v1/models/") ? "/v1/models" : "other";
+  return ["/v1/chat/completions", "/v1/completions", "/v1/models", "/health", "/version", "/metrics"].includes(p)
+    ? p
+    : p.startsWith("/v1/models/")
+      ? "/v1/models"
+      : "other";
 }
 
 async function route(ctx: ServeContext, http: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -151,7 +161,13 @@ async function route(ctx: ServeContext, http: HttpOptions, req: IncomingMessage,
     const body = await readJson(req, res, http.maxBody);
     return path === "/v1/completions" ? handleCompletions(ctx, body, res, req) : handleChat(ctx, body, res, req);
   }
-  throw new OpenAIHttpError(404, `no route ${method} ${path}: this server has GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /health, GET /version, GET /metrics`, "invalid_request_error", null, "not_found");
+  throw new OpenAIHttpError(
+    404,
+    `no route ${method} ${path}: this server has GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /health, GET /version, GET /metrics`,
+    "invalid_request_error",
+    null,
+    "not_found",
+  );
 }
 
 /**
@@ -192,12 +208,28 @@ function checkKey(http: HttpOptions, req: IncomingMessage): void {
   const given = Buffer.from(m?.[1].trim() ?? "");
   const want = Buffer.from(http.apiKey);
   if (given.length === want.length && timingSafeEqual(given, want)) return;
-  throw new OpenAIHttpError(401, m ? "Incorrect API key provided: pass the server's --api-key as the Bearer token" : "Missing API key: send the header 'Authorization: Bearer KEY' with the server's --api-key", "invalid_request_error", null, "invalid_api_key");
+  throw new OpenAIHttpError(
+    401,
+    m
+      ? "Incorrect API key provided: pass the server's --api-key as the Bearer token"
+      : "Missing API key: send the header 'Authorization: Bearer KEY' with the server's --api-key",
+    "invalid_request_error",
+    null,
+    "invalid_api_key",
+  );
 }
 
 /** A model entry as vLLM lists it: `max_model_len` tells clients how many tokens fit (prompt + completion). */
 function modelCard(ctx: ServeContext) {
-  return { id: ctx.modelName, object: "model", created: 0, owned_by: "scratchpad", root: ctx.modelName, parent: null, max_model_len: ctx.backend.contextLength };
+  return {
+    id: ctx.modelName,
+    object: "model",
+    created: 0,
+    owned_by: "scratchpad",
+    root: ctx.modelName,
+    parent: null,
+    max_model_len: ctx.backend.contextLength,
+  };
 }
 
 function methodNotAllowed(method: string, path: string, allowed: string): OpenAIHttpError {
@@ -222,7 +254,13 @@ function readJson(req: IncomingMessage, res: ServerResponse, maxBody: number): P
     let over = Number.isFinite(declared) && declared > maxBody;
     const tooLarge = () => {
       res.shouldKeepAlive = false;
-      return new OpenAIHttpError(413, `request body over ${maxBody} bytes: send a smaller request (fewer or shorter prompts)`, "invalid_request_error", null, "request_too_large");
+      return new OpenAIHttpError(
+        413,
+        `request body over ${maxBody} bytes: send a smaller request (fewer or shorter prompts)`,
+        "invalid_request_error",
+        null,
+        "request_too_large",
+      );
     };
     if (over && declared > DRAIN_LIMIT) {
       req.pause();

@@ -5,10 +5,18 @@ import { ReasoningSplitter } from "./reasoningSplitter.js";
 import { StopHoldback } from "./stream.js";
 
 function feed(s: ReasoningSplitter, pieces: string[]): { reasoning: string; content: string; order: string } {
-  let reasoning = "", content = "", order = "";
+  let reasoning = "",
+    content = "",
+    order = "";
   for (const d of [...pieces.map((p) => s.push(p)), s.end()]) {
-    if (d.reasoning) { reasoning += d.reasoning; order += "r"; }
-    if (d.content) { content += d.content; order += "c"; }
+    if (d.reasoning) {
+      reasoning += d.reasoning;
+      order += "r";
+    }
+    if (d.content) {
+      content += d.content;
+      order += "c";
+    }
   }
   return { reasoning, content, order };
 }

@@ -10,9 +10,12 @@ describe("TokenChooser", () => {
 
   it("matches the engine's sampleToken with top-k and top-p together", () => {
     const chooser = new TokenChooser(V);
-    const a = new XoshiroRng(7), b = new XoshiroRng(7);
-    const probs = new Float32Array(V), order = new Int32Array(V);
-    const mine: number[] = [], engine: number[] = [];
+    const a = new XoshiroRng(7),
+      b = new XoshiroRng(7);
+    const probs = new Float32Array(V),
+      order = new Int32Array(V);
+    const mine: number[] = [],
+      engine: number[] = [];
     for (let i = 0; i < 200; i++) {
       mine.push(chooser.choose(logits, 0, { temperature: 0.8, topK: 10, topP: 0.7 }, a));
       engine.push(sampleToken(logits, 0, V, b, 0.8, 10, 0.7, probs, order));

@@ -58,7 +58,7 @@ function tokenize(expr: string, limits: Required<ExpressionLimits>): Token[] {
   }
   const out: Token[] = [];
   let count = 0;
-  for (let i = 0; i < expr.length; ) {
+  for (let i = 0; i < expr.length;) {
     const c = expr[i];
     if (c >= "0" && c <= "9") {
       let j = i;

@@ -26,7 +26,10 @@ describe("scratchpad tasks CLI", () => {
     const args = ["tasks", "sample", "--task", "addition", "--difficulty", "4", "--n", "3", "--seed", "5", "--json", "--template", "compact-think"];
     const a = scratchpad(...args);
     expect(a.status, a.stderr).toBe(0);
-    const lines = a.stdout.trim().split("\n").map((l) => JSON.parse(l) as { prompt: string; answer: string; difficulty: number; rendered: string });
+    const lines = a.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { prompt: string; answer: string; difficulty: number; rendered: string });
     expect(lines).toHaveLength(3);
     for (const p of lines) {
       expect(p.prompt).toMatch(/^\d+\+\d+=$/);
@@ -37,7 +40,20 @@ describe("scratchpad tasks CLI", () => {
     }
     expect(scratchpad(...args).stdout).toBe(a.stdout);
 
-    const ok = scratchpad("tasks", "check", "--task", "addition", "--difficulty", "4", "--seed", "5", "--index", "1", "--response", `<think>carry</think>${lines[1].answer}`);
+    const ok = scratchpad(
+      "tasks",
+      "check",
+      "--task",
+      "addition",
+      "--difficulty",
+      "4",
+      "--seed",
+      "5",
+      "--index",
+      "1",
+      "--response",
+      `<think>carry</think>${lines[1].answer}`,
+    );
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ correct: true });
     const bad = scratchpad("tasks", "check", "--task", "addition", "--difficulty", "4", "--seed", "5", "--response", "<think></think>1");

@@ -36,8 +36,18 @@ describe("Curriculum", () => {
     expect(a.every((p) => p.difficulty! >= 1 && p.difficulty! <= 4)).toBe(true);
     // replayed (lower-level) results do not count towards accuracy
     const c2 = new Curriculum({ task: "addition", start: 3, window: 2 });
-    expect(c2.record([{ correct: true, difficulty: 1 }, { correct: true, difficulty: 2 }])).toBeNull();
-    expect(c2.record([{ correct: true, difficulty: 3 }, { correct: true, difficulty: 3 }])).toMatchObject({ to: 4 });
+    expect(
+      c2.record([
+        { correct: true, difficulty: 1 },
+        { correct: true, difficulty: 2 },
+      ]),
+    ).toBeNull();
+    expect(
+      c2.record([
+        { correct: true, difficulty: 3 },
+        { correct: true, difficulty: 3 },
+      ]),
+    ).toMatchObject({ to: 4 });
   });
 
   it("resumes from a saved state", () => {

@@ -102,9 +102,7 @@ export class Curriculum {
     if (!(o.replay >= 0 && o.replay < 1)) bad(`replay must be in [0, 1), got ${o.replay}`);
     const start = options.start ?? o.min;
     if (!(start >= o.min && start <= o.max)) bad(`start must lie in ${o.min}..${o.max}, got ${start}`);
-    this.s = state
-      ? structuredClone(state)
-      : { difficulty: start, offset: 0, batches: 0, batchesAtLevel: 0, window: [], history: [] };
+    this.s = state ? structuredClone(state) : { difficulty: start, offset: 0, batches: 0, batchesAtLevel: 0, window: [], history: [] };
   }
 
   /** The current level (possibly fractional). */

@@ -10,7 +10,12 @@ describe("difficulty specs", () => {
     expect(parseDifficulty("2.5")).toBe(2.5);
     expect(parseDifficulty("1-4")).toEqual({ min: 1, max: 4 });
     expect(parseDifficulty("1,3")).toEqual([1, 3]);
-    expect(parseDifficulty("1:0.2,3:0.8")).toEqual({ mix: [{ difficulty: 1, weight: 0.2 }, { difficulty: 3, weight: 0.8 }] });
+    expect(parseDifficulty("1:0.2,3:0.8")).toEqual({
+      mix: [
+        { difficulty: 1, weight: 0.2 },
+        { difficulty: 3, weight: 0.8 },
+      ],
+    });
     expect(formatDifficulty(parseDifficulty("1:0.2,3:0.8"))).toBe("1:0.2,3:0.8");
     expect(() => parseDifficulty("hard")).toThrow(/cannot parse difficulty "hard"/);
   });
@@ -23,7 +28,19 @@ describe("difficulty specs", () => {
   it("samples a weighted mix in proportion", () => {
     const r = new Rng(5);
     let threes = 0;
-    for (let i = 0; i < 2000; i++) if (sampleDifficulty({ mix: [{ difficulty: 1, weight: 1 }, { difficulty: 3, weight: 3 }] }, r) === 3) threes++;
+    for (let i = 0; i < 2000; i++)
+      if (
+        sampleDifficulty(
+          {
+            mix: [
+              { difficulty: 1, weight: 1 },
+              { difficulty: 3, weight: 3 },
+            ],
+          },
+          r,
+        ) === 3
+      )
+        threes++;
     expect(threes / 2000).toBeGreaterThan(0.7);
     expect(threes / 2000).toBeLessThan(0.8);
   });

@@ -29,17 +29,12 @@ export interface DifficultyWeight {
  * - `{min, max}`: uniform over the integer levels in between (inclusive);
  * - `{mix: [{difficulty, weight}, ...]}`: a weighted mix (weights need not sum to 1).
  */
-export type DifficultySpec =
-  | number
-  | readonly number[]
-  | { readonly min: number; readonly max: number }
-  | { readonly mix: readonly DifficultyWeight[] };
+export type DifficultySpec = number | readonly number[] | { readonly min: number; readonly max: number } | { readonly mix: readonly DifficultyWeight[] };
 
 function checkLevel(d: number, range: DifficultyRange, integer: boolean): void {
   if (!Number.isFinite(d) || d < range.min || d > range.max || (integer && !Number.isInteger(d))) {
     throw new InvalidDifficultyError(
-      `difficulty ${d} is outside this task's range: use ${integer ? "an integer" : "a number"} ` +
-        `from ${range.min} to ${range.max} (${range.meaning})`,
+      `difficulty ${d} is outside this task's range: use ${integer ? "an integer" : "a number"} ` + `from ${range.min} to ${range.max} (${range.meaning})`,
     );
   }
 }
@@ -104,9 +99,7 @@ export function parseDifficulty(text: string): DifficultySpec {
   const num = (t: string): number => {
     const v = Number(t.trim());
     if (t.trim() === "" || !Number.isFinite(v)) {
-      throw new InvalidDifficultyError(
-        `cannot parse difficulty "${text}": use N, N.5, MIN-MAX, A,B,C or LEVEL:WEIGHT,LEVEL:WEIGHT`,
-      );
+      throw new InvalidDifficultyError(`cannot parse difficulty "${text}": use N, N.5, MIN-MAX, A,B,C or LEVEL:WEIGHT,LEVEL:WEIGHT`);
     }
     return v;
   };

@@ -13,7 +13,10 @@ export class TaskError extends ScratchpadError {
 
   /** `UnknownTaskError` → `"unknown_task"`. */
   private static codeOf(className: string): string {
-    return className.replace(/Error$/, "").replace(/(?<!^)(?=[A-Z])/g, "_").toLowerCase();
+    return className
+      .replace(/Error$/, "")
+      .replace(/(?<!^)(?=[A-Z])/g, "_")
+      .toLowerCase();
   }
 }
 

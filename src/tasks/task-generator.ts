@@ -5,12 +5,7 @@
  * `generate(10)` is a prefix of `generate(20)` with the same options, and equal ids mean equal problems.
  */
 import type { Problem, Verifier } from "../types.js";
-import {
-  type DifficultyRange,
-  type DifficultySpec,
-  sampleDifficulty,
-  validateDifficulty,
-} from "./difficulty.js";
+import { type DifficultyRange, type DifficultySpec, sampleDifficulty, validateDifficulty } from "./difficulty.js";
 import { InvalidTaskOptionError } from "./errors.js";
 import { Rng, hashSeed } from "../core/rng.js";
 
@@ -103,14 +98,18 @@ function resolveFormat(def: GeneratorDefinition, format: string | undefined): { 
   if (!f.includes("{")) {
     throw new InvalidTaskOptionError(
       `task ${def.name}: unknown format "${f}"; use one of ${Object.keys(def.formats).join(", ")} ` +
-        `or a custom template with placeholders ${Object.keys(def.fields).map((k) => `{${k}}`).join(" ")}`,
+        `or a custom template with placeholders ${Object.keys(def.fields)
+          .map((k) => `{${k}}`)
+          .join(" ")}`,
     );
   }
   for (const m of f.replace(/\{\{|\}\}/g, "").matchAll(PLACEHOLDER)) {
     if (!Object.hasOwn(def.fields, m[1])) {
       throw new InvalidTaskOptionError(
         `task ${def.name}: format placeholder {${m[1]}} is unknown; available: ` +
-          Object.keys(def.fields).map((k) => `{${k}}`).join(" "),
+          Object.keys(def.fields)
+            .map((k) => `{${k}}`)
+            .join(" "),
       );
     }
   }
@@ -125,8 +124,7 @@ function resolveParams(def: GeneratorDefinition, given: Record<string, ParamValu
     if (!Object.hasOwn(specs, k)) {
       const known = Object.keys(specs);
       throw new InvalidTaskOptionError(
-        `task ${def.name}: unknown parameter "${k}"; ` +
-          (known.length ? `known parameters: ${known.join(", ")}` : "this task has no parameters"),
+        `task ${def.name}: unknown parameter "${k}"; ` + (known.length ? `known parameters: ${known.join(", ")}` : "this task has no parameters"),
       );
     }
     const want = typeof specs[k].default;

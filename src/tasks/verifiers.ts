@@ -89,7 +89,10 @@ export const digitStringCheck: CheckFn = (response, problem) => {
 
 /** Parse "3,5,9", "3 5 9", "[3, 5, 9]" into integers; null when any item is not an integer. */
 export function parseIntegerList(text: string): bigint[] | null {
-  const s = text.trim().replace(/^\[|\]$/g, "").trim();
+  const s = text
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .trim();
   if (s === "") return [];
   const items = s.split(/\s*,\s*|\s+/);
   const out: bigint[] = [];

@@ -77,7 +77,7 @@ function resolve(opts: FormatOptions): Required<Omit<FormatOptions, "answerTags"
   if (opts.answerTags !== undefined) {
     const [a, b] = opts.answerTags;
     if (typeof a !== "string" || typeof b !== "string" || !a || !b || a === b) {
-      throw new FormatOptionsError("answerTags must be two different non-empty strings, e.g. [\"<answer>\", \"</answer>\"]");
+      throw new FormatOptionsError('answerTags must be two different non-empty strings, e.g. ["<answer>", "</answer>"]');
     }
   }
   return { openTag, closeTag, minAnswerChars, promptOpensThink: opts.promptOpensThink ?? false, answerTags: opts.answerTags };

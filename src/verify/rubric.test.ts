@@ -97,7 +97,13 @@ describe("Rubric", () => {
 
   it("rejects bad configuration", () => {
     expect(() => new Rubric([])).toThrow(RubricConfigError);
-    expect(() => new Rubric([{ name: "a", fn: () => 1 }, { name: "a", fn: () => 1 }])).toThrow(/twice/);
+    expect(
+      () =>
+        new Rubric([
+          { name: "a", fn: () => 1 },
+          { name: "a", fn: () => 1 },
+        ]),
+    ).toThrow(/twice/);
     expect(() => new Rubric([{ name: "a", fn: () => 1, weight: Infinity }])).toThrow(/weight/);
     expect(() => new Rubric([{ name: "a", fn: 3 as never }])).toThrow(/fn/);
   });

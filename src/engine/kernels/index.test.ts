@@ -32,6 +32,7 @@ describe("getKernels", () => {
     delete process.env.SCRATCHPAD_KERNELS;
     const k = getKernels();
     expect(k.name).toBe(nativeKernelsOrNull() ? nativeKernelsOrNull()!.name : "ts");
-    for (const fn of Object.keys(tsKernels)) expect(typeof (k as unknown as Record<string, unknown>)[fn]).toBe(typeof (tsKernels as unknown as Record<string, unknown>)[fn]);
+    for (const fn of Object.keys(tsKernels))
+      expect(typeof (k as unknown as Record<string, unknown>)[fn]).toBe(typeof (tsKernels as unknown as Record<string, unknown>)[fn]);
   });
 });

@@ -54,7 +54,9 @@ export function getKernels(): Kernels {
   const attempt = tryLoadNative();
   if (attempt.kernels) return attempt.kernels;
   if (forced === "native") {
-    throw new KernelsUnavailableError(`SCRATCHPAD_KERNELS=native but the native kernels cannot load (${attempt.reason}); run "npm rebuild" or set SCRATCHPAD_KERNELS=ts.`);
+    throw new KernelsUnavailableError(
+      `SCRATCHPAD_KERNELS=native but the native kernels cannot load (${attempt.reason}); run "npm rebuild" or set SCRATCHPAD_KERNELS=ts.`,
+    );
   }
   if (!warned) {
     warned = true;

@@ -24,24 +24,58 @@ function matmulRow(out: Float32Array, inp: Float32Array, weight: Float32Array, m
 function matmul(out: Float32Array, inp: Float32Array, weight: Float32Array, M: number, K: number, N: number, accumulate: boolean): void {
   let m = 0;
   for (; m + 1 < M; m += 2) {
-    const i0 = m * K, i1 = i0 + K;
+    const i0 = m * K,
+      i1 = i0 + K;
     let n = 0;
     for (; n + 3 < N; n += 4) {
-      const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
-      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      const w0 = n * K,
+        w1 = w0 + K,
+        w2 = w1 + K,
+        w3 = w2 + K;
+      let a00 = 0,
+        a01 = 0,
+        a02 = 0,
+        a03 = 0,
+        a10 = 0,
+        a11 = 0,
+        a12 = 0,
+        a13 = 0;
       for (let k = 0; k < K; k++) {
-        const x0 = inp[i0 + k], x1 = inp[i1 + k];
-        const v0 = weight[w0 + k], v1 = weight[w1 + k], v2 = weight[w2 + k], v3 = weight[w3 + k];
-        a00 += x0 * v0; a01 += x0 * v1; a02 += x0 * v2; a03 += x0 * v3;
-        a10 += x1 * v0; a11 += x1 * v1; a12 += x1 * v2; a13 += x1 * v3;
+        const x0 = inp[i0 + k],
+          x1 = inp[i1 + k];
+        const v0 = weight[w0 + k],
+          v1 = weight[w1 + k],
+          v2 = weight[w2 + k],
+          v3 = weight[w3 + k];
+        a00 += x0 * v0;
+        a01 += x0 * v1;
+        a02 += x0 * v2;
+        a03 += x0 * v3;
+        a10 += x1 * v0;
+        a11 += x1 * v1;
+        a12 += x1 * v2;
+        a13 += x1 * v3;
       }
-      const o0 = m * N + n, o1 = o0 + N;
+      const o0 = m * N + n,
+        o1 = o0 + N;
       if (accumulate) {
-        out[o0] += a00; out[o0 + 1] += a01; out[o0 + 2] += a02; out[o0 + 3] += a03;
-        out[o1] += a10; out[o1 + 1] += a11; out[o1 + 2] += a12; out[o1 + 3] += a13;
+        out[o0] += a00;
+        out[o0 + 1] += a01;
+        out[o0 + 2] += a02;
+        out[o0 + 3] += a03;
+        out[o1] += a10;
+        out[o1 + 1] += a11;
+        out[o1 + 2] += a12;
+        out[o1 + 3] += a13;
       } else {
-        out[o0] = a00; out[o0 + 1] = a01; out[o0 + 2] = a02; out[o0 + 3] = a03;
-        out[o1] = a10; out[o1 + 1] = a11; out[o1 + 2] = a12; out[o1 + 3] = a13;
+        out[o0] = a00;
+        out[o0 + 1] = a01;
+        out[o0 + 2] = a02;
+        out[o0 + 3] = a03;
+        out[o1] = a10;
+        out[o1 + 1] = a11;
+        out[o1 + 2] = a12;
+        out[o1 + 3] = a13;
       }
     }
     matmulRow(out, inp, weight, m, n, K, N, accumulate);
@@ -52,18 +86,30 @@ function matmul(out: Float32Array, inp: Float32Array, weight: Float32Array, M: n
 
 /** dInp[M,K] += dOut[M,N] · weight[N,K]; dWeight[N,K] += dOut[M,N]ᵀ · inp[M,K] (4-way blocked axpys). */
 function matmulBackward(
-  dInp: Float32Array | null, dWeight: Float32Array | null,
-  dOut: Float32Array, inp: Float32Array, weight: Float32Array,
-  M: number, K: number, N: number,
+  dInp: Float32Array | null,
+  dWeight: Float32Array | null,
+  dOut: Float32Array,
+  inp: Float32Array,
+  weight: Float32Array,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   if (dInp) {
     for (let m = 0; m < M; m++) {
-      const io = m * K, oo = m * N;
+      const io = m * K,
+        oo = m * N;
       let n = 0;
       for (; n + 3 < N; n += 4) {
-        const g0 = dOut[oo + n], g1 = dOut[oo + n + 1], g2 = dOut[oo + n + 2], g3 = dOut[oo + n + 3];
+        const g0 = dOut[oo + n],
+          g1 = dOut[oo + n + 1],
+          g2 = dOut[oo + n + 2],
+          g3 = dOut[oo + n + 3];
         if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
-        const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
+        const w0 = n * K,
+          w1 = w0 + K,
+          w2 = w1 + K,
+          w3 = w2 + K;
         for (let k = 0; k < K; k++) dInp[io + k] += g0 * weight[w0 + k] + g1 * weight[w1 + k] + g2 * weight[w2 + k] + g3 * weight[w3 + k];
       }
       for (; n < N; n++) {
@@ -78,10 +124,19 @@ function matmulBackward(
     // rows of inp in blocks of 4 (kept in L1), streaming over the weight-gradient rows
     let m = 0;
     for (; m + 3 < M; m += 4) {
-      const x0 = m * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K;
-      const o0 = m * N, o1 = o0 + N, o2 = o1 + N, o3 = o2 + N;
+      const x0 = m * K,
+        x1 = x0 + K,
+        x2 = x1 + K,
+        x3 = x2 + K;
+      const o0 = m * N,
+        o1 = o0 + N,
+        o2 = o1 + N,
+        o3 = o2 + N;
       for (let n = 0; n < N; n++) {
-        const g0 = dOut[o0 + n], g1 = dOut[o1 + n], g2 = dOut[o2 + n], g3 = dOut[o3 + n];
+        const g0 = dOut[o0 + n],
+          g1 = dOut[o1 + n],
+          g2 = dOut[o2 + n],
+          g3 = dOut[o3 + n];
         if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
         const wo = n * K;
         for (let k = 0; k < K; k++) dWeight[wo + k] += g0 * inp[x0 + k] + g1 * inp[x1 + k] + g2 * inp[x2 + k] + g3 * inp[x3 + k];
@@ -113,8 +168,14 @@ function rmsnorm(out: Float32Array, rstd: Float32Array, inp: Float32Array, weigh
 
 /** RMSNorm backward: dx = r·(w⊙dy) − r³/C · x · Σ(w⊙dy⊙x); dw += dy⊙x·r. */
 function rmsnormBackward(
-  dInp: Float32Array, dWeight: Float32Array, dOut: Float32Array,
-  inp: Float32Array, weight: Float32Array, rstd: Float32Array, M: number, C: number,
+  dInp: Float32Array,
+  dWeight: Float32Array,
+  dOut: Float32Array,
+  inp: Float32Array,
+  weight: Float32Array,
+  rstd: Float32Array,
+  M: number,
+  C: number,
 ): void {
   for (let m = 0; m < M; m++) {
     const o = m * C;
@@ -173,8 +234,16 @@ function ropeBackward(dx: Float32Array, cos: Float32Array, sin: Float32Array, po
 
 /** Causal grouped-query attention forward; saves softmax probabilities in att[B,H,T,T]. */
 function attention(
-  out: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
-  B: number, T: number, H: number, KV: number, D: number,
+  out: Float32Array,
+  att: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+  KV: number,
+  D: number,
 ): void {
   const scale = 1 / Math.sqrt(D);
   const group = H / KV;
@@ -217,9 +286,20 @@ function attention(
 
 /** Causal grouped-query attention backward; dq, dk, dv += …; dAtt is scratch. */
 function attentionBackward(
-  dq: Float32Array, dk: Float32Array, dv: Float32Array, dAtt: Float32Array, dOut: Float32Array,
-  q: Float32Array, k: Float32Array, v: Float32Array, att: Float32Array,
-  B: number, T: number, H: number, KV: number, D: number,
+  dq: Float32Array,
+  dk: Float32Array,
+  dv: Float32Array,
+  dAtt: Float32Array,
+  dOut: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  att: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+  KV: number,
+  D: number,
 ): void {
   const scale = 1 / Math.sqrt(D);
   const group = H / KV;
@@ -262,8 +342,17 @@ function attentionBackward(
 
 /** One decode step of attention over a KV cache [B,maxLen,KV*D] with per-sequence lengths. */
 function attentionDecode(
-  out: Float32Array, scratch: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array,
-  lens: Int32Array, B: number, maxLen: number, H: number, KV: number, D: number,
+  out: Float32Array,
+  scratch: Float32Array,
+  q: Float32Array,
+  kCache: Float32Array,
+  vCache: Float32Array,
+  lens: Int32Array,
+  B: number,
+  maxLen: number,
+  H: number,
+  KV: number,
+  D: number,
 ): void {
   const scale = 1 / Math.sqrt(D);
   const group = H / KV;
@@ -371,8 +460,17 @@ function tokenLogprobsBackward(dLogits: Float32Array, dLogp: Float32Array, logit
 
 /** AdamW (PyTorch semantics, decoupled weight decay), in place. */
 function adamw(
-  params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, n: number,
-  lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  n: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  step: number,
 ): void {
   const bc1 = 1 - Math.pow(beta1, step);
   const bc2 = 1 - Math.pow(beta2, step);

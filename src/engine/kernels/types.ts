@@ -24,9 +24,14 @@ export interface Kernels {
    * dWeight[N,K] += dOut[M,N]ᵀ · inp[M,K]  (skipped when dWeight is null).
    */
   matmulBackward(
-    dInp: Float32Array | null, dWeight: Float32Array | null,
-    dOut: Float32Array, inp: Float32Array, weight: Float32Array,
-    M: number, K: number, N: number,
+    dInp: Float32Array | null,
+    dWeight: Float32Array | null,
+    dOut: Float32Array,
+    inp: Float32Array,
+    weight: Float32Array,
+    M: number,
+    K: number,
+    N: number,
   ): void;
 
   /**
@@ -37,8 +42,14 @@ export interface Kernels {
 
   /** RMSNorm backward: dInp[M,C] += …, dWeight[C] += …, from dOut[M,C] and the saved rstd[M]. */
   rmsnormBackward(
-    dInp: Float32Array, dWeight: Float32Array, dOut: Float32Array,
-    inp: Float32Array, weight: Float32Array, rstd: Float32Array, M: number, C: number,
+    dInp: Float32Array,
+    dWeight: Float32Array,
+    dOut: Float32Array,
+    inp: Float32Array,
+    weight: Float32Array,
+    rstd: Float32Array,
+    M: number,
+    C: number,
   ): void;
 
   /**
@@ -60,8 +71,16 @@ export interface Kernels {
    * diagonal are 0); out[B,T,H*D] = att · v. Scores are scaled by 1/sqrt(D).
    */
   attention(
-    out: Float32Array, att: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
-    B: number, T: number, H: number, KV: number, D: number,
+    out: Float32Array,
+    att: Float32Array,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    B: number,
+    T: number,
+    H: number,
+    KV: number,
+    D: number,
   ): void;
 
   /**
@@ -69,9 +88,20 @@ export interface Kernels {
    * att[B,H,T,T]. dAtt[B,H,T,T] is scratch space (overwritten).
    */
   attentionBackward(
-    dq: Float32Array, dk: Float32Array, dv: Float32Array, dAtt: Float32Array, dOut: Float32Array,
-    q: Float32Array, k: Float32Array, v: Float32Array, att: Float32Array,
-    B: number, T: number, H: number, KV: number, D: number,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dAtt: Float32Array,
+    dOut: Float32Array,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    att: Float32Array,
+    B: number,
+    T: number,
+    H: number,
+    KV: number,
+    D: number,
   ): void;
 
   /**
@@ -82,8 +112,17 @@ export interface Kernels {
    * scratch must hold at least H*maxLen floats per sequence: B*H*maxLen.
    */
   attentionDecode(
-    out: Float32Array, scratch: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array,
-    lens: Int32Array, B: number, maxLen: number, H: number, KV: number, D: number,
+    out: Float32Array,
+    scratch: Float32Array,
+    q: Float32Array,
+    kCache: Float32Array,
+    vCache: Float32Array,
+    lens: Int32Array,
+    B: number,
+    maxLen: number,
+    H: number,
+    KV: number,
+    D: number,
   ): void;
 
   /** SwiGLU: out[M,F] = silu(gate[M,F]) · up[M,F], silu(x) = x·sigmoid(x). */
@@ -112,7 +151,16 @@ export interface Kernels {
    * p -= lr · (m/(1−b1^t)) / (sqrt(v/(1−b2^t)) + eps), with t = step (1-based).
    */
   adamw(
-    params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+    params: Float32Array,
+    grads: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
   ): void;
 }

@@ -78,5 +78,12 @@ export function trainCorrectnessModels(prompts: string[], correct: boolean[][], 
   const xs = prompts.map((p) => featurize(p, spec));
   const dim = featureDimension(spec);
   const options = correct[0]?.length ?? 0;
-  return Array.from({ length: options }, (_, k) => trainLogistic(xs, correct.map((c) => +c[k]), dim, o));
+  return Array.from({ length: options }, (_, k) =>
+    trainLogistic(
+      xs,
+      correct.map((c) => +c[k]),
+      dim,
+      o,
+    ),
+  );
 }

@@ -7,11 +7,28 @@
 import type { Policy, Problem } from "../../types.js";
 import type { ConfidenceMeasure } from "../router.js";
 import {
-  alwaysOption, apgr, chooseOperatingPoint, oracleRouter, pgr, summarize,
-  type OperatingPoint, type OperatingTarget, type QueryRecord, type RouteOption, type SweepPoint,
+  alwaysOption,
+  apgr,
+  chooseOperatingPoint,
+  oracleRouter,
+  pgr,
+  summarize,
+  type OperatingPoint,
+  type OperatingTarget,
+  type QueryRecord,
+  type RouteOption,
+  type SweepPoint,
 } from "./frontier.js";
 import { collectQueryRecords, type CollectRecordsOptions } from "./records.js";
-import { probeRouterOnRecords, promptRouterOnRecords, trainPromptRouter, type PromptRouterSpec, type ProbeRouterSpec, type RouterKind, type RouterOnRecords } from "./routers.js";
+import {
+  probeRouterOnRecords,
+  promptRouterOnRecords,
+  trainPromptRouter,
+  type PromptRouterSpec,
+  type ProbeRouterSpec,
+  type RouterKind,
+  type RouterOnRecords,
+} from "./routers.js";
 import type { SavedRouter } from "./saved.js";
 
 /** Options of `routeExperiment`. */
@@ -75,9 +92,13 @@ function analyse(r: RouterOnRecords, records: QueryRecord[], options: RouteOptio
   const withPgr = (p: OperatingPoint): ReportPoint => ({ ...p, pgr: pgr(p, cheap, strong) });
   const sweep: SweepPoint[] = r.thresholds.map((t) => ({ threshold: t, ...summarize(r.evaluate(t)) }));
   return {
-    cheap: withPgr(cheap), strong: withPgr(strong), oracle: withPgr(oracleRouter(records, options)),
+    cheap: withPgr(cheap),
+    strong: withPgr(strong),
+    oracle: withPgr(oracleRouter(records, options)),
     always: options.map((o, k) => ({ name: o.name, ...withPgr(alwaysOption(records, options, k)) })),
-    sweep, apgr: apgr(sweep, cheap, strong), withPgr,
+    sweep,
+    apgr: apgr(sweep, cheap, strong),
+    withPgr,
   };
 }
 
@@ -87,7 +108,11 @@ function analyse(r: RouterOnRecords, records: QueryRecord[], options: RouteOptio
  * as it would be saved for serving.
  */
 export async function routeExperiment(
-  policies: Policy[], options: RouteOption[], calibration: Problem[], test: Problem[], o: RouteExperimentOptions = {},
+  policies: Policy[],
+  options: RouteOption[],
+  calibration: Problem[],
+  test: Problem[],
+  o: RouteExperimentOptions = {},
 ): Promise<{ report: RouteReport; saved: SavedRouter }> {
   if (policies.length !== options.length) throw new RangeError(`routeExperiment: ${policies.length} policies but ${options.length} options`);
   const kind = o.router ?? "prompt";
@@ -109,21 +134,31 @@ export async function routeExperiment(
   const report: RouteReport = {
     router_kind: kind,
     options: options.map((x) => ({ name: x.name, output_price: x.outputPrice, input_price: x.inputPrice ?? 0 })),
-    always_cheap: t.cheap, always_strong: t.strong, oracle: t.oracle, always: t.always,
+    always_cheap: t.cheap,
+    always_strong: t.strong,
+    oracle: t.oracle,
+    always: t.always,
     router: {
-      ...at, threshold: chosen.threshold,
+      ...at,
+      threshold: chosen.threshold,
       cost_ratio: t.strong.cost > 0 ? at.cost / t.strong.cost : NaN,
       token_ratio: t.strong.tokens > 0 ? at.tokens / t.strong.tokens : NaN,
       accuracy_gap_points: 100 * (t.strong.accuracy - at.accuracy),
       calibration: { ...calA.withPgr(chosen.point), n: cal.length, target, met: chosen.met, bound: chosen.bound },
     },
-    apgr: t.apgr, sweep: t.sweep,
+    apgr: t.apgr,
+    sweep: t.sweep,
     calibration: { n: cal.length, always_cheap: calA.cheap, always_strong: calA.strong, oracle: calA.oracle, apgr: calA.apgr },
-    n_test: testRecs.length, probes,
+    n_test: testRecs.length,
+    probes,
   };
   const saved: SavedRouter = {
-    format: "scratchpad-router", version: 1, router: spec, threshold: chosen.threshold,
-    options: report.options, calibration: Object.fromEntries(Object.entries(report.router.calibration)),
+    format: "scratchpad-router",
+    version: 1,
+    router: spec,
+    threshold: chosen.threshold,
+    options: report.options,
+    calibration: Object.fromEntries(Object.entries(report.router.calibration)),
   };
   return { report, saved };
 }

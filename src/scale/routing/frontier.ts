@@ -78,10 +78,12 @@ export function summarize(outcomes: RoutedOutcome[]): OperatingPoint {
 
 /** The outcome of sending every query to option `k` (no router). */
 export function alwaysOption(records: QueryRecord[], options: RouteOption[], k: number): OperatingPoint {
-  return summarize(records.map((r) => {
-    const o = r.outcomes[k];
-    return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k > 0 };
-  }));
+  return summarize(
+    records.map((r) => {
+      const o = r.outcomes[k];
+      return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k > 0 };
+    }),
+  );
 }
 
 /**
@@ -90,11 +92,13 @@ export function alwaysOption(records: QueryRecord[], options: RouteOption[], k: 
  */
 export function oracleRouter(records: QueryRecord[], options: RouteOption[]): OperatingPoint {
   const byCost = options.map((_, k) => k).sort((a, b) => meanCost(records, options, a) - meanCost(records, options, b));
-  return summarize(records.map((r) => {
-    const k = byCost.find((j) => r.outcomes[j].correct) ?? byCost[0];
-    const o = r.outcomes[k];
-    return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== byCost[0] };
-  }));
+  return summarize(
+    records.map((r) => {
+      const k = byCost.find((j) => r.outcomes[j].correct) ?? byCost[0];
+      const o = r.outcomes[k];
+      return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== byCost[0] };
+    }),
+  );
 }
 
 /** Mean cost per query of option `k` over the records. */
@@ -127,9 +131,7 @@ export function apgr(sweep: OperatingPoint[], cheap: { accuracy: number }, stron
 const Z95 = 1.645;
 
 /** How to pick a router's threshold on the calibration set. */
-export type OperatingTarget =
-  | { kind: "max-cpt"; maxCpt: number }
-  | { kind: "tolerance"; tolerance: number };
+export type OperatingTarget = { kind: "max-cpt"; maxCpt: number } | { kind: "tolerance"; tolerance: number };
 
 /**
  * Choose an operating point on the calibration records, with a margin so it holds on fresh data:
@@ -140,7 +142,10 @@ export type OperatingTarget =
  * When no threshold qualifies, the most accurate one (and `met: false`).
  */
 export function chooseOperatingPoint(
-  thresholds: number[], evaluate: (t: number) => RoutedOutcome[], strongCorrect: boolean[], target: OperatingTarget,
+  thresholds: number[],
+  evaluate: (t: number) => RoutedOutcome[],
+  strongCorrect: boolean[],
+  target: OperatingTarget,
 ): { threshold: number; point: OperatingPoint; met: boolean; bound: number } {
   const cands = thresholds.map((t) => {
     const outs = evaluate(t);
@@ -153,7 +158,7 @@ export function chooseOperatingPoint(
       const d = outs.map((o, i) => +o.correct - +strongCorrect[i]);
       const mean = d.reduce((a, x) => a + x, 0) / n;
       const sd = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, n - 1));
-      bound = mean - Z95 * sd / Math.sqrt(n);
+      bound = mean - (Z95 * sd) / Math.sqrt(n);
     }
     return { threshold: t, point, bound };
   });

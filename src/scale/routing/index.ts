@@ -6,13 +6,34 @@
 export { featurize, featureDimension, DEFAULT_FEATURIZER, SHAPE_FEATURES, type FeaturizerSpec, type SparseVector } from "./features.js";
 export { trainLogistic, predictProbability, trainCorrectnessModels, type LogisticModel, type LogisticOptions } from "./classifier.js";
 export {
-  alwaysOption, oracleRouter, outcomeCost, meanCost, summarize, pgr, apgr, chooseOperatingPoint,
-  type RouteOption, type OptionOutcome, type QueryRecord, type OperatingPoint, type SweepPoint, type RoutedOutcome, type OperatingTarget,
+  alwaysOption,
+  oracleRouter,
+  outcomeCost,
+  meanCost,
+  summarize,
+  pgr,
+  apgr,
+  chooseOperatingPoint,
+  type RouteOption,
+  type OptionOutcome,
+  type QueryRecord,
+  type OperatingPoint,
+  type SweepPoint,
+  type RoutedOutcome,
+  type OperatingTarget,
 } from "./frontier.js";
 export { collectQueryRecords, type CollectRecordsOptions } from "./records.js";
 export {
-  ROUTER_KINDS, trainPromptRouter, promptProbabilities, choosePromptOption, promptRouterOnRecords, probeRouterOnRecords,
-  type RouterKind, type PromptRouterSpec, type ProbeRouterSpec, type RouterOnRecords,
+  ROUTER_KINDS,
+  trainPromptRouter,
+  promptProbabilities,
+  choosePromptOption,
+  promptRouterOnRecords,
+  probeRouterOnRecords,
+  type RouterKind,
+  type PromptRouterSpec,
+  type ProbeRouterSpec,
+  type RouterOnRecords,
 } from "./routers.js";
 export { routeExperiment, type RouteExperimentOptions, type RouteReport, type ReportPoint } from "./experiment.js";
 export { saveRouter, loadRouter, parseRouter, RouterFileError, type SavedRouter } from "./saved.js";

@@ -31,7 +31,9 @@ export interface RoutedPolicyOptions {
  */
 export function routedPolicy(saved: SavedRouter, policies: Policy[], o: RoutedPolicyOptions = {}): Policy {
   if (policies.length !== saved.options.length) {
-    throw new RangeError(`the router file lists ${saved.options.length} options (${saved.options.map((x) => x.name).join(", ")}) but ${policies.length} policies were given`);
+    throw new RangeError(
+      `the router file lists ${saved.options.length} options (${saved.options.map((x) => x.name).join(", ")}) but ${policies.length} policies were given`,
+    );
   }
   const threshold = o.threshold ?? saved.threshold;
   const spec = saved.router;
@@ -45,10 +47,12 @@ export function routedPolicy(saved: SavedRouter, policies: Policy[], o: RoutedPo
       close: closeAll,
       async generate(prompts, opts = {}) {
         const out = (await cascade.generate(prompts, opts)) as RoutedCompletion[][];
-        return out.map((cs) => cs.map((c): RouteDecidedCompletion => {
-          const k = c.escalated ? 1 : 0;
-          return { ...c, route: { option: k, name: saved.options[k].name, scores: [c.confidence] } };
-        }));
+        return out.map((cs) =>
+          cs.map((c): RouteDecidedCompletion => {
+            const k = c.escalated ? 1 : 0;
+            return { ...c, route: { option: k, name: saved.options[k].name, scores: [c.confidence] } };
+          }),
+        );
       },
     };
   }
@@ -62,7 +66,10 @@ export function routedPolicy(saved: SavedRouter, policies: Policy[], o: RoutedPo
       for (let k = 0; k < policies.length; k++) {
         const idx = choice.map((c, i) => (c === k ? i : -1)).filter((i) => i >= 0);
         if (idx.length === 0) continue;
-        const res = await policies[k].generate(idx.map((i) => prompts[i]), opts);
+        const res = await policies[k].generate(
+          idx.map((i) => prompts[i]),
+          opts,
+        );
         idx.forEach((i, x) => {
           out[i] = res[x].map((c): RouteDecidedCompletion => ({ ...c, route: { option: k, name: saved.options[k].name, scores: scores[i] } }));
         });

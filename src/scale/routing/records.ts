@@ -63,7 +63,9 @@ export async function collectQueryRecords(policies: Policy[], problems: Problem[
     for (const [k, policy] of policies.entries()) {
       const n = k === 0 ? Math.max(1, probes) : 1;
       const temperature = o.temperatures?.[k] ?? gen.temperature;
-      results.push(await policy.generate(prompts, { ...gen, temperature, n, seed: seedOf(k, n), logprobs: (k === 0 && probes > 0 && measure === "logprob") || undefined }));
+      results.push(
+        await policy.generate(prompts, { ...gen, temperature, n, seed: seedOf(k, n), logprobs: (k === 0 && probes > 0 && measure === "logprob") || undefined }),
+      );
     }
     for (const [i, p] of batch.entries()) {
       const outcomes: OptionOutcome[] = [];
@@ -79,7 +81,8 @@ export async function collectQueryRecords(policies: Policy[], problems: Problem[
         const vote = voteConfidence(samples, keys, measure);
         const correct = vote.key !== null && (vote.correctAt === 0 ? outcomes[0].correct : (await p.verifier.verify(samples[vote.correctAt].text, p)).correct);
         rec.probe = {
-          correct, confidence: vote.confidence,
+          correct,
+          confidence: vote.confidence,
           outputTokens: samples.reduce((a, c) => a + c.completionTokens, 0),
           inputTokens: promptTokens(policies[0], prompts[i]) * samples.length,
         };

@@ -42,7 +42,12 @@ export interface ProbeRouterSpec {
 /** Train a prompt router on labelled records (the calibration set). */
 export function trainPromptRouter(records: QueryRecord[], options: RouteOption[], o: LogisticOptions & { featurizer?: FeaturizerSpec } = {}): PromptRouterSpec {
   const featurizer = o.featurizer ?? DEFAULT_FEATURIZER;
-  const models = trainCorrectnessModels(records.map((r) => r.prompt), records.map((r) => r.outcomes.map((x) => x.correct)), featurizer, o);
+  const models = trainCorrectnessModels(
+    records.map((r) => r.prompt),
+    records.map((r) => r.outcomes.map((x) => x.correct)),
+    featurizer,
+    o,
+  );
   const costs = options.map((_, k) => meanCost(records, options, k));
   const top = Math.max(...costs) || 1;
   return { kind: "prompt", featurizer, models, relativeCosts: costs.map((c) => c / top) };
@@ -100,11 +105,12 @@ export function promptRouterOnRecords(spec: PromptRouterSpec, records: QueryReco
   thresholds.unshift(Math.round((thresholds[0] + 1) * 1e6) / 1e6);
   return {
     thresholds,
-    evaluate: (t) => records.map((r, i) => {
-      const k = choosePromptOption(probs[i], c, t);
-      const o = r.outcomes[k];
-      return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== cheapest };
-    }),
+    evaluate: (t) =>
+      records.map((r, i) => {
+        const k = choosePromptOption(probs[i], c, t);
+        const o = r.outcomes[k];
+        return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== cheapest };
+      }),
   };
 }
 
@@ -113,19 +119,21 @@ export function promptRouterOnRecords(spec: PromptRouterSpec, records: QueryReco
  * when the probes' confidence is under the threshold; an escalated query pays probes + strong.
  */
 export function probeRouterOnRecords(records: QueryRecord[], options: RouteOption[]): RouterOnRecords {
-  if (options.length !== 2) throw new RangeError(`the probe router routes between two options, got ${options.length} (give one --strong-budget, or use --router prompt)`);
+  if (options.length !== 2)
+    throw new RangeError(`the probe router routes between two options, got ${options.length} (give one --strong-budget, or use --router prompt)`);
   if (records.some((r) => !r.probe)) throw new RangeError("probe router: records were collected without probes (collect with probes ≥ 1)");
   const cs = [...new Set(records.map((r) => r.probe!.confidence))].sort((a, b) => a - b);
   const mids = cs.map((x, i) => (i + 1 < cs.length ? (x + cs[i + 1]) / 2 : x + 1e-9));
   const thresholds = [...new Set([0, ...mids, 1.01].map((t) => Math.round(t * 1e9) / 1e9))].sort((a, b) => a - b);
   return {
     thresholds,
-    evaluate: (t) => records.map((r) => {
-      const pr = r.probe!;
-      const probeCost = outcomeCost(pr, options[0]);
-      if (pr.confidence >= t) return { correct: pr.correct, cost: probeCost, tokens: pr.outputTokens, strong: false };
-      const s = r.outcomes[1];
-      return { correct: s.correct, cost: probeCost + outcomeCost(s, options[1]), tokens: pr.outputTokens + s.outputTokens, strong: true };
-    }),
+    evaluate: (t) =>
+      records.map((r) => {
+        const pr = r.probe!;
+        const probeCost = outcomeCost(pr, options[0]);
+        if (pr.confidence >= t) return { correct: pr.correct, cost: probeCost, tokens: pr.outputTokens, strong: false };
+        const s = r.outcomes[1];
+        return { correct: s.correct, cost: probeCost + outcomeCost(s, options[1]), tokens: pr.outputTokens + s.outputTokens, strong: true };
+      }),
   };
 }

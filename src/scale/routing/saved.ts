@@ -22,7 +22,15 @@ const logistic = z.object({ weights: z.array(z.number()), bias: z.number() });
 const routerSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("prompt"),
-    featurizer: z.object({ ngrams: z.array(z.number().int().min(1).max(8)), buckets: z.number().int().min(1).max(1 << 22), lowercase: z.boolean() }),
+    featurizer: z.object({
+      ngrams: z.array(z.number().int().min(1).max(8)),
+      buckets: z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 22),
+      lowercase: z.boolean(),
+    }),
     models: z.array(logistic).min(2),
     relativeCosts: z.array(z.number().min(0)).min(2),
   }),
@@ -66,15 +74,22 @@ export function parseRouter(text: string, source = "router file"): SavedRouter {
   const r = fileSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new RouterFileError(`${source}: field "${issue.path.join(".") || "(top)"}" ${issue.message}; make a router file with \`scratchpad route ... --save-router FILE\``);
+    throw new RouterFileError(
+      `${source}: field "${issue.path.join(".") || "(top)"}" ${issue.message}; make a router file with \`scratchpad route ... --save-router FILE\``,
+    );
   }
-  const saved = r.data as SavedRouter;
+  const saved = r.data;
   if (saved.router.kind === "prompt") {
     const dim = featureDimension(saved.router.featurizer);
     const bad = saved.router.models.findIndex((m) => m.weights.length !== dim);
-    if (bad >= 0) throw new RouterFileError(`${source}: field "router.models.${bad}.weights" has ${saved.router.models[bad].weights.length} weights, the featurizer needs ${dim}`);
+    if (bad >= 0)
+      throw new RouterFileError(
+        `${source}: field "router.models.${bad}.weights" has ${saved.router.models[bad].weights.length} weights, the featurizer needs ${dim}`,
+      );
     if (saved.router.models.length !== saved.options.length || saved.router.relativeCosts.length !== saved.options.length) {
-      throw new RouterFileError(`${source}: ${saved.options.length} options but ${saved.router.models.length} classifiers and ${saved.router.relativeCosts.length} costs`);
+      throw new RouterFileError(
+        `${source}: ${saved.options.length} options but ${saved.router.models.length} classifiers and ${saved.router.relativeCosts.length} costs`,
+      );
     }
   } else if (saved.options.length !== 2) {
     throw new RouterFileError(`${source}: a probe router routes between two options, the file lists ${saved.options.length}`);

@@ -52,10 +52,12 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
   let tests: string | unknown[];
   let format = o.format;
   if (o.tests !== undefined) {
-    if (typeof o.tests !== "string" && !Array.isArray(o.tests)) throw badParam(`${param}.tests`, `${param}.tests must be test code (a string) or a list of cases`);
+    if (typeof o.tests !== "string" && !Array.isArray(o.tests))
+      throw badParam(`${param}.tests`, `${param}.tests must be test code (a string) or a list of cases`);
     tests = o.tests;
   } else if (Array.isArray(o.inputs) && Array.isArray(o.outputs)) {
-    if (o.fn_name !== undefined) throw badParam(`${param}.fn_name`, `${param}.fn_name is not supported: give "tests" as [{"fn", "args", "expected"}] cases instead`);
+    if (o.fn_name !== undefined)
+      throw badParam(`${param}.fn_name`, `${param}.fn_name is not supported: give "tests" as [{"fn", "args", "expected"}] cases instead`);
     if (o.inputs.length !== o.outputs.length) throw badParam(`${param}.outputs`, `${param}.inputs and .outputs must have the same length`);
     const outputs = o.outputs as unknown[];
     tests = o.inputs.map((input, i) => ({ input: String(input), output: String(outputs[i]) }));
@@ -74,9 +76,9 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
     language: language as CodeLanguage,
     tests,
     format: format as CodeTestFormat | undefined,
-    entryPoint: entryPoint as string | undefined,
-    prefix: o.prefix as string | undefined,
-    limits: o.limits as CodeLimits | undefined,
+    entryPoint: entryPoint,
+    prefix: o.prefix,
+    limits: o.limits,
   };
 }
 
@@ -100,7 +102,8 @@ function parseItem(label: unknown, i: number, task: RewardTask): Item {
   if (obj && (task === "code" || "tests" in obj || "inputs" in obj)) return { kind: "code", label: parseCodeLabel(param, obj) };
   if (task === "code") throw badParam(param, `${param} must be a code label: a JSON object with "tests" (or a string holding one)`);
   if (typeof label === "number" && Number.isFinite(label)) return { kind: "math", gold: String(label) };
-  if (typeof label !== "string") throw badParam(param, `${param} must be a gold answer (a string) or a code label object (got ${label === null ? "null" : typeof label})`);
+  if (typeof label !== "string")
+    throw badParam(param, `${param} must be a gold answer (a string) or a code label object (got ${label === null ? "null" : typeof label})`);
   return { kind: "math", gold: label };
 }
 
@@ -114,7 +117,7 @@ export interface GetRewardJob {
 export function parseGetRewardBody(body: unknown, task: RewardTask): GetRewardJob {
   if (!isObject(body)) throw badParam("body", 'the body must be a JSON object {"query": [...], "prompts": [...], "labels": [...]}');
   const { query, prompts, labels } = body;
-  if (!Array.isArray(query)) throw badParam("query", 'query must be a list of strings (prompt + response, as OpenRLHF sends)');
+  if (!Array.isArray(query)) throw badParam("query", "query must be a list of strings (prompt + response, as OpenRLHF sends)");
   query.forEach((q, i) => {
     if (typeof q !== "string") throw badParam(`query[${i}]`, `query[${i}] must be a string`);
   });
@@ -125,7 +128,10 @@ export function parseGetRewardBody(body: unknown, task: RewardTask): GetRewardJo
     });
   }
   if (!Array.isArray(labels) || labels.length !== query.length) {
-    throw badParam("labels", `labels must be a list as long as query (${query.length}): the gold answers (math) or test objects (code); OpenRLHF sends them with --label_key`);
+    throw badParam(
+      "labels",
+      `labels must be a list as long as query (${query.length}): the gold answers (math) or test objects (code); OpenRLHF sends them with --label_key`,
+    );
   }
   const items = labels.map((l, i) => parseItem(l, i, task));
   const responses = (query as string[]).map((q, i) => responseFromQuery(q, (prompts as string[] | undefined)?.[i]).response);
@@ -151,7 +157,13 @@ async function codeReward(response: string, label: CodeLabel): Promise<{ correct
   if (label.entryPoint) meta.entryPoint = label.entryPoint;
   if (label.prefix) meta.codePrefix = label.prefix;
   if (label.limits) meta.limits = label.limits;
-  const problem: Problem = { id: "get_reward", prompt: "", answer: typeof label.tests === "string" ? label.tests : "", verifier: codeVerifier, meta: meta as Record<string, unknown> };
+  const problem: Problem = {
+    id: "get_reward",
+    prompt: "",
+    answer: typeof label.tests === "string" ? label.tests : "",
+    verifier: codeVerifier,
+    meta: meta as Record<string, unknown>,
+  };
   const t0 = performance.now();
   const v = await codeVerifier.verify(response, problem);
   return { correct: v.correct, ms: performance.now() - t0 };

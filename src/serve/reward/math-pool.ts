@@ -11,9 +11,7 @@ import { Worker } from "node:worker_threads";
 import { ScratchpadError } from "../../core/errors.js";
 
 /** What the server asks a worker to do. */
-export type MathTask =
-  | { id: number; op: "lines"; items: unknown[]; first: number }
-  | { id: number; op: "pairs"; pairs: { gold: string; response: string }[] };
+export type MathTask = { id: number; op: "lines"; items: unknown[]; first: number } | { id: number; op: "pairs"; pairs: { gold: string; response: string }[] };
 
 /** A `pairs` verdict, trimmed to what the reward needs. */
 export interface PairVerdict {
@@ -125,7 +123,7 @@ export class MathPool {
     if (this.broken) return Promise.reject(this.broken);
     if (signal?.aborted) return Promise.reject(new MathTaskAbortedError());
     return new Promise<unknown[]>((resolve, reject) => {
-      const job: Job = { task: { ...input, id: this.nextId++ } as MathTask, resolve, reject, signal };
+      const job: Job = { task: { ...input, id: this.nextId++ }, resolve, reject, signal };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener("abort", job.onAbort, { once: true });
@@ -218,7 +216,10 @@ export class MathPool {
             structuredClone(job.task);
             return true;
           } catch (e) {
-            this.finish(job, new ScratchpadError("math_pool_failed", `the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`));
+            this.finish(
+              job,
+              new ScratchpadError("math_pool_failed", `the items could not be sent to a math worker: ${e instanceof Error ? e.message : String(e)}`),
+            );
             return false;
           }
         });

@@ -21,7 +21,12 @@ function runTask(t: MathTask): MathTaskResult {
 // Warm the parser and comparer before saying ready: a cold worker's first verification (module
 // initialisation, JIT) can take longer than the 1 s verification deadline on a loaded machine and
 // would score a right answer 0.
-for (const [gold, response] of [["\\frac{1}{2}", "so \\boxed{0.5}"], ["\\sqrt{2}+x^2", "$x^{2}+\\sqrt 2$"], ["(1, 2]", "\\boxed{(1,2]}"], ["42", "The answer is 42."]]) {
+for (const [gold, response] of [
+  ["\\frac{1}{2}", "so \\boxed{0.5}"],
+  ["\\sqrt{2}+x^2", "$x^{2}+\\sqrt 2$"],
+  ["(1, 2]", "\\boxed{(1,2]}"],
+  ["42", "The answer is 42."],
+]) {
   verifyMathSync(gold, response);
 }
 parentPort?.postMessage("ready");

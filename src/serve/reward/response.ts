@@ -22,7 +22,20 @@ export const END_MARKERS: readonly string[] = [
 ];
 
 /** Tokens that may precede the prompt in a decoded sequence (left padding, BOS). */
-const LEADING_TOKENS = ["<|endoftext|>", "<|end_of_text|>", "<|eot_id|>", "<|im_end|>", "<pad>", "<|pad|>", "<unk>", "<s>", "<|begin_of_text|>", "<｜begin▁of▁sentence｜>", "<bos>", "[PAD]"];
+const LEADING_TOKENS = [
+  "<|endoftext|>",
+  "<|end_of_text|>",
+  "<|eot_id|>",
+  "<|im_end|>",
+  "<pad>",
+  "<|pad|>",
+  "<unk>",
+  "<s>",
+  "<|begin_of_text|>",
+  "<｜begin▁of▁sentence｜>",
+  "<bos>",
+  "[PAD]",
+];
 
 /** Where an assistant turn starts, per template; the response follows the last one when the prompt is not a prefix. */
 const ASSISTANT_MARKERS = [
@@ -47,7 +60,7 @@ export interface SplitResponse {
 
 function stripLeading(s: string): string {
   let out = s;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const t = out.replace(/^\s+/, "");
     for (const tok of LEADING_TOKENS) {

@@ -82,7 +82,10 @@ function checkPath(param: string, p: unknown): string {
   if (typeof p !== "string" || p === "") throw badParam(param, `${param} must be a non-empty relative path`);
   // eslint-disable-next-line no-control-regex
   if (p.length > 512 || /[\u0000-\u001f]/.test(p) || p.startsWith("/") || p.split("/").some((s) => s === ".." || s === "")) {
-    throw badParam(param, `${param} ${JSON.stringify(p.slice(0, 100))} must be a relative path inside the working folder (no leading "/", no "..", no empty parts, no control characters)`);
+    throw badParam(
+      param,
+      `${param} ${JSON.stringify(p.slice(0, 100))} must be a relative path inside the working folder (no leading "/", no "..", no empty parts, no control characters)`,
+    );
   }
   return p;
 }
@@ -111,7 +114,10 @@ export function parseRunCodeBody(body: unknown, bounds: RunCodeBounds = DEFAULT_
   const mem = body.memory_limit_MB;
   if (mem !== undefined && mem !== null && mem !== -1) {
     if (typeof mem !== "number" || !Number.isInteger(mem) || mem < 16 || mem > bounds.maxMemoryMb) {
-      throw badParam("memory_limit_MB", `memory_limit_MB must be -1 (server default) or an integer from 16 to ${bounds.maxMemoryMb}, got ${JSON.stringify(mem)}`);
+      throw badParam(
+        "memory_limit_MB",
+        `memory_limit_MB must be -1 (server default) or an integer from 16 to ${bounds.maxMemoryMb}, got ${JSON.stringify(mem)}`,
+      );
     }
     memoryMb = mem;
   }
@@ -121,7 +127,8 @@ export function parseRunCodeBody(body: unknown, bounds: RunCodeBounds = DEFAULT_
     for (const [p, v] of Object.entries(body.files)) {
       if (v === null || v === undefined) continue;
       checkPath(`files[${JSON.stringify(p)}]`, p);
-      if (typeof v !== "string" || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v)) throw badParam(`files[${JSON.stringify(p)}]`, "file content must be a base64 string");
+      if (typeof v !== "string" || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v))
+        throw badParam(`files[${JSON.stringify(p)}]`, "file content must be a base64 string");
       files.push([p, v.replace(/\s+/g, "")]);
     }
     if (files.length > MAX_FILES) throw badParam("files", `at most ${MAX_FILES} files`);
@@ -157,7 +164,22 @@ function response(compile: CommandRunResult | null, run: CommandRunResult | null
   };
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGXCPU: 24, SIGXFSZ: 25 };
+const SIGNAL_NUMBERS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+};
 
 /** A `runProgram` step as SandboxFusion's `CommandRunResult`. */
 export function commandResult(step: ProgramStep, limits: { maxOutputBytes: number }): CommandRunResult {

@@ -114,7 +114,13 @@ function tooLarge(max: number): OpenAIHttpError {
 }
 
 function bodiesFull(cap: number): OpenAIHttpError {
-  return new OpenAIHttpError(503, `the server is busy: request bodies being read pass ${cap} bytes in all; retry after 1 s`, "server_error", null, "overloaded");
+  return new OpenAIHttpError(
+    503,
+    `the server is busy: request bodies being read pass ${cap} bytes in all; retry after 1 s`,
+    "server_error",
+    null,
+    "overloaded",
+  );
 }
 
 /**
@@ -250,7 +256,8 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   const path = (req.url ?? "/").split("?")[0].replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
   if (path === "/health") {
-    if (method !== "GET" && method !== "HEAD") throw new OpenAIHttpError(405, `${method} ${path} is not allowed: use GET`, "invalid_request_error", null, "method_not_allowed");
+    if (method !== "GET" && method !== "HEAD")
+      throw new OpenAIHttpError(405, `${method} ${path} is not allowed: use GET`, "invalid_request_error", null, "method_not_allowed");
     return json(res, 200, {
       status: "ok",
       task: ctx.task,
@@ -270,7 +277,13 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
     if (method !== "POST") throw new OpenAIHttpError(405, `${method} ${path} is not allowed: use POST`, "invalid_request_error", null, "method_not_allowed");
     return handlePost(ctx, path, req, res);
   }
-  throw new OpenAIHttpError(404, `no route ${method} ${path}: this server has POST /get_reward, POST /run_code, POST /verify, GET /health`, "invalid_request_error", null, "not_found");
+  throw new OpenAIHttpError(
+    404,
+    `no route ${method} ${path}: this server has POST /get_reward, POST /run_code, POST /verify, GET /health`,
+    "invalid_request_error",
+    null,
+    "not_found",
+  );
 }
 
 function makeContext(o: RewardServerOptions): Ctx {

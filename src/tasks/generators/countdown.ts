@@ -140,9 +140,7 @@ export const countdown = defineGenerator({
   checkParams(p) {
     const [mn, mt] = [p.maxNumber as number, p.maxTarget as number];
     if (!Number.isInteger(mn) || mn < 2 || mn > 1_000_000 || !Number.isInteger(mt) || mt < 1 || mt > 1e12) {
-      throw new InvalidTaskOptionError(
-        `task countdown: need integers maxNumber in 2..1000000 and maxTarget in 1..1e12, got ${mn}, ${mt}`,
-      );
+      throw new InvalidTaskOptionError(`task countdown: need integers maxNumber in 2..1000000 and maxTarget in 1..1e12, got ${mn}, ${mt}`);
     }
   },
   verifier: defineVerifier("countdown", countdownCheck),

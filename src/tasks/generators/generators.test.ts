@@ -47,8 +47,7 @@ describe.each(listTasks().map((t) => [t.name, t] as const))("task %s", (_name, t
     const hard = task.generate(30, { seed: 1, difficulty: max });
     expect(easy.every((p) => p.difficulty === min)).toBe(true);
     expect(hard.every((p) => p.difficulty === max)).toBe(true);
-    const avgLen = (ps: { prompt: string; answer: string }[]): number =>
-      ps.reduce((s, p) => s + p.prompt.length + p.answer.length, 0) / ps.length;
+    const avgLen = (ps: { prompt: string; answer: string }[]): number => ps.reduce((s, p) => s + p.prompt.length + p.answer.length, 0) / ps.length;
     expect(avgLen(hard)).toBeGreaterThan(avgLen(easy));
     const mixed = task.generate(200, { seed: 1, difficulty: { min, max } });
     expect(new Set(mixed.map((p) => p.difficulty)).size).toBeGreaterThan(1);

@@ -24,26 +24,30 @@ function expectValid(ps: Problem[], language: string): void {
 }
 
 describe("HumanEval loader", () => {
-  it("reads 164 problems whose canonical solutions pass and broken ones fail", async () => {
-    const all = await loadHumanEval();
-    expect(all).toHaveLength(164);
-    expectValid(all, "python");
-    expect(all[0].prompt).toMatch(/^Complete the following Python function\./);
-    const sample = FULL ? all : await loadHumanEval({ limit: 6, seed: 11 });
-    const results = await Promise.all(
-      sample.map(async (p) => {
-        const solution = p.meta.canonicalSolution as string;
-        const body = solution.slice((p.meta.codePrompt as string).length);
-        return [
-          p.id,
-          (await p.verifier.verify("<think>plan</think>\n```python\n" + solution + "\n```", p)).correct,
-          (await p.verifier.verify(body, p)).correct, // completion style: body only
-          (await p.verifier.verify("```python\n" + p.meta.codePrompt + "    return None\n```", p)).correct,
-        ];
-      }),
-    );
-    for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, true, false]);
-  }, SLOW);
+  it(
+    "reads 164 problems whose canonical solutions pass and broken ones fail",
+    async () => {
+      const all = await loadHumanEval();
+      expect(all).toHaveLength(164);
+      expectValid(all, "python");
+      expect(all[0].prompt).toMatch(/^Complete the following Python function\./);
+      const sample = FULL ? all : await loadHumanEval({ limit: 6, seed: 11 });
+      const results = await Promise.all(
+        sample.map(async (p) => {
+          const solution = p.meta.canonicalSolution as string;
+          const body = solution.slice((p.meta.codePrompt as string).length);
+          return [
+            p.id,
+            (await p.verifier.verify("<think>plan</think>\n```python\n" + solution + "\n```", p)).correct,
+            (await p.verifier.verify(body, p)).correct, // completion style: body only
+            (await p.verifier.verify("```python\n" + p.meta.codePrompt + "    return None\n```", p)).correct,
+          ];
+        }),
+      );
+      for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, true, false]);
+    },
+    SLOW,
+  );
 
   it("subsamples deterministically and offers the completion style", async () => {
     const a = await loadHumanEval({ limit: 5, seed: 3 });
@@ -68,17 +72,21 @@ describe("MBPP loader", () => {
     await expect(loadMbpp({ split: "dev" })).rejects.toThrow(/unknown split "dev"; use test, prompt, validation, train, all/);
   });
 
-  it("reference solutions pass and wrong ones fail", async () => {
-    const sample = FULL ? await loadMbpp() : await loadMbpp({ limit: 6, seed: 5 });
-    const results = await Promise.all(
-      sample.map(async (p) => [
-        p.id,
-        (await p.verifier.verify("```python\n" + (p.meta.canonicalSolution as string) + "\n```", p)).correct,
-        (await p.verifier.verify(`\`\`\`python\ndef ${p.meta.entryPoint as string}(*args):\n    return None\n\`\`\``, p)).correct,
-      ]),
-    );
-    for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, false]);
-  }, SLOW);
+  it(
+    "reference solutions pass and wrong ones fail",
+    async () => {
+      const sample = FULL ? await loadMbpp() : await loadMbpp({ limit: 6, seed: 5 });
+      const results = await Promise.all(
+        sample.map(async (p) => [
+          p.id,
+          (await p.verifier.verify("```python\n" + (p.meta.canonicalSolution as string) + "\n```", p)).correct,
+          (await p.verifier.verify(`\`\`\`python\ndef ${p.meta.entryPoint as string}(*args):\n    return None\n\`\`\``, p)).correct,
+        ]),
+      );
+      for (const r of results) expect(r, String(r[0])).toEqual([r[0], true, false]);
+    },
+    SLOW,
+  );
 });
 
 describe("JavaScript / TypeScript loaders", () => {

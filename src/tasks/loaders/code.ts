@@ -114,15 +114,15 @@ export async function loadMbpp(opts: LoaderOptions = {}): Promise<Problem[]> {
     }
     const code = field(row, "code", path).replace(/\r\n/g, "\n");
     const setup = typeof row.value.test_setup_code === "string" ? row.value.test_setup_code.replace(/\r\n/g, "\n") : "";
-    const entryPoint = mbppEntryPoint(code, tests as string[]);
+    const entryPoint = mbppEntryPoint(code, tests);
     if (!entryPoint) throw new DatasetFormatError(path, row.line, "cannot tell which function the tests call");
     const text = field(row, "text", path);
-    const prompt = `${text}\nYour code should pass these tests:\n\n${(tests as string[]).join("\n")}`;
+    const prompt = `${text}\nYour code should pass these tests:\n\n${(tests).join("\n")}`;
     const p = toProblem(
       {
         id: `mbpp/${taskId}`,
         stub: "",
-        tests: `${setup ? setup + "\n" : ""}${(tests as string[]).join("\n")}\n`,
+        tests: `${setup ? setup + "\n" : ""}${(tests).join("\n")}\n`,
         entryPoint,
         language: "python",
         meta: { canonicalSolution: code, taskId, text, split },

@@ -139,7 +139,11 @@ export function hasDataset(name: string): boolean {
 /** The dataset named `name`; throws UnknownTaskError listing the names. */
 export function getDataset(name: string): DatasetInfo {
   const d = DATASETS.find((x) => x.name === name);
-  if (!d) throw new UnknownTaskError(name, DATASETS.map((x) => x.name));
+  if (!d)
+    throw new UnknownTaskError(
+      name,
+      DATASETS.map((x) => x.name),
+    );
   return d;
 }
 

@@ -11,12 +11,7 @@ import { resolveDataDir } from "./data-dir.js";
 import { type JsonlRow, field, numberField, readJsonl, subsample } from "./jsonl.js";
 import type { LoaderOptions } from "./options.js";
 
-async function load(
-  dataset: string,
-  file: string,
-  opts: LoaderOptions,
-  map: (row: JsonlRow, path: string) => Omit<Problem, "verifier">,
-): Promise<Problem[]> {
+async function load(dataset: string, file: string, opts: LoaderOptions, map: (row: JsonlRow, path: string) => Omit<Problem, "verifier">): Promise<Problem[]> {
   const path = join(resolveDataDir(opts.dataDir), file);
   const rows = await readJsonl(path, dataset);
   const verifier = opts.verifier ?? mathVerifier;

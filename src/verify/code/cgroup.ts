@@ -156,10 +156,7 @@ export function cgroupSupport(): CgroupSupport | undefined {
  * Create one run's groups with the given limits; undefined when that fails (the caller falls back to rlimits).
  * The memory limit covers swap too, so a run cannot page its way past it.
  */
-export function createRunCgroup(
-  support: CgroupSupport,
-  opts: { memoryBytes: number; maxProcesses: number; uid: number; gid: number },
-): RunCgroup | undefined {
+export function createRunCgroup(support: CgroupSupport, opts: { memoryBytes: number; maxProcesses: number; uid: number; gid: number }): RunCgroup | undefined {
   const name = `scratchpad-${randomBytes(6).toString("hex")}`;
   const made: string[] = [];
   const procs: string[] = [];

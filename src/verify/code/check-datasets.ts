@@ -71,56 +71,78 @@ async function main(): Promise<void> {
   if (want("multipl-e")) await checkMultiplE();
 
   async function checkMbpp(): Promise<void> {
-  interface Mbpp { code: string; test_list: string[]; challenge_test_list: string[]; test_setup_code: string }
-  const mbpp = rows<Mbpp>(path.join(dataDir, "mbpp/mbpp.jsonl"), limit);
-  const mbppTests = (r: Mbpp): string => [r.test_setup_code, ...r.test_list, ...r.challenge_test_list].join("\n");
-  // The function the tests call, when the solution defines it (as the MBPP loader's entryPoint).
-  const entry = (r: Mbpp): string[] =>
-    [/^\s*assert\s+\(?\s*(?:not\s+)?\(?([A-Za-z_]\w*)\s*\(/.exec(r.test_list[0])?.[1] ?? ""].filter((n) =>
-      new RegExp(`^def\\s+${n}\\s*\\(`, "m").test(r.code),
+    interface Mbpp {
+      code: string;
+      test_list: string[];
+      challenge_test_list: string[];
+      test_setup_code: string;
+    }
+    const mbpp = rows<Mbpp>(path.join(dataDir, "mbpp/mbpp.jsonl"), limit);
+    const mbppTests = (r: Mbpp): string => [r.test_setup_code, ...r.test_list, ...r.challenge_test_list].join("\n");
+    // The function the tests call, when the solution defines it (as the MBPP loader's entryPoint).
+    const entry = (r: Mbpp): string[] =>
+      [/^\s*assert\s+\(?\s*(?:not\s+)?\(?([A-Za-z_]\w*)\s*\(/.exec(r.test_list[0])?.[1] ?? ""].filter((n) =>
+        new RegExp(`^def\\s+${n}\\s*\\(`, "m").test(r.code),
+      );
+    const good = await pool.runAll(mbpp.map((r): CodeRequest => ({ language: "python", code: r.code, tests: mbppTests(r), programNames: entry(r), limits })));
+    summary(
+      "mbpp reference solutions (must pass)",
+      good,
+      mbpp.map(() => true),
     );
-  const good = await pool.runAll(
-    mbpp.map((r): CodeRequest => ({ language: "python", code: r.code, tests: mbppTests(r), programNames: entry(r), limits })),
-  );
-  summary("mbpp reference solutions (must pass)", good, mbpp.map(() => true));
-  const broken = await pool.runAll(
-    mbpp.map((r): CodeRequest => ({
-      language: "python",
-      code: r.code.replace(/\breturn\b[^\n]*/g, "return None"),
-      tests: mbppTests(r),
-      programNames: entry(r),
-      limits,
-    })),
-  );
-  summary("mbpp solutions returning None (must not pass)", broken, mbpp.map(() => false));
-  }
-
-  async function checkMbtsp(): Promise<void> {
-
-  interface Mx { prompt: string; canonical_solution: string; test: string; entry_point: string }
-  const mbtsp = rows<Mx>(path.join(dataDir, "mxeval/mbtsp_release_v1.2.jsonl"), limit);
-  const truth = mbtsp.map((r) => plainNode(r.prompt + r.canonical_solution + "\n" + r.test));
-  const ts = await pool.runAll(mbtsp.map((r): CodeRequest => ({ language: "typescript", code: r.prompt + r.canonical_solution, tests: r.test, limits })));
-  summary("mbtsp: harness agrees with one plain-Node file", ts, truth);
-  }
-
-  async function checkMultiplE(): Promise<void> {
-
-  interface Mpl { prompt: string; tests: string }
-  for (const lang of ["js", "ts"] as const) {
-    const ds = rows<Mpl>(path.join(dataDir, `multipl-e/humaneval-${lang}.jsonl`), limit);
-    const res = await pool.runAll(
-      ds.map((r): CodeRequest => ({
-        language: lang === "js" ? "javascript" : "typescript",
-        code: `${r.prompt}  throw new Error("not implemented");\n}\n`,
-        tests: r.tests,
+    const broken = await pool.runAll(
+      mbpp.map((r): CodeRequest => ({
+        language: "python",
+        code: r.code.replace(/\breturn\b[^\n]*/g, "return None"),
+        tests: mbppTests(r),
+        programNames: entry(r),
         limits,
       })),
     );
-    summary(`multipl-e humaneval-${lang}: throwing bodies (must fail, not error)`, res, ds.map(() => false), {
-      failed: res.filter((x) => x.status === "failed").length,
-    });
+    summary(
+      "mbpp solutions returning None (must not pass)",
+      broken,
+      mbpp.map(() => false),
+    );
   }
+
+  async function checkMbtsp(): Promise<void> {
+    interface Mx {
+      prompt: string;
+      canonical_solution: string;
+      test: string;
+      entry_point: string;
+    }
+    const mbtsp = rows<Mx>(path.join(dataDir, "mxeval/mbtsp_release_v1.2.jsonl"), limit);
+    const truth = mbtsp.map((r) => plainNode(r.prompt + r.canonical_solution + "\n" + r.test));
+    const ts = await pool.runAll(mbtsp.map((r): CodeRequest => ({ language: "typescript", code: r.prompt + r.canonical_solution, tests: r.test, limits })));
+    summary("mbtsp: harness agrees with one plain-Node file", ts, truth);
+  }
+
+  async function checkMultiplE(): Promise<void> {
+    interface Mpl {
+      prompt: string;
+      tests: string;
+    }
+    for (const lang of ["js", "ts"] as const) {
+      const ds = rows<Mpl>(path.join(dataDir, `multipl-e/humaneval-${lang}.jsonl`), limit);
+      const res = await pool.runAll(
+        ds.map((r): CodeRequest => ({
+          language: lang === "js" ? "javascript" : "typescript",
+          code: `${r.prompt}  throw new Error("not implemented");\n}\n`,
+          tests: r.tests,
+          limits,
+        })),
+      );
+      summary(
+        `multipl-e humaneval-${lang}: throwing bodies (must fail, not error)`,
+        res,
+        ds.map(() => false),
+        {
+          failed: res.filter((x) => x.status === "failed").length,
+        },
+      );
+    }
   }
 }
 

@@ -177,7 +177,12 @@ describe("sandbox limits", () => {
     const count = Number(r.stdout.trim());
     expect(count).toBeGreaterThan(0);
     expect(count).toBeLessThan(20);
-    const bomb = await runCode({ language: "python", code: "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", tests: "", limits: { timeoutMs: 2000 } });
+    const bomb = await runCode({
+      language: "python",
+      code: "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+      tests: "",
+      limits: { timeoutMs: 2000 },
+    });
     expect(bomb.status).toBe("timeout");
   });
 

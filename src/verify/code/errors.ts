@@ -22,7 +22,8 @@ export class CodeRequestError extends ScratchpadError {
 export class SandboxUnavailableError extends ScratchpadError {
   override readonly name = "SandboxUnavailableError";
   constructor(reason: string) {
-    super("sandbox_unavailable", 
+    super(
+      "sandbox_unavailable",
       `the bubblewrap sandbox is unavailable: ${reason}. Install bubblewrap (apt-get install bubblewrap) and allow ` +
         `user namespaces, or set SCRATCHPAD_SANDBOX=auto to accept the weaker rlimits-only sandbox`,
     );

@@ -53,7 +53,12 @@ describe("limits per run", () => {
     const r = await runCode({ language: "typescript", code, tests: "", limits: { timeoutMs: 1000 } });
     expect(["timeout", "memory"]).toContain(r.status);
     // Under a memory limit too small for transpiling it, the run is out of memory; a small program is not.
-    const small = await runCode({ language: "typescript", code: "let x: number = 1;\nfunction f(): number { return x; }", tests: "", limits: { memoryMb: 128 } });
+    const small = await runCode({
+      language: "typescript",
+      code: "let x: number = 1;\nfunction f(): number { return x; }",
+      tests: "",
+      limits: { memoryMb: 128 },
+    });
     expect(small.status).toBe("passed");
     const big = await runCode({ language: "typescript", code, tests: "", limits: { memoryMb: 128, timeoutMs: 60_000 } });
     expect(big.status).toBe("memory");
@@ -64,7 +69,12 @@ describe("limits per run", () => {
   it("gives the output-limit error in JavaScript as in Python, even for 1 GiB written at once", async () => {
     const limits = { maxOutputBytes: 1 << 20, timeoutMs: 20_000 };
     const py = await runCode({ language: "python", code: "import sys\nfor i in range(1024): sys.stdout.write('x' * (1 << 20))", tests: "", limits });
-    const js = await runCode({ language: "javascript", code: "const s = 'x'.repeat(1 << 20); for (let i = 0; i < 1024; i++) process.stdout.write(s);", tests: "", limits });
+    const js = await runCode({
+      language: "javascript",
+      code: "const s = 'x'.repeat(1 << 20); for (let i = 0; i < 1024; i++) process.stdout.write(s);",
+      tests: "",
+      limits,
+    });
     const js2 = await runCode({ language: "javascript", code: "require('fs').writeSync(1, Buffer.alloc(256 << 20, 120));", tests: "", limits });
     for (const r of [py, js, js2]) {
       expect(r.status).toBe("error");

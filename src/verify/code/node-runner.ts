@@ -92,7 +92,8 @@ function dec(v, handle, depth) {
 `;
 
 /** Source of `program.cjs`: the untrusted side (see the file comment). */
-export const NODE_PROGRAM_SERVER = String.raw`"use strict";
+export const NODE_PROGRAM_SERVER =
+  String.raw`"use strict";
 const fs = require("node:fs");
 const vm = require("node:vm");
 const net = require("node:net");
@@ -100,7 +101,10 @@ const { createRequire } = require("node:module");
 for (const s of [process.stdout, process.stderr]) {
   if (s && s._handle && typeof s._handle.setBlocking === "function") s._handle.setBlocking(true);
 }
-` + SUCRASE_TRANSPILE_JS + JS_CODEC + String.raw`
+` +
+  SUCRASE_TRANSPILE_JS +
+  JS_CODEC +
+  String.raw`
 
 function isRemote() {
   return false;
@@ -253,12 +257,16 @@ main().catch((e) => {
 `;
 
 /** Source of `tests.cjs`: the trusted side (see the file comment). */
-export const NODE_TEST_RUNNER = String.raw`"use strict";
+export const NODE_TEST_RUNNER =
+  String.raw`"use strict";
 const fs = require("node:fs");
 const vm = require("node:vm");
 const util = require("node:util");
 const { createRequire } = require("node:module");
-` + SUCRASE_TRANSPILE_JS + JS_CODEC + String.raw`
+` +
+  SUCRASE_TRANSPILE_JS +
+  JS_CODEC +
+  String.raw`
 
 const REPR_MAX = 300;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

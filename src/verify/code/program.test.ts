@@ -10,7 +10,8 @@ const info = sandboxInfo();
 
 describe("runProgram", () => {
   it.runIf(info.gxx)("compiles C++ with g++ in the sandbox, then runs it with stdin and files", async () => {
-    const code = '#include <cstdio>\nint main(){int a,b;scanf("%d %d",&a,&b);FILE*f=fopen("data/in.txt","r");char s[8]={0};fread(s,1,5,f);printf("%d %s\\n",a+b,s);}';
+    const code =
+      '#include <cstdio>\nint main(){int a,b;scanf("%d %d",&a,&b);FILE*f=fopen("data/in.txt","r");char s[8]={0};fread(s,1,5,f);printf("%d %s\\n",a+b,s);}';
     const r = await runProgram({ language: "cpp", code, stdin: "2 3", files: { "data/in.txt": "hello" } });
     expect(r.compile?.status).toBe("finished");
     expect(r.compile?.exitCode).toBe(0);
@@ -51,7 +52,7 @@ describe("runProgram", () => {
     expect(Object.keys(r.files ?? {}).sort()).toEqual(["bin.dat", "out/x y.txt"]);
     expect(r.files?.["out/x y.txt"].toString()).toBe("a b");
     expect([...(r.files?.["bin.dat"] ?? [])]).toEqual([0, 0, 0]);
-    const py = await runProgram({ language: "python", code: "import os\nos.write(3, b'forged\\n')" , fetchFiles: ["forged"] });
+    const py = await runProgram({ language: "python", code: "import os\nos.write(3, b'forged\\n')", fetchFiles: ["forged"] });
     expect(py.files).toEqual({});
   });
 
@@ -77,7 +78,8 @@ describe("runProgram", () => {
   });
 
   it.runIf(cgroupSupport())("limits the memory of the whole process tree (six forked children of 300 MB under 1 GB)", async () => {
-    const code = "import os, time\nfor i in range(6):\n    if os.fork() == 0:\n        x = bytearray(300 << 20)\n        time.sleep(5)\n        os._exit(0)\nfor i in range(6):\n    os.wait()\nprint('all done')";
+    const code =
+      "import os, time\nfor i in range(6):\n    if os.fork() == 0:\n        x = bytearray(300 << 20)\n        time.sleep(5)\n        os._exit(0)\nfor i in range(6):\n    os.wait()\nprint('all done')";
     const r = await runProgram({ language: "python", code, limits: { memoryMb: 1024, timeoutMs: 20_000 } });
     expect(r.run?.status).toBe("memory");
   });

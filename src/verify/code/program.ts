@@ -105,7 +105,7 @@ const FETCH_WRAPPER = [
   'while [ "$i" -lt "$n" ]; do names="$names$(printf "%s" "$1" | base64 -w0) "; shift; i=$((i+1)); done',
   '"$@" 3>&-; rc=$?',
   'for e in $names; do f=$(printf "%s" "$e" | base64 -d); if [ -f "$f" ]; then printf "%s\\n" "$f" >&3; base64 -w0 -- "$f" >&3; printf "\\n" >&3; fi; done',
-  'exit $rc',
+  "exit $rc",
 ].join("\n");
 
 function stepOf(o: SandboxOutcome): ProgramStep {
@@ -162,7 +162,7 @@ export async function runProgram(request: ProgramRequest): Promise<ProgramResult
       throw new CodeRequestError(`files.${name}`, "must be a string or bytes (Uint8Array)");
     }
     if (!name || name.includes("\0") || name.startsWith("/") || name.split("/").includes("..")) {
-      throw new CodeRequestError(`files.${name}`, "must be a relative path inside the working directory (no \"..\", not absolute)");
+      throw new CodeRequestError(`files.${name}`, 'must be a relative path inside the working directory (no "..", not absolute)');
     }
   }
   const fetch = request.fetchFiles ?? [];
@@ -171,7 +171,7 @@ export async function runProgram(request: ProgramRequest): Promise<ProgramResult
   }
   for (const f of fetch) {
     if (!f || f.includes("\0") || f.includes("\n") || f.startsWith("/") || f.split("/").includes("..")) {
-      throw new CodeRequestError(`fetchFiles.${f}`, "must be a relative path inside the working directory (no \"..\", not absolute)");
+      throw new CodeRequestError(`fetchFiles.${f}`, 'must be a relative path inside the working directory (no "..", not absolute)');
     }
   }
   const limits = resolveCodeLimits(request.limits);
@@ -230,7 +230,15 @@ export async function runProgram(request: ProgramRequest): Promise<ProgramResult
   // With fetchFiles, a shell around the program sends the files back on fd 3 once it has ended (base64, one
   // "name\ncontent\n" pair per file) and exits with the program's status.
   const runArgv = fetch.length === 0 ? argv : (box: string) => ["/bin/sh", "-c", FETCH_WRAPPER, "sh", String(fetch.length), ...fetch, ...argv(box)];
-  const started = startSandboxed({ argv: runArgv, files: runFiles, workFiles: files, stdin: request.stdin ?? "", limits, signal: request.signal, channel: fetch.length > 0 });
+  const started = startSandboxed({
+    argv: runArgv,
+    files: runFiles,
+    workFiles: files,
+    stdin: request.stdin ?? "",
+    limits,
+    signal: request.signal,
+    channel: fetch.length > 0,
+  });
   const sent: Buffer[] = [];
   let sentBytes = 0;
   started.channel?.on("data", (b: Buffer) => {

@@ -118,9 +118,12 @@ def _dec(v, handle, depth=0):
 `;
 
 /** Source of `program.py`: the untrusted side (see the file comment). */
-export const PYTHON_PROGRAM_SERVER = String.raw`
+export const PYTHON_PROGRAM_SERVER =
+  String.raw`
 import os, sys, types, builtins
-` + PY_CODEC + String.raw`
+` +
+  PY_CODEC +
+  String.raw`
 
 _write = os.write
 _dumps = _json.dumps
@@ -280,9 +283,12 @@ main()
 `;
 
 /** Source of `tests.py`: the trusted side (see the file comment). */
-export const PYTHON_TEST_RUNNER = String.raw`
+export const PYTHON_TEST_RUNNER =
+  String.raw`
 import ast, builtins, os, sys
-` + PY_CODEC + String.raw`
+` +
+  PY_CODEC +
+  String.raw`
 
 _REPR_MAX = 300
 _write = os.write

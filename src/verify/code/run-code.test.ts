@@ -27,7 +27,8 @@ const ADD: Record<CodeLanguage, { ok: string; wrong: string; crash: string; synt
 
 const ASSERT_TESTS: Record<CodeLanguage, string> = {
   python: "assert add(1, 2) == 3\nassert add(-1, 1) == 0\nassert add(2, 2) == 4\n",
-  javascript: "const assert = require('node:assert');\nassert.strictEqual(add(1, 2), 3);\nassert.strictEqual(add(-1, 1), 0);\nassert.strictEqual(add(2, 2), 4);\n",
+  javascript:
+    "const assert = require('node:assert');\nassert.strictEqual(add(1, 2), 3);\nassert.strictEqual(add(-1, 1), 0);\nassert.strictEqual(add(2, 2), 4);\n",
   typescript:
     "declare var require: any;\nconst assert = require('node:assert');\nfunction test() {\n  assert.deepEqual(add(1, 2), 3);\n  assert.deepEqual(add(2, 2), 4);\n}\ntest();\n",
 };
@@ -105,7 +106,14 @@ describe.each(LANGS)("runCode %s", (language) => {
     });
     expect(ok.status, ok.message + ok.stderr).toBe("passed");
     expect(ok.testsPassed).toBe(2);
-    const bad = await runCode({ language, code: IO_PROGRAM[language], tests: [{ input: "1 2", output: "3" }, { input: "2 2", output: "5" }] });
+    const bad = await runCode({
+      language,
+      code: IO_PROGRAM[language],
+      tests: [
+        { input: "1 2", output: "3" },
+        { input: "2 2", output: "5" },
+      ],
+    });
     expect(bad.status).toBe("failed");
     expect(bad.failedTestIndex).toBe(1);
     expect(bad.message).toMatch(/expected "5", got "4"/);
@@ -190,10 +198,20 @@ describe("runCode harness", () => {
 
 describe("runCode leftovers", () => {
   it("does not wait for the wall-clock limit when a passing program leaves timers or threads running", async () => {
-    const js = await runCode({ language: "javascript", code: "setInterval(() => {}, 1000);\nfunction f() { return 1; }", tests: "if (f() !== 1) throw new Error('x');", limits: { timeoutMs: 30_000 } });
+    const js = await runCode({
+      language: "javascript",
+      code: "setInterval(() => {}, 1000);\nfunction f() { return 1; }",
+      tests: "if (f() !== 1) throw new Error('x');",
+      limits: { timeoutMs: 30_000 },
+    });
     expect(js.status, js.message).toBe("passed");
     expect(js.durationMs).toBeLessThan(20_000);
-    const py = await runCode({ language: "python", code: "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\n", tests: "assert True", limits: { timeoutMs: 30_000 } });
+    const py = await runCode({
+      language: "python",
+      code: "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\n",
+      tests: "assert True",
+      limits: { timeoutMs: 30_000 },
+    });
     expect(py.status, py.message).toBe("passed");
     expect(py.durationMs).toBeLessThan(20_000);
   });

@@ -33,7 +33,10 @@ const MEMORY_PATTERN =
 
 /** The last non-empty lines of stderr, for a short error message. */
 function stderrTail(stderr: string, lines = 3): string {
-  const all = stderr.trim().split("\n").filter((l) => l.trim() !== "");
+  const all = stderr
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   return all.slice(-lines).join("\n").slice(-600);
 }
 
@@ -47,7 +50,12 @@ function classifyEnd(o: SandboxOutcome, limits: ResolvedLimits): { status: CodeS
   if (o.memoryKilled) return { status: "memory", message: `memory limit of ${limits.memoryMb} MiB reached (the run's processes together)` };
   if (o.signal === "SIGXCPU") return { status: "timeout", message: `CPU-time limit of ${limits.cpuSeconds} s reached` };
   if (MEMORY_PATTERN.test(o.stderr)) {
-    const line = o.stderr.split("\n").find((l) => MEMORY_PATTERN.test(l))?.trim().slice(0, 300) ?? "";
+    const line =
+      o.stderr
+        .split("\n")
+        .find((l) => MEMORY_PATTERN.test(l))
+        ?.trim()
+        .slice(0, 300) ?? "";
     return { status: "memory", message: `memory limit of ${limits.memoryMb} MiB reached: ${line}` };
   }
   if (o.signal === "SIGKILL") {
@@ -191,7 +199,7 @@ async function runWithHarness(req: ValidRequest, started: number): Promise<CodeR
   const r = baseResult(o, started, total);
   if (o.outputLimit) return { ...r, ...classifyEnd(o, limits)! };
   if (verdict && verdict.status !== "exited") {
-    const status = verdict.status as CodeStatus;
+    const status = verdict.status;
     const out: CodeResult = {
       ...r,
       status,

@@ -110,20 +110,8 @@ function bindsFor(binary: string): string[] {
 }
 
 /** The argv of bubblewrap for one run (everything up to and including the `--` before the command). */
-export function bwrapArgs(
-  info: SandboxInfo,
-  boxHostDir: string,
-  opts: { tmpBytes: number; shmBytes?: number; infoFd: number; outHostDir?: string },
-): string[] {
-  const args = [
-    "--unshare-all",
-    "--die-with-parent",
-    "--new-session",
-    "--cap-drop",
-    "ALL",
-    "--hostname",
-    "sandbox",
-  ];
+export function bwrapArgs(info: SandboxInfo, boxHostDir: string, opts: { tmpBytes: number; shmBytes?: number; infoFd: number; outHostDir?: string }): string[] {
+  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox"];
   for (const dir of SYSTEM_DIRS) {
     let st;
     try {
@@ -142,17 +130,32 @@ export function bwrapArgs(
   for (const b of info.extraBinds) args.push("--ro-bind", b, b);
   if (info.nodeModules) args.push("--ro-bind", info.nodeModules, SANDBOX_NODE_MODULES);
   args.push(
-    "--proc", "/proc",
-    "--dev", "/dev",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
     // /dev is a tmpfs bubblewrap fills with device nodes: read-only, with a size-capped tmpfs at /dev/shm.
-    "--size", String(opts.shmBytes ?? 16 << 20), "--tmpfs", "/dev/shm",
-    "--remount-ro", "/dev",
-    "--size", String(opts.tmpBytes), "--tmpfs", "/tmp",
-    "--ro-bind", boxHostDir, "/box",
+    "--size",
+    String(opts.shmBytes ?? 16 << 20),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+    "--size",
+    String(opts.tmpBytes),
+    "--tmpfs",
+    "/tmp",
+    "--ro-bind",
+    boxHostDir,
+    "/box",
     ...(opts.outHostDir ? ["--bind", opts.outHostDir, "/out"] : []),
-    "--chdir", "/tmp",
-    "--setenv", "HOME", "/tmp",
-    "--info-fd", String(opts.infoFd),
+    "--chdir",
+    "/tmp",
+    "--setenv",
+    "HOME",
+    "/tmp",
+    "--info-fd",
+    String(opts.infoFd),
     "--",
   );
   return args;

@@ -125,13 +125,7 @@ function sandboxEnv(home: string, marker: string, nodeModules: string | undefine
 function limitPrefix(info: SandboxInfo, limits: ResolvedLimits, withNproc: boolean): string[] {
   const data = limits.memoryMb * 1024 * 1024;
   if (info.prlimit) {
-    const p = [
-      info.prlimit,
-      `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
-      `--data=${data}`,
-      `--fsize=${limits.maxFileBytes}`,
-      "--core=0",
-    ];
+    const p = [info.prlimit, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, `--data=${data}`, `--fsize=${limits.maxFileBytes}`, "--core=0"];
     if (withNproc) p.push(`--nproc=${limits.maxProcesses}`);
     return [...p, "--"];
   }
@@ -210,7 +204,10 @@ class CappedBuffer {
 export function safeRelativePath(name: string): string {
   const norm = path.posix.normalize(name);
   if (!name || name.includes("\0") || path.posix.isAbsolute(name) || norm === "." || norm.startsWith("../") || norm === "..") {
-    throw new ScratchpadError("invalid_file_name", `file name ${JSON.stringify(name)} must be a relative path inside the working directory (no "..", not absolute)`);
+    throw new ScratchpadError(
+      "invalid_file_name",
+      `file name ${JSON.stringify(name)} must be a relative path inside the working directory (no "..", not absolute)`,
+    );
   }
   return norm;
 }
@@ -311,7 +308,7 @@ export function tmpfsBytes(limits: ResolvedLimits): { tmp: number; shm: number; 
  * root, a fresh uid per run, so that RLIMIT_NPROC counts this run's processes only.
  */
 function runUid(info: SandboxInfo): number {
-  if (info.kind === "rlimits" && info.uid === 65534) return 200_000 + randomBytes(4).readUInt32LE(0) % 800_000;
+  if (info.kind === "rlimits" && info.uid === 65534) return 200_000 + (randomBytes(4).readUInt32LE(0) % 800_000);
   return info.uid;
 }
 
@@ -379,7 +376,7 @@ function spawnAndWatch(req: SandboxSpawn, info: SandboxInfo, dirs: RunDirs): Sta
     // The outer bwrap exits by itself once its child (the namespace's init) is dead; make sure anyway.
     setTimeout(() => child.pid !== undefined && killQuietly(child.pid, "SIGKILL"), 2000).unref();
   };
-  const chan = wantChannel ? (child.stdio[3] as Duplex | null) ?? undefined : undefined;
+  const chan = wantChannel ? ((child.stdio[3] as Duplex | null) ?? undefined) : undefined;
 
   const done = new Promise<SandboxOutcome>((resolve) => {
     const timer = setTimeout(() => {

@@ -36,9 +36,12 @@ function spTranspile(source, language, fileName) {
 `;
 
 /** `compile.cjs`: transpile `argv[2]` (language `argv[3]`) into `argv[4]`; on a syntax error print it and exit 1. */
-export const COMPILE_SCRIPT = String.raw`"use strict";
+export const COMPILE_SCRIPT =
+  String.raw`"use strict";
 const fs = require("node:fs");
-` + SUCRASE_TRANSPILE_JS + String.raw`
+` +
+  SUCRASE_TRANSPILE_JS +
+  String.raw`
 const r = spTranspile(fs.readFileSync(process.argv[2], "utf8"), process.argv[3], require("node:path").basename(process.argv[2]));
 if (!r.ok) {
   process.stderr.write(r.error + "\n");
@@ -52,11 +55,14 @@ if (!r.ok) {
  * `main-boot.cjs`: transpile `argv[2]` (language `argv[3]`) in memory and run it as the main CommonJS module
  * (the `io` format's JavaScript/TypeScript runs); a syntax error is printed and exits with status 1.
  */
-export const RUN_MAIN_SCRIPT = String.raw`"use strict";
+export const RUN_MAIN_SCRIPT =
+  String.raw`"use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const Module = require("node:module");
-` + SUCRASE_TRANSPILE_JS + String.raw`
+` +
+  SUCRASE_TRANSPILE_JS +
+  String.raw`
 const file = process.argv[2];
 const r = spTranspile(fs.readFileSync(file, "utf8"), process.argv[3], path.basename(file));
 if (!r.ok) {

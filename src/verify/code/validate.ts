@@ -49,8 +49,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Resolve limits, rejecting unknown keys and out-of-range values. */
 export function resolveCodeLimits(limits: CodeLimits | undefined): ResolvedLimits {
   const lim: CodeLimits = limits ?? {};
-  if (limits !== undefined && !isObject(limits as unknown)) throw new CodeRequestError("limits", "must be an object");
-  const given = (limits ?? {}) as Record<string, unknown>;
+  if (limits !== undefined && !isObject(limits)) throw new CodeRequestError("limits", "must be an object");
+  const given = (limits ?? {});
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
     const range = LIMIT_RANGES[key as keyof CodeLimits];
@@ -81,13 +81,10 @@ function inferFormat(tests: unknown): CodeTestFormat {
     if (isObject(firstCase) && "fn" in firstCase) return "calls";
     if (isObject(firstCase) && "input" in firstCase) return "io";
     if (tests.length === 0) {
-      throw new CodeRequestError("format", "cannot infer the test format from an empty case list; pass format: \"calls\" or \"io\"");
+      throw new CodeRequestError("format", 'cannot infer the test format from an empty case list; pass format: "calls" or "io"');
     }
   }
-  throw new CodeRequestError(
-    "tests",
-    "must be test code (a string), function-call cases [{fn, args, expected}] or stdin/stdout cases [{input, output}]",
-  );
+  throw new CodeRequestError("tests", "must be test code (a string), function-call cases [{fn, args, expected}] or stdin/stdout cases [{input, output}]");
 }
 
 function checkCallCases(tests: unknown[]): CallCase[] {
@@ -138,7 +135,7 @@ export function validateCodeRequest(req: CodeRequest): ValidRequest {
   };
   if (format === "assert") {
     if (req.tests !== undefined && typeof req.tests !== "string") {
-      throw new CodeRequestError("tests", "format \"assert\" needs test code as a string");
+      throw new CodeRequestError("tests", 'format "assert" needs test code as a string');
     }
     return { ...base, tests: req.tests ?? "", cases: [], ioCases: [], total: 1 };
   }

@@ -65,9 +65,7 @@ describe("codeVerifier", () => {
     const v = await codeVerifier.verify("```python\ndef evens(xs: List[int]) -> List[int]:\n    return [x for x in xs if is_even(x)]\n```", p);
     expect(v.correct, v.reason).toBe(true);
     expect(withPrefix("function g() { return 1; }", "// doc\nfunction g() {\n", "g", "javascript")).toBe("function g() { return 1; }");
-    expect(withPrefix("function g() {}", "const fs = require('fs');\nfunction g() {\n", "g", "javascript")).toBe(
-      "const fs = require('fs');\nfunction g() {}",
-    );
+    expect(withPrefix("function g() {}", "const fs = require('fs');\nfunction g() {\n", "g", "javascript")).toBe("const fs = require('fs');\nfunction g() {}");
   });
 
   it("gives partial credit on calls cases and runs TypeScript", async () => {
@@ -93,25 +91,29 @@ describe("codeVerifier", () => {
     expect(v.reason).toMatch(/verifier error/);
   });
 
-  it.runIf(existsSync(HUMANEVAL))("passes all 164 canonical HumanEval solutions and fails broken ones", async () => {
-    const rows = readFileSync(HUMANEVAL, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as { task_id: string; prompt: string; canonical_solution: string; test: string; entry_point: string });
-    expect(rows.length).toBe(164);
-    const verifier = createCodeVerifier({ pool: new CodePool(), limits: { timeoutMs: 20_000 } });
-    const asProblem = (r: (typeof rows)[number]): Problem => ({
-      id: r.task_id,
-      prompt: r.prompt,
-      answer: `${r.test}\ncheck(${r.entry_point})\n`,
-      verifier,
-      meta: { entryPoint: r.entry_point, codePrefix: r.prompt },
-    });
-    const verdicts = await Promise.all(rows.map((r) => verifier.verify("```python\n" + r.prompt + r.canonical_solution + "\n```", asProblem(r))));
-    const failures = verdicts.map((v, i) => (v.correct ? null : `${rows[i].task_id}: ${v.reason}`)).filter(Boolean);
-    expect(failures).toEqual([]);
-    // Broken: the body replaced by `return None` (completion style, prompt prepended by the verifier).
-    const broken = await Promise.all(rows.slice(0, 40).map((r) => verifier.verify("    return None\n", asProblem(r))));
-    expect(broken.filter((v) => v.correct).map((_v, i) => rows[i].task_id)).toEqual([]);
-  }, 600_000);
+  it.runIf(existsSync(HUMANEVAL))(
+    "passes all 164 canonical HumanEval solutions and fails broken ones",
+    async () => {
+      const rows = readFileSync(HUMANEVAL, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { task_id: string; prompt: string; canonical_solution: string; test: string; entry_point: string });
+      expect(rows.length).toBe(164);
+      const verifier = createCodeVerifier({ pool: new CodePool(), limits: { timeoutMs: 20_000 } });
+      const asProblem = (r: (typeof rows)[number]): Problem => ({
+        id: r.task_id,
+        prompt: r.prompt,
+        answer: `${r.test}\ncheck(${r.entry_point})\n`,
+        verifier,
+        meta: { entryPoint: r.entry_point, codePrefix: r.prompt },
+      });
+      const verdicts = await Promise.all(rows.map((r) => verifier.verify("```python\n" + r.prompt + r.canonical_solution + "\n```", asProblem(r))));
+      const failures = verdicts.map((v, i) => (v.correct ? null : `${rows[i].task_id}: ${v.reason}`)).filter(Boolean);
+      expect(failures).toEqual([]);
+      // Broken: the body replaced by `return None` (completion style, prompt prepended by the verifier).
+      const broken = await Promise.all(rows.slice(0, 40).map((r) => verifier.verify("    return None\n", asProblem(r))));
+      expect(broken.filter((v) => v.correct).map((_v, i) => rows[i].task_id)).toEqual([]);
+    },
+    600_000,
+  );
 });

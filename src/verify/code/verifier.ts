@@ -85,7 +85,12 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         const meta = (problem.meta ?? {}) as CodeProblemMeta;
         const language = meta.language ?? "python";
         if (!CODE_LANGUAGES.includes(language)) {
-          return { correct: false, status: "invalid", score: 0, reason: `problem.meta.language ${JSON.stringify(language)} is not one of ${CODE_LANGUAGES.join(", ")}` };
+          return {
+            correct: false,
+            status: "invalid",
+            score: 0,
+            reason: `problem.meta.language ${JSON.stringify(language)} is not one of ${CODE_LANGUAGES.join(", ")}`,
+          };
         }
         let code = extractCode(response, language, { entryPoint: meta.entryPoint, thinkCloseTag: opts.thinkCloseTag });
         if (code === undefined) return { correct: false, status: "no_answer", score: 0, reason: "no code found in the response" };
