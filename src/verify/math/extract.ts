@@ -64,7 +64,8 @@ function findBoxed(text: string): string | null {
         // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
         if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;
         const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
-        parts.unshift(trimKeepTabs(b.content) + joiner);
+        // the same box twice in a row is one answer (Math-Verify's extract_boxed_content drops the repeat)
+        if (trimKeepTabs(b.content) !== parts[0].replace(/(?:, | \\text\{ or \} )$/, "")) parts.unshift(trimKeepTabs(b.content) + joiner);
         prevStart = earlier;
       }
       return parts.length === 1 ? parts[0] : parts.join("").replace(/, $/, "");

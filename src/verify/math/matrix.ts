@@ -33,6 +33,11 @@ function scalarTimes(s: MathNode, m: Matrix, left: boolean): Matrix {
   return m.map((r) => r.map((e) => (left ? { k: "mul", a: s, b: e } : { k: "mul", a: e, b: s }) as MathNode));
 }
 
+/** A binary node. */
+function node(k: "add" | "sub" | "mul" | "div", a: MathNode, b: MathNode): MathNode {
+  return { k, a, b };
+}
+
 function reduce(n: MathNode): Matrix | MathNode | null {
   switch (n.k) {
     case "matrix":
@@ -40,7 +45,7 @@ function reduce(n: MathNode): Matrix | MathNode | null {
     case "neg": {
       const a = reduce(n.a);
       if (a === null) return null;
-      return Array.isArray(a) ? a.map((r) => r.map((e) => ({ k: "neg", a: e }) as MathNode)) : { k: "neg", a };
+      return Array.isArray(a) ? a.map((r) => r.map((e): MathNode => ({ k: "neg", a: e }))) : { k: "neg", a };
     }
     case "add":
     case "sub":
@@ -51,19 +56,19 @@ function reduce(n: MathNode): Matrix | MathNode | null {
       if (a === null || b === null) return null;
       const am = Array.isArray(a);
       const bm = Array.isArray(b);
-      if (!am && !bm) return { k: n.k, a, b } as MathNode;
+      if (!am && !bm) return node(n.k, a, b);
       if (n.k === "add" || n.k === "sub") {
         if (!am || !bm || a.length !== b.length || a[0].length !== b[0].length) return null;
-        return a.map((r, i) => r.map((e, j) => ({ k: n.k, a: e, b: b[i][j] }) as MathNode));
+        return a.map((r, i) => r.map((e, j) => node(n.k, e, b[i][j])));
       }
-      if (n.k === "div") return am && !bm ? a.map((r) => r.map((e) => ({ k: "div", a: e, b }) as MathNode)) : null;
+      if (n.k === "div") return am && !bm ? a.map((r) => r.map((e) => node("div", e, b))) : null;
       if (!am) return scalarTimes(a, b as Matrix, true);
       if (!bm) return scalarTimes(b, a, false);
-      const bb = b as Matrix;
+      const bb = b;
       if (a[0].length !== bb.length || a.length * bb[0].length > MAX_ENTRIES) return null;
       return a.map((row) =>
         bb[0].map((_, j) =>
-          row.map((e, k) => ({ k: "mul", a: e, b: bb[k][j] }) as MathNode).reduce((x, y) => ({ k: "add", a: x, b: y })),
+          row.map((e, k) => node("mul", e, bb[k][j])).reduce((x, y) => node("add", x, y)),
         ),
       );
     }

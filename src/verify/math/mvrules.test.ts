@@ -174,3 +174,14 @@ describe("Math-Verify's latex target alone reads LaTeX only (parser.lazy_latex_r
     expect(judged("$8$", "8", L)).toBe(true);
   });
 });
+
+describe("labels and repeated boxes (latex2sympy2_extended's symbols, extract_boxed_content)", () => {
+  it("a subscript with a command and letters names one symbol", () => {
+    expect(judged("$30$", "$S_{\\triangle PQR} = 30$")).toBe(true);
+    expect(judged("$31$", "$S_{\\triangle PQR} = 30$")).toBe(false);
+  });
+  it("the same box twice in a row is one answer", () => {
+    expect(judged("$-4$", "$\\boxed{-4}$ and $\\boxed{-4}$")).toBe(true);
+    expect(judged("$-4$", "$\\boxed{-4}$ and $\\boxed{4}$")).toBe(false);
+  });
+});

@@ -443,7 +443,7 @@ class Parser {
       if ((open === "(" && c.v === ")") || (open === "[" && c.v === "]")) return items[0];
       return this.fail(`"${open}" closed by "${c.v}" around one value`);
     }
-    return { k: "tuple", items, open, close: c.v as ")" | "]" };
+    return { k: "tuple", items, open, close: c.v };
   }
 
   private matrix(env: string): MathNode {

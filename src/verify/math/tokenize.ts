@@ -23,11 +23,23 @@ const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,6}(?![a-zA-Z\d]))?/y;
 /** Most tokens one answer may have. */
 export const MAX_TOKENS = 4000;
 
-/** True right after `_` or `_{` (a subscript such as `S_{MBCN}` names a symbol; its letters are not English). */
+/**
+ * True right after `_`, or inside a `_{...}` group (a subscript such as `S_{MBCN}` or
+ * `S_{\\triangle ABC}` names a symbol; its letters are not English). Looks back 20 tokens at most.
+ */
 function afterSubscript(out: Token[]): boolean {
   const n = out.length;
   const isOp = (t: Token | undefined, v: string): boolean => t !== undefined && t.t === "op" && t.v === v;
-  return isOp(out[n - 1], "_") || (isOp(out[n - 1], "{") && isOp(out[n - 2], "_"));
+  if (isOp(out[n - 1], "_")) return true;
+  let depth = 0;
+  for (let k = n - 1; k >= 0 && k >= n - 20; k--) {
+    if (isOp(out[k], "}")) depth++;
+    else if (isOp(out[k], "{")) {
+      if (depth === 0) return isOp(out[k - 1], "_");
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Split a normalised answer into tokens. Throws `MathParseError` on characters it does not know. */
