@@ -185,3 +185,10 @@ describe("labels and repeated boxes (latex2sympy2_extended's symbols, extract_bo
     expect(judged("$-4$", "$\\boxed{-4}$ and $\\boxed{4}$")).toBe(false);
   });
 });
+
+describe("answers compared as text", () => {
+  it("one-character sub- and superscripts with or without braces are the same text", () => {
+    expect(judged("$\\int_0^2 g(t)\\,dt$", "$\\int_{0}^{2} g(t) \\, dt$")).toBe(true);
+    expect(judged("$\\int_0^2 g(t)\\,dt$", "$\\int_{0}^{3} g(t) \\, dt$")).toBe(false);
+  });
+});

@@ -211,6 +211,8 @@ export function normalizeAnswer(input: string): string {
 export function looseKey(s: string): string {
   const k = s
     .replace(/\\text\{([^{}]*)\}/g, "$1")
+    // one-character sub- and superscripts with or without braces (`\int_{0}^{1}` is `\int_0^1`)
+    .replace(/([_^])\s*\{\s*([a-zA-Z0-9])\s*\}/g, "$1$2")
     .replace(/\s+/g, "")
     .replace(/^\((.)\)$/, "$1");
   // words compare without case ("Evelyn", "evelyn"); math keeps it (3R^2 is not 3r^2)
