@@ -154,6 +154,37 @@ function lastMathSpans(text: string): string | null {
 }
 
 /**
+ * Math-Verify's "answer" patterns of its latex target (`answer:.{0,50}?` then a math span, priority
+ * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
+ * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
+ */
+function answerWordSpans(text: string): string | null {
+  const spans = mathSpans(text);
+  if (!spans.length) return null;
+  for (const colon of [true, false]) {
+    let best: { k: number; end: number } | null = null;
+    const re = colon ? /answer:/gi : /answer/gi;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const from = m.index + m[0].length;
+      const k = spans.findIndex((sp) => sp.start >= from);
+      if (k < 0 || spans[k].start - from > 50) continue;
+      let last = k;
+      while (last + 1 < spans.length && last - k < 5 && /^\s*(,?\s*(?:and|or)|,)\s*$/.test(text.slice(spans[last].end, spans[last + 1].start))) last++;
+      if (!best || spans[last].end > best.end) best = { k, end: spans[last].end };
+    }
+    if (best) {
+      let joined = spanWithPercent(text, spans[best.k]);
+      for (let j = best.k + 1; j < spans.length && spans[j - 1].end < best.end; j++) {
+        const between = text.slice(spans[j - 1].end, spans[j].start);
+        joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(text, spans[j])}`;
+      }
+      return joined;
+    }
+  }
+  return null;
+}
+
+/**
  * A span's body, with `\%` when a percent sign or word follows the span (`$25$ percent`, `$12$\%`):
  * Math-Verify's LaTeX patterns read it as part of the value.
  */
@@ -404,7 +435,11 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
       if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
-        // Math-Verify's latex target also reads a bare \frac{a}{b} in running text; the match ending last wins
+        // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
+        // first) comes before any other span
+        const word = answerWordSpans(tail);
+        if (word !== null) return at(word, 0);
+        // it also reads a bare \frac{a}{b} in running text; the match ending last wins
         const f = lastMatch(LATEX_FRACTION, tail);
         const spans = f ? mathSpans(tail) : [];
         const lastEnd = spans.length ? spans[spans.length - 1].end : -1;

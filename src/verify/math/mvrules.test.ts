@@ -192,3 +192,19 @@ describe("answers compared as text", () => {
     expect(judged("$\\int_0^2 g(t)\\,dt$", "$\\int_{0}^{3} g(t) \\, dt$")).toBe(false);
   });
 });
+
+describe("the word \"answer\" before a math span (parser.lazy_latex_regex, priorities 100 and 200)", () => {
+  const LX: MathVerifyOptions = { extraction: ["latex"] };
+  it("a span within 50 characters after \"answer\" comes before later spans", () => {
+    expect(judged("$6$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", LX)).toBe(true);
+    expect(judged("$5$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", LX)).toBe(false);
+    expect(judged("$6$", "Answer: then $6$. Also $5$ and $4$ were tried.", LX)).toBe(true);
+  });
+  it("spans joined by \"and\" after it are one answer; far from the word, the last span answers", () => {
+    expect(judged("$\\{2, 3\\}$", "The answers are $2$ and $3$, since $x^2-5x+6=0$ factors as $(x-2)(x-3)$.", LX)).toBe(true);
+    expect(judged("$9$", `The answer comes later.${" Some more words here to push it far away."} Then $9$.`, LX)).toBe(true);
+  });
+  it("by default the last span or box is read as before", () => {
+    expect(judged("$5$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", {})).toBe(true);
+  });
+});
