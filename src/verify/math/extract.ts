@@ -279,12 +279,51 @@ function lastPlainExpression(tail: string): { text: string; end: number } | null
   return best;
 }
 
+/**
+ * Math-Verify's "answer" patterns of its expr target (priority 100 with "answer:", then 200): on the
+ * same line, the number after the last "=" within 100 characters of the word, else the first number
+ * within 50 characters, standing after a space or "=" and not followed by "="; the occurrence whose
+ * match ends last wins. Null when there is none.
+ */
+function answerWordNumber(text: string): string | null {
+  const num = /(?<=^|[\s=])(?:\*\*)?[$€£¥₹]?([-]?\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?(?:\s*(?:%|percent\b|percentage\b|pct\b))?)(?![\d])(?!\s*=)/y;
+  // numbers inside math spans are the latex target's (a span that fails to parse supplies none)
+  const spans = /[$\\]/.test(text) ? mathSpans(text) : [];
+  const inSpan = (at: number): boolean => spans.some((sp) => at >= sp.start && at < sp.end);
+  for (const colon of [true, false]) {
+    let best: { text: string; end: number } | null = null;
+    const re = colon ? /answer:/gi : /answer/gi;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const from = m.index + m[0].length;
+      if (inSpan(m.index)) continue;
+      const nl = text.indexOf("\n", from);
+      const line = text.slice(from, nl < 0 ? text.length : nl);
+      const eq = line.slice(0, 101).lastIndexOf("=");
+      const starts = eq >= 0 ? [eq + 1, eq + 2] : Array.from({ length: Math.min(51, line.length) }, (_, i) => i);
+      for (const i of starts) {
+        num.lastIndex = i;
+        const n = num.exec(line);
+        if (n && inSpan(from + i)) break;
+        if (n) {
+          const end = from + i + n[0].length;
+          if (!best || end > best.end) best = { text: n[1].replace(/\s*\/\s*/g, "/"), end };
+          break;
+        }
+      }
+    }
+    if (best) return best.text;
+  }
+  return null;
+}
+
 function findLastNumber(text: string, exprNumbers = false): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   const m = lastMatch(NUMBER, tail);
   if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
   if (exprNumbers) {
+    const w = answerWordNumber(tail);
+    if (w !== null) return decimalComma(w);
     // Math-Verify's expr target: the match that ends last wins, an expression (2^3) over a number in it
     const e = lastPlainExpression(tail.length > 1000 ? tail.slice(tail.length - 1000) : tail);
     const offset = tail.length > 1000 ? tail.length - 1000 : 0;

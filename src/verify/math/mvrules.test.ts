@@ -208,3 +208,15 @@ describe("the word \"answer\" before a math span (parser.lazy_latex_regex, prior
     expect(judged("$5$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", {})).toBe(true);
   });
 });
+
+describe("the word \"answer\" before a number under the expr target (parser.lazy_expr_regex, priorities 100 and 200)", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("the first number within 50 characters after it (or after the last = within 100) beats later numbers", () => {
+    expect(judged("15", "The answer should be 15. We packed 4 boxes.", E)).toBe(true);
+    expect(judged("4", "The answer should be 15. We packed 4 boxes.", E)).toBe(false);
+    expect(judged("15", "answer: y = 15, with 4 left over", E)).toBe(true);
+  });
+  it("a number inside a math span that does not parse is not taken", () => {
+    expect(judged("42", "Final answer is $\\sum_{k=0}^n\\bigl(k\\bigr)$. I hope. 42", { extraction: ["latex", "expr"] })).toBe(true);
+  });
+});
