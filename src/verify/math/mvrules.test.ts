@@ -220,3 +220,13 @@ describe("the word \"answer\" before a number under the expr target (parser.lazy
     expect(judged("42", "Final answer is $\\sum_{k=0}^n\\bigl(k\\bigr)$. I hope. 42", { extraction: ["latex", "expr"] })).toBe(true);
   });
 });
+
+describe("no false positives from the ported rules", () => {
+  it("a sum whose body agrees with the gold's on the first indices only is another sum", () => {
+    expect(judged("$\\sum_{r=1}^{m} r^2$", "$\\sum_{r=1}^{m} (r^2 + (r-1)(r-2)(r-3)(r-4)(r-5)(r-6))$")).toBe(false);
+  });
+  it("a one-letter \\mathrm that is no unit symbol stays a variable", () => {
+    expect(judged("$6$", "$6\\mathrm{x}$")).toBe(false);
+    expect(judged("$6$", "$6\\,\\mathrm{g}$")).toBe(true);
+  });
+});

@@ -93,8 +93,8 @@ function replaceTextCommands(s: string): string {
     // turns \mathrm into \text and drops a trailing \text{...}; i, e and d stay (numbers and differentials)
     const unitAtEnd =
       (m[0].startsWith("\\mathrm") || (/^\\(?:text|mbox)/.test(m[0]) && /^[a-zA-Z]$/.test(word) && /^\s/.test(inner))) &&
-      /^[a-zA-Z]+$/.test(word) &&
-      !/^[ied]$/.test(word) &&
+      // one letter only when it is a unit symbol (m, g, s, L, h, K, N, J, W, V, A), never a variable such as x
+      (/^[a-zA-Z]{2,}$/.test(word) || /^[mgsLlhKNJWVA]$/.test(word)) &&
       /(?:\d|\\[,;: ]|\s)$/.test(before) &&
       /\d/.test(before) &&
       /^\s*(?:\^\s*(?:\{\s*\d\s*\}|\d))?\s*$/.test(s.slice(end));

@@ -145,10 +145,14 @@ function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: De
   const to = numericValue(hi, env, budget);
   const inner: Env = new Map(env);
   let acc = name === "sum" ? c(0) : c(1.618033988749895 * (to.re + 2.718281828459045) + 0.5 * from.re);
-  for (let j = 0; j < BIG_WEIGHTS.length; j++) {
-    inner.set(index.name, c(from.re + j, from.im));
+  // the body at the first six indices and at six points between them (so that bodies that agree on
+  // the first indices only, k^2 + (k-1)(k-2)···(k-6), still differ)
+  for (let j = 0; j < 2 * BIG_WEIGHTS.length; j++) {
+    const w = BIG_WEIGHTS[j % BIG_WEIGHTS.length] * (j < BIG_WEIGHTS.length ? 1 : 0.8660254037844386);
+    const offset = j < BIG_WEIGHTS.length ? j : j - BIG_WEIGHTS.length + 0.3819660112501051;
+    inner.set(index.name, c(from.re + offset, from.im));
     const t = numericValue(body, inner, budget);
-    acc = c(acc.re + BIG_WEIGHTS[j] * t.re, acc.im + BIG_WEIGHTS[j] * t.im);
+    acc = c(acc.re + w * t.re, acc.im + w * t.im);
   }
   return name === "sum" ? c(acc.re + 3.141592653589793 * to.re - 0.6931471805599453 * from.re, acc.im + to.im) : acc;
 }
