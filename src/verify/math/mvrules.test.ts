@@ -230,3 +230,11 @@ describe("no false positives from the ported rules", () => {
     expect(judged("$6$", "$6\\,\\mathrm{g}$")).toBe(true);
   });
 });
+
+describe("sums stay bounded", () => {
+  it("nested sums with large integer bounds are not written out term by term", () => {
+    const v = verifyMathSync("$5$", "$\\sum_{k=1}^{1999} \\sum_{j=1}^{1999} \\sum_{i=1}^{1999} (i+j+k)$", L);
+    expect(v.status).toBe("wrong");
+    expect(judged("$5050$", "$\\sum_{k=1}^{100} k$")).toBe(true);
+  });
+});

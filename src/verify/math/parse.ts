@@ -42,6 +42,50 @@ function integerOf(n: MathNode): number | null {
   return Number(n.value.num);
 }
 
+/** Nodes in a tree, counting up to `cap`. */
+function nodeCount(n: MathNode, cap: number): number {
+  let count = 0;
+  const stack: MathNode[] = [n];
+  while (stack.length && count < cap) {
+    const x = stack.pop()!;
+    count++;
+    switch (x.k) {
+      case "neg":
+        stack.push(x.a);
+        break;
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+      case "pow":
+        stack.push(x.a, x.b);
+        break;
+      case "pm":
+        if (x.a) stack.push(x.a);
+        stack.push(x.b);
+        break;
+      case "fn":
+        stack.push(...x.args);
+        break;
+      case "rel":
+        stack.push(...x.args);
+        break;
+      case "tuple":
+      case "set":
+      case "union":
+      case "list":
+        stack.push(...x.items);
+        break;
+      case "matrix":
+        for (const r of x.rows) stack.push(...r);
+        break;
+      default:
+        break;
+    }
+  }
+  return count;
+}
+
 /** The tree with the variable `name` replaced by `by` (names with a subscript, `a_k`, are other names). */
 function substitute(n: MathNode, name: string, by: MathNode): MathNode {
   const r = (x: MathNode): MathNode => substitute(x, name, by);
@@ -572,7 +616,8 @@ class Parser {
     this.bigDepth--;
     const a = integerOf(lo);
     const b = integerOf(hi);
-    if (a !== null && b !== null && b - a < 2000) {
+    // written out only while small: at most 2000 terms and 20000 nodes (nested sums stay bounded)
+    if (a !== null && b !== null && b - a < 2000 && (b - a + 1) * nodeCount(body, 20001) <= 20000) {
       let out: MathNode | null = null;
       for (let j = a; j <= b; j++) {
         this.budget.tick();
