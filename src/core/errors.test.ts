@@ -47,8 +47,7 @@ describe("ScratchpadError", () => {
       for (const [name, value] of Object.entries(ns)) {
         if (typeof value === "function" && value.prototype instanceof Error && value !== ScratchpadError) {
           seen++;
-          // OpenAIHttpError is the server's wire-format error: its `code` is OpenAI's (string | null).
-          if (name !== "OpenAIHttpError" && !(value.prototype instanceof ScratchpadError)) classes.push(`${where}.${name}`);
+          if (!(value.prototype instanceof ScratchpadError)) classes.push(`${where}.${name}`);
         } else if (value && typeof value === "object" && !Array.isArray(value) && where === "scratchpad") {
           visit(value as Record<string, unknown>, `${where}.${name}`);
         }
