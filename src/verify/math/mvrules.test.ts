@@ -238,3 +238,13 @@ describe("sums stay bounded", () => {
     expect(judged("$5050$", "$\\sum_{k=1}^{100} k$")).toBe(true);
   });
 });
+
+describe("a box that does not parse (parser.extract_target_from_pred)", () => {
+  it("under Math-Verify's targets other spans are tried, numbers inside the box are not", () => {
+    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\int_0^3 dt}", { extraction: ["latex"] })).toBe(true);
+    expect(judged("$3$", "Hence \\boxed{\\int_0^3 dt}")).toBe(false);
+  });
+  it("by default the box is final", () => {
+    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\int_0^3 dt}", {})).toBe(false);
+  });
+});

@@ -59,7 +59,12 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
       if (c.source === "last-latex" || ((c.source === "final-answer" || c.source === "answer-line") && c.text.includes("\\"))) failedSpan = c.text;
       // an explicit answer (a box, an answer tag) that does not parse is final: numbers inside it
-      // must not be picked up by the fallbacks
+      // must not be picked up by the fallbacks. Under Math-Verify's targets a box that does not parse
+      // is skipped as Math-Verify skips it (other spans are tried; numbers inside it are not)
+      if (c.source === "boxed" && options.mathVerifyTargets === true && !LOST_ESCAPE.test(c.text)) {
+        failedSpan = c.text;
+        continue;
+      }
       if (c.source === "boxed" || c.source === "answer-tag" || LOST_ESCAPE.test(c.text)) break;
       continue;
     }
