@@ -388,6 +388,8 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
 }
 
 const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
+/** Math-Verify's `final answer.{0,100}?\s+is` ("the final answer to part (b) is $5$"), and the phrases above. */
+const FINAL_ANSWER_MV = /final answer[\s\S]{0,100}?\s+is:?\s*|(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** Plain words a whole-string answer may contain. */
@@ -466,7 +468,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer":
-      return phrase(text, FINAL_ANSWER, latexOnly);
+      return phrase(text, (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
     case "answer-line":
       return phrase(text, ANSWER_LINE, latexOnly);
     case "bold":

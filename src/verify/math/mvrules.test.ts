@@ -248,3 +248,10 @@ describe("a box that does not parse (parser.extract_target_from_pred)", () => {
     expect(judged("$3$", "We get $y = 3$. So \\boxed{\\int_0^3 dt}", {})).toBe(false);
   });
 });
+
+describe("\"final answer … is\" (parser: final answer.{0,100}?\\s+is, priority 50)", () => {
+  it("words between \"final answer\" and \"is\" are allowed under Math-Verify's targets", () => {
+    expect(judged("$4$", "The final answer to part two is $4$, not the $7$ below.", { extraction: ["latex"] })).toBe(true);
+    expect(judged("$7$", "The final answer to part two is $4$, not the $7$ below.", { extraction: ["latex"] })).toBe(false);
+  });
+});
