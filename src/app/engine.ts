@@ -149,13 +149,10 @@ export const SampleTextOptionsSchema = z
       .array(z.string())
       .optional()
       .meta({ description: "stop when this string appears (repeatable); the end-of-sequence token always stops", arg: "text", repeat: true }),
-    bos: z
-      .boolean()
-      .default(true)
-      .meta({
-        description: "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)",
-        boolean: "negate",
-      }),
+    bos: z.boolean().default(true).meta({
+      description: "do not prepend the tokenizer's beginning-of-sequence token (prepended by default, as in training and `scratchpad eval`)",
+      boolean: "negate",
+    }),
   })
   .strict();
 

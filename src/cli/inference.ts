@@ -125,15 +125,12 @@ export const EvalCliSchema = z
       .min(1)
       .optional()
       .meta({ description: "samples per problem", arg: "k", defaultText: String(EVAL_DEFAULTS.k) }),
-    budgets: z
-      .array(budget)
-      .optional()
-      .meta({
-        description: "thinking budgets for budget forcing, e.g. 0,8,32,128 (inf: no budget)",
-        arg: "list",
-        list: "comma",
-        message: "takes whole token counts like 0,32,256 (or inf)",
-      }),
+    budgets: z.array(budget).optional().meta({
+      description: "thinking budgets for budget forcing, e.g. 0,8,32,128 (inf: no budget)",
+      arg: "list",
+      list: "comma",
+      message: "takes whole token counts like 0,32,256 (or inf)",
+    }),
     strategy: z
       .enum(["single", "majority", "best-of-n"])
       .optional()
@@ -149,15 +146,11 @@ export const EvalCliSchema = z
       .min(1)
       .optional()
       .meta({ description: "difficulty levels, e.g. 1-6 or 1,3,5", arg: "levels", defaultText: "the checkpoint's training range, else the task's lowest six" }),
-    template: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "prompt template (compact, compact-think, r1-zero, or text with {prompt})",
-        arg: "name|text",
-        defaultText: "the checkpoint's, else compact",
-      }),
+    template: z.string().min(1).optional().meta({
+      description: "prompt template (compact, compact-think, r1-zero, or text with {prompt})",
+      arg: "name|text",
+      defaultText: "the checkpoint's, else compact",
+    }),
     format: z.string().min(1).optional().meta({ description: "the task's prompt format", arg: "name" }),
     maxTokens: int_()
       .min(1)
@@ -176,14 +169,10 @@ export const EvalCliSchema = z
       .enum(["completions", "chat"])
       .optional()
       .meta({ description: "endpoint API: completions (raw prompts) or chat", arg: "kind", defaultText: "completions" }),
-    chatTemplate: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions",
-        arg: "file",
-      }),
+    chatTemplate: z.string().min(1).optional().meta({
+      description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions",
+      arg: "file",
+    }),
     reasoningEffort: z.enum(EFFORT_LEVELS).optional().meta({ description: "chat endpoints: reasoning_effort", arg: "level" }),
     concurrency: int_().min(1).default(DEFAULT_CONCURRENCY).meta({ description: "endpoint requests in flight" }),
     split: z.string().min(1).optional().meta({ description: "dataset split", arg: "name" }),

@@ -33,27 +33,18 @@ export const RewardServerCliSchema = z
       .min(1)
       .optional()
       .meta({ description: "items in flight before new requests get 503 + Retry-After", defaultText: "16384", message: "must be a positive integer" }),
-    maxBody: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .meta({
-        description: "largest request body in bytes; larger gets 413 and the connection closed",
-        arg: "bytes",
-        defaultText: "67108864",
-        message: "must be a positive integer",
-      }),
-    deadline: z
-      .number()
-      .gt(0)
-      .optional()
-      .meta({
-        description: "per-request deadline in seconds; past it 504 and the work is stopped",
-        arg: "s",
-        defaultText: "150",
-        message: "must be a positive number of seconds",
-      }),
+    maxBody: z.number().int().min(1).optional().meta({
+      description: "largest request body in bytes; larger gets 413 and the connection closed",
+      arg: "bytes",
+      defaultText: "67108864",
+      message: "must be a positive integer",
+    }),
+    deadline: z.number().gt(0).optional().meta({
+      description: "per-request deadline in seconds; past it 504 and the work is stopped",
+      arg: "s",
+      defaultText: "150",
+      message: "must be a positive number of seconds",
+    }),
   })
   .strict();
 

@@ -37,36 +37,24 @@ export const RouteCliSchema = z
   .object({
     cheap: z.string().min(1).meta({ description: "the cheap policy (checkpoint folder or server URL)", arg: "dir|url" }),
     strong: z.string().min(1).meta({ description: "the strong policy (checkpoint folder or server URL)", arg: "dir|url" }),
-    router: z
-      .enum(ROUTER_KINDS)
-      .default("prompt")
-      .meta({
-        description: "prompt (a classifier over the prompt decides before any sampling) or probe (sample the cheap policy, escalate when unsure)",
-        arg: "kind",
-      }),
+    router: z.enum(ROUTER_KINDS).default("prompt").meta({
+      description: "prompt (a classifier over the prompt decides before any sampling) or probe (sample the cheap policy, escalate when unsure)",
+      arg: "kind",
+    }),
     cheapPrice: price("cheap policy's price per 1M output tokens", 1),
     strongPrice: price("strong policy's price per 1M output tokens", 1),
     cheapInputPrice: price("cheap policy's price per 1M prompt tokens", 0),
     strongInputPrice: price("strong policy's price per 1M prompt tokens", 0),
-    maxCpt: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .meta({
-        description: "operating point: the most accurate threshold sending at most this share of calls to the strong side (95% margin on calibration)",
-        arg: "x",
-        message: "is a share of calls between 0 and 1",
-      }),
-    tolerance: z
-      .number()
-      .min(0)
-      .optional()
-      .meta({
-        description: "operating point (the default one): the cheapest threshold within this accuracy of always-strong (95% lower bound on calibration)",
-        arg: "x",
-        defaultText: "0.02",
-      }),
+    maxCpt: z.number().min(0).max(1).optional().meta({
+      description: "operating point: the most accurate threshold sending at most this share of calls to the strong side (95% margin on calibration)",
+      arg: "x",
+      message: "is a share of calls between 0 and 1",
+    }),
+    tolerance: z.number().min(0).optional().meta({
+      description: "operating point (the default one): the cheapest threshold within this accuracy of always-strong (95% lower bound on calibration)",
+      arg: "x",
+      defaultText: "0.02",
+    }),
     task: z.string().min(1).optional().meta({ description: "procedural task or dataset", arg: "name", defaultText: PROBLEM_SET_DEFAULTS.task }),
     n: int()
       .min(1)
@@ -87,14 +75,10 @@ export const RouteCliSchema = z
       .meta({ description: "probe router: agreement (vote share of the probes) or logprob (their mean token probability)", arg: "how" }),
     difficulty: z.string().min(1).optional().meta({ description: "difficulty levels, e.g. 1-5", arg: "levels" }),
     template: z.string().min(1).optional().meta({ description: "prompt template", arg: "name|text", defaultText: "compact" }),
-    chatTemplate: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions",
-        arg: "file",
-      }),
+    chatTemplate: z.string().min(1).optional().meta({
+      description: "apply the model's chat template client-side (.jinja, tokenizer_config.json or a model folder) and send raw completions",
+      arg: "file",
+    }),
     maxTokens: int().min(1).default(EVAL_DEFAULTS.maxTokens).meta({ description: "maximum tokens per completion" }),
     temperature: z.number().min(0).default(EVAL_DEFAULTS.temperature).meta({ description: "sampling temperature", arg: "t" }),
     cheapTemperature: z

@@ -31,54 +31,34 @@ export const VerifyMathCliSchema = z
     gold: z.string().optional().meta({ description: "the gold answer (LaTeX, a number, `#### 18`, or a solution with \\boxed{})", arg: "answer" }),
     pred: z.string().optional().meta({ description: "the model response (or just its answer)", arg: "response" }),
     json: z.boolean().default(false).meta({ description: "print the verdict of --gold/--pred as JSON" }),
-    timeout: z
-      .number()
-      .gt(0)
-      .optional()
-      .meta({
-        description: "time limit per verification in milliseconds",
-        arg: "ms",
-        defaultText: "1000",
-        message: "must be a positive number of milliseconds",
-      }),
-    tolerance: z
-      .number()
-      .min(0)
-      .optional()
-      .meta({
-        description: "old rule: relative tolerance for a decimal against an exact non-integer value",
-        arg: "rel",
-        defaultText: "unset, --float-rounding decides",
-        message: "must be a non-negative number",
-      }),
-    floatRounding: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .optional()
-      .meta({
-        description: "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)",
-        message: "must be a whole number of decimal places from 0 to 100",
-      }),
-    strict: z
-      .boolean()
-      .optional()
-      .meta({
-        description: "variables matter and sets do not match tuples (Math-Verify's strict; the default)",
-        boolean: "both",
-        negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples",
-      }),
+    timeout: z.number().gt(0).optional().meta({
+      description: "time limit per verification in milliseconds",
+      arg: "ms",
+      defaultText: "1000",
+      message: "must be a positive number of milliseconds",
+    }),
+    tolerance: z.number().min(0).optional().meta({
+      description: "old rule: relative tolerance for a decimal against an exact non-integer value",
+      arg: "rel",
+      defaultText: "unset, --float-rounding decides",
+      message: "must be a non-negative number",
+    }),
+    floatRounding: z.number().int().min(0).max(100).optional().meta({
+      description: "decimal places a written decimal must agree to (Math-Verify's float_rounding; significant digits below 0.1)",
+      message: "must be a whole number of decimal places from 0 to 100",
+    }),
+    strict: z.boolean().optional().meta({
+      description: "variables matter and sets do not match tuples (Math-Verify's strict; the default)",
+      boolean: "both",
+      negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples",
+    }),
     allowSetRelationComp: z.boolean().default(false).meta({ description: "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))" }),
-    extraction: z
-      .array(z.string())
-      .optional()
-      .meta({
-        description:
-          "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice",
-        arg: "list",
-        list: "comma",
-      }),
+    extraction: z.array(z.string()).optional().meta({
+      description:
+        "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice",
+      arg: "list",
+      list: "comma",
+    }),
     goldExtraction: z
       .array(z.string())
       .optional()

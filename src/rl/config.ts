@@ -68,32 +68,21 @@ export const TrainConfigSchema = z
     epsilon_high: z.number().gt(0).default(0.28).meta({ description: "upper clip range ε_high (clip-higher, DAPO)" }),
     num_iterations: int().min(1).default(1).meta({ description: "passes over each batch against its old log-probabilities (μ)" }),
     beta: z.number().min(0).default(0).meta({ description: "KL coefficient to the frozen start model (k3 estimator); 0 = no KL" }),
-    dynamic_sampling: z
-      .boolean()
-      .default(true)
-      .meta({
-        description: "DAPO dynamic sampling: drop groups whose rewards are all equal, sample more rounds until the batch is full (veRL's filter_groups)",
-        boolean: "value",
-      }),
+    dynamic_sampling: z.boolean().default(true).meta({
+      description: "DAPO dynamic sampling: drop groups whose rewards are all equal, sample more rounds until the batch is full (veRL's filter_groups)",
+      boolean: "value",
+    }),
     max_sampling_rounds: int()
       .min(1)
       .default(3)
       .meta({ description: "dynamic sampling: rollout rounds per step before giving up (veRL's max_num_gen_batches)" }),
-    oversample_factor: z
-      .number()
-      .min(1)
-      .max(16)
-      .default(1)
-      .meta({
-        description: "dynamic sampling: each round draws ceil(prompts × this) prompts (veRL's gen_batch_size ÷ train_batch_size; its DAPO script uses 3)",
-      }),
-    underfilled_batch: z
-      .enum(["warn", "error"])
-      .default("warn")
-      .meta({
-        description:
-          "dynamic sampling: when the rounds end before the batch is full, train on the groups kept and warn (warn), or stop with an error as veRL does (error)",
-      }),
+    oversample_factor: z.number().min(1).max(16).default(1).meta({
+      description: "dynamic sampling: each round draws ceil(prompts × this) prompts (veRL's gen_batch_size ÷ train_batch_size; its DAPO script uses 3)",
+    }),
+    underfilled_batch: z.enum(["warn", "error"]).default("warn").meta({
+      description:
+        "dynamic sampling: when the rounds end before the batch is full, train on the groups kept and warn (warn), or stop with an error as veRL does (error)",
+    }),
     mask_truncated_completions: z
       .boolean()
       .default(true)
@@ -110,14 +99,9 @@ export const TrainConfigSchema = z
       .min(0)
       .default(0)
       .meta({ description: "reward taken off a right answer per completion token (a cost on thinking where answering directly is as reliable); 0 = off" }),
-    direct_answer_bonus: z
-      .number()
-      .min(0)
-      .max(0.5)
-      .default(0)
-      .meta({
-        description: "reward added to a completion that answers without thinking (AdaptThink's δ): learn to skip the scratchpad where it does not pay; 0 = off",
-      }),
+    direct_answer_bonus: z.number().min(0).max(0.5).default(0).meta({
+      description: "reward added to a completion that answers without thinking (AdaptThink's δ): learn to skip the scratchpad where it does not pay; 0 = off",
+    }),
     save_steps: int().min(1).default(10).meta({ description: "checkpoint every N steps (and at the end)" }),
     logging_steps: int().min(1).default(1).meta({ description: "print a progress line every N steps (metrics.jsonl has every step)" }),
     max_loss: z.number().gt(0).default(1000).meta({ description: "stop when |loss| or the gradient norm exceeds this (exploding)" }),

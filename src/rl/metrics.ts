@@ -171,7 +171,7 @@ export function flattenMetrics(m: StepMetrics): FlatMetrics {
 
 /** The inverse of `flattenMetrics` (a metrics.jsonl line back to typed metrics; null reads as NaN). */
 export function parseMetrics(f: FlatMetrics): StepMetrics {
-  const n = (k: string): number => (typeof f[k] === "number" ? (f[k]) : NaN);
+  const n = (k: string): number => (typeof f[k] === "number" ? f[k] : NaN);
   const rewards: Record<string, RewardStats> = {};
   const levels: number[] = [];
   for (const k of Object.keys(f)) {

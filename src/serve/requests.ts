@@ -163,7 +163,7 @@ export function parseChatRequest(body: unknown, limits: RequestLimits): ChatRequ
   const topLogprobs = num(body, "top_logprobs", 0, 20, true) ?? 0;
   const logprobs = bool(body, "logprobs");
   if (topLogprobs > 0 && !logprobs) throw badParam("top_logprobs", "'top_logprobs' needs 'logprobs': true");
-  return { ...base, messages, effort: (effort ?? undefined), logprobs, topLogprobs };
+  return { ...base, messages, effort: effort ?? undefined, logprobs, topLogprobs };
 }
 
 /** Validate a /v1/completions body. */

@@ -117,12 +117,12 @@ export async function loadMbpp(opts: LoaderOptions = {}): Promise<Problem[]> {
     const entryPoint = mbppEntryPoint(code, tests);
     if (!entryPoint) throw new DatasetFormatError(path, row.line, "cannot tell which function the tests call");
     const text = field(row, "text", path);
-    const prompt = `${text}\nYour code should pass these tests:\n\n${(tests).join("\n")}`;
+    const prompt = `${text}\nYour code should pass these tests:\n\n${tests.join("\n")}`;
     const p = toProblem(
       {
         id: `mbpp/${taskId}`,
         stub: "",
-        tests: `${setup ? setup + "\n" : ""}${(tests).join("\n")}\n`,
+        tests: `${setup ? setup + "\n" : ""}${tests.join("\n")}\n`,
         entryPoint,
         language: "python",
         meta: { canonicalSolution: code, taskId, text, split },

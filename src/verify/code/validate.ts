@@ -50,7 +50,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function resolveCodeLimits(limits: CodeLimits | undefined): ResolvedLimits {
   const lim: CodeLimits = limits ?? {};
   if (limits !== undefined && !isObject(limits)) throw new CodeRequestError("limits", "must be an object");
-  const given = (limits ?? {});
+  const given = limits ?? {};
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
     const range = LIMIT_RANGES[key as keyof CodeLimits];

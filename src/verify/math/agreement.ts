@@ -53,7 +53,12 @@ export interface CaseResult {
 export function runCases(cases: AgreementCase[]): CaseResult[] {
   return cases.map((c) => {
     const v = verifyMathSync(c.gold, c.pred, c.options);
-    return { c, got: v.correct, agrees: v.correct === c.expected, reason: `${v.reason} [extracted ${JSON.stringify(v.extracted)} from ${v.source}; gold ${JSON.stringify(v.gold)}]` };
+    return {
+      c,
+      got: v.correct,
+      agrees: v.correct === c.expected,
+      reason: `${v.reason} [extracted ${JSON.stringify(v.extracted)} from ${v.source}; gold ${JSON.stringify(v.gold)}]`,
+    };
   });
 }
 

@@ -57,7 +57,13 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
   }
   if (LOST_ESCAPE.test(raw)) {
     // "\text{13}" written in a non-raw string arrives as TAB + "ext{13}": broken LaTeX, not 13
-    return { raw, normalized: raw, loose: raw.replace(/\s+/g, ""), tree: null, error: "control character in the answer (a LaTeX escape such as \\t, \\f, \\b, \\r, \\v was lost)" };
+    return {
+      raw,
+      normalized: raw,
+      loose: raw.replace(/\s+/g, ""),
+      tree: null,
+      error: "control character in the answer (a LaTeX escape such as \\t, \\f, \\b, \\r, \\v was lost)",
+    };
   }
   const normalized = normalizeAnswer(raw);
   const loose = looseKey(normalized);

@@ -81,13 +81,5 @@ export function printNode(n: MathNode): string {
 
 /** True when the node is a plain scalar expression (no relation, collection or text). */
 export function isScalar(n: MathNode): boolean {
-  return !(
-    n.k === "rel" ||
-    n.k === "tuple" ||
-    n.k === "set" ||
-    n.k === "list" ||
-    n.k === "union" ||
-    n.k === "matrix" ||
-    n.k === "text"
-  );
+  return !(n.k === "rel" || n.k === "tuple" || n.k === "set" || n.k === "list" || n.k === "union" || n.k === "matrix" || n.k === "text");
 }

@@ -30,7 +30,10 @@ export function benchmarkMix(rows: Row[]): { gold: string; response: string }[] 
 
 /** Run the benchmark; returns verifications per second and the share judged correct. */
 export function runMathBenchmark(file: string, seconds = 3): { perSecond: number; perCpuSecond: number; correctShare: number; cases: number } {
-  const rows = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+  const rows = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
   const mix = benchmarkMix(rows);
   for (const m of mix.slice(0, 400)) verifyMathSync(m.gold, m.response); // warm-up
   let done = 0;

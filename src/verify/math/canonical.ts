@@ -38,13 +38,20 @@ function nodeKey(n: MathNode, budget: Deadline): string {
   budget.tick();
   if (isScalar(n)) {
     const vs = pmVariants(n);
-    if (vs.length > 1) return `{${vs.map((v) => scalarKey(v, budget)).sort().join(",")}}`;
+    if (vs.length > 1)
+      return `{${vs
+        .map((v) => scalarKey(v, budget))
+        .sort()
+        .join(",")}}`;
     if (n.k === "fn" && n.name === "percent") return scalarKey(n.args[0], budget);
     return scalarKey(n, budget);
   }
   switch (n.k) {
     case "text":
-      return `t:${n.text.toLowerCase().replace(/[\s.]+/g, "").replace(/^\((.*)\)$/, "$1")}`;
+      return `t:${n.text
+        .toLowerCase()
+        .replace(/[\s.]+/g, "")
+        .replace(/^\((.*)\)$/, "$1")}`;
     case "rel": {
       const first = n.args[0];
       if (n.ops.length === 1 && n.ops[0] === "=" && first.k === "sym") return nodeKey(n.args[1], budget);
@@ -53,9 +60,15 @@ function nodeKey(n: MathNode, budget: Deadline): string {
     case "list":
     case "set":
       if (n.items.length === 1) return nodeKey(n.items[0], budget);
-      return `${n.k === "list" && n.or ? "or" : ""}{${n.items.map((a) => nodeKey(a, budget)).sort().join(",")}}`;
+      return `${n.k === "list" && n.or ? "or" : ""}{${n.items
+        .map((a) => nodeKey(a, budget))
+        .sort()
+        .join(",")}}`;
     case "union":
-      return `u{${n.items.map((a) => nodeKey(a, budget)).sort().join(",")}}`;
+      return `u{${n.items
+        .map((a) => nodeKey(a, budget))
+        .sort()
+        .join(",")}}`;
     case "tuple":
       return `${n.open}${n.items.map((a) => nodeKey(a, budget)).join(",")}${n.close}`;
     case "matrix":

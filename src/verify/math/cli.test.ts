@@ -25,7 +25,10 @@ describe("scratchpad verify math", () => {
     ].join("\n");
     const r = cli(["--jsonl"], input + "\n");
     expect(r.status).toBe(0);
-    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out).toHaveLength(6);
     expect(out[0]).toMatchObject({ correct: true, extracted: "0.5", source: "boxed" });
     expect(out[1].error).toMatch(/^line 2: not valid JSON/);
@@ -65,11 +68,18 @@ describe("scratchpad verify math", () => {
     const input = [
       JSON.stringify({ gold: "\\frac13", pred: "\\boxed{0.33}" }),
       JSON.stringify({ gold: "\\frac13", pred: "\\boxed{0.33}", options: { float_rounding: 2 } }),
-      JSON.stringify({ gold: "(1,2)", pred: "\\boxed{1<y<2}", options: { float_rounding: 2, strict: false, allow_set_relation_comp: true, extraction: ["latex", "expr", "string"] } }),
+      JSON.stringify({
+        gold: "(1,2)",
+        pred: "\\boxed{1<y<2}",
+        options: { float_rounding: 2, strict: false, allow_set_relation_comp: true, extraction: ["latex", "expr", "string"] },
+      }),
       JSON.stringify({ gold: "1", pred: "1", options: { float_rouding: 2 } }),
       JSON.stringify({ gold: "1", pred: "1", options: { strict: "yes" } }),
     ].join("\n");
-    const out = cli(["--jsonl"], input + "\n").stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = cli(["--jsonl"], input + "\n")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out.map((o) => o.correct)).toEqual([false, true, true, undefined, undefined]);
     expect(out[3].error).toMatch(/^line 4: unknown option "float_rouding"/);
     expect(out[4].error).toMatch(/^line 5: strict must be true or false/);

@@ -532,8 +532,7 @@ function normText(s: string): string {
 }
 
 function textEqual(a: MathNode, b: MathNode): boolean {
-  const t = (n: MathNode): string | null =>
-    n.k === "text" ? normText(n.text) : n.k === "sym" ? normText(n.name) : null;
+  const t = (n: MathNode): string | null => (n.k === "text" ? normText(n.text) : n.k === "sym" ? normText(n.name) : null);
   const ta = t(a);
   return ta !== null && ta === t(b);
 }

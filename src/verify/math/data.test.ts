@@ -7,7 +7,10 @@ import { parseAnswer, verifyMathSync } from "./index.js";
 
 const DATA = fileURLToPath(new URL("../../../data/", import.meta.url));
 const rows = (file: string): Record<string, unknown>[] =>
-  readFileSync(DATA + file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  readFileSync(DATA + file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.runIf(existsSync(DATA + "math500/test.jsonl"))("benchmark data", () => {
   it("parses all 500 MATH-500 gold answers, and each matches its own solution", () => {

@@ -205,7 +205,10 @@ function cleanSegment(seg: string): string {
   if (boxed !== null) return boxed;
   const sentence = /\.\s+(?=[A-Z])/.exec(s);
   if (sentence) s = s.slice(0, sentence.index);
-  s = s.replace(/\\\$/g, "\\dollar").replace(/\$|\\\(|\\\)|\\\[|\\\]/g, " ").replace(/\\dollar/g, "\\$");
+  s = s
+    .replace(/\\\$/g, "\\dollar")
+    .replace(/\$|\\\(|\\\)|\\\[|\\\]/g, " ")
+    .replace(/\\dollar/g, "\\$");
   s = s.replace(/\*\*/g, "").trim();
   return s.replace(/[.\s]+$/, "").trim();
 }
@@ -393,7 +396,28 @@ const FINAL_ANSWER_MV = /final answer[\s\S]{0,100}?\s+is:?\s*|(?:final\s+answer|
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** Plain words a whole-string answer may contain. */
-const WHOLE_WORDS = new Set(["pi", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "or", "and", "inf", "infinity", "percent", "pct", "percentage", "deg", "degrees"]);
+const WHOLE_WORDS = new Set([
+  "pi",
+  "sqrt",
+  "sin",
+  "cos",
+  "tan",
+  "cot",
+  "sec",
+  "csc",
+  "log",
+  "ln",
+  "exp",
+  "or",
+  "and",
+  "inf",
+  "infinity",
+  "percent",
+  "pct",
+  "percentage",
+  "deg",
+  "degrees",
+]);
 
 /** A candidate with the position where it was found (for ordering boxed against "final answer is"). */
 interface Found {

@@ -15,7 +15,9 @@ function rand(seed: number): () => number {
 }
 const r = rand(7);
 const garbage = Array.from({ length: 1_000_000 }, () => String.fromCharCode(32 + Math.floor(r() * 95))).join("");
-const latexSoup = Array.from({ length: 100_000 }, () => ["\\frac{", "}", "{", "\\sqrt", "^", "$", "\\boxed{", "(", ")", "x", "9"][Math.floor(r() * 11)]).join("");
+const latexSoup = Array.from({ length: 100_000 }, () => ["\\frac{", "}", "{", "\\sqrt", "^", "$", "\\boxed{", "(", ")", "x", "9"][Math.floor(r() * 11)]).join(
+  "",
+);
 const huge = "1" + "0".repeat(100_000);
 
 const cases: [name: string, gold: string, response: string][] = [

@@ -20,11 +20,4 @@ export { printNode, type MathNode, type RelOp } from "./ast.js";
 export { Deadline } from "./deadline.js";
 export { Rational } from "./rational.js";
 export { MathParseError, MathTimeoutError, MathTooLargeError } from "./errors.js";
-export {
-  DEFAULT_EXTRACTION,
-  GOLD_EXTRACTION,
-  type ExtractionSource,
-  type ExtractedMathAnswer,
-  type MathVerdict,
-  type MathVerifyOptions,
-} from "./types.js";
+export { DEFAULT_EXTRACTION, GOLD_EXTRACTION, type ExtractionSource, type ExtractedMathAnswer, type MathVerdict, type MathVerifyOptions } from "./types.js";

@@ -66,11 +66,7 @@ function reduce(n: MathNode): Matrix | MathNode | null {
       if (!bm) return scalarTimes(b, a, false);
       const bb = b;
       if (a[0].length !== bb.length || a.length * bb[0].length > MAX_ENTRIES) return null;
-      return a.map((row) =>
-        bb[0].map((_, j) =>
-          row.map((e, k) => node("mul", e, bb[k][j])).reduce((x, y) => node("add", x, y)),
-        ),
-      );
+      return a.map((row) => bb[0].map((_, j) => row.map((e, k) => node("mul", e, bb[k][j])).reduce((x, y) => node("add", x, y))));
     }
     default:
       return n;

@@ -193,14 +193,14 @@ describe("answers compared as text", () => {
   });
 });
 
-describe("the word \"answer\" before a math span (parser.lazy_latex_regex, priorities 100 and 200)", () => {
+describe('the word "answer" before a math span (parser.lazy_latex_regex, priorities 100 and 200)', () => {
   const LX: MathVerifyOptions = { extraction: ["latex"] };
-  it("a span within 50 characters after \"answer\" comes before later spans", () => {
+  it('a span within 50 characters after "answer" comes before later spans', () => {
     expect(judged("$6$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", LX)).toBe(true);
     expect(judged("$5$", "So the answer must be $6$, because $2 \\cdot 3 = 6$; $5$ was a slip.", LX)).toBe(false);
     expect(judged("$6$", "Answer: then $6$. Also $5$ and $4$ were tried.", LX)).toBe(true);
   });
-  it("spans joined by \"and\" after it are one answer; far from the word, the last span answers", () => {
+  it('spans joined by "and" after it are one answer; far from the word, the last span answers', () => {
     expect(judged("$\\{2, 3\\}$", "The answers are $2$ and $3$, since $x^2-5x+6=0$ factors as $(x-2)(x-3)$.", LX)).toBe(true);
     expect(judged("$9$", `The answer comes later.${" Some more words here to push it far away."} Then $9$.`, LX)).toBe(true);
   });
@@ -209,7 +209,7 @@ describe("the word \"answer\" before a math span (parser.lazy_latex_regex, prior
   });
 });
 
-describe("the word \"answer\" before a number under the expr target (parser.lazy_expr_regex, priorities 100 and 200)", () => {
+describe('the word "answer" before a number under the expr target (parser.lazy_expr_regex, priorities 100 and 200)', () => {
   const E: MathVerifyOptions = { extraction: ["expr"] };
   it("the first number within 50 characters after it (or after the last = within 100) beats later numbers", () => {
     expect(judged("15", "The answer should be 15. We packed 4 boxes.", E)).toBe(true);
@@ -249,8 +249,8 @@ describe("a box that does not parse (parser.extract_target_from_pred)", () => {
   });
 });
 
-describe("\"final answer … is\" (parser: final answer.{0,100}?\\s+is, priority 50)", () => {
-  it("words between \"final answer\" and \"is\" are allowed under Math-Verify's targets", () => {
+describe('"final answer … is" (parser: final answer.{0,100}?\\s+is, priority 50)', () => {
+  it('words between "final answer" and "is" are allowed under Math-Verify\'s targets', () => {
     expect(judged("$4$", "The final answer to part two is $4$, not the $7$ below.", { extraction: ["latex"] })).toBe(true);
     expect(judged("$7$", "The final answer to part two is $4$, not the $7$ below.", { extraction: ["latex"] })).toBe(false);
   });

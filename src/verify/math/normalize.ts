@@ -6,20 +6,81 @@
  */
 
 const SUPERSCRIPTS: Record<string, string> = {
-  "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+",
+  "⁰": "0",
+  "¹": "1",
+  "²": "2",
+  "³": "3",
+  "⁴": "4",
+  "⁵": "5",
+  "⁶": "6",
+  "⁷": "7",
+  "⁸": "8",
+  "⁹": "9",
+  "⁻": "-",
+  "⁺": "+",
 };
 const VULGAR: Record<string, string> = {
-  "½": "\\frac{1}{2}", "⅓": "\\frac{1}{3}", "⅔": "\\frac{2}{3}", "¼": "\\frac{1}{4}", "¾": "\\frac{3}{4}",
-  "⅕": "\\frac{1}{5}", "⅖": "\\frac{2}{5}", "⅗": "\\frac{3}{5}", "⅘": "\\frac{4}{5}", "⅙": "\\frac{1}{6}",
-  "⅚": "\\frac{5}{6}", "⅛": "\\frac{1}{8}", "⅜": "\\frac{3}{8}", "⅝": "\\frac{5}{8}", "⅞": "\\frac{7}{8}",
+  "½": "\\frac{1}{2}",
+  "⅓": "\\frac{1}{3}",
+  "⅔": "\\frac{2}{3}",
+  "¼": "\\frac{1}{4}",
+  "¾": "\\frac{3}{4}",
+  "⅕": "\\frac{1}{5}",
+  "⅖": "\\frac{2}{5}",
+  "⅗": "\\frac{3}{5}",
+  "⅘": "\\frac{4}{5}",
+  "⅙": "\\frac{1}{6}",
+  "⅚": "\\frac{5}{6}",
+  "⅛": "\\frac{1}{8}",
+  "⅜": "\\frac{3}{8}",
+  "⅝": "\\frac{5}{8}",
+  "⅞": "\\frac{7}{8}",
 };
 const SYMBOLS: Record<string, string> = {
-  "−": "-", "–": "-", "—": "-", "‐": "-", "×": "\\times ", "·": "\\cdot ", "⋅": "\\cdot ", "∙": "\\cdot ", "÷": "\\div ",
-  "√": "\\sqrt", "∛": "\\sqrt[3]", "π": "\\pi ", "∞": "\\infty ", "≤": "\\le ", "⩽": "\\le ", "≥": "\\ge ", "⩾": "\\ge ",
-  "≠": "\\ne ", "±": "\\pm ", "∓": "\\mp ", "∪": "\\cup ", "∩": "\\cap ", "∈": "\\in ", "∅": "\\emptyset ",
-  "°": "^\\circ ", "θ": "\\theta ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "λ": "\\lambda ", "φ": "\\phi ",
-  "⟨": "(", "⟩": ")", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "’": "'", "€": " ", "£": " ", "¥": " ",
-  "⁄": "/", "∣": "|", "ℝ": "\\mathbb{R}",
+  "−": "-",
+  "–": "-",
+  "—": "-",
+  "‐": "-",
+  "×": "\\times ",
+  "·": "\\cdot ",
+  "⋅": "\\cdot ",
+  "∙": "\\cdot ",
+  "÷": "\\div ",
+  "√": "\\sqrt",
+  "∛": "\\sqrt[3]",
+  π: "\\pi ",
+  "∞": "\\infty ",
+  "≤": "\\le ",
+  "⩽": "\\le ",
+  "≥": "\\ge ",
+  "⩾": "\\ge ",
+  "≠": "\\ne ",
+  "±": "\\pm ",
+  "∓": "\\mp ",
+  "∪": "\\cup ",
+  "∩": "\\cap ",
+  "∈": "\\in ",
+  "∅": "\\emptyset ",
+  "°": "^\\circ ",
+  θ: "\\theta ",
+  α: "\\alpha ",
+  β: "\\beta ",
+  γ: "\\gamma ",
+  λ: "\\lambda ",
+  φ: "\\phi ",
+  "⟨": "(",
+  "⟩": ")",
+  "\u00a0": " ",
+  "\u2009": " ",
+  "\u202f": " ",
+  "\u200b": "",
+  "’": "'",
+  "€": " ",
+  "£": " ",
+  "¥": " ",
+  "⁄": "/",
+  "∣": "|",
+  ℝ: "\\mathbb{R}",
 };
 
 /** Commands removed outright (spacing, sizing, styles that do not change the value). */
@@ -27,15 +88,42 @@ const DROP_COMMANDS =
   /\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg|displaystyle|textstyle|scriptstyle|limits|nolimits|quad|qquad|hfill|allowbreak|noindent|centering)(?![a-zA-Z])/g;
 
 /** Text-like commands whose braced argument is either a unit/word or math to unwrap. */
-const TEXT_COMMANDS = /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|mbox|hbox|operatorname|boldsymbol|bm|emph)\s*\{/g;
+const TEXT_COMMANDS =
+  /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|mbox|hbox|operatorname|boldsymbol|bm|emph)\s*\{/g;
 
 /** Words and symbols that mean "per cent". */
 const PERCENT_WORDS = /\s*(?:\\%|%|(?<![a-zA-Z])percentage\b|(?<![a-zA-Z])percent\b|(?<![a-zA-Z])pct\b)/gi;
 
 /** Math names never stripped as trailing unit words. */
 const MATH_WORDS = new Set([
-  "pi", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "arcsin", "arccos", "arctan",
-  "sinh", "cosh", "tanh", "inf", "infty", "infinity", "or", "and", "i", "e", "abs", "mod", "gcd", "lcm",
+  "pi",
+  "sqrt",
+  "sin",
+  "cos",
+  "tan",
+  "cot",
+  "sec",
+  "csc",
+  "log",
+  "ln",
+  "exp",
+  "arcsin",
+  "arccos",
+  "arctan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "inf",
+  "infty",
+  "infinity",
+  "or",
+  "and",
+  "i",
+  "e",
+  "abs",
+  "mod",
+  "gcd",
+  "lcm",
 ]);
 
 /**
@@ -101,8 +189,7 @@ function replaceTextCommands(s: string): string {
     if (unitAtEnd) {
       replacement = " ";
       end = s.length;
-    }
-    else if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
+    } else if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
     else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
     else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
       replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;
@@ -187,14 +274,23 @@ export function normalizeAnswer(input: string): string {
     .replace(/>=/g, "\\ge ")
     .replace(/!=/g, "\\ne ");
   // degrees
-  s = s.replace(/\^\s*\{?\s*\\circ\s*\}?/g, " ").replace(/\\(?:circ|degree)(?![a-zA-Z])/g, " ").replace(/\bdeg(?:rees?|s)?\b\.?/gi, " ");
+  s = s
+    .replace(/\^\s*\{?\s*\\circ\s*\}?/g, " ")
+    .replace(/\\(?:circ|degree)(?![a-zA-Z])/g, " ")
+    .replace(/\bdeg(?:rees?|s)?\b\.?/gi, " ");
   s = replaceTextCommands(s);
   // currency
-  s = s.replace(/\\\$/g, " ").replace(/\$/g, " ").replace(/\b(?:dollars?|USD|usd|euros?|EUR|cents?)\b/g, " ");
+  s = s
+    .replace(/\\\$/g, " ")
+    .replace(/\$/g, " ")
+    .replace(/\b(?:dollars?|USD|usd|euros?|EUR|cents?)\b/g, " ");
   s = s.replace(PERCENT_WORDS, "%");
   s = s.replace(/\s+/g, " ").trim();
   // trailing punctuation and leading "="
-  s = s.replace(/(?:\s*[.,;:]|\s*\\\\)+$/, "").replace(/^(?:[=:]|\\approx(?![a-zA-Z]))\s*/, "").trim();
+  s = s
+    .replace(/(?:\s*[.,;:]|\s*\\\\)+$/, "")
+    .replace(/^(?:[=:]|\\approx(?![a-zA-Z]))\s*/, "")
+    .trim();
   s = s.replace(/\.$/, "");
   // decimal comma in a bare number: "1000,99", "0,111", "2,74" (three digits after are thousands, handled above)
   if (/^-?\d+,\d+$/.test(s) && !/^-?\d+,\d{3}$/.test(s) && (/^-?0,/.test(s) || /,\d{2}$/.test(s) || /^-?\d{4,},/.test(s))) {

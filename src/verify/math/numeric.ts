@@ -57,7 +57,10 @@ function gamma(x: number): number {
   }
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   const g = 7;
-  const p = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const p = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let a = p[0];
   const t = x + g + 0.5;
@@ -67,22 +70,38 @@ function gamma(x: number): number {
 
 function realFn(name: string, x: number): number {
   switch (name) {
-    case "sin": return Math.sin(x);
-    case "cos": return Math.cos(x);
-    case "tan": return Math.tan(x);
-    case "cot": return 1 / Math.tan(x);
-    case "sec": return 1 / Math.cos(x);
-    case "csc": return 1 / Math.sin(x);
-    case "arcsin": return Math.asin(x);
-    case "arccos": return Math.acos(x);
-    case "arctan": return Math.atan(x);
-    case "sinh": return Math.sinh(x);
-    case "cosh": return Math.cosh(x);
-    case "tanh": return Math.tanh(x);
-    case "fact": return x < 0 && Number.isInteger(x) ? NaN : x > 171 ? Infinity : gamma(x + 1);
-    case "floor": return Math.floor(x);
-    case "ceil": return Math.ceil(x);
-    default: return NaN;
+    case "sin":
+      return Math.sin(x);
+    case "cos":
+      return Math.cos(x);
+    case "tan":
+      return Math.tan(x);
+    case "cot":
+      return 1 / Math.tan(x);
+    case "sec":
+      return 1 / Math.cos(x);
+    case "csc":
+      return 1 / Math.sin(x);
+    case "arcsin":
+      return Math.asin(x);
+    case "arccos":
+      return Math.acos(x);
+    case "arctan":
+      return Math.atan(x);
+    case "sinh":
+      return Math.sinh(x);
+    case "cosh":
+      return Math.cosh(x);
+    case "tanh":
+      return Math.tanh(x);
+    case "fact":
+      return x < 0 && Number.isInteger(x) ? NaN : x > 171 ? Infinity : gamma(x + 1);
+    case "floor":
+      return Math.floor(x);
+    case "ceil":
+      return Math.ceil(x);
+    default:
+      return NaN;
   }
 }
 
@@ -130,7 +149,7 @@ export function numericValue(n: MathNode, env: Env, budget: Deadline): Complex {
 }
 
 /** Weights of the sum/prod stand-in below (fixed, so both sides of a comparison use the same ones). */
-const BIG_WEIGHTS = [1, 0.7548776662, 0.5698402910, 0.4301597090, 0.3247179572, 0.2451223338];
+const BIG_WEIGHTS = [1, 0.7548776662, 0.569840291, 0.430159709, 0.3247179572, 0.2451223338];
 
 /**
  * A sum or product with bounds that are not integers written out (`\sum_{k=0}^{n-1} F_k`): not its

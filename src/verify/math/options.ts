@@ -3,29 +3,13 @@
  * and the fix, both spellings (`float_rounding` / `floatRounding`), the extraction targets `latex`,
  * `expr`, `string` mapped onto this verifier's sources, and a `timeout_seconds` alias.
  */
-import {
-  DEFAULT_EXTRACTION,
-  GOLD_EXTRACTION,
-  type ExtractionSource,
-  type MathVerifyOptions,
-  type MathVerifyTarget,
-} from "./types.js";
+import { DEFAULT_EXTRACTION, GOLD_EXTRACTION, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 import { ScratchpadError } from "../../core/errors.js";
 
 /** Math-Verify's default `float_rounding`. */
 export const DEFAULT_FLOAT_ROUNDING = 6;
 
-const SOURCES: readonly ExtractionSource[] = [
-  "boxed",
-  "answer-tag",
-  "final-answer",
-  "answer-line",
-  "bold",
-  "last-latex",
-  "last-number",
-  "whole",
-  "choice",
-];
+const SOURCES: readonly ExtractionSource[] = ["boxed", "answer-tag", "final-answer", "answer-line", "bold", "last-latex", "last-number", "whole", "choice"];
 
 /** What each Math-Verify target reads, in this verifier's sources. */
 const TARGETS: Record<MathVerifyTarget, readonly ExtractionSource[]> = {
@@ -62,7 +46,8 @@ export function expandExtraction(list: readonly string[], what: string): Extract
   }
   const out: ExtractionSource[] = [];
   for (const item of list) {
-    const expanded = (TARGETS as Record<string, readonly ExtractionSource[]>)[item] ?? (SOURCES.includes(item as ExtractionSource) ? [item as ExtractionSource] : null);
+    const expanded =
+      (TARGETS as Record<string, readonly ExtractionSource[]>)[item] ?? (SOURCES.includes(item as ExtractionSource) ? [item as ExtractionSource] : null);
     if (!expanded) {
       throw new MathOptionError(`${what}: unknown source ${JSON.stringify(item)}; use latex, expr, string, or one of ${SOURCES.join(", ")}`);
     }
@@ -85,7 +70,10 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   if (!Number.isInteger(fr) || fr < 0 || fr > 100) {
     throw new MathOptionError(`float_rounding must be an integer number of decimal places from 0 to 100, got ${JSON.stringify(fr)}`);
   }
-  for (const [name, v] of [["strict", o.strict], ["allow_set_relation_comp", o.allow_set_relation_comp ?? o.allowSetRelationComp]] as const) {
+  for (const [name, v] of [
+    ["strict", o.strict],
+    ["allow_set_relation_comp", o.allow_set_relation_comp ?? o.allowSetRelationComp],
+  ] as const) {
     if (v !== undefined && typeof v !== "boolean") throw new MathOptionError(`${name} must be true or false, got ${JSON.stringify(v)}`);
   }
   let timeoutMs = o.timeoutMs;

@@ -13,10 +13,22 @@ import { tokenize, type Token } from "./tokenize.js";
 /** Deepest nesting the parser accepts. */
 export const MAX_DEPTH = 60;
 
-const FUNCTIONS = new Set([
-  "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs",
-]);
-const REL: Record<string, RelOp> = { "=": "=", "<": "<", ">": ">", le: "<=", ge: ">=", ne: "!=", lt: "<", gt: ">", in: "=", approx: "~", equiv: "=", sim: "~", simeq: "~" };
+const FUNCTIONS = new Set(["sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs"]);
+const REL: Record<string, RelOp> = {
+  "=": "=",
+  "<": "<",
+  ">": ">",
+  le: "<=",
+  ge: ">=",
+  ne: "!=",
+  lt: "<",
+  gt: ">",
+  in: "=",
+  approx: "~",
+  equiv: "=",
+  sim: "~",
+  simeq: "~",
+};
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
 const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "cap", "setminus", "pmod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
@@ -241,7 +253,10 @@ class Parser {
       case "begin":
         return true;
       case "cmd":
-        return !(t.v in REL) && !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil", "choose", "mod", "bmod"].includes(t.v);
+        return (
+          !(t.v in REL) &&
+          !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil", "choose", "mod", "bmod"].includes(t.v)
+        );
       case "op":
         return t.v === "(" || (t.v === "|" && this.absDepth === 0);
       default:
@@ -550,7 +565,7 @@ class Parser {
       case "e":
         return { k: "sym", name: "e" };
       case "or":
-        return this.fail("unexpected \"or\"");
+        return this.fail('unexpected "or"');
       case "sum":
       case "prod":
         return this.bigOperator(name);

@@ -270,7 +270,7 @@ function ln(c: Ctx, a: BF): BF | null {
   const w = c.p + 40;
   const len = bitlen(a.m);
   // a = y · 2^(e+len), y in [1/2, 1)
-  const y = a.m << BigInt(Math.max(0, w - len)) >> BigInt(Math.max(0, len - w));
+  const y = (a.m << BigInt(Math.max(0, w - len))) >> BigInt(Math.max(0, len - w));
   const one = 1n << BigInt(w);
   // ln y = 2 atanh(z), z = (y-1)/(y+1)
   const z = ((y - one) << BigInt(w)) / (y + one);
@@ -300,7 +300,7 @@ function sinCos(c: Ctx, a: BF): { sin: BF; cos: BF } | null {
   let s = r;
   for (let n = 1n; term !== 0n; n++) {
     c.budget.tick();
-    term = -((term * r2) / (1n << BigInt(w))) / ((2n * n) * (2n * n + 1n));
+    term = -((term * r2) / (1n << BigInt(w))) / (2n * n * (2n * n + 1n));
     s += term;
   }
   term = 1n << BigInt(w);

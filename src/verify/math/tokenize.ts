@@ -13,8 +13,30 @@ export interface Token {
 
 /** Plain words read as commands (a model may write `sqrt(2)` or `pi`). */
 const PLAIN_WORDS = new Set([
-  "sqrt", "pi", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
-  "log", "ln", "exp", "infty", "infinity", "inf", "abs", "or", "and", "oo",
+  "sqrt",
+  "pi",
+  "sin",
+  "cos",
+  "tan",
+  "cot",
+  "sec",
+  "csc",
+  "arcsin",
+  "arccos",
+  "arctan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "log",
+  "ln",
+  "exp",
+  "infty",
+  "infinity",
+  "inf",
+  "abs",
+  "or",
+  "and",
+  "oo",
 ]);
 
 /** A number literal (sticky: matched at the current position). */

@@ -4,16 +4,7 @@
 import type { Verdict } from "../../types.js";
 
 /** Where in a response an answer can be found, in the names used by `extraction` priorities. */
-export type ExtractionSource =
-  | "boxed"
-  | "answer-tag"
-  | "final-answer"
-  | "answer-line"
-  | "bold"
-  | "last-latex"
-  | "last-number"
-  | "whole"
-  | "choice";
+export type ExtractionSource = "boxed" | "answer-tag" | "final-answer" | "answer-line" | "bold" | "last-latex" | "last-number" | "whole" | "choice";
 
 /** Math-Verify's extraction targets (`LatexExtractionConfig`, `ExprExtractionConfig`, `StringExtractionConfig`), accepted wherever sources are. */
 export type MathVerifyTarget = "latex" | "expr" | "string";

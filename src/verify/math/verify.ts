@@ -50,7 +50,12 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
   for (const c of cands) {
     budget.tick();
     // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
-    if (failedSpan !== null && (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") && (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))) continue;
+    if (
+      failedSpan !== null &&
+      (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") &&
+      (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))
+    )
+      continue;
     const pred = parseAnswerWith(c.text, budget, options);
     if (pred.loose === g.parsed.loose && pred.loose !== "") {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
@@ -71,7 +76,15 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     // words read by a phrase rule after a box ("Answer: as above") do not replace the box
     if (pred.tree.k === "text" && (c.source === "final-answer" || c.source === "answer-line") && cands.some((x) => x.source === "boxed")) continue;
     if (!g.parsed.tree) {
-      return { correct: false, status: "invalid", score: 0, reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`, extracted: c.text, source: c.source, gold: g.text };
+      return {
+        correct: false,
+        status: "invalid",
+        score: 0,
+        reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`,
+        extracted: c.text,
+        source: c.source,
+        gold: g.text,
+      };
     }
     const ctx = compareContext(budget, options);
     const ok = parsedEquivalentWith(g.parsed, pred, budget, options, ctx);
@@ -109,7 +122,8 @@ export function verifyMathSync(gold: string, response: string, options: MathVeri
     try {
       resolved = resolveMathOptions(options);
     } catch (e) {
-      if (e instanceof MathOptionError) return { correct: false, status: "invalid", score: 0, reason: `invalid input: ${e.message}`, elapsedMs: performance.now() - t0 };
+      if (e instanceof MathOptionError)
+        return { correct: false, status: "invalid", score: 0, reason: `invalid input: ${e.message}`, elapsedMs: performance.now() - t0 };
       throw e;
     }
     const budget = new Deadline(resolved.timeoutMs ?? DEFAULT_TIMEOUT_MS);
