@@ -1,8 +1,9 @@
 // Builds the native kernel addon (native/, binding.gyp) at `npm ci` / `npm install` time.
 // A failed build never fails the install: the engine then falls back to its TypeScript kernels
-// and says so in one line when it loads. Set SCRATCHPAD_SKIP_NATIVE=1 to skip the build.
+// and says so in one line when it loads. Set SCRATCHPAD_SKIP_NATIVE=1 to skip the build, and
+// SCRATCHPAD_REBUILD_NATIVE=1 to rebuild an addon that is newer than its sources.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 const warn = (why) => console.warn(`scratchpad: the native kernels were not built (${why}); the engine will use its slower TypeScript kernels.`);
@@ -11,6 +12,14 @@ if (!existsSync("binding.gyp")) process.exit(0);
 if (process.env.SCRATCHPAD_SKIP_NATIVE === "1") {
   warn("SCRATCHPAD_SKIP_NATIVE=1");
   process.exit(0);
+}
+// An addon newer than every source is kept: `npx scratchpad` run inside a clone reinstalls this
+// package, and rebuilding would replace build/ under any scratchpad process already using it.
+const addon = path.join("build", "Release", "scratchpad_native.node");
+if (existsSync(addon) && process.env.SCRATCHPAD_REBUILD_NATIVE !== "1") {
+  const built = statSync(addon).mtimeMs;
+  const sources = ["binding.gyp", ...readdirSync("native").map((f) => path.join("native", f))];
+  if (sources.every((f) => statSync(f).mtimeMs <= built)) process.exit(0);
 }
 if (process.arch !== "x64") {
   warn(`the kernels need an x86-64 CPU with AVX2, this is ${process.arch}`);
