@@ -14,7 +14,7 @@ import { addOptions, resolveCommand } from "../config/index.js";
 import { isEndpoint, openPolicy, type OpenPolicyOptions } from "../backends/index.js";
 import { DEFAULT_CONCURRENCY } from "../backends/openai.js";
 import { loadChatPrompt } from "../backends/chat-prompt.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeOutputFile } from "../core/atomic.js";
 import { loadCheckpoint } from "../engine/checkpoint.js";
 import { EVAL_DEFAULTS, evaluate, type EvalReport } from "../eval/evaluate.js";
 import { buildProblems, PROBLEM_SET_DEFAULTS } from "../eval/problems.js";
@@ -241,8 +241,8 @@ async function runEval(f: EvalFlags): Promise<void> {
     });
     if (tty) process.stderr.write("\n");
     const out = { task: f.task ?? PROBLEM_SET_DEFAULTS.task, template: template.name, ...report };
-    if (f.out) await writeFileAtomic(f.out, JSON.stringify(out, null, 2) + "\n");
-    if (f.report) await writeFileAtomic(f.report, renderEvalHtml(report, `scratchpad eval: ${out.task}`));
+    if (f.out) await writeOutputFile(f.out, JSON.stringify(out, null, 2) + "\n");
+    if (f.report) await writeOutputFile(f.report, renderEvalHtml(report, `scratchpad eval: ${out.task}`));
     process.stdout.write(f.json ? JSON.stringify(out) + "\n" : summary(report));
   } finally {
     await policy.close?.();

@@ -14,7 +14,7 @@ import { loadChatPrompt } from "../backends/chat-prompt.js";
 import { openPolicy } from "../backends/index.js";
 import { DEFAULT_CONCURRENCY } from "../backends/openai.js";
 import { addOptions, resolveCommand } from "../config/index.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeOutputFile } from "../core/atomic.js";
 import { EVAL_DEFAULTS } from "../eval/evaluate.js";
 import { buildProblems, PROBLEM_SET_DEFAULTS } from "../eval/problems.js";
 import { renderRouteHtml, routeSummary } from "../report/route.js";
@@ -156,8 +156,8 @@ async function runRoute(f: RouteFlags): Promise<void> {
         `route: router saved to ${f.saveRouter} (serve it: scratchpad serve --router ${f.saveRouter} --cheap ${f.cheap} --strong ${f.strong})\n`,
       );
     }
-    if (f.report) await writeFileAtomic(f.report, renderRouteHtml(report));
-    if (f.out) await writeFileAtomic(f.out, JSON.stringify(report, null, 1) + "\n");
+    if (f.report) await writeOutputFile(f.report, renderRouteHtml(report));
+    if (f.out) await writeOutputFile(f.out, JSON.stringify(report, null, 1) + "\n");
     process.stdout.write(f.json ? JSON.stringify(report) + "\n" : routeSummary(report));
   } finally {
     await cheapRaw.close?.();

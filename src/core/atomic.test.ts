@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFolderConsistently, recoverFolder, saveFolderAtomic, writeFileAtomic, writeFileAtomicSync } from "./atomic.js";
+import { readFolderConsistently, recoverFolder, saveFolderAtomic, writeFileAtomic, writeFileAtomicSync, writeOutputFile } from "./atomic.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -31,6 +31,14 @@ describe("writeFileAtomic", () => {
   it("a write into a missing folder fails with the OS error", async () => {
     const f = path.join(dir, "missing-parent", "x");
     await expect(writeFileAtomic(f, "data")).rejects.toThrow(/ENOENT/);
+  });
+
+  it("writeOutputFile creates the missing folders of a path the user gave (runs/ in a fresh clone)", async () => {
+    const f = path.join(dir, "runs", "deeper", "router.json");
+    await writeOutputFile(f, "{}\n");
+    expect(await readFile(f, "utf8")).toBe("{}\n");
+    await writeOutputFile(f, "{}\n{}\n");
+    expect(await readFile(f, "utf8")).toBe("{}\n{}\n");
   });
 });
 

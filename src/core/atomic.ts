@@ -56,6 +56,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await fsyncDir(dir);
 }
 
+/**
+ * Write a file the user asked for (`--out runs/x.json`, `--report`, an export): creates the missing
+ * folders of its path first, then writes it atomically (`writeFileAtomic`).
+ */
+export async function writeOutputFile(file: string, data: string | Uint8Array): Promise<void> {
+  await fsp.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, data);
+}
+
 /** Synchronous twin of `writeFileAtomic`, for code paths that cannot await (exit handlers, CLIs). */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);

@@ -25,7 +25,7 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeOutputFile } from "../core/atomic.js";
 import { ScratchpadError } from "../core/errors.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { headDim, type ModelConfig } from "./config.js";
@@ -671,6 +671,6 @@ export async function exportGguf(dir: string, out: string, opts: GgufExportOptio
   const name = opts.name ?? path.basename(ck.dir);
   const dtype = opts.dtype ?? "f32";
   const bytes = checkpointToGguf(ck, { ...opts, name, dtype });
-  await writeFileAtomic(out, bytes);
+  await writeOutputFile(out, bytes);
   return { file: out, bytes: bytes.length, dtype, tensors: ck.model.tensors().length };
 }

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { writeFileAtomic } from "../../core/atomic.js";
+import { writeOutputFile } from "../../core/atomic.js";
 import { ScratchpadError } from "../../core/errors.js";
 import { featureDimension } from "./features.js";
 import type { PromptRouterSpec, ProbeRouterSpec } from "./routers.js";
@@ -58,9 +58,9 @@ export interface SavedRouter {
   calibration: Record<string, unknown>;
 }
 
-/** Write a router file atomically (pretty JSON). */
+/** Write a router file atomically (pretty JSON), creating its folder if needed. */
 export async function saveRouter(file: string, saved: SavedRouter): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(saved, null, 1) + "\n");
+  await writeOutputFile(file, JSON.stringify(saved, null, 1) + "\n");
 }
 
 /** Parse and validate a router file's content; the error names the first wrong field. */
