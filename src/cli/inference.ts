@@ -386,6 +386,7 @@ async function serveBackend(f: ServeFlags): Promise<{ backend: ServeBackend; lab
     backend: new RoutingBackend(
       saved,
       specs.map((x) => opened.get(x)!),
+      { names: specs },
     ),
     label: `router ${f.router} (${specs.join(" | ")})`,
   };

@@ -77,17 +77,24 @@ export class RoutingBackend implements ServeBackend {
   readonly contextLength: number;
   private readonly threshold: number;
   private readonly answer = defaultAnswerExtractor();
+  private readonly names: string[];
 
+  /**
+   * `o.names`: what the `route` field and header call each backend (default: the router file's
+   * option names). A server passes what it fronts, since a backend answers as it is given: the votes
+   * or budget an option was calibrated with (`vote@4`) are not re-applied here.
+   */
   constructor(
     private readonly saved: SavedRouter,
     private readonly backends: ServeBackend[],
-    o: { threshold?: number } = {},
+    o: { threshold?: number; names?: string[] } = {},
   ) {
     if (backends.length !== saved.options.length) {
       throw new RangeError(
         `the router file lists ${saved.options.length} options (${saved.options.map((x) => x.name).join(", ")}) but ${backends.length} backends were given`,
       );
     }
+    this.names = o.names ?? saved.options.map((x) => x.name);
     this.threshold = o.threshold ?? saved.threshold;
     this.contextLength = Math.min(...backends.map((b) => b.contextLength));
   }
@@ -97,7 +104,7 @@ export class RoutingBackend implements ServeBackend {
     const spec = this.saved.router;
     if (spec.kind !== "prompt") return undefined;
     const k = choosePromptOption(promptProbabilities(spec, prompt), spec.relativeCosts, this.threshold);
-    return { option: k, name: this.saved.options[k].name };
+    return { option: k, name: this.names[k] };
   }
 
   countTokens(text: string): number {
@@ -137,10 +144,10 @@ export class RoutingBackend implements ServeBackend {
     if (vote.confidence >= this.threshold) {
       const chosen = probes[vote.index];
       for (const t of chosen.tokens) req.onToken?.(t);
-      return { ...chosen, completionTokens: probeTokens, route: { option: 0, name: this.saved.options[0].name } };
+      return { ...chosen, completionTokens: probeTokens, route: { option: 0, name: this.names[0] } };
     }
     const strong = await this.backends[1].submit(req);
-    return { ...strong, completionTokens: probeTokens + strong.completionTokens, route: { option: 1, name: this.saved.options[1].name } };
+    return { ...strong, completionTokens: probeTokens + strong.completionTokens, route: { option: 1, name: this.names[1] } };
   }
 
   async close(): Promise<void> {
