@@ -61,7 +61,7 @@ describe("limits per run", () => {
     });
     expect(small.status).toBe("passed");
     const big = await runCode({ language: "typescript", code, tests: "", limits: { memoryMb: 128, timeoutMs: 60_000 } });
-    expect(big.status).toBe("memory");
+    expect(big.status, `${big.message}\n${big.stderr.slice(-600)}`).toBe("memory");
     // The work happened in the sandbox: this process did not grow by the gigabyte transpiling it takes.
     expect(process.memoryUsage().rss - before).toBeLessThan(512 << 20);
   });

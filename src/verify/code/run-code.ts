@@ -28,8 +28,10 @@ interface RunnerVerdict {
   testsTotal?: number;
 }
 
-const MEMORY_PATTERN =
-  /MemoryError|heap out of memory|Allocation failed|allocation failed|Cannot allocate memory|std::bad_alloc|Fatal process out of memory|Out of memory/;
+// How a process that ran out of memory says so: Python's MemoryError, V8's fatal OOM reports ("...
+// heap out of memory", "Fatal process out of memory", and V8 11's "Fatal JavaScript out of memory:
+// ..."), allocation failures of C++ and libc.
+const MEMORY_PATTERN = /MemoryError|out of memory|\bOOM\b|allocation failed|Cannot allocate memory|std::bad_alloc/i;
 
 /** The last non-empty lines of stderr, for a short error message. */
 function stderrTail(stderr: string, lines = 3): string {
