@@ -60,6 +60,14 @@ function classifyEnd(o: SandboxOutcome, limits: ResolvedLimits): { status: CodeS
         .slice(0, 300) ?? "";
     return { status: "memory", message: `memory limit of ${limits.memoryMb} MiB reached: ${line}` };
   }
+  // Under the data rlimit an allocation the kernel refuses can end a runtime by a segfault with nothing
+  // on stderr (seen with Node/V8 on a loaded machine): report it as the memory limit it most likely is.
+  if ((o.signal === "SIGSEGV" || o.signal === "SIGBUS") && o.stderr.trim() === "") {
+    return {
+      status: "memory",
+      message: `killed by ${o.signal} with no message: most likely an allocation refused under the memory limit of ${limits.memoryMb} MiB`,
+    };
+  }
   if (o.signal === "SIGKILL") {
     return { status: "timeout", message: `killed (SIGKILL): CPU-time limit of ${limits.cpuSeconds} s or an external kill` };
   }
