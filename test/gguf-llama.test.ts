@@ -18,7 +18,8 @@ import { LlamaCppPolicy, llamaCppAvailable, openPolicy } from "../src/backends/i
 import { buildProgram } from "../src/cli/main.js";
 import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../src/core/chat-template.js";
 import { loadCheckpoint, type Checkpoint } from "../src/engine/checkpoint.js";
-import { checkpointToGguf, exportGguf, readGguf } from "../src/engine/gguf.js";
+import { readGguf } from "../src/engine/gguf.js";
+import { checkpointToGguf, exportGguf } from "../src/engine/gguf-export.js";
 import { Trainer } from "../src/engine/train.js";
 import { buildProblems } from "../src/eval/problems.js";
 import { withBudget } from "../src/scale/budget.js";
@@ -242,7 +243,9 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   it("the llama-cpp backend (--model FILE.gguf) gives the embedded backend's completions, with and without budget forcing", async () => {
-    const gguf = await openPolicy(f32, { llamaCpp: { parallel: 4 } });
+    // One sequence at a time: with several, which sequences llama.cpp evaluates in one batch depends on
+    // timing, and batch composition changes its float sums, so exact comparisons could flake under load.
+    const gguf = await openPolicy(f32, { llamaCpp: { parallel: 1 } });
     const embedded = await EmbeddedPolicy.load("models/r1zero");
     try {
       expect(gguf).toBeInstanceOf(LlamaCppPolicy);
@@ -271,7 +274,7 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   it("`scratchpad serve` on a GGUF (the backend's submit): chat answers, reasoning split, budget forcing and streamed logprobs match serving the checkpoint", async () => {
-    const gguf = await LlamaCppPolicy.load(f32, { chat: false, parallel: 4 });
+    const gguf = await LlamaCppPolicy.load(f32, { chat: false, parallel: 1 }); // deterministic batches (see above)
     const ckAgain = await loadCheckpoint("models/r1zero", { optimizer: false });
     const batcher = new ContinuousBatcher({ model: ckAgain.model, tokenizer: ckAgain.tokenizer, maxSlots: 8 });
     const common = { effortBudgets: { low: 2 }, port: 0, host: "127.0.0.1" };

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { budgetForcingMiddleware, createScratchpad, routerMiddleware, selfConsistencyMiddleware } from "../src/ai-sdk/index.js";
 import { llamaCppAvailable } from "../src/backends/index.js";
 import { loadCheckpoint, saveCheckpoint } from "../src/engine/checkpoint.js";
-import { checkpointToGguf } from "../src/engine/gguf.js";
+import { checkpointToGguf } from "../src/engine/gguf-export.js";
 import { startTinyServer, tinyModel } from "./inference-fixtures.js";
 
 let srv: Awaited<ReturnType<typeof startTinyServer>>;

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { addOptions, resolveCommand } from "../config/index.js";
-import { exportGguf } from "../engine/gguf.js";
+import { exportGguf } from "../engine/gguf-export.js";
 
 /** `scratchpad export`'s options. */
 export const ExportCliSchema = z

@@ -11,19 +11,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveCheckpoint } from "./checkpoint.js";
 import { validateConfig } from "./config.js";
-import {
-  checkpointToGguf,
-  exportGguf,
-  float16BitsToFloat32,
-  float32ToFloat16Bits,
-  GgmlType,
-  GgufTokenType,
-  gpt2ByteToUnicode,
-  ggufVocabulary,
-  parseGguf,
-  permuteRopeRows,
-  readGguf,
-} from "./gguf.js";
+import { float16BitsToFloat32, float32ToFloat16Bits, GgmlType, GgufTokenType, parseGguf, readGguf } from "./gguf.js";
+import { checkpointToGguf, exportGguf, gpt2ByteToUnicode, ggufVocabulary, permuteRopeRows } from "./gguf-export.js";
 import { Model } from "./model.js";
 import { Tokenizer } from "./tokenizer.js";
 

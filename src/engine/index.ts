@@ -25,4 +25,5 @@ export { writeFileAtomic, saveFolderAtomic } from "../core/atomic.js";
 export { getKernels, tsKernels, KernelsUnavailableError, type Kernels } from "./kernels/index.js";
 export { loadNativeKernels, nativeLoadError, type NativeKernels } from "./kernels/native.js";
 export { runBench, resolveBenchConfig, DEFAULT_BENCH_CONFIG, type BenchConfig, type BenchResult } from "./bench.js";
-export { exportGguf, checkpointToGguf, readGguf, parseGguf, GgufError, type GgufDtype, type GgufExportOptions, type GgufExportResult } from "./gguf.js";
+export { readGguf, parseGguf, GgufError, type GgufDtype } from "./gguf.js";
+export { exportGguf, checkpointToGguf, type GgufExportOptions, type GgufExportResult } from "./gguf-export.js";
