@@ -311,6 +311,9 @@ export async function readFolderConsistently<T>(dir: string, read: (folder: stri
       before = await folderIdentity(dir);
     }
     const pin = before === null ? null : await pinFolder(dir);
+    // The folder was there a moment ago but could not be pinned: a save moved it away in between.
+    // Look again (the loop above waits out the swap) instead of reading a folder that is not there.
+    if (!pin && before !== null && process.platform === "linux" && attempt < MAX_READ_ATTEMPTS) continue;
     if (!pin) return read(dir);
     try {
       // The listing is complete if the pinned version was still the live one after it was taken (a
