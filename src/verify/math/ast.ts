@@ -83,3 +83,37 @@ export function printNode(n: MathNode): string {
 export function isScalar(n: MathNode): boolean {
   return !(n.k === "rel" || n.k === "tuple" || n.k === "set" || n.k === "list" || n.k === "union" || n.k === "matrix" || n.k === "text");
 }
+
+/** The tree with every symbol node replaced by `f(symbol)` (renaming, substitution); other nodes are rebuilt around it. */
+export function mapSymbols(n: MathNode, f: (sym: Extract<MathNode, { k: "sym" }>) => MathNode): MathNode {
+  const r = (x: MathNode): MathNode => mapSymbols(x, f);
+  switch (n.k) {
+    case "sym":
+      return f(n);
+    case "neg":
+      return { k: "neg", a: r(n.a) };
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return { k: n.k, a: r(n.a), b: r(n.b) };
+    case "pm":
+      return { k: "pm", a: n.a && r(n.a), b: r(n.b) };
+    case "fn":
+      return { k: "fn", name: n.name, args: n.args.map(r) };
+    case "rel":
+      return { k: "rel", ops: n.ops, args: n.args.map(r) };
+    case "tuple":
+      return { ...n, items: n.items.map(r) };
+    case "set":
+    case "union":
+      return { k: n.k, items: n.items.map(r) };
+    case "list":
+      return { k: "list", items: n.items.map(r), or: n.or };
+    case "matrix":
+      return { k: "matrix", rows: n.rows.map((row) => row.map(r)) };
+    default:
+      return n;
+  }
+}

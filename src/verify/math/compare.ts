@@ -5,7 +5,7 @@
  * intervals (ordered, brackets matter), matrices, unions, infinity, `±` (a set of two values),
  * percent (`10%` matches 10 and 0.1) and text.
  */
-import { isScalar, printNode, type MathNode, type RelOp } from "./ast.js";
+import { isScalar, mapSymbols, printNode, type MathNode, type RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
@@ -693,34 +693,5 @@ export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareCont
 
 /** The tree with its variables renamed by `map`. */
 function renameVariables(n: MathNode, map: Map<string, string>): MathNode {
-  const r = (x: MathNode): MathNode => renameVariables(x, map);
-  switch (n.k) {
-    case "sym":
-      return map.has(n.name) ? { k: "sym", name: map.get(n.name)! } : n;
-    case "neg":
-      return { k: "neg", a: r(n.a) };
-    case "add":
-    case "sub":
-    case "mul":
-    case "div":
-    case "pow":
-      return { k: n.k, a: r(n.a), b: r(n.b) };
-    case "pm":
-      return { k: "pm", a: n.a && r(n.a), b: r(n.b) };
-    case "fn":
-      return { k: "fn", name: n.name, args: n.args.map(r) };
-    case "rel":
-      return { k: "rel", ops: n.ops, args: n.args.map(r) };
-    case "tuple":
-      return { ...n, items: n.items.map(r) };
-    case "set":
-    case "union":
-      return { k: n.k, items: n.items.map(r) };
-    case "list":
-      return { k: "list", items: n.items.map(r), or: n.or };
-    case "matrix":
-      return { k: "matrix", rows: n.rows.map((row) => row.map(r)) };
-    default:
-      return n;
-  }
+  return mapSymbols(n, (sym) => (map.has(sym.name) ? { k: "sym", name: map.get(sym.name)! } : sym));
 }

@@ -4,7 +4,7 @@
  * factorials, percent, relations, tuples and intervals, sets, unions, matrices and text.
  * Nesting depth and size are capped, so any input parses (or fails) quickly.
  */
-import type { MathNode, RelOp } from "./ast.js";
+import { mapSymbols, type MathNode, type RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
@@ -100,36 +100,7 @@ function nodeCount(n: MathNode, cap: number): number {
 
 /** The tree with the variable `name` replaced by `by` (names with a subscript, `a_k`, are other names). */
 function substitute(n: MathNode, name: string, by: MathNode): MathNode {
-  const r = (x: MathNode): MathNode => substitute(x, name, by);
-  switch (n.k) {
-    case "sym":
-      return n.name === name ? by : n;
-    case "neg":
-      return { k: "neg", a: r(n.a) };
-    case "add":
-    case "sub":
-    case "mul":
-    case "div":
-    case "pow":
-      return { k: n.k, a: r(n.a), b: r(n.b) };
-    case "pm":
-      return { k: "pm", a: n.a && r(n.a), b: r(n.b) };
-    case "fn":
-      return { k: "fn", name: n.name, args: n.args.map(r) };
-    case "rel":
-      return { k: "rel", ops: n.ops, args: n.args.map(r) };
-    case "tuple":
-      return { ...n, items: n.items.map(r) };
-    case "set":
-    case "union":
-      return { k: n.k, items: n.items.map(r) };
-    case "list":
-      return { k: "list", items: n.items.map(r), or: n.or };
-    case "matrix":
-      return { k: "matrix", rows: n.rows.map((row) => row.map(r)) };
-    default:
-      return n;
-  }
+  return mapSymbols(n, (sym) => (sym.name === name ? by : sym));
 }
 
 class Parser {
