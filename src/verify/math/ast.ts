@@ -30,8 +30,11 @@ export type MathNode =
   /** A bracketed comma list: a tuple, a point, a vector or an interval (open/close say which brackets). */
   | { k: "tuple"; items: MathNode[]; open: "(" | "["; close: ")" | "]" }
   | { k: "set"; items: MathNode[] }
-  /** A bare comma list (several answers); `or` when joined by "or" (a hedge when one value is asked). */
-  | { k: "list"; items: MathNode[]; or: boolean }
+  /**
+   * A bare comma list (several answers); `or` when joined by "or" (a hedge when one value is asked);
+   * `flat`: the items before `;`-groups were made tuples (`a,b; c,d`), also compared.
+   */
+  | { k: "list"; items: MathNode[]; or: boolean; flat?: MathNode[] }
   | { k: "union"; items: MathNode[] }
   | { k: "matrix"; rows: MathNode[][] }
   /** Words (`\text{Evelyn}`, `(C)`). */

@@ -548,6 +548,12 @@ function vectorItems(n: MathNode): MathNode[] | null {
 }
 
 function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
+  // `a,b; c,d` compares as tuples per group, and as the flat list it was written as
+  if ((a.k === "list" && a.flat) || (b.k === "list" && b.flat)) {
+    const grouped = (n: MathNode): MathNode => (n.k === "list" && n.flat ? { k: "list", items: n.items, or: n.or } : n);
+    const flat = (n: MathNode): MathNode => (n.k === "list" && n.flat ? { k: "list", items: n.flat, or: n.or } : n);
+    return collectionEqual(grouped(a), grouped(b), ctx) || collectionEqual(flat(a), flat(b), ctx);
+  }
   const unorderedKinds = (n: MathNode): boolean => n.k === "set" || (n.k === "list" && true);
   if (unorderedKinds(a) && unorderedKinds(b)) {
     return unordered((a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items, ctx);

@@ -103,6 +103,20 @@ function substitute(n: MathNode, name: string, by: MathNode): MathNode {
   return mapSymbols(n, (sym) => (sym.name === name ? by : sym));
 }
 
+/**
+ * `p=5,q=2; p=7,q=2`: groups separated by ";" of which one has several comma items are tuples, one per
+ * group (latex2sympy2 `convert_elements_to_set_or_tuple`: FiniteSet of Tuples); the list remembers
+ * its flat reading (`flat`), which is also compared. Null when there is no such grouping.
+ */
+function semicolonGroups(items: MathNode[], starts: number[], or: boolean): MathNode | null {
+  const bounds = [...new Set(starts)].filter((s) => s < items.length);
+  if (or || bounds.length < 2) return null;
+  const parts = bounds.map((s, i) => items.slice(s, bounds[i + 1] ?? items.length));
+  if (parts.every((p) => p.length === 1)) return null;
+  const tuples: MathNode[] = parts.map((p) => (p.length === 1 ? p[0] : { k: "tuple", items: p, open: "(", close: ")" }));
+  return { k: "list", items: tuples, or: false, flat: items };
+}
+
 class Parser {
   private pos = 0;
   private depth = 0;
@@ -139,12 +153,15 @@ class Parser {
   /** The whole answer: items separated by commas, semicolons, "or", "and". */
   parseTop(): MathNode {
     const items: MathNode[] = [];
+    // where each ";"-separated group starts (latex2sympy2's semicolon_elements: `a,b; c,d` is {(a,b), (c,d)})
+    const groups = [0];
     let or = false;
     items.push(this.parseRelation());
     while (this.pos < this.toks.length) {
       let seps = 0;
       for (; this.isOp(",") || this.isOp(";") || this.is("or"); seps++) {
         if (this.is("or")) or = true;
+        if (this.isOp(";")) groups.push(items.length);
         this.pos++;
       }
       if (seps === 0) this.fail(`unexpected ${JSON.stringify(this.peek()?.v)} at token ${this.pos}`);
@@ -152,6 +169,8 @@ class Parser {
       items.push(this.parseRelation());
     }
     if (items.length === 1) return items[0];
+    const grouped = semicolonGroups(items, groups, or);
+    if (grouped) return grouped;
     // n = 1, 2, 3 is n = {1, 2, 3}
     const first = items[0];
     if (first.k === "rel" && first.ops.length === 1 && first.ops[0] === "=" && first.args[0].k === "sym" && items.slice(1).every((x) => x.k !== "rel")) {

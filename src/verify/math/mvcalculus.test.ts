@@ -1,0 +1,26 @@
+// Behaviours of Math-Verify ported after the first rule set (mvrules.test.ts): semicolon groups, set
+// operations, sums against closed forms, integrals, limits and derivatives. Each example is written
+// here from the rule as latex2sympy2_extended (PS.g4, latex2sympy2.py) and Math-Verify's grader.py
+// state it, not taken from Math-Verify's tests; the wrong answers beside them are what an RL policy
+// could try (different bounds, operations, points or integrands must not pay).
+import { describe, expect, it } from "vitest";
+import { verifyMathSync, type MathVerifyOptions } from "./index.js";
+
+const L: MathVerifyOptions = { extraction: ["latex", "expr"] };
+
+function judged(gold: string, response: string, options: MathVerifyOptions = L): boolean {
+  return verifyMathSync(gold, response, options).correct;
+}
+
+describe("semicolon groups (PS.g4 semicolon_elements, latex2sympy2 convert_elements_to_set_or_tuple)", () => {
+  it("groups with several comma items are tuples, one per group", () => {
+    expect(judged("$(5,2),(7,2)$", "$p=5,q=2;p=7,q=2$")).toBe(true);
+    expect(judged("$(1,2),(3,4)$", "$1,2;3,4$")).toBe(true);
+    expect(judged("$\\{1,2,3\\}$", "$1;2;3$")).toBe(true);
+  });
+  it("the pairing matters: other pairs or other values do not match", () => {
+    expect(judged("$(5,2),(7,2)$", "$p=5,q=7;p=2,q=2$")).toBe(false);
+    expect(judged("$(1,2),(3,4)$", "$1,3;2,4$")).toBe(false);
+    expect(judged("$(5,2),(7,2)$", "$p=5,q=2;p=7,q=3$")).toBe(false);
+  });
+});
