@@ -7,6 +7,7 @@
  */
 import { isScalar, mapSymbols, printNode, type MathNode, type RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
+import { bigOpsEqual, hasSymbolicBigOp } from "./bigops.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
@@ -202,6 +203,11 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   const ia = infSign(a);
   const ib = infSign(b);
   if (ia !== 0 || ib !== 0) return ia === ib;
+  // a sum with symbolic bounds against its closed form: sympy's doit(), at integer bounds (bigops.ts)
+  if (hasSymbolicBigOp(a) || hasSymbolicBigOp(b)) {
+    const r = bigOpsEqual(a, b, ctx.budget, (x, y) => scalarEqual(x, y, ctx));
+    if (r !== null) return r;
+  }
   const approxA = hasApprox(a);
   const approxB = hasApprox(b);
   const approx = approxA || approxB;

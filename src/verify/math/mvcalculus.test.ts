@@ -24,3 +24,29 @@ describe("semicolon groups (PS.g4 semicolon_elements, latex2sympy2 convert_eleme
     expect(judged("$(5,2),(7,2)$", "$p=5,q=2;p=7,q=3$")).toBe(false);
   });
 });
+
+describe("sums against closed forms (grader.sympy_symbolic_eq: sympy's simplify ends with doit())", () => {
+  it("a sum with symbolic bounds equals its closed form", () => {
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\sum_{k=1}^{n} k$")).toBe(true);
+    expect(judged("$\\sum_{i=1}^{n} i^2$", "$\\frac{n(n+1)(2n+1)}{6}$")).toBe(true);
+    expect(judged("$2^{n+1}-1$", "$\\sum_{k=0}^{n} 2^k$")).toBe(true);
+    expect(judged("$\\frac{x^{n+1}-1}{x-1}$", "$\\sum_{k=0}^{n} x^k$")).toBe(true);
+    expect(judged("$n!$", "$\\prod_{k=1}^{n} k$")).toBe(true);
+  });
+  it("other bounds, bodies or closed forms are wrong", () => {
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\sum_{k=1}^{n-1} k$")).toBe(false);
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\sum_{k=1}^{n+1} k$")).toBe(false);
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\sum_{k=1}^{n} k^2$")).toBe(false);
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\prod_{k=1}^{n} k$")).toBe(false);
+    expect(judged("$\\sum_{k=1}^{n} k$", "$\\frac{n(n-1)}{2}$")).toBe(false);
+    expect(judged("$\\sum_{k=1}^{n} k$", "$\\frac{n^2}{2}$")).toBe(false);
+    expect(judged("$\\frac{x^{n+1}-1}{x-1}$", "$\\sum_{k=0}^{n} x^{k+1}$")).toBe(false);
+    // a polynomial that agrees with the closed form at a few small n only
+    expect(judged("$\\frac{n(n+1)}{2}$", "$\\frac{n(n+1)}{2} + (n-1)(n-2)(n-3)$")).toBe(false);
+  });
+  it("a huge sum is not written out (bounded time)", () => {
+    const t0 = performance.now();
+    expect(judged("$5$", "$\\sum_{k=1}^{n} \\sum_{j=1}^{10^{9}} j$")).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+});

@@ -75,13 +75,16 @@ describe("sums and products (latex2sympy2_extended's \\sum and \\prod)", () => {
     expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{s=1}^{m} s^3$")).toBe(true);
     expect(judged("$\\sum_{r=1}^{m} c_r d_r$", "$\\sum_{r=1}^{m} d_r c_r$")).toBe(true);
     expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=1}^{m} r^2$")).toBe(false);
-    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=0}^{m} r^3$")).toBe(false);
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=2}^{m} r^3$")).toBe(false);
+    // the r = 0 term is 0: the same sum (sympy's doit gives the same closed form)
+    expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=0}^{m} r^3$")).toBe(true);
     expect(judged("$\\sum_{r=1}^{m} r^3$", "$\\sum_{r=1}^{m+1} r^3$")).toBe(false);
     expect(judged("$\\prod_{r=1}^{m} r$", "$\\sum_{r=1}^{m} r$")).toBe(false);
   });
-  it("a sum with symbolic bounds never equals a number or a closed form by accident", () => {
+  it("a sum with symbolic bounds equals its closed form only (grader.sympy_symbolic_eq: simplify ends with doit)", () => {
     expect(judged("$0$", "$\\sum_{r=0}^{m} r$")).toBe(false);
-    expect(judged("$\\frac{m(m+1)}{2}$", "$\\sum_{r=0}^{m} r$")).toBe(false);
+    expect(judged("$\\frac{m(m+1)}{2}$", "$\\sum_{r=0}^{m} r$")).toBe(true);
+    expect(judged("$\\frac{m(m-1)}{2}$", "$\\sum_{r=0}^{m} r$")).toBe(false);
   });
 });
 

@@ -1,0 +1,156 @@
+/**
+ * Sums and products with symbolic bounds (`\sum_{k=1}^{n} k`) against closed forms
+ * (`\frac{n(n+1)}{2}`), as Math-Verify judges them: its grader's `sympy_symbolic_eq` simplifies
+ * `gold - pred`, and sympy's `simplify` ends with `doit()`, which evaluates the sum to its closed
+ * form. Here the bound variables are set to integers (where a sum with such bounds has a meaning),
+ * the sums are written out term by term, and both sides are compared exactly at each of those
+ * points, so a closed form that is wrong anywhere on the points (a different bound, a different
+ * body, an off-by-one) differs.
+ */
+import { mapSymbols, type MathNode } from "./ast.js";
+import type { Deadline } from "./deadline.js";
+import { exactValue } from "./exact.js";
+import { freeVariables } from "./numeric.js";
+import { Rational } from "./rational.js";
+
+/** Most nodes the written-out sums of one comparison may have (all nested sums together). */
+const MAX_NODES = 30000;
+/** Integer values of the bound variables, one row per point (a polynomial of degree < 6 is fixed by 6 points). */
+const POINTS = [4, 7, 11, 16, 22, 29];
+
+type Fn = Extract<MathNode, { k: "fn" }>;
+
+function isBigOp(n: MathNode): boolean {
+  return n.k === "fn" && (n.name === "sum" || n.name === "prod") && n.args.length === 4;
+}
+
+/** The sums and products with bounds that are not integers written out, outermost first (at most 20). */
+function bigOps(n: MathNode, out: Fn[] = []): Fn[] {
+  if (out.length > 20) return out;
+  if (isBigOp(n)) {
+    out.push(n as Fn);
+    return out;
+  }
+  switch (n.k) {
+    case "neg":
+      return bigOps(n.a, out);
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      bigOps(n.a, out);
+      return bigOps(n.b, out);
+    case "fn":
+      for (const a of n.args) bigOps(a, out);
+      return out;
+    default:
+      return out;
+  }
+}
+
+/** True when the tree holds a sum or product with symbolic bounds. */
+export function hasSymbolicBigOp(n: MathNode): boolean {
+  return bigOps(n).length > 0;
+}
+
+function integer(j: number): MathNode {
+  const lit: MathNode = { k: "num", value: Rational.int(Math.abs(j)), approx: false, text: String(Math.abs(j)) };
+  return j < 0 ? { k: "neg", a: lit } : lit;
+}
+
+/** Nodes in a tree, counted up to `cap`. */
+function size(n: MathNode, cap: number): number {
+  let count = 0;
+  const stack: MathNode[] = [n];
+  while (stack.length && count < cap) {
+    const x = stack.pop()!;
+    count++;
+    if (x.k === "neg") stack.push(x.a);
+    else if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") stack.push(x.a, x.b);
+    else if (x.k === "fn") stack.push(...x.args);
+  }
+  return count;
+}
+
+/**
+ * The tree with every sum and product whose bounds are now integers written out (nested ones too),
+ * or null when a bound is not an integer or the result would have more than `MAX_NODES` nodes.
+ */
+function expand(n: MathNode, budget: Deadline, terms: { n: number }): MathNode | null {
+  budget.tick();
+  if (n.k === "fn" && isBigOp(n)) {
+    const [body, index, lo, hi] = n.args;
+    const a = exactValue(lo, budget);
+    const b = exactValue(hi, budget);
+    if (!a || !b || !a.isInteger() || !b.isInteger() || index.k !== "sym") return null;
+    const from = Number(a.num);
+    const to = Number(b.num);
+    if (to < from - 1 || (to - from + 1) * (size(body, MAX_NODES) + 1) > MAX_NODES - terms.n) return null;
+    let out: MathNode | null = null;
+    for (let j = from; j <= to; j++) {
+      terms.n += size(body, MAX_NODES) + 1;
+      if (terms.n > MAX_NODES) return null;
+      const term = expand(
+        mapSymbols(body, (s) => (s.name === index.name ? integer(j) : s)),
+        budget,
+        terms,
+      );
+      if (!term) return null;
+      out = out === null ? term : { k: n.name === "sum" ? "add" : "mul", a: out, b: term };
+    }
+    return out ?? integer(n.name === "sum" ? 0 : 1);
+  }
+  const r = (x: MathNode): MathNode | null => expand(x, budget, terms);
+  switch (n.k) {
+    case "neg": {
+      const a = r(n.a);
+      return a && { k: "neg", a };
+    }
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow": {
+      const a = r(n.a);
+      const b = a && r(n.b);
+      return a && b && { k: n.k, a, b };
+    }
+    case "fn": {
+      const args: MathNode[] = [];
+      for (const x of n.args) {
+        const v = r(x);
+        if (!v) return null;
+        args.push(v);
+      }
+      return { k: "fn", name: n.name, args };
+    }
+    default:
+      return n;
+  }
+}
+
+/**
+ * Whether two scalar trees, at least one holding a sum or product with symbolic bounds, are equal
+ * at six integer values of the variables in those bounds (the sums written out, the comparison
+ * `equalAt` exact). Null when a sum cannot be written out (bounds that are not integers there, or
+ * too many terms): the caller decides another way.
+ */
+export function bigOpsEqual(a: MathNode, b: MathNode, budget: Deadline, equalAt: (x: MathNode, y: MathNode) => boolean): boolean | null {
+  const vars = new Set<string>();
+  for (const op of [...bigOps(a), ...bigOps(b)]) {
+    freeVariables(op.args[2], vars);
+    freeVariables(op.args[3], vars);
+  }
+  const names = [...vars];
+  for (const base of POINTS) {
+    const values = new Map(names.map((v, i) => [v, integer(base + 5 * i)]));
+    const at = (n: MathNode): MathNode => mapSymbols(n, (s) => values.get(s.name) ?? s);
+    const terms = { n: 0 };
+    const x = expand(at(a), budget, terms);
+    const y = x && expand(at(b), budget, terms);
+    if (!x || !y) return null;
+    if (!equalAt(x, y)) return false;
+  }
+  return true;
+}
