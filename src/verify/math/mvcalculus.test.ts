@@ -50,3 +50,29 @@ describe("sums against closed forms (grader.sympy_symbolic_eq: sympy's simplify 
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 });
+
+describe("set operations (PS.g4 minus_expr / union_expr / intersection_expr; grader.sympy_compare_sets)", () => {
+  it("\\cap, \\setminus and \\cup of intervals and finite sets are the sets they make", () => {
+    expect(judged("$[2,3]$", "$[1,3] \\cap [2,4]$")).toBe(true);
+    expect(judged("$\\{1,3\\}$", "$\\{1,2,3\\} \\setminus \\{2\\}$")).toBe(true);
+    expect(judged("$(-\\infty,1)\\cup(1,\\infty)$", "$\\mathbb{R} \\setminus \\{1\\}$")).toBe(true);
+    expect(judged("$[1,2)$", "$[1,3] \\setminus [2,3]$")).toBe(true);
+    expect(judged("$\\{1,2\\}$", "$\\{1,2,5\\} \\cap [0,3]$")).toBe(true);
+    expect(judged("$\\emptyset$", "$(1,2) \\cap (2,3)$")).toBe(true);
+    expect(judged("$(1, \\sqrt 5)$", "$(0,\\sqrt 5) \\cap (1, 3)$")).toBe(true);
+  });
+  it("two unions are equal when they cover the same part of the line (symmetric difference empty)", () => {
+    expect(judged("$[1,3]$", "$[1,2]\\cup[2,3]$")).toBe(true);
+    expect(judged("$[1,4]$", "$[1,3] \\cup [2,4]$")).toBe(true);
+  });
+  it("\\cap is not \\cup, ends and brackets matter, and symbolic ends are not computed", () => {
+    expect(judged("$[2,3]$", "$[1,3] \\cup [2,4]$")).toBe(false);
+    expect(judged("$[1,4]$", "$[1,3] \\cap [2,4]$")).toBe(false);
+    expect(judged("$[2,3)$", "$[1,3] \\cap [2,4]$")).toBe(false);
+    expect(judged("$(-\\infty,1]\\cup(1,\\infty)$", "$\\mathbb{R} \\setminus \\{1\\}$")).toBe(false);
+    expect(judged("$(-\\infty,1)\\cup(1,\\infty)$", "$\\mathbb{R} \\setminus \\{2\\}$")).toBe(false);
+    expect(judged("$[1,3]$", "$[1,2)\\cup(2,3]$")).toBe(false);
+    expect(judged("$\\{1,3\\}$", "$\\{1,2,3\\} \\setminus \\{3\\}$")).toBe(false);
+    expect(judged("$[a,b]$", "$[a,c] \\cap [d,b]$")).toBe(false);
+  });
+});

@@ -59,6 +59,7 @@ const SYMBOLS: Record<string, string> = {
   "∓": "\\mp ",
   "∪": "\\cup ",
   "∩": "\\cap ",
+  "∖": "\\setminus ",
   "∈": "\\in ",
   "∅": "\\emptyset ",
   "°": "^\\circ ",

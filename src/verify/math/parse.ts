@@ -8,6 +8,7 @@ import { mapSymbols, type MathNode, type RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
+import { setOperation } from "./sets.js";
 import { tokenize, type Token } from "./tokenize.js";
 
 /** Deepest nesting the parser accepts. */
@@ -30,7 +31,7 @@ const REL: Record<string, RelOp> = {
   simeq: "~",
 };
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
-const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "cap", "setminus", "pmod"]);
+const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -201,13 +202,32 @@ class Parser {
     return ops.length ? { k: "rel", ops, args } : first;
   }
 
+  /** Set operations, loosest first as in PS.g4: `\\setminus` (minus_expr), `\\cup` (union_expr), `\\cap` (intersection_expr); sets.ts computes `\\cap`, `\\setminus`. */
   private parseUnion(): MathNode {
-    const items = [this.parseExpr()];
+    let left = this.parseCup();
+    while (this.is("cmd", "setminus")) {
+      this.pos++;
+      left = setOperation("setminus", left, this.parseCup(), this.budget);
+    }
+    return left;
+  }
+
+  private parseCup(): MathNode {
+    const items = [this.parseCap()];
     while (this.is("cmd", "cup") || (this.is("id", "U") && items[0].k === "tuple")) {
       this.pos++;
-      items.push(this.parseExpr());
+      items.push(this.parseCap());
     }
     return items.length === 1 ? items[0] : { k: "union", items };
+  }
+
+  private parseCap(): MathNode {
+    let left = this.parseExpr();
+    while (this.is("cmd", "cap")) {
+      this.pos++;
+      left = setOperation("cap", left, this.parseExpr(), this.budget);
+    }
+    return left;
   }
 
   parseExpr(): MathNode {
@@ -245,7 +265,7 @@ class Parser {
       case "cmd":
         return (
           !(t.v in REL) &&
-          !["cdot", "times", "div", "pm", "mp", "cup", "cap", "ast", "to", "rightarrow", "rfloor", "rceil", "choose", "mod", "bmod"].includes(t.v)
+          !["cdot", "times", "div", "pm", "mp", "cup", "cap", "setminus", "ast", "to", "rightarrow", "rfloor", "rceil", "choose", "mod", "bmod"].includes(t.v)
         );
       case "op":
         return t.v === "(" || (t.v === "|" && this.absDepth === 0);
@@ -591,7 +611,7 @@ class Parser {
     }
     if (UNSUPPORTED.has(name)) this.fail(`\\${name} is not supported (compared as text)`);
     if (FUNCTIONS.has(name)) return this.func(name);
-    if (name in REL || ["cdot", "times", "div", "pm", "mp", "cup", "cap"].includes(name)) this.fail(`unexpected \\${name}`);
+    if (name in REL || ["cdot", "times", "div", "pm", "mp", "cup", "cap", "setminus"].includes(name)) this.fail(`unexpected \\${name}`);
     // Greek letters and other symbols are variables named after the command.
     if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
     return { k: "sym", name };
