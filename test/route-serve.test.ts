@@ -167,6 +167,8 @@ describe("scratchpad route and serve --router", () => {
       file,
       "--report",
       report,
+      "--bound-samples",
+      "2",
     ]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -182,9 +184,15 @@ describe("scratchpad route and serve --router", () => {
     expect(j.sweep.length).toBeGreaterThanOrEqual(2);
     for (const p of j.sweep) for (const f of ["threshold", "accuracy", "cost", "cpt"]) expect(typeof p[f]).toBe("number");
     expect(j.router.calibration.target).toEqual({ kind: "max-cpt", maxCpt: 0.5 });
+    // --bound-samples: the prompt oracle, scored on the same test outcomes, at most the router's CPT.
+    expect(j.prompt_oracle.samples).toBe(2);
+    expect(j.prompt_oracle.apgr).toBeGreaterThanOrEqual(0);
+    expect(j.prompt_oracle.at_router_cpt.cpt).toBeLessThanOrEqual(j.router.cpt);
+    expect(j.prompt_oracle.sweep[0].cpt).toBe(0);
     const html = await readFile(report, "utf8");
     expect(html).toContain('data-chart="route-frontier"');
     expect(html).toContain('data-chart="route-pgr"');
+    expect(html).toContain("prompt oracle");
 
     const url = await serve(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]);
     const client = new OpenAI({ baseURL: url, apiKey: "unused" });

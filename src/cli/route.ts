@@ -73,6 +73,11 @@ export const RouteCliSchema = z
       .enum(["agreement", "logprob"])
       .default("agreement")
       .meta({ description: "probe router: agreement (vote share of the probes) or logprob (their mean token probability)", arg: "how" }),
+    boundSamples: int().min(0).default(0).meta({
+      description:
+        "prompt oracle: k more samples per test problem and option measure each prompt's success rates; the report adds a router that knows them (the best a prompt-only router can expect)",
+      arg: "k",
+    }),
     difficulty: z.string().min(1).optional().meta({ description: "difficulty levels, e.g. 1-5", arg: "levels" }),
     template: z.string().min(1).optional().meta({ description: "prompt template", arg: "name|text", defaultText: "compact" }),
     chatTemplate: z.string().min(1).optional().meta({
@@ -141,6 +146,7 @@ async function runRoute(f: RouteFlags): Promise<void> {
     const { report, saved } = await routeExperiment(policies, options, calibration, test, {
       router: kind,
       probes: f.probes,
+      boundSamples: f.boundSamples,
       confidence,
       target,
       seed,

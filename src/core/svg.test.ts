@@ -35,6 +35,17 @@ describe("lineChart", () => {
     expect(svg).toContain(">step</text>");
   });
 
+  it("wraps a long legend onto further rows instead of dropping series", () => {
+    const names = ["prompt router (test sweep)", "always cheap", "always strong", "prompt oracle (sweep)", "oracle", "chosen threshold"];
+    const svg = lineChart(
+      names.map((name, i) => ({ name, points: [[i, i] as const] })),
+      { title: "Accuracy against cost", id: "wrap" },
+    );
+    for (const n of names) expect(svg).toContain(`>${n}</text>`);
+    const ys = new Set([...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" font-size="11">/g)].map((m) => m[1]));
+    expect(ys.size).toBeGreaterThan(1);
+  });
+
   it("log x axis places 0 a decade left of the smallest positive x and labels it", () => {
     const svg = lineChart(
       [

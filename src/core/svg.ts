@@ -125,23 +125,31 @@ function axes(f: Frame, o: ChartOptions, yLo: number, yHi: number, ys: (y: numbe
   return parts;
 }
 
+/** The legend, top left inside the plot: one entry per series, wrapping onto further rows (never dropping one). */
 function legend(f: Frame, items: { name: string; color: string; dashed?: boolean }[]): string[] {
   const parts: string[] = [];
+  const rowHeight = 16;
   let x = f.left + 8;
-  const y = f.top + 14;
+  let row = 0;
+  let widest = x;
   const rows: string[] = [];
   for (const it of items) {
     const w = 28 + 7 * it.name.length;
-    if (x + w > f.right) break;
+    if (x + w > f.right && x > f.left + 8) {
+      row++;
+      x = f.left + 8;
+    }
+    const y = f.top + 14 + row * rowHeight;
     rows.push(
       `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="3"${it.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
     );
     rows.push(`<text x="${x + 22}" y="${y}" font-size="11">${escapeXml(it.name)}</text>`);
     x += w;
+    widest = Math.max(widest, Math.min(x, f.right));
   }
   if (rows.length) {
     parts.push(
-      `<g class="legend"><rect x="${f.left + 2}" y="${f.top + 2}" width="${x - f.left - 4}" height="20" fill="white" fill-opacity="0.85"/>`,
+      `<g class="legend"><rect x="${f.left + 2}" y="${f.top + 2}" width="${widest - f.left - 4}" height="${20 + row * rowHeight}" fill="white" fill-opacity="0.85"/>`,
       ...rows,
       "</g>",
     );

@@ -1,7 +1,8 @@
 /**
  * The routing report: `scratchpad route`'s table as text, and its HTML page with the frontier
  * (accuracy against cost per query over the router's thresholds, with always-cheap, always-strong,
- * the oracle and the chosen operating point) and PGR against CPT beside a random router's diagonal.
+ * the oracle, the prompt oracle when measured, and the chosen operating point) and PGR against CPT
+ * beside a random router's diagonal.
  */
 import type { RouteReport, ReportPoint } from "../scale/routing/index.js";
 import { escapeXml, lineChart, type Series } from "../core/svg.js";
@@ -24,8 +25,14 @@ export function routeSummary(r: RouteReport): string {
       row("oracle router", r.oracle),
       row(`${r.router_kind} router (test)`, r.router),
       row(`${r.router_kind} router (calibration)`, c),
+      ...(r.prompt_oracle ? [row(`prompt oracle (${r.prompt_oracle.samples} samples)`, r.prompt_oracle.at_router_cpt)] : []),
       `threshold ${r.router.threshold} chosen on calibration (${c.target.kind === "max-cpt" ? `CPT ≤ ${c.target.maxCpt} with a 95% margin` : `accuracy within ${c.target.tolerance} of always-strong at 95% confidence`}${c.met ? "" : ": NOT met, most accurate point taken"})`,
       `APGR ${r.apgr.toFixed(3)} on test (${r.calibration.apgr.toFixed(3)} on calibration; a random router scores 0.5); router cost ${pct(r.router.cost_ratio)} of always-strong`,
+      ...(r.prompt_oracle
+        ? [
+            `prompt oracle: routes by each test prompt's success rates (${r.prompt_oracle.samples} further samples per option), APGR ${r.prompt_oracle.apgr.toFixed(3)}: about the best a router that sees only the prompt can expect (shown at the router's CPT)`,
+          ]
+        : []),
     ].join("\n") + "\n"
   );
 }
@@ -37,6 +44,7 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
     { name: `${r.router_kind} router (test sweep)`, points: r.sweep.map(pt), markers: false },
     { name: "always cheap", points: [pt(r.always_cheap)], markers: true },
     { name: "always strong", points: [pt(r.always_strong)], markers: true },
+    ...(r.prompt_oracle ? [{ name: "prompt oracle (sweep)", points: r.prompt_oracle.sweep.map(pt), markers: false, dashed: true }] : []),
     { name: "oracle", points: [pt(r.oracle)], markers: true },
     { name: "chosen threshold", points: [pt(r.router)], markers: true },
     ...r.always.slice(1, -1).map((p) => ({ name: `always ${p.name}`, points: [pt(p)], markers: true })),
@@ -56,6 +64,9 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
       dashed: true,
       markers: false,
     },
+    ...(r.prompt_oracle
+      ? [{ name: "prompt oracle", points: r.prompt_oracle.sweep.map((p) => [p.cpt, pgrOf(p.accuracy)] as const), markers: false, dashed: true }]
+      : []),
     { name: "chosen threshold", points: [[r.router.cpt, r.router.pgr]], markers: true },
   ];
   const rows = [
@@ -63,6 +74,7 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
     ["oracle router", r.oracle] as const,
     [`${r.router_kind} router, test`, r.router] as const,
     [`${r.router_kind} router, calibration`, r.router.calibration] as const,
+    ...(r.prompt_oracle ? [[`prompt oracle (${r.prompt_oracle.samples} samples), at the router's CPT`, r.prompt_oracle.at_router_cpt] as const] : []),
   ]
     .map(
       ([name, p]) =>
@@ -73,7 +85,7 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1150px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{width:540px}</style></head>
 <body><h1>${escapeXml(title)}</h1>
-<p>${r.n_test} test problems; router (${r.router_kind}) trained and calibrated on ${r.router.calibration.n} others. Prices per 1M output tokens: ${escapeXml(r.options.map((o) => `${o.name} ${o.output_price}`).join(", "))}. APGR ${r.apgr.toFixed(3)} (random 0.5).</p>
+<p>${r.n_test} test problems; router (${r.router_kind}) trained and calibrated on ${r.router.calibration.n} others. Prices per 1M output tokens: ${escapeXml(r.options.map((o) => `${o.name} ${o.output_price}`).join(", "))}. APGR ${r.apgr.toFixed(3)} (random 0.5)${r.prompt_oracle ? `; the prompt oracle, which routes by each prompt's measured success rates (${r.prompt_oracle.samples} further samples per option), ${r.prompt_oracle.apgr.toFixed(3)}` : ""}.</p>
 <table><tr><th style="text-align:left"></th><th>accuracy</th><th>cost per 1k queries</th><th>calls to strong (CPT)</th><th>PGR</th><th>output tokens</th></tr>${rows}</table>
 <div class="charts">
 ${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct, yMax: top })}

@@ -5,10 +5,11 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Completion, Policy } from "../types.js";
+import type { Completion, Policy, Problem, Verdict } from "../types.js";
 import {
   alwaysOption,
   apgr,
+  atCpt,
   chooseOperatingPoint,
   choosePromptOption,
   featurize,
@@ -17,8 +18,11 @@ import {
   parseRouter,
   pgr,
   predictProbability,
+  measureSuccessRates,
+  probabilityRouterOnRecords,
   probeRouterOnRecords,
   promptRouterOnRecords,
+  relativeCostsOf,
   routedPolicy,
   saveRouter,
   summarize,
@@ -128,6 +132,67 @@ describe("prompt router", () => {
     // Half the calls to strong recovers the whole gap (the long prompts are exactly the cheap misses).
     const half = sweep.find((p) => p.cpt === 0.5)!;
     expect(pgr(half, sweep[0], sweep[sweep.length - 1])).toBe(1);
+  });
+});
+
+describe("prompt oracle", () => {
+  it("routes by measured success rates: the most to gain escalates first", () => {
+    // Success rates per query [cheap, strong]: only the third query gains from strong (0.2 → 1).
+    const rates = [
+      [1, 1],
+      [1, 1],
+      [0.2, 1],
+      [0.5, 0.5],
+    ];
+    const rc = relativeCostsOf(records, options);
+    expect(rc).toEqual([1e-5 / 4e-4, 1]);
+    const r = probabilityRouterOnRecords(rates, rc, records, options);
+    const sweep = r.thresholds.map((t) => summarize(r.evaluate(t)));
+    expect(sweep.map((p) => p.cpt)).toEqual([0, 0.25, 1]);
+    // Escalating the third query recovers the whole gap (0.5 → 0.75); the others gain nothing.
+    expect(sweep[1].accuracy).toBe(0.75);
+    // Area: 0.25 · (0 + 1)/2 + 0.75 · 1 = 0.875.
+    expect(apgr(sweep, sweep[0], sweep[2])).toBeCloseTo(0.875);
+    expect(() => probabilityRouterOnRecords(rates.slice(1), rc, records, options)).toThrow(/3 probability rows for 4 records/);
+    // Between sweep points the point is linear (ties broken at random): CPT 0.625 is halfway from 0.25 to 1.
+    expect(atCpt(sweep, 0.625)).toEqual({
+      accuracy: 0.75,
+      cost: (sweep[1].cost + sweep[2].cost) / 2,
+      cpt: 0.625,
+      tokens: (sweep[1].tokens + sweep[2].tokens) / 2,
+    });
+    expect(atCpt(sweep, 0.125).accuracy).toBeCloseTo(0.625);
+    expect(atCpt(sweep, 0)).toEqual(sweep[0]);
+  });
+  it("measures each option's success rate from fresh samples with its own seeds", async () => {
+    // The cheap policy is right on sample j when (seed + j) is even; the strong one always.
+    const seeds: number[] = [];
+    const policy = (alwaysRight: boolean): Policy => ({
+      name: alwaysRight ? "strong" : "cheap",
+      async generate(prompts, opts = {}) {
+        seeds.push(opts.seed ?? -1);
+        return prompts.map((_, i) =>
+          Array.from({ length: opts.n ?? 1 }, (_, j): Completion => {
+            const right = alwaysRight || ((opts.seed ?? 0) + i * (opts.n ?? 1) + j) % 2 === 0;
+            return { text: right ? "ok" : "no", finishReason: "stop", completionTokens: 1 };
+          }),
+        );
+      },
+    });
+    const verifier = {
+      name: "ok",
+      verify: async (text: string): Promise<Verdict> => ({ correct: text === "ok", status: text === "ok" ? "correct" : "wrong", reason: "" }),
+    };
+    const problems: Problem[] = ["a", "b", "c"].map((id) => ({ id, prompt: id, answer: "ok", verifier, meta: {} }));
+    const rates = await measureSuccessRates([policy(false), policy(true)], problems, { samples: 4, seed: 0, batchSize: 2 });
+    expect(rates).toEqual([
+      [0.5, 1],
+      [0.5, 1],
+      [0.5, 1],
+    ]);
+    // Seed streams: 7_000_003 past the records' streams, 1_000_003 apart per option, batches s·K apart.
+    expect(seeds).toEqual([7_000_003, 8_000_006, 7_000_011, 8_000_014]);
+    await expect(measureSuccessRates([policy(true), policy(true)], problems, { samples: 0 })).rejects.toThrow(/samples ≥ 1, got 0/);
   });
 });
 

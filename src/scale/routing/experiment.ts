@@ -19,9 +19,11 @@ import {
   type RouteOption,
   type SweepPoint,
 } from "./frontier.js";
-import { collectQueryRecords, type CollectRecordsOptions } from "./records.js";
+import { collectQueryRecords, measureSuccessRates, type CollectRecordsOptions } from "./records.js";
 import {
+  probabilityRouterOnRecords,
   probeRouterOnRecords,
+  relativeCostsOf,
   promptRouterOnRecords,
   trainPromptRouter,
   type PromptRouterSpec,
@@ -39,6 +41,11 @@ export interface RouteExperimentOptions extends Omit<CollectRecordsOptions, "pro
   probes?: number;
   /** How the operating point is chosen on the calibration set (default tolerance 0.02). */
   target?: OperatingTarget;
+  /**
+   * Prompt oracle: this many further samples per test problem and option measure each prompt's
+   * success rates, and a router that knows them is reported beside the trained one (default 0: off).
+   */
+  boundSamples?: number;
   /** Progress lines ("calibration: 64/1000"). */
   onProgress?: (line: string) => void;
 }
@@ -70,6 +77,14 @@ export interface RouteReport {
     /** What the calibration set said at that threshold, and whether the target was met there. */
     calibration: ReportPoint & { n: number; target: OperatingTarget; met: boolean; bound: number };
   };
+  /**
+   * With `boundSamples`: a router that knows each test prompt's success rate under every option
+   * (measured from `samples` further samples each) and routes by them as the prompt router routes
+   * by its predictions, scored on the same outcomes. Its APGR estimates the best a router that sees
+   * only the prompt can expect; `at_router_cpt` is its sweep at the router's CPT (linear between
+   * sweep points).
+   */
+  prompt_oracle?: { samples: number; apgr: number; at_router_cpt: ReportPoint; sweep: SweepPoint[] };
   /** APGR of the router over its whole CPT sweep on the test set (random: 0.5). */
   apgr: number;
   /** The test set's sweep, fewest escalations first. */
@@ -103,6 +118,22 @@ function analyse(r: RouterOnRecords, records: QueryRecord[], options: RouteOptio
 }
 
 /**
+ * A sweep's point at exactly `cpt`, linear between the sweep points around it (what breaking the
+ * ties between two thresholds at random gives; measured success rates tie often).
+ */
+export function atCpt(sweep: OperatingPoint[], cpt: number): OperatingPoint {
+  const pts = [...sweep].sort((a, b) => a.cpt - b.cpt || a.accuracy - b.accuracy);
+  const hi = pts.findIndex((p) => p.cpt >= cpt);
+  if (hi === -1) return pts[pts.length - 1];
+  if (hi === 0) return pts[0];
+  const a = pts[hi - 1];
+  const b = pts[hi];
+  const w = b.cpt === a.cpt ? 1 : (cpt - a.cpt) / (b.cpt - a.cpt);
+  const mix = (f: (p: OperatingPoint) => number) => f(a) + w * (f(b) - f(a));
+  return { accuracy: mix((p) => p.accuracy), cost: mix((p) => p.cost), cpt, tokens: mix((p) => p.tokens) };
+}
+
+/**
  * Calibrate on `calibration`, report on `test`. `policies[k]` is option k; option 0 must be the
  * cheapest and the last the strongest (the CLI orders them so). Returns the report and the router
  * as it would be saved for serving.
@@ -131,6 +162,12 @@ export async function routeExperiment(
   const testR = onRecords(kind, promptSpec, testRecs, options);
   const t = analyse(testR, testRecs, options);
   const at = t.withPgr(summarize(testR.evaluate(chosen.threshold)));
+  let promptOracle: RouteReport["prompt_oracle"];
+  if ((o.boundSamples ?? 0) > 0) {
+    const rates = await measureSuccessRates(policies, test, { ...o, samples: o.boundSamples!, seed: o.seed, onProgress: progress("prompt oracle") });
+    const po = analyse(probabilityRouterOnRecords(rates, relativeCostsOf(testRecs, options), testRecs, options), testRecs, options);
+    promptOracle = { samples: o.boundSamples!, apgr: po.apgr, at_router_cpt: po.withPgr(atCpt(po.sweep, at.cpt)), sweep: po.sweep };
+  }
   const report: RouteReport = {
     router_kind: kind,
     options: options.map((x) => ({ name: x.name, output_price: x.outputPrice, input_price: x.inputPrice ?? 0 })),
@@ -146,6 +183,7 @@ export async function routeExperiment(
       accuracy_gap_points: 100 * (t.strong.accuracy - at.accuracy),
       calibration: { ...calA.withPgr(chosen.point), n: cal.length, target, met: chosen.met, bound: chosen.bound },
     },
+    ...(promptOracle ? { prompt_oracle: promptOracle } : {}),
     apgr: t.apgr,
     sweep: t.sweep,
     calibration: { n: cal.length, always_cheap: calA.cheap, always_strong: calA.strong, oracle: calA.oracle, apgr: calA.apgr },

@@ -22,19 +22,21 @@ export {
   type RoutedOutcome,
   type OperatingTarget,
 } from "./frontier.js";
-export { collectQueryRecords, type CollectRecordsOptions } from "./records.js";
+export { collectQueryRecords, measureSuccessRates, type CollectRecordsOptions, type SuccessRateOptions } from "./records.js";
 export {
   ROUTER_KINDS,
   trainPromptRouter,
   promptProbabilities,
   choosePromptOption,
   promptRouterOnRecords,
+  probabilityRouterOnRecords,
+  relativeCostsOf,
   probeRouterOnRecords,
   type RouterKind,
   type PromptRouterSpec,
   type ProbeRouterSpec,
   type RouterOnRecords,
 } from "./routers.js";
-export { routeExperiment, type RouteExperimentOptions, type RouteReport, type ReportPoint } from "./experiment.js";
+export { routeExperiment, atCpt, type RouteExperimentOptions, type RouteReport, type ReportPoint } from "./experiment.js";
 export { saveRouter, loadRouter, parseRouter, RouterFileError, type SavedRouter } from "./saved.js";
 export { routedPolicy, type RouteDecidedCompletion, type RoutedPolicyOptions } from "./policy.js";

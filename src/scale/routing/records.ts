@@ -93,3 +93,44 @@ export async function collectQueryRecords(policies: Policy[], problems: Problem[
   }
   return out;
 }
+
+/** Options of `measureSuccessRates`. */
+export type SuccessRateOptions = Pick<
+  CollectRecordsOptions,
+  "template" | "maxTokens" | "temperature" | "temperatures" | "seed" | "batchSize" | "onProgress"
+> & {
+  /** Samples per problem and option (at least 1). */
+  samples: number;
+};
+
+/**
+ * Each option's success rate on each problem, from `samples` fresh samples per problem and option
+ * (`rates[i][k]`). This is what a router deciding from the prompt alone would most like to know: the
+ * prompt oracle routes by these rates, and its APGR estimates the best any prompt-only router can
+ * expect on these policies. The seed streams are disjoint from `collectQueryRecords`' (they start
+ * 7_000_003 apart), so the rates are independent of the outcomes the routers are scored on.
+ */
+export async function measureSuccessRates(policies: Policy[], problems: Problem[], o: SuccessRateOptions): Promise<number[][]> {
+  const K = o.samples;
+  if (!Number.isInteger(K) || K < 1) throw new RangeError(`success rates need a whole number of samples ≥ 1, got ${K}`);
+  const prompt = o.template ?? ((p: Problem) => p.prompt);
+  const maxTokens = o.maxTokens ?? 256;
+  const bs = o.batchSize ?? 32;
+  const rates: number[][] = problems.map(() => []);
+  for (let s = 0; s < problems.length; s += bs) {
+    const batch = problems.slice(s, s + bs);
+    const prompts = batch.map(prompt);
+    for (const [k, policy] of policies.entries()) {
+      const temperature = o.temperatures?.[k] ?? o.temperature ?? 1;
+      const seed = (o.seed ?? 0) + 7_000_003 + 1_000_003 * k + s * K;
+      const out = await policy.generate(prompts, { maxTokens, temperature, n: K, seed });
+      for (const [i, p] of batch.entries()) {
+        let right = 0;
+        for (const c of out[i]) if ((await p.verifier.verify(c.text, p)).correct) right++;
+        rates[s + i][k] = right / out[i].length;
+      }
+    }
+    o.onProgress?.(Math.min(problems.length, s + bs), problems.length);
+  }
+  return rates;
+}

@@ -48,9 +48,7 @@ export function trainPromptRouter(records: QueryRecord[], options: RouteOption[]
     featurizer,
     o,
   );
-  const costs = options.map((_, k) => meanCost(records, options, k));
-  const top = Math.max(...costs) || 1;
-  return { kind: "prompt", featurizer, models, relativeCosts: costs.map((c) => c / top) };
+  return { kind: "prompt", featurizer, models, relativeCosts: relativeCostsOf(records, options) };
 }
 
 /** Each option's predicted probability of answering `prompt` right. */
@@ -89,8 +87,23 @@ export interface RouterOnRecords {
 
 /** A prompt router on records: thresholds at every breakpoint where some query's choice changes. */
 export function promptRouterOnRecords(spec: PromptRouterSpec, records: QueryRecord[], options: RouteOption[]): RouterOnRecords {
-  const probs = records.map((r) => promptProbabilities(spec, r.prompt));
-  const c = spec.relativeCosts;
+  return probabilityRouterOnRecords(
+    records.map((r) => promptProbabilities(spec, r.prompt)),
+    spec.relativeCosts,
+    records,
+    options,
+  );
+}
+
+/**
+ * A router that knows, per query, each option's probability of answering right (`probs[i][k]`) and
+ * picks by `choosePromptOption`: the trained prompt router (predicted probabilities) and the prompt
+ * oracle (success rates measured by sampling) both route this way. Its thresholds are every
+ * breakpoint where some query's choice changes, plus a finite "never escalate".
+ */
+export function probabilityRouterOnRecords(probs: number[][], relativeCosts: number[], records: QueryRecord[], options: RouteOption[]): RouterOnRecords {
+  if (probs.length !== records.length) throw new RangeError(`probabilityRouterOnRecords: ${probs.length} probability rows for ${records.length} records`);
+  const c = relativeCosts;
   const cheapest = c.indexOf(Math.min(...c));
   const breaks = new Set<number>([0]);
   for (const p of probs) {
@@ -112,6 +125,13 @@ export function promptRouterOnRecords(spec: PromptRouterSpec, records: QueryReco
         return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== cheapest };
       }),
   };
+}
+
+/** Each option's mean cost per query on `records`, divided by the costliest's (what the prompt router weighs). */
+export function relativeCostsOf(records: QueryRecord[], options: RouteOption[]): number[] {
+  const costs = options.map((_, k) => meanCost(records, options, k));
+  const top = Math.max(...costs) || 1;
+  return costs.map((x) => x / top);
 }
 
 /**
