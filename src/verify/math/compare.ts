@@ -8,6 +8,7 @@
 import { isScalar, mapSymbols, printNode, type MathNode, type RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { bigOpsEqual, hasSymbolicBigOp } from "./bigops.js";
+import { antiderivativeEqual } from "./calculus.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
@@ -204,6 +205,9 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   const ia = infSign(a);
   const ib = infSign(b);
   if (ia !== 0 || ib !== 0) return ia === ib;
+  // an indefinite integral: another one with the same integrand, or an antiderivative (calculus.ts)
+  const anti = antiderivativeEqual(a, b, ctx.budget, (x, y) => scalarEqual(x, y, ctx));
+  if (anti !== null) return anti;
   // a sum with symbolic bounds against its closed form: sympy's doit(), at integer bounds (bigops.ts)
   if (hasSymbolicBigOp(a) || hasSymbolicBigOp(b)) {
     const r = bigOpsEqual(a, b, ctx.budget, (x, y) => scalarEqual(x, y, ctx));
@@ -314,7 +318,8 @@ function lostRange(n: MathNode, ctx: CompareContext): boolean {
     if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") {
       if (walk(x.a) || walk(x.b)) return true;
     } else if (x.k === "fn") {
-      if (x.args.some(walk)) return true;
+      // an integral's body holds its bound index: only its ends are values on their own
+      if ((x.name === "int" ? x.args.slice(2) : x.args).some(walk)) return true;
     } else return false;
     const v = numericValue(x, new Map(), ctx.budget);
     const m = Math.hypot(v.re, v.im);

@@ -76,3 +76,91 @@ describe("set operations (PS.g4 minus_expr / union_expr / intersection_expr; gra
     expect(judged("$[a,b]$", "$[a,c] \\cap [d,b]$")).toBe(false);
   });
 });
+
+describe("integrals (PS.g4 FUNC_INT, latex2sympy2 handle_integral; the grader evaluates them with doit)", () => {
+  it("a definite integral is its value: polynomials exactly, others numerically", () => {
+    expect(judged("$\\frac{1}{3}$", "$\\int_0^1 x^2 dx$")).toBe(true);
+    expect(judged("$\\frac13$", "$\\int_{0}^{1} x^{2} \\, \\mathrm{d}x$")).toBe(true);
+    expect(judged("$3$", "$\\int_0^3 dt$")).toBe(true);
+    expect(judged("$2$", "$\\int_0^{\\pi} \\sin(x)\\,dx$")).toBe(true);
+    expect(judged("$\\frac{\\pi}{4}$", "$\\int_0^1 \\frac{1}{1+x^2} dx$")).toBe(true);
+    expect(judged("$1$", "$\\int_0^\\infty e^{-x} dx$")).toBe(true);
+    expect(judged("$\\int_0^1 e^x dx$", "$e - 1$")).toBe(true);
+  });
+  it("an indefinite integral is the antiderivative without a constant", () => {
+    expect(judged("$\\frac{x^3}{3}$", "$\\int x^2 dx$")).toBe(true);
+    expect(judged("$\\int \\sin x dx$", "$-\\cos x$")).toBe(true);
+    expect(judged("$\\int \\sin x dx$", "$\\int \\sin(x) \\, dx$")).toBe(true);
+  });
+  it("another integrand, other bounds, another variable or an added constant are wrong", () => {
+    expect(judged("$\\frac{1}{2}$", "$\\int_0^1 x^2 dx$")).toBe(false);
+    expect(judged("$\\frac{1}{3}$", "$\\int_0^2 x^2 dx$")).toBe(false);
+    expect(judged("$\\frac{1}{3}$", "$\\int_0^1 x^3 dx$")).toBe(false);
+    expect(judged("$1$", "$\\int_0^\\pi \\sin x dx$")).toBe(false);
+    expect(judged("$2$", "$\\int_0^{\\pi} \\cos(x)\\,dx$")).toBe(false);
+    expect(judged("$\\frac{355}{452}$", "$\\int_0^1 \\frac{1}{1+x^2} dx$")).toBe(false);
+    expect(judged("$\\frac{x^3}{3} + C$", "$\\int x^2 dx$")).toBe(false);
+    expect(judged("$\\frac{x^3}{3}$", "$\\int x^3 dx$")).toBe(false);
+    expect(judged("$\\int \\sin x dx$", "$-\\cos x + C$")).toBe(false);
+    expect(judged("$\\int \\sin x dx$", "$\\cos x$")).toBe(false);
+    expect(judged("$\\int \\sin x dx$", "$\\int \\cos x \\, dx$")).toBe(false);
+    expect(judged("$\\int \\sin x dx$", "$\\int \\sin t \\, dt$")).toBe(false);
+    expect(judged("$\\int_0^1 e^x dx$", "$\\int_0^2 e^x dx$")).toBe(false);
+  });
+});
+
+describe("limits (PS.g4 FUNC_LIM limit_sub mp, latex2sympy2 handle_limit; doit)", () => {
+  it("a limit is its value, from both sides or the side given", () => {
+    expect(judged("$1$", "$\\lim_{x \\to 0} \\frac{\\sin x}{x}$")).toBe(true);
+    expect(judged("$e$", "$\\lim_{n \\to \\infty} \\left(1 + \\frac{1}{n}\\right)^n$")).toBe(true);
+    expect(judged("$4$", "$\\lim_{x \\to 2} x^2$")).toBe(true);
+    expect(judged("$\\frac{1}{2}$", "$\\lim_{x \\to 0} \\frac{1 - \\cos x}{x^2}$")).toBe(true);
+    expect(judged("$\\infty$", "$\\lim_{x \\to 0} \\frac{1}{x^2}$")).toBe(true);
+    expect(judged("$1$", "$\\lim_{x \\to 0^+} \\frac{|x|}{x}$")).toBe(true);
+    expect(judged("$-1$", "$\\lim_{x \\to 0^-} \\frac{|x|}{x}$")).toBe(true);
+  });
+  it("a limit at another point, of another function, or one that does not exist is wrong", () => {
+    expect(judged("$0$", "$\\lim_{x \\to 0} \\frac{\\sin x}{x}$")).toBe(false);
+    expect(judged("$1$", "$\\lim_{x \\to 1} \\frac{\\sin x}{x}$")).toBe(false);
+    expect(judged("$9$", "$\\lim_{x \\to 2} x^2$")).toBe(false);
+    expect(judged("$1$", "$\\lim_{x \\to 0} \\frac{|x|}{x}$")).toBe(false);
+    expect(judged("$-\\infty$", "$\\lim_{x \\to 0} \\frac{1}{x^2}$")).toBe(false);
+    expect(judged("$2.718$", "$\\lim_{n \\to \\infty} \\left(1 + \\frac{1}{n}\\right)^n$")).toBe(false);
+  });
+});
+
+describe("derivatives (latex2sympy2 convert_frac: d/dx as an operator; doit)", () => {
+  it("\\frac{d}{dx} f and \\frac{d f}{dx} are the derivative of f", () => {
+    expect(judged("$2x$", "$\\frac{d}{dx} x^2$")).toBe(true);
+    expect(judged("$2x$", "$\\frac{d}{dx}\\left(x^2\\right)$")).toBe(true);
+    expect(judged("$\\cos x$", "$\\frac{d}{dx} \\sin x$")).toBe(true);
+    expect(judged("$3x^2$", "$\\frac{d(x^3)}{dx}$")).toBe(true);
+    expect(judged("$e^x (\\sin x + \\cos x)$", "$\\frac{d}{dx} e^x \\sin x$")).toBe(true);
+  });
+  it("another function, another variable or a plain quotient is not a derivative", () => {
+    expect(judged("$2x$", "$\\frac{d}{dx} x^3$")).toBe(false);
+    expect(judged("$-\\cos x$", "$\\frac{d}{dx} \\sin x$")).toBe(false);
+    expect(judged("$2x$", "$\\frac{d}{dt} x^2$")).toBe(false);
+    expect(judged("$\\frac{y}{x}$", "$\\frac{dy}{dx}$")).toBe(false);
+    expect(judged("$\\frac{1}{2}$", "$\\frac{d}{2}$", L)).toBe(false);
+  });
+});
+
+describe("calculus stays bounded on hostile input", () => {
+  it.each([
+    ["nested integrals", "\\boxed{" + "\\int_0^1 ".repeat(150) + "x " + "dx ".repeat(150) + "}"],
+    ["nested derivatives", "\\boxed{" + "\\frac{d}{dx}".repeat(12) + "\\sin(x^2) e^{x} \\tan x}"],
+    ["nested limits", "\\boxed{" + "\\lim_{x \\to 0}".repeat(150) + "\\frac{\\sin x}{x}}"],
+    ["limit of a tower", "\\boxed{\\lim_{x \\to \\infty} e^{e^{e^{x}}}}"],
+    ["a high power integrated", "\\boxed{\\int_0^1 ((ax+b)^{24})^{24} dx}"],
+    ["an oscillating integrand", "\\boxed{\\int_0^1 \\sin(1/x) dx}"],
+    ["huge bounds", "\\boxed{\\int_0^{10^{300}} \\sin(x) dx}"],
+    ["many intersections", "\\boxed{" + Array.from({ length: 150 }, (_, i) => `[${i},${i + 1}]`).join(" \\cap ") + "}"],
+    ["nested symbolic sums", "\\boxed{\\sum_{i=1}^{n} \\sum_{j=1}^{n} \\sum_{k=1}^{n} \\sum_{l=1}^{n} i j k l}"],
+  ])("%s: a verdict well inside the limit", (_name, response) => {
+    const t0 = performance.now();
+    const v = verifyMathSync("5", response);
+    expect(v.correct).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2500);
+  });
+});

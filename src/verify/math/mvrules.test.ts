@@ -244,11 +244,11 @@ describe("sums stay bounded", () => {
 
 describe("a box that does not parse (parser.extract_target_from_pred)", () => {
   it("under Math-Verify's targets other spans are tried, numbers inside the box are not", () => {
-    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\int_0^3 dt}", { extraction: ["latex"] })).toBe(true);
-    expect(judged("$3$", "Hence \\boxed{\\int_0^3 dt}")).toBe(false);
+    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\oint_0^3 dt}", { extraction: ["latex"] })).toBe(true);
+    expect(judged("$3$", "Hence \\boxed{\\oint_0^3 dt}")).toBe(false);
   });
   it("by default the box is final", () => {
-    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\int_0^3 dt}", {})).toBe(false);
+    expect(judged("$3$", "We get $y = 3$. So \\boxed{\\oint_0^3 dt}", {})).toBe(false);
   });
 });
 

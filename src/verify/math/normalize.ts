@@ -221,7 +221,8 @@ function numberSeparators(s: string): string {
 
 /** Drop trailing words (units, "dollars", "apples") after a value in plain text. */
 function stripTrailingWords(s: string): string {
-  if (s.length > 500) return s;
+  // an integral's differential (`\int_0^1 x^2 dx`) is no unit
+  if (s.length > 500 || /\\int(?![a-zA-Z])/.test(s)) return s;
   for (let guard = 0; guard < 8; guard++) {
     const m = /^(.*?[\d})\]a-zA-Z.%])\s+([a-zA-Z][a-zA-Z.']*(?:\^\{?\d\}?)?)\s*\.?$/.exec(s);
     if (!m) break;

@@ -6,6 +6,7 @@
  */
 import type { MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
+import { integrate } from "./quadrature.js";
 
 /** A complex number. */
 export interface Complex {
@@ -176,7 +177,24 @@ function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: De
   return name === "sum" ? c(acc.re + 3.141592653589793 * to.re - 0.6931471805599453 * from.re, acc.im + to.im) : acc;
 }
 
+/** `\\int_a^b f`: [body, index, lo, hi] (calculus.ts), by quadrature over real values of the integrand. */
+function definiteIntegral(args: MathNode[], env: Env, budget: Deadline): Complex {
+  const [body, index, lo, hi] = args;
+  const a = numericValue(lo, env, budget);
+  const b = numericValue(hi, env, budget);
+  if (index.k !== "sym" || a.im !== 0 || b.im !== 0) return NAN;
+  const inner: Env = new Map(env);
+  const f = (x: number): number => {
+    inner.set(index.name, c(x));
+    const v = numericValue(body, inner, budget);
+    return v.im === 0 ? v.re : NaN;
+  };
+  return c(integrate(f, a.re, b.re, budget));
+}
+
 function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): Complex {
+  if (name === "int" && args.length === 4) return definiteIntegral(args, env, budget);
+  if (name === "antideriv" || name === "lim" || name === "deriv") return NAN;
   if ((name === "sum" || name === "prod") && args.length === 4) return bigOperatorStandIn(name, args, env, budget);
   if (name === "gcd" || name === "lcm" || name === "max" || name === "min") return listFn(name, args, env, budget);
   if (name === "mod") {

@@ -9,6 +9,7 @@ import type { Deadline } from "./deadline.js";
 import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
 import { setOperation } from "./sets.js";
+import { parseDerivative, parseIntegral, parseLimit, type ParserAccess } from "./calculus.js";
 import { tokenize, type Token } from "./tokenize.js";
 
 /** Deepest nesting the parser accepts. */
@@ -31,7 +32,7 @@ const REL: Record<string, RelOp> = {
   simeq: "~",
 };
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
-const UNSUPPORTED = new Set(["int", "iint", "oint", "lim", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod"]);
+const UNSUPPORTED = new Set(["iint", "oint", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod"]);
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -118,28 +119,28 @@ function semicolonGroups(items: MathNode[], starts: number[], or: boolean): Math
   return { k: "list", items: tuples, or: false, flat: items };
 }
 
-class Parser {
-  private pos = 0;
+class Parser implements ParserAccess {
+  pos = 0;
   private depth = 0;
   private absDepth = 0;
   private bigDepth = 0;
   constructor(
-    private readonly toks: Token[],
+    readonly toks: Token[],
     private readonly src: string,
-    private readonly budget: Deadline,
+    readonly budget: Deadline,
   ) {}
 
   private peek(o = 0): Token | undefined {
     return this.toks[this.pos + o];
   }
-  private is(t: Token["t"], v?: string): boolean {
+  is(t: Token["t"], v?: string): boolean {
     const k = this.toks[this.pos];
     return k !== undefined && k.t === t && (v === undefined || k.v === v);
   }
-  private isOp(v: string): boolean {
+  isOp(v: string): boolean {
     return this.is("op", v);
   }
-  private fail(msg: string): never {
+  fail(msg: string): never {
     throw new MathParseError(msg, this.src.slice(0, 200));
   }
   private expectOp(v: string): void {
@@ -274,6 +275,23 @@ class Parser {
     }
   }
 
+  /** Factors side by side (`2x\\sin x`): the body of `\\sum`, `\\prod`, `\\lim`, `\\frac{d}{dx}`. */
+  parseFactors(): MathNode {
+    let body = this.parsePower();
+    while (this.startsFactor()) body = { k: "mul", a: body, b: this.parsePower() };
+    return body;
+  }
+
+  /** Tokens [from, to) as one whole expression (an integrand, a limit's point, a derivative's numerator). */
+  parseRange(from: number, to: number): MathNode {
+    const sub = new Parser(this.toks.slice(from, to), this.src, this.budget);
+    sub.depth = this.depth;
+    if (sub.toks.length === 0) this.fail("empty expression");
+    const n = sub.parseRelation();
+    if (sub.pos < sub.toks.length) sub.fail(`unexpected ${JSON.stringify(sub.peek()?.v)}`);
+    return n;
+  }
+
   private parseTerm(): MathNode {
     this.enter();
     let left = this.parseUnary();
@@ -326,7 +344,7 @@ class Parser {
   }
 
   /** An exponent: a braced group, or one number / symbol / command, itself possibly raised (right-associative). */
-  private parseExponent(): MathNode {
+  parseExponent(): MathNode {
     this.enter();
     let e: MathNode;
     if (this.isOp("{")) e = this.parseGroup("{", "}");
@@ -547,6 +565,8 @@ class Parser {
     this.pos++;
     switch (name) {
       case "frac": {
+        const derivative = parseDerivative(this);
+        if (derivative) return derivative;
         const a = this.parseArg();
         const b = this.parseArg();
         return { k: "div", a, b };
@@ -579,6 +599,10 @@ class Parser {
       case "sum":
       case "prod":
         return this.bigOperator(name);
+      case "int":
+        return parseIntegral(this);
+      case "lim":
+        return parseLimit(this);
       case "mathbb": {
         // \mathbb{R} is the real line; other number sets are not compared
         const t = this.peek(1);
@@ -636,8 +660,7 @@ class Parser {
     this.pos++;
     const hi = this.parseExponent();
     this.bigDepth++;
-    let body = this.parsePower();
-    while (this.startsFactor()) body = { k: "mul", a: body, b: this.parsePower() };
+    const body = this.parseFactors();
     this.bigDepth--;
     const a = integerOf(lo);
     const b = integerOf(hi);

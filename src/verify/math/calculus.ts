@@ -1,0 +1,685 @@
+/**
+ * Calculus in answers, as latex2sympy2_extended parses it and Math-Verify compares it:
+ *
+ * - integrals `\int_a^b f\,dx`, `\int f\,dx` (PS.g4 `func: FUNC_INT (subexpr supexpr)? (additive?
+ *   DIFFERENTIAL | frac | additive)`, latex2sympy2 `handle_integral` → sympy `Integral`). The grader's
+ *   `sympy_numeric_eq` / `sympy_symbolic_eq` evaluate them with `doit()`: a polynomial integrand is
+ *   integrated exactly here (the antiderivative without a constant term, as sympy's polynomial
+ *   integration gives it), other definite integrals numerically (quadrature.ts), and an indefinite
+ *   one matches an expression whose derivative is the integrand and which has no added constant;
+ * - limits `\lim_{x \to a} f` with `a^+`, `a^-` (PS.g4 `FUNC_LIM limit_sub mp`, `handle_limit` →
+ *   sympy `Limit`, evaluated by `doit()`): the value where `f` is defined at `a`, else the value `f`
+ *   approaches, computed at arbitrary precision from both sides (or the side given);
+ * - derivatives `\frac{d}{dx} f`, `\frac{d f}{dx}` (latex2sympy2 `convert_frac` → sympy `Derivative`,
+ *   evaluated by `doit()`): differentiated symbolically here.
+ *
+ * What cannot be evaluated stays a node (`int`, `antideriv`, `lim`, `deriv`) compared by structure.
+ */
+import { mapSymbols, type MathNode } from "./ast.js";
+import type { Deadline } from "./deadline.js";
+import { MathTooLargeError } from "./errors.js";
+import { exactValue } from "./exact.js";
+import { freeVariables } from "./numeric.js";
+import { preciseValue, toFloat, type BF } from "./precise.js";
+import { Rational } from "./rational.js";
+import type { Token } from "./tokenize.js";
+
+/** What this module needs of the parser (parse.ts's `Parser`). */
+export interface ParserAccess {
+  readonly toks: Token[];
+  pos: number;
+  readonly budget: Deadline;
+  is(t: Token["t"], v?: string): boolean;
+  isOp(v: string): boolean;
+  fail(msg: string): never;
+  /** A sub- or superscript: a braced group or one item. */
+  parseExponent(): MathNode;
+  /** A product of factors without explicit operators (the body of `\\sum`, `\\lim`, `\\frac{d}{dx}`). */
+  parseFactors(): MathNode;
+  /** The whole token range [from, to) parsed as one expression. */
+  parseRange(from: number, to: number): MathNode;
+}
+
+const num = (v: Rational): MathNode => {
+  const text = v.toString();
+  return v.sign() < 0 ? { k: "neg", a: { k: "num", value: v.neg(), approx: false, text: v.neg().toString() } } : { k: "num", value: v, approx: false, text };
+};
+const ZERO: MathNode = num(Rational.ZERO);
+const ONE: MathNode = num(Rational.ONE);
+
+/** Whether a tree holds the variable x (cached per tree node: differentiation and polynomial reading ask at every node). */
+const holds = new WeakMap<MathNode, Set<string>>();
+function has(n: MathNode, x: string): boolean {
+  let vars = holds.get(n);
+  if (!vars) {
+    vars = new Set<string>();
+    switch (n.k) {
+      case "sym":
+        freeVariables(n, vars);
+        break;
+      case "neg":
+        for (const v of varsOf(n.a)) vars.add(v);
+        break;
+      case "add":
+      case "sub":
+      case "mul":
+      case "div":
+      case "pow":
+        for (const v of varsOf(n.a)) vars.add(v);
+        for (const v of varsOf(n.b)) vars.add(v);
+        break;
+      default:
+        freeVariables(n, vars);
+    }
+    holds.set(n, vars);
+  }
+  return vars.has(x);
+}
+function varsOf(n: MathNode): Set<string> {
+  has(n, "");
+  return holds.get(n)!;
+}
+
+/** Most nodes (counted as a tree) of a tree that is differentiated or integrated here, and of a polynomial coefficient. */
+const MAX_NODES = 800;
+
+/** True when the tree, counted as a tree (shared subtrees once per use), has more than `MAX_NODES` nodes. */
+function tooLarge(n: MathNode): boolean {
+  let count = 0;
+  const stack: MathNode[] = [n];
+  while (stack.length) {
+    if (++count > MAX_NODES) return true;
+    const x = stack.pop()!;
+    if (x.k === "neg") stack.push(x.a);
+    else if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") stack.push(x.a, x.b);
+    else if (x.k === "fn") stack.push(...x.args);
+    else if (x.k === "pm") stack.push(...(x.a ? [x.a, x.b] : [x.b]));
+  }
+  return false;
+}
+
+/** An exact constant's value (a number literal or its negation), for folding coefficients. */
+function constant(n: MathNode): Rational | null {
+  if (n.k === "num" && n.value && !n.approx) return n.value;
+  if (n.k === "neg") {
+    const v = constant(n.a);
+    return v && v.neg();
+  }
+  return null;
+}
+
+/** The symbol a differential or a limit names: `x`, `t`, `\\theta`. */
+function variableAt(p: ParserAccess, i: number): string | null {
+  const t = p.toks[i];
+  if (!t) return null;
+  if (t.t === "id") return t.v;
+  if (
+    t.t === "cmd" &&
+    /^(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|rho|sigma|tau|phi|varphi|chi|psi|omega)$/.test(t.v)
+  ) {
+    return t.v;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derivatives
+
+/** Tree builders that fold exact constants and drop zeros and ones (derivatives stay small). */
+const mk = {
+  add(a: MathNode, b: MathNode): MathNode {
+    const ca = constant(a);
+    const cb = constant(b);
+    if (ca && cb) return num(ca.add(cb));
+    if (ca?.isZero()) return b;
+    if (cb?.isZero()) return a;
+    return { k: "add", a, b };
+  },
+  sub(a: MathNode, b: MathNode): MathNode {
+    const ca = constant(a);
+    const cb = constant(b);
+    if (ca && cb) return num(ca.sub(cb));
+    if (cb?.isZero()) return a;
+    if (ca?.isZero()) return mk.neg(b);
+    return { k: "sub", a, b };
+  },
+  mul(a: MathNode, b: MathNode): MathNode {
+    const ca = constant(a);
+    const cb = constant(b);
+    if (ca && cb) return num(ca.mul(cb));
+    if (ca?.isZero() || cb?.isZero()) return ZERO;
+    if (ca?.equals(Rational.ONE)) return b;
+    if (cb?.equals(Rational.ONE)) return a;
+    return { k: "mul", a, b };
+  },
+  div(a: MathNode, b: MathNode): MathNode {
+    const cb = constant(b);
+    if (constant(a)?.isZero() && !cb?.isZero()) return ZERO;
+    if (cb?.equals(Rational.ONE)) return a;
+    return { k: "div", a, b };
+  },
+  neg(a: MathNode): MathNode {
+    const ca = constant(a);
+    return ca ? num(ca.neg()) : { k: "neg", a };
+  },
+  pow(a: MathNode, b: MathNode): MathNode {
+    const cb = constant(b);
+    if (cb?.equals(Rational.ONE)) return a;
+    if (cb?.isZero()) return ONE;
+    return { k: "pow", a, b };
+  },
+};
+
+/** d/dx of a tree, symbolically, or null for a function this does not differentiate (floor, factorial, ...). */
+export function diff(n: MathNode, x: string, budget: Deadline, depth = 0): MathNode | null {
+  budget.tick();
+  if (depth > 60) return null;
+  if (!has(n, x)) return ZERO;
+  const d = (m: MathNode): MathNode | null => diff(m, x, budget, depth + 1);
+  switch (n.k) {
+    case "sym":
+      return n.name === x ? ONE : ZERO;
+    case "neg": {
+      const a = d(n.a);
+      return a && mk.neg(a);
+    }
+    case "add":
+    case "sub": {
+      const a = d(n.a);
+      const b = a && d(n.b);
+      return a && b && mk[n.k](a, b);
+    }
+    case "mul": {
+      const a = d(n.a);
+      const b = a && d(n.b);
+      return a && b && mk.add(mk.mul(a, n.b), mk.mul(n.a, b));
+    }
+    case "div": {
+      const a = d(n.a);
+      const b = a && d(n.b);
+      if (!a || !b) return null;
+      if (constant(b)?.isZero()) return mk.div(a, n.b);
+      return mk.div(mk.sub(mk.mul(a, n.b), mk.mul(n.a, b)), mk.pow(n.b, num(Rational.int(2))));
+    }
+    case "pow": {
+      const u = n.a;
+      const v = n.b;
+      if (!has(v, x)) {
+        const du = d(u);
+        return du && mk.mul(mk.mul(v, mk.pow(u, mk.sub(v, ONE))), du);
+      }
+      // (u^v)' = u^v (v' ln u + v u'/u)
+      const dv = d(v);
+      const du = dv && d(u);
+      if (!dv || !du) return null;
+      const lnU: MathNode = u.k === "sym" && u.name === "e" ? ONE : { k: "fn", name: "ln", args: [u] };
+      return mk.mul(n, mk.add(mk.mul(dv, lnU), mk.div(mk.mul(v, du), u)));
+    }
+    case "fn":
+      return diffFn(n, x, budget, depth);
+    default:
+      return null;
+  }
+}
+
+function diffFn(n: Extract<MathNode, { k: "fn" }>, x: string, budget: Deadline, depth: number): MathNode | null {
+  const [u, second] = n.args;
+  if ((n.args.length > 2 || (second && has(second, x))) && n.name !== "root") return null;
+  const du = diff(u, x, budget, depth + 1);
+  if (!du) return null;
+  const f = (name: string, arg: MathNode = u): MathNode => ({ k: "fn", name, args: [arg] });
+  const sq = (m: MathNode): MathNode => mk.pow(m, num(Rational.int(2)));
+  const times = (m: MathNode): MathNode => mk.mul(m, du);
+  const over = (m: MathNode): MathNode => mk.div(du, m);
+  const oneMinusSq: MathNode = mk.sub(ONE, sq(u));
+  switch (n.name) {
+    case "sqrt":
+      return over(mk.mul(num(Rational.int(2)), n));
+    case "root":
+      // root(u, k) = u^(1/k)
+      return has(second, x) ? null : diff({ k: "pow", a: u, b: { k: "div", a: ONE, b: second } }, x, budget, depth + 1);
+    case "sin":
+      return times(f("cos"));
+    case "cos":
+      return mk.neg(times(f("sin")));
+    case "tan":
+      return over(sq(f("cos")));
+    case "cot":
+      return mk.neg(over(sq(f("sin"))));
+    case "sec":
+      return times(mk.div(f("sin"), sq(f("cos"))));
+    case "csc":
+      return mk.neg(times(mk.div(f("cos"), sq(f("sin")))));
+    case "arcsin":
+      return over(f("sqrt", oneMinusSq));
+    case "arccos":
+      return mk.neg(over(f("sqrt", oneMinusSq)));
+    case "arctan":
+      return over(mk.add(ONE, sq(u)));
+    case "sinh":
+      return times(f("cosh"));
+    case "cosh":
+      return times(f("sinh"));
+    case "tanh":
+      return over(sq(f("cosh")));
+    case "exp":
+      return times(n);
+    case "ln":
+      return over(u);
+    case "log":
+      return over(mk.mul(u, f("ln", second ?? num(Rational.int(10)))));
+    case "log10":
+      return over(mk.mul(u, f("ln", num(Rational.int(10)))));
+    case "abs":
+      return times(mk.div(u, n));
+    case "percent":
+      return mk.div(du, num(Rational.int(100)));
+    default:
+      return null;
+  }
+}
+
+/**
+ * After `\\frac`: `{d}{dx} f` or `{d f}{dx}` (also with ∂) as the derivative of f, or null (the parser
+ * goes on with an ordinary fraction). latex2sympy2's `convert_frac`: a denominator that is one
+ * differential and a numerator `d` (the operator, applied to what follows) or `d` + an expression.
+ */
+export function parseDerivative(p: ParserAccess): MathNode | null {
+  const t = p.toks;
+  const i = p.pos;
+  const isD = (k: number): boolean => (t[k]?.t === "id" && t[k].v === "d") || (t[k]?.t === "cmd" && t[k].v === "partial");
+  const op = (k: number, v: string): boolean => t[k]?.t === "op" && t[k].v === v;
+  if (!op(i, "{") || !isD(i + 1)) return null;
+  // the numerator's closing brace
+  let close = -1;
+  for (let k = i + 1, depth = 1; k < t.length && k < i + 400; k++) {
+    if (op(k, "{")) depth++;
+    else if (op(k, "}") && --depth === 0) {
+      close = k;
+      break;
+    }
+  }
+  if (close < 0 || !op(close + 1, "{") || !isD(close + 2) || !op(close + 4, "}")) return null;
+  const x = variableAt(p, close + 3);
+  if (!x) return null;
+  let body: MathNode;
+  if (close === i + 2) {
+    p.pos = close + 5;
+    body = p.parseFactors();
+  } else {
+    body = p.parseRange(i + 2, close);
+    p.pos = close + 5;
+  }
+  const d = tooLarge(body) ? null : diff(body, x, p.budget);
+  return d && !tooLarge(d) ? d : { k: "fn", name: "deriv", args: [body, { k: "sym", name: x }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integrals
+
+/** Highest degree integrated exactly. */
+const MAX_DEGREE = 24;
+
+/** The coefficients (trees free of x) of a polynomial in x, lowest power first, or null. */
+function polynomial(n: MathNode, x: string, budget: Deadline, depth = 0): MathNode[] | null {
+  budget.tick();
+  if (depth > 60) return null;
+  if (!has(n, x)) return [n];
+  const p = (m: MathNode): MathNode[] | null => polynomial(m, x, budget, depth + 1);
+  // coefficient arithmetic, exact constants folded (so (x+1)^{20} stays small)
+  const op = (k: "add" | "sub" | "mul", u: MathNode, v: MathNode): MathNode => {
+    const cu = constant(u);
+    const cv = cu && constant(v);
+    if (cu && cv) return num(k === "add" ? cu.add(cv) : k === "sub" ? cu.sub(cv) : cu.mul(cv));
+    return { k, a: u, b: v };
+  };
+  const add = (a: MathNode[], b: MathNode[], k: "add" | "sub"): MathNode[] =>
+    Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (i >= b.length ? a[i] : op(k, i >= a.length ? ZERO : a[i], b[i])));
+  const mul = (a: MathNode[], b: MathNode[]): MathNode[] | null => {
+    if (a.length + b.length - 2 > MAX_DEGREE) return null;
+    const out: MathNode[] = new Array<MathNode>(a.length + b.length - 1).fill(ZERO);
+    for (let i = 0; i < a.length; i++)
+      for (let j = 0; j < b.length; j++) {
+        budget.tick();
+        out[i + j] = op("add", out[i + j], op("mul", a[i], b[j]));
+      }
+    return out.some(tooLarge) ? null : out;
+  };
+  switch (n.k) {
+    case "sym":
+      return [ZERO, ONE];
+    case "neg": {
+      const a = p(n.a);
+      return a && a.map((c) => ({ k: "neg", a: c }));
+    }
+    case "add":
+    case "sub": {
+      const a = p(n.a);
+      const b = a && p(n.b);
+      return a && b && add(a, b, n.k);
+    }
+    case "mul": {
+      const a = p(n.a);
+      const b = a && p(n.b);
+      return a && b && mul(a, b);
+    }
+    case "div": {
+      if (has(n.b, x)) return null;
+      const a = p(n.a);
+      return a && a.map((c) => ({ k: "div", a: c, b: n.b }));
+    }
+    case "pow": {
+      const e = has(n.b, x) ? null : exactValue(n.b, budget);
+      if (!e || !e.isInteger() || e.sign() < 0 || e.num > BigInt(MAX_DEGREE)) return null;
+      const a = p(n.a);
+      if (!a) return null;
+      let out: MathNode[] | null = [ONE];
+      for (let k = 0n; k < e.num && out; k++) out = mul(out, a);
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+/** `polynomial`, or null when an exact coefficient grows past the size limit. */
+function exactPolynomial(n: MathNode, x: string, budget: Deadline): MathNode[] | null {
+  try {
+    return polynomial(n, x, budget);
+  } catch (e) {
+    if (e instanceof MathTooLargeError) return null;
+    throw e;
+  }
+}
+
+/** Σ c_k t^(k+1)/(k+1): the antiderivative without a constant term, at `t`. */
+function antiderivative(coeffs: MathNode[], t: MathNode): MathNode {
+  let out: MathNode | null = null;
+  coeffs.forEach((c, k) => {
+    const term: MathNode = { k: "div", a: { k: "mul", a: c, b: { k: "pow", a: t, b: num(Rational.int(k + 1)) } }, b: num(Rational.int(k + 1)) };
+    out = out === null ? term : { k: "add", a: out, b: term };
+  });
+  return out ?? ZERO;
+}
+
+/** How deeply integrals are nested in a tree (the bound index of a new one is `@int` + depth). */
+function intDepth(n: MathNode): number {
+  let depth = 0;
+  mapSymbols(n, (s) => {
+    const m = /^@int(\d+)$/.exec(s.name);
+    if (m) depth = Math.max(depth, Number(m[1]));
+    return s;
+  });
+  return depth;
+}
+
+/** A bound after `_` or `^`: a braced group, or one token (`0`, `\\pi`, `\\infty`, `a`). */
+function parseBound(p: ParserAccess): MathNode {
+  const t = p.toks;
+  if (p.isOp("{")) {
+    for (let k = p.pos + 1, depth = 1; k < t.length; k++) {
+      if (t[k].t === "op" && t[k].v === "{") depth++;
+      else if (t[k].t === "op" && t[k].v === "}" && --depth === 0) {
+        const n = p.parseRange(p.pos + 1, k);
+        p.pos = k + 1;
+        return n;
+      }
+    }
+    p.fail("unclosed bound");
+  }
+  const n = p.parseRange(p.pos, p.pos + 1);
+  p.pos++;
+  return n;
+}
+
+/**
+ * After `\\int`: optional bounds `_a^b` (either order), the integrand, and its differential
+ * (`dx`, `d\\theta`), which must be written. A polynomial integrand is integrated exactly;
+ * otherwise a definite integral is an `int` node [body, index, lo, hi] (numeric.ts evaluates it)
+ * and an indefinite one an `antideriv` node [body, x].
+ */
+export function parseIntegral(p: ParserAccess): MathNode {
+  let lo: MathNode | null = null;
+  let hi: MathNode | null = null;
+  for (let k = 0; k < 2; k++) {
+    if (p.isOp("_") && !lo) {
+      p.pos++;
+      lo = parseBound(p);
+    } else if (p.isOp("^") && !hi) {
+      p.pos++;
+      hi = parseBound(p);
+    }
+  }
+  if ((lo === null) !== (hi === null)) p.fail("an integral with one bound (compared as text)");
+  // the differential: `d` and a variable at this nesting level, closing the integrand
+  const t = p.toks;
+  let at = -1;
+  // (an integral inside the integrand takes the first differential: \\int\\int f\\,dx\\,dy is dy outside)
+  for (let k = p.pos, depth = 0, inner = 0; k < t.length && at < 0; k++) {
+    p.budget.tick();
+    const tk = t[k];
+    if ((tk.t === "op" && "({[".includes(tk.v)) || tk.t === "lset") depth++;
+    else if ((tk.t === "op" && ")}]".includes(tk.v)) || tk.t === "rset") depth--;
+    if (depth < 0) break;
+    if (depth === 0 && tk.t === "cmd" && tk.v === "int") inner++;
+    else if (depth === 0 && tk.t === "id" && tk.v === "d" && variableAt(p, k + 1)) {
+      if (inner === 0) at = k;
+      else inner--;
+    }
+  }
+  if (at < 0) p.fail("an integral without its differential (compared as text)");
+  const x = variableAt(p, at + 1)!;
+  const body = at === p.pos ? ONE : p.parseRange(p.pos, at);
+  p.pos = at + 2;
+  const coeffs = tooLarge(body) ? null : exactPolynomial(body, x, p.budget);
+  if (coeffs) {
+    if (!lo || !hi) return antiderivative(coeffs, { k: "sym", name: x });
+    return { k: "sub", a: antiderivative(coeffs, hi), b: antiderivative(coeffs, lo) };
+  }
+  if (!lo || !hi) return { k: "fn", name: "antideriv", args: [body, { k: "sym", name: x }] };
+  const index = `@int${intDepth(body) + 1}`;
+  return { k: "fn", name: "int", args: [mapSymbols(body, (s) => (s.name === x ? { k: "sym", name: index } : s)), { k: "sym", name: index }, lo, hi] };
+}
+
+/** The terms of a sum: `a + b - c` → a, b, c. */
+function terms(n: MathNode, out: MathNode[] = []): MathNode[] {
+  if (n.k === "add" || n.k === "sub") {
+    terms(n.a, out);
+    terms(n.b, out);
+  } else if (n.k === "neg") terms(n.a, out);
+  else out.push(n);
+  return out;
+}
+
+/**
+ * An indefinite integral (`antideriv` node) against another answer: two integrals match when they
+ * integrate over the same variable and their integrands are equal; an expression F matches ∫ f dx
+ * when F' = f and no term of F is a constant (sympy's `Integral.doit()` adds none, so `-\\cos x + C`
+ * is not `\\int \\sin x\\,dx`). Null when neither side is an indefinite integral or F cannot be
+ * differentiated here.
+ */
+export function antiderivativeEqual(a: MathNode, b: MathNode, budget: Deadline, equal: (x: MathNode, y: MathNode) => boolean): boolean | null {
+  const isAnti = (n: MathNode): n is Extract<MathNode, { k: "fn" }> => n.k === "fn" && n.name === "antideriv";
+  if (!isAnti(a) && !isAnti(b)) return null;
+  if (isAnti(a) && isAnti(b)) return printVar(a) === printVar(b) && equal(a.args[0], b.args[0]);
+  const I = (isAnti(a) ? a : b) as Extract<MathNode, { k: "fn" }>;
+  const F = isAnti(a) ? b : a;
+  const x = printVar(I);
+  if (terms(F).some((term) => !has(term, x))) return false;
+  const dF = diff(F, x, budget);
+  return dF === null ? null : equal(I.args[0], dF);
+}
+
+function printVar(n: Extract<MathNode, { k: "fn" }>): string {
+  const v = n.args[1];
+  return v.k === "sym" ? v.name : "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Functions that jump: the value at the point says nothing about the limit. */
+const JUMPS = new Set(["floor", "ceil", "mod", "fact", "gcd", "lcm", "sum", "prod", "int", "antideriv", "lim", "deriv"]);
+
+function hasJump(n: MathNode): boolean {
+  switch (n.k) {
+    case "fn":
+      return JUMPS.has(n.name) || n.args.some(hasJump);
+    case "neg":
+      return hasJump(n.a);
+    case "add":
+    case "sub":
+    case "mul":
+    case "div":
+    case "pow":
+      return hasJump(n.a) || hasJump(n.b);
+    default:
+      return false;
+  }
+}
+
+/** Working precision (bits) of limits approached numerically. */
+const LIMIT_PREC = 480;
+
+function bf(m: bigint, e: number): BF {
+  return { m, e } as BF;
+}
+
+/** A decimal literal of `v` with `digits` significant digits (the limit's value, read as a decimal). */
+function decimalNode(v: BF, digits: number): MathNode | null {
+  const f = toFloat(v);
+  if (!Number.isFinite(f)) return null;
+  if (f === 0) return num(Rational.ZERO);
+  const text = decimalString(v, digits);
+  const value = Rational.parseDecimal(text.replace(/^-/, ""));
+  if (!value) return null;
+  const lit: MathNode = { k: "num", value, approx: true, text: text.replace(/^-/, "") };
+  return text.startsWith("-") ? { k: "neg", a: lit } : lit;
+}
+
+/** `v` rounded to `digits` significant decimal digits, as a plain decimal string. */
+function decimalString(v: BF, digits: number): string {
+  const neg = v.m < 0n;
+  const m = neg ? -v.m : v.m;
+  // v = m · 2^e; scale to an integer of about `digits` digits: v · 10^s
+  const e10 = Math.floor(Math.log10(Math.abs(toFloat(v))));
+  const s = digits - 1 - e10;
+  let scaled: bigint;
+  const pow10 = 10n ** BigInt(Math.abs(s));
+  const numer = s >= 0 ? m * pow10 : m;
+  const den = s >= 0 ? 1n : pow10;
+  if (v.e >= 0) scaled = (numer << BigInt(v.e)) / den;
+  else {
+    const d = den << BigInt(-v.e);
+    scaled = (2n * numer + d) / (2n * d);
+  }
+  let str = scaled.toString();
+  if (s > 0) {
+    str = str.padStart(s + 1, "0");
+    str = `${str.slice(0, str.length - s)}.${str.slice(str.length - s)}`;
+  } else if (s < 0) str = str + "0".repeat(-s);
+  return (neg ? "-" : "") + str;
+}
+
+/**
+ * After `\\lim`: `_{x \\to a}` (`\\rightarrow` too; `a^+`, `a^-` or `^{+}` for one side) and the
+ * body (a product of factors, PS.g4's `mp`). The value where the body is defined and continuous at
+ * `a`; else the value approached at 2^-40, 2^-80 and 2^-120 from the side(s), at 480 bits, when
+ * the last two agree to 2^-40 (read as a 20-digit decimal), or ±∞ when it grows without bound;
+ * else a `lim` node compared by structure.
+ */
+export function parseLimit(p: ParserAccess): MathNode {
+  const t = p.toks;
+  if (!p.isOp("_") || !(t[p.pos + 1]?.t === "op" && t[p.pos + 1].v === "{")) p.fail("\\lim without _{x \\to a} (compared as text)");
+  const x = variableAt(p, p.pos + 2);
+  const arrow = t[p.pos + 3];
+  if (!x || !arrow || arrow.t !== "cmd" || !/^(?:to|rightarrow|Rightarrow|longrightarrow|Longrightarrow)$/.test(arrow.v))
+    p.fail("\\lim without x \\to a (compared as text)");
+  let close = -1;
+  for (let k = p.pos + 4, depth = 1; k < t.length; k++) {
+    if (t[k].t === "op" && t[k].v === "{") depth++;
+    else if (t[k].t === "op" && t[k].v === "}" && --depth === 0) {
+      close = k;
+      break;
+    }
+  }
+  if (close < 0) p.fail("\\lim_{ without its closing brace");
+  // a one-sided approach: a^+, a^-, a^{+}, a^{-}
+  let end = close;
+  let side = 0;
+  const op = (k: number, v: string): boolean => t[k]?.t === "op" && t[k].v === v;
+  if (op(end - 1, "+") || op(end - 1, "-")) {
+    if (op(end - 2, "^")) {
+      side = op(end - 1, "+") ? 1 : -1;
+      end -= 2;
+    } else if (op(end - 2, "{") && op(end - 3, "^")) p.fail("malformed one-sided limit");
+  } else if (op(end - 1, "}") && (op(end - 2, "+") || op(end - 2, "-")) && op(end - 3, "{") && op(end - 4, "^")) {
+    side = op(end - 2, "+") ? 1 : -1;
+    end -= 4;
+  }
+  const target = p.parseRange(p.pos + 4, end);
+  p.pos = close + 1;
+  const body = p.parseFactors();
+  return limitValue(body, x, target, side, p.budget) ?? { k: "fn", name: "lim", args: [body, { k: "sym", name: x }, target, num(Rational.int(side))] };
+}
+
+function limitValue(body: MathNode, x: string, target: MathNode, side: number, budget: Deadline): MathNode | null {
+  const vars = freeVariables(body);
+  vars.delete(x);
+  if (vars.size > 0 || freeVariables(target).size > 0 || hasJump(body)) return null;
+  const infinite = target.k === "sym" && target.name === "inf" ? 1 : target.k === "neg" && target.a.k === "sym" && target.a.name === "inf" ? -1 : 0;
+  if (!infinite) {
+    // defined (and continuous: no jumps) at the point: the value there
+    const at = mapSymbols(body, (s) => (s.name === x ? target : s));
+    if (preciseValue(at, new Map(), 128, budget)) return at;
+  }
+  const a = infinite ? null : preciseValue(target, new Map(), LIMIT_PREC, budget);
+  if (!infinite && !a) return null;
+  const sides = infinite ? [infinite] : side ? [side] : [1, -1];
+  const values: BF[] = [];
+  for (const s of sides) {
+    const vs: BF[] = [];
+    for (const k of [40, 80, 120]) {
+      // x = s·(2^k + 1/2) toward ±∞ (not an integer: integer powers that large are not computed); x = a ± 2^-k toward a
+      const point = infinite ? bf(BigInt(s) * ((1n << BigInt(k + 1)) + 1n), -1) : addTiny(a!, s, k);
+      const v = preciseValue(body, new Map([[x, point]]), LIMIT_PREC, budget);
+      if (!v) return null;
+      vs.push(v);
+    }
+    const [v1, v2, v3] = vs.map(toFloat);
+    // grows without bound: ±∞
+    if (Math.abs(v3) > 1e30 && Math.abs(v3) > 1e6 * Math.abs(v2) && Math.abs(v2) > 1e6 * Math.abs(v1) && Math.sign(v1) === Math.sign(v3)) {
+      values.push(bf(v3 > 0 ? 1n : -1n, 100000));
+      continue;
+    }
+    if (!Number.isFinite(v3) || !closeEnough(vs[1], vs[2])) return null;
+    values.push(vs[2]);
+  }
+  if (values.some((v) => v.e === 100000)) {
+    if (!values.every((v) => v.e === 100000 && v.m === values[0].m)) return null;
+    const inf: MathNode = { k: "sym", name: "inf" };
+    return values[0].m > 0n ? inf : { k: "neg", a: inf };
+  }
+  if (values.length === 2 && !closeEnough(values[0], values[1])) return null;
+  return decimalNode(values[values.length - 1], 20);
+}
+
+/** a + s·2^-k, exactly. */
+function addTiny(a: BF, s: number, k: number): BF {
+  const e = Math.min(a.e, -k - 8);
+  const m = (a.m << BigInt(a.e - e)) + (BigInt(s) << BigInt(-k - e));
+  return bf(m, e);
+}
+
+/** |u - v| ≤ 2^-40 · max(1, |v|). */
+function closeEnough(u: BF, v: BF): boolean {
+  const fu = toFloat(u);
+  const fv = toFloat(v);
+  if (Math.abs(fu - fv) > 1e-6 * Math.max(1, Math.abs(fv))) return false;
+  const e = Math.min(u.e, v.e);
+  const d = (u.m << BigInt(u.e - e)) - (v.m << BigInt(v.e - e));
+  const ad = d < 0n ? -d : d;
+  if (ad === 0n) return true;
+  const bits = ad.toString(2).length + e;
+  return bits <= Math.max(0, Math.floor(Math.log2(Math.max(1, Math.abs(fv))))) - 40;
+}
