@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAIPolicy } from "../src/backends/openai.js";
 import { saveCheckpoint } from "../src/engine/checkpoint.js";
 import { tsKernels } from "../src/engine/kernels/ts.js";
-import { trainPromptRouter, type QueryRecord, type SavedRouter } from "../src/scale/routing/index.js";
+import { saveRouter, trainPromptRouter, type QueryRecord, type SavedRouter } from "../src/scale/routing/index.js";
 import { ContinuousBatcher } from "../src/serve/batcher.js";
 import { PolicyBackend, RoutingBackend } from "../src/serve/routing-backend.js";
 import { startServer, type RunningServer } from "../src/serve/server.js";
@@ -40,7 +40,12 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 /** Start `scratchpad serve ... --port 0` and wait for the line that names its URL. */
-function serve(args: string[]): Promise<string> {
+async function serve(args: string[]): Promise<string> {
+  return (await serveWithLog(args)).url;
+}
+
+/** `serve`, also returning what the server printed to stderr up to its URL line. */
+function serveWithLog(args: string[]): Promise<{ url: string; log: string }> {
   const child = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", ...args, "--port", "0"], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
@@ -51,7 +56,7 @@ function serve(args: string[]): Promise<string> {
     child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
       const m = /on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]);
+      if (m) resolve({ url: m[1], log: err });
     });
     child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
@@ -169,6 +174,8 @@ describe("scratchpad route and serve --router", () => {
       report,
       "--bound-samples",
       "2",
+      "--strong-votes",
+      "2",
     ]);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -194,11 +201,28 @@ describe("scratchpad route and serve --router", () => {
     expect(html).toContain('data-chart="route-pgr"');
     expect(html).toContain("prompt oracle");
 
+    // The router file records how each option answered, for the server to answer the same way.
+    expect(JSON.parse(await readFile(file, "utf8")).options[1]).toMatchObject({ output_price: 10, votes: 2 });
     const url = await serve(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]);
     const client = new OpenAI({ baseURL: url, apiKey: "unused" });
     const res = await client.completions.create({ model: "router", prompt: "1+1=", max_tokens: 4 }).withResponse();
     // The server names each option by what it fronts (the folders given), not the calibration's labels.
     expect([cheapDir, strongDir]).toContain(res.response.headers.get("x-scratchpad-route"));
+  });
+
+  it("serve --router re-applies the votes an option was priced with", async () => {
+    const saved = longPromptsGoStrong();
+    saved.options[1].votes = 3;
+    const file = path.join(dir, "router-votes.json");
+    await saveRouter(file, saved);
+    const { url, log } = await serveWithLog(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]);
+    expect(log).toContain(`${strongDir} vote@3`);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+    const hard = await client.completions.create({ model: "router", prompt: "31337+42424=", max_tokens: 4 }).withResponse();
+    expect(hard.response.headers.get("x-scratchpad-route")).toBe(strongDir);
+    // Three samples of at most 4 tokens each were drawn and billed: more than one sample could use.
+    expect(hard.data.usage!.completion_tokens).toBeGreaterThan(4);
+    expect(hard.data.usage!.completion_tokens).toBeLessThanOrEqual(12);
   });
 
   it("serve --router names what is missing", async () => {

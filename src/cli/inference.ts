@@ -25,6 +25,8 @@ import { ContinuousBatcher, DEFAULT_MAX_SLOTS } from "../serve/batcher.js";
 import type { ServeBackend } from "../serve/backend.js";
 import { PolicyBackend, RoutingBackend } from "../serve/routing-backend.js";
 import { loadRouter } from "../scale/routing/saved.js";
+import { withBudget } from "../scale/budget.js";
+import { compose, selfConsistency } from "../scale/strategies.js";
 import { templateFromString, type ChatTemplate } from "../serve/context.js";
 import { isGgufPath, LlamaCppPolicy } from "../backends/llama-cpp.js";
 import { SERVE_DEFAULTS, startServer } from "../serve/server.js";
@@ -375,20 +377,32 @@ async function serveBackend(f: ServeFlags): Promise<{ backend: ServeBackend; lab
       `${f.router} routes between ${saved.options.length} options (${saved.options.map((o) => o.name).join(", ")}): give --cheap and ${saved.options.length - 1} comma-separated --strong option(s), got ${specs.length} in all`,
     );
   }
+  // Each option answers as it was calibrated: the votes and thinking budget in the router file are
+  // re-applied (through the Policy strategies; such an option's stream arrives as one chunk).
+  const how = (k: number) => {
+    const o = saved.options[k];
+    return `${o.budget !== undefined ? ` budget ${o.budget}` : ""}${o.votes !== undefined && o.votes > 1 ? ` vote@${o.votes}` : ""}`;
+  };
   const opened = new Map<string, ServeBackend>();
-  for (const spec of specs) {
-    if (opened.has(spec)) continue;
-    if (isEndpoint(spec)) opened.set(spec, new PolicyBackend(await openPolicy(spec)));
-    else if (isGgufPath(spec)) opened.set(spec, await LlamaCppPolicy.load(spec, { chat: false, parallel: Math.min(f.maxSlots, 16) }));
-    else opened.set(spec, await batcherOf(spec));
+  for (const [k, spec] of specs.entries()) {
+    const key = spec + how(k);
+    if (opened.has(key)) continue;
+    const { votes, budget } = saved.options[k];
+    if ((votes !== undefined && votes > 1) || budget !== undefined) {
+      const base = await openPolicy(spec, isGgufPath(spec) ? { llamaCpp: { chat: false, parallel: Math.min(f.maxSlots, 16) } } : {});
+      const budgeted = budget !== undefined ? withBudget(base, { budget }) : base;
+      opened.set(key, new PolicyBackend(votes !== undefined && votes > 1 ? compose(budgeted, selfConsistency({ k: votes })) : budgeted));
+    } else if (isEndpoint(spec)) opened.set(key, new PolicyBackend(await openPolicy(spec)));
+    else if (isGgufPath(spec)) opened.set(key, await LlamaCppPolicy.load(spec, { chat: false, parallel: Math.min(f.maxSlots, 16) }));
+    else opened.set(key, await batcherOf(spec));
   }
   return {
     backend: new RoutingBackend(
       saved,
-      specs.map((x) => opened.get(x)!),
+      specs.map((x, k) => opened.get(x + how(k))!),
       { names: specs },
     ),
-    label: `router ${f.router} (${specs.join(" | ")})`,
+    label: `router ${f.router} (${specs.map((x, k) => x + how(k)).join(" | ")})`,
   };
 }
 

@@ -132,7 +132,7 @@ async function runRoute(f: RouteFlags): Promise<void> {
     const cheap = cheapBudget ? withBudget(cheapRaw, { budget: cheapBudget[0] }) : cheapRaw;
     const policies: Policy[] = [cheap];
     const options: RouteOption[] = [
-      { name: `${f.cheap}${cheapBudget ? ` budget ${cheapBudget[0]}` : ""}`, outputPrice: cheapPrice, inputPrice: f.cheapInputPrice },
+      { name: `${f.cheap}${cheapBudget ? ` budget ${cheapBudget[0]}` : ""}`, outputPrice: cheapPrice, inputPrice: f.cheapInputPrice, budget: cheapBudget?.[0] },
     ];
     for (const b of strongBudgets) {
       const budgeted = b === undefined ? strongRaw : withBudget(strongRaw, { budget: b });
@@ -141,6 +141,8 @@ async function runRoute(f: RouteFlags): Promise<void> {
         name: `${f.strong}${b === undefined ? "" : ` budget ${b}`}${votes > 1 ? ` vote@${votes}` : ""}`,
         outputPrice: strongPrice,
         inputPrice: f.strongInputPrice,
+        votes,
+        budget: b,
       });
     }
     const { report, saved } = await routeExperiment(policies, options, calibration, test, {

@@ -81,8 +81,9 @@ export class RoutingBackend implements ServeBackend {
 
   /**
    * `o.names`: what the `route` field and header call each backend (default: the router file's
-   * option names). A server passes what it fronts, since a backend answers as it is given: the votes
-   * or budget an option was calibrated with (`vote@4`) are not re-applied here.
+   * option names). A server passes what it fronts. Each backend answers as it is given: to answer as
+   * an option was calibrated (its `votes`, `budget`), wrap it first (`scratchpad serve --router`
+   * does, with the Policy strategies).
    */
   constructor(
     private readonly saved: SavedRouter,

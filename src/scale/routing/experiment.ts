@@ -56,7 +56,7 @@ export type ReportPoint = OperatingPoint & { pgr: number };
 /** The JSON `scratchpad route --json` prints. */
 export interface RouteReport {
   router_kind: RouterKind;
-  options: { name: string; output_price: number; input_price: number }[];
+  options: SavedRouter["options"];
   /** Test set: every query to the cheapest option. */
   always_cheap: ReportPoint;
   /** Test set: every query to the costliest option. */
@@ -170,7 +170,13 @@ export async function routeExperiment(
   }
   const report: RouteReport = {
     router_kind: kind,
-    options: options.map((x) => ({ name: x.name, output_price: x.outputPrice, input_price: x.inputPrice ?? 0 })),
+    options: options.map((x) => ({
+      name: x.name,
+      output_price: x.outputPrice,
+      input_price: x.inputPrice ?? 0,
+      ...(x.votes !== undefined && x.votes > 1 ? { votes: x.votes } : {}),
+      ...(x.budget !== undefined && Number.isFinite(x.budget) ? { budget: x.budget } : {}),
+    })),
     always_cheap: t.cheap,
     always_strong: t.strong,
     oracle: t.oracle,

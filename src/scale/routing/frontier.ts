@@ -15,6 +15,10 @@ export interface RouteOption {
   outputPrice: number;
   /** Price per 1M input (prompt) tokens (default 0). */
   inputPrice?: number;
+  /** How the option answers, so a server can answer the same way: majority over this many samples. */
+  votes?: number;
+  /** How the option answers: thinking capped at this many tokens (budget forcing). */
+  budget?: number;
 }
 
 /** What one option did on one query. */

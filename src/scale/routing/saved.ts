@@ -41,7 +41,17 @@ const fileSchema = z.object({
   version: z.literal(1),
   router: routerSchema,
   threshold: z.number(),
-  options: z.array(z.object({ name: z.string(), output_price: z.number().min(0), input_price: z.number().min(0) })).min(2),
+  options: z
+    .array(
+      z.object({
+        name: z.string(),
+        output_price: z.number().min(0),
+        input_price: z.number().min(0),
+        votes: z.number().int().min(1).optional(),
+        budget: z.number().int().min(0).optional(),
+      }),
+    )
+    .min(2),
   calibration: z.record(z.string(), z.unknown()),
 });
 
@@ -52,8 +62,12 @@ export interface SavedRouter {
   router: PromptRouterSpec | ProbeRouterSpec;
   /** The operating threshold chosen on the calibration set. */
   threshold: number;
-  /** The options, cheapest first, as calibrated. */
-  options: { name: string; output_price: number; input_price: number }[];
+  /**
+   * The options, cheapest first, as calibrated: prices, and how each answered (`votes`: majority
+   * over that many samples; `budget`: thinking capped at that many tokens), which `scratchpad serve
+   * --router` re-applies.
+   */
+  options: { name: string; output_price: number; input_price: number; votes?: number; budget?: number }[];
   /** What calibration measured at that threshold. */
   calibration: Record<string, unknown>;
 }
