@@ -13,14 +13,15 @@
  * - derivatives `\frac{d}{dx} f`, `\frac{d f}{dx}` (latex2sympy2 `convert_frac` → sympy `Derivative`,
  *   evaluated by `doit()`): differentiated symbolically here.
  *
+ * (derivative.ts differentiates, limits.ts evaluates limits, quadrature.ts integrates numerically.)
  * What cannot be evaluated stays a node (`int`, `antideriv`, `lim`, `deriv`) compared by structure.
  */
 import { mapSymbols, type MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
+import { constant, diff, has, num, ONE, tooLarge, ZERO } from "./derivative.js";
 import { MathTooLargeError } from "./errors.js";
 import { exactValue } from "./exact.js";
-import { freeVariables } from "./numeric.js";
-import { preciseValue, toFloat, type BF } from "./precise.js";
+import { limitValue } from "./limits.js";
 import { Rational } from "./rational.js";
 import type { Token } from "./tokenize.js";
 
@@ -40,75 +41,6 @@ export interface ParserAccess {
   parseRange(from: number, to: number): MathNode;
 }
 
-const num = (v: Rational): MathNode => {
-  const text = v.toString();
-  return v.sign() < 0 ? { k: "neg", a: { k: "num", value: v.neg(), approx: false, text: v.neg().toString() } } : { k: "num", value: v, approx: false, text };
-};
-const ZERO: MathNode = num(Rational.ZERO);
-const ONE: MathNode = num(Rational.ONE);
-
-/** Whether a tree holds the variable x (cached per tree node: differentiation and polynomial reading ask at every node). */
-const holds = new WeakMap<MathNode, Set<string>>();
-function has(n: MathNode, x: string): boolean {
-  let vars = holds.get(n);
-  if (!vars) {
-    vars = new Set<string>();
-    switch (n.k) {
-      case "sym":
-        freeVariables(n, vars);
-        break;
-      case "neg":
-        for (const v of varsOf(n.a)) vars.add(v);
-        break;
-      case "add":
-      case "sub":
-      case "mul":
-      case "div":
-      case "pow":
-        for (const v of varsOf(n.a)) vars.add(v);
-        for (const v of varsOf(n.b)) vars.add(v);
-        break;
-      default:
-        freeVariables(n, vars);
-    }
-    holds.set(n, vars);
-  }
-  return vars.has(x);
-}
-function varsOf(n: MathNode): Set<string> {
-  has(n, "");
-  return holds.get(n)!;
-}
-
-/** Most nodes (counted as a tree) of a tree that is differentiated or integrated here, and of a polynomial coefficient. */
-const MAX_NODES = 800;
-
-/** True when the tree, counted as a tree (shared subtrees once per use), has more than `MAX_NODES` nodes. */
-function tooLarge(n: MathNode): boolean {
-  let count = 0;
-  const stack: MathNode[] = [n];
-  while (stack.length) {
-    if (++count > MAX_NODES) return true;
-    const x = stack.pop()!;
-    if (x.k === "neg") stack.push(x.a);
-    else if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") stack.push(x.a, x.b);
-    else if (x.k === "fn") stack.push(...x.args);
-    else if (x.k === "pm") stack.push(...(x.a ? [x.a, x.b] : [x.b]));
-  }
-  return false;
-}
-
-/** An exact constant's value (a number literal or its negation), for folding coefficients. */
-function constant(n: MathNode): Rational | null {
-  if (n.k === "num" && n.value && !n.approx) return n.value;
-  if (n.k === "neg") {
-    const v = constant(n.a);
-    return v && v.neg();
-  }
-  return null;
-}
-
-/** The symbol a differential or a limit names: `x`, `t`, `\\theta`. */
 function variableAt(p: ParserAccess, i: number): string | null {
   const t = p.toks[i];
   if (!t) return null;
@@ -120,163 +52,6 @@ function variableAt(p: ParserAccess, i: number): string | null {
     return t.v;
   }
   return null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Derivatives
-
-/** Tree builders that fold exact constants and drop zeros and ones (derivatives stay small). */
-const mk = {
-  add(a: MathNode, b: MathNode): MathNode {
-    const ca = constant(a);
-    const cb = constant(b);
-    if (ca && cb) return num(ca.add(cb));
-    if (ca?.isZero()) return b;
-    if (cb?.isZero()) return a;
-    return { k: "add", a, b };
-  },
-  sub(a: MathNode, b: MathNode): MathNode {
-    const ca = constant(a);
-    const cb = constant(b);
-    if (ca && cb) return num(ca.sub(cb));
-    if (cb?.isZero()) return a;
-    if (ca?.isZero()) return mk.neg(b);
-    return { k: "sub", a, b };
-  },
-  mul(a: MathNode, b: MathNode): MathNode {
-    const ca = constant(a);
-    const cb = constant(b);
-    if (ca && cb) return num(ca.mul(cb));
-    if (ca?.isZero() || cb?.isZero()) return ZERO;
-    if (ca?.equals(Rational.ONE)) return b;
-    if (cb?.equals(Rational.ONE)) return a;
-    return { k: "mul", a, b };
-  },
-  div(a: MathNode, b: MathNode): MathNode {
-    const cb = constant(b);
-    if (constant(a)?.isZero() && !cb?.isZero()) return ZERO;
-    if (cb?.equals(Rational.ONE)) return a;
-    return { k: "div", a, b };
-  },
-  neg(a: MathNode): MathNode {
-    const ca = constant(a);
-    return ca ? num(ca.neg()) : { k: "neg", a };
-  },
-  pow(a: MathNode, b: MathNode): MathNode {
-    const cb = constant(b);
-    if (cb?.equals(Rational.ONE)) return a;
-    if (cb?.isZero()) return ONE;
-    return { k: "pow", a, b };
-  },
-};
-
-/** d/dx of a tree, symbolically, or null for a function this does not differentiate (floor, factorial, ...). */
-export function diff(n: MathNode, x: string, budget: Deadline, depth = 0): MathNode | null {
-  budget.tick();
-  if (depth > 60) return null;
-  if (!has(n, x)) return ZERO;
-  const d = (m: MathNode): MathNode | null => diff(m, x, budget, depth + 1);
-  switch (n.k) {
-    case "sym":
-      return n.name === x ? ONE : ZERO;
-    case "neg": {
-      const a = d(n.a);
-      return a && mk.neg(a);
-    }
-    case "add":
-    case "sub": {
-      const a = d(n.a);
-      const b = a && d(n.b);
-      return a && b && mk[n.k](a, b);
-    }
-    case "mul": {
-      const a = d(n.a);
-      const b = a && d(n.b);
-      return a && b && mk.add(mk.mul(a, n.b), mk.mul(n.a, b));
-    }
-    case "div": {
-      const a = d(n.a);
-      const b = a && d(n.b);
-      if (!a || !b) return null;
-      if (constant(b)?.isZero()) return mk.div(a, n.b);
-      return mk.div(mk.sub(mk.mul(a, n.b), mk.mul(n.a, b)), mk.pow(n.b, num(Rational.int(2))));
-    }
-    case "pow": {
-      const u = n.a;
-      const v = n.b;
-      if (!has(v, x)) {
-        const du = d(u);
-        return du && mk.mul(mk.mul(v, mk.pow(u, mk.sub(v, ONE))), du);
-      }
-      // (u^v)' = u^v (v' ln u + v u'/u)
-      const dv = d(v);
-      const du = dv && d(u);
-      if (!dv || !du) return null;
-      const lnU: MathNode = u.k === "sym" && u.name === "e" ? ONE : { k: "fn", name: "ln", args: [u] };
-      return mk.mul(n, mk.add(mk.mul(dv, lnU), mk.div(mk.mul(v, du), u)));
-    }
-    case "fn":
-      return diffFn(n, x, budget, depth);
-    default:
-      return null;
-  }
-}
-
-function diffFn(n: Extract<MathNode, { k: "fn" }>, x: string, budget: Deadline, depth: number): MathNode | null {
-  const [u, second] = n.args;
-  if ((n.args.length > 2 || (second && has(second, x))) && n.name !== "root") return null;
-  const du = diff(u, x, budget, depth + 1);
-  if (!du) return null;
-  const f = (name: string, arg: MathNode = u): MathNode => ({ k: "fn", name, args: [arg] });
-  const sq = (m: MathNode): MathNode => mk.pow(m, num(Rational.int(2)));
-  const times = (m: MathNode): MathNode => mk.mul(m, du);
-  const over = (m: MathNode): MathNode => mk.div(du, m);
-  const oneMinusSq: MathNode = mk.sub(ONE, sq(u));
-  switch (n.name) {
-    case "sqrt":
-      return over(mk.mul(num(Rational.int(2)), n));
-    case "root":
-      // root(u, k) = u^(1/k)
-      return has(second, x) ? null : diff({ k: "pow", a: u, b: { k: "div", a: ONE, b: second } }, x, budget, depth + 1);
-    case "sin":
-      return times(f("cos"));
-    case "cos":
-      return mk.neg(times(f("sin")));
-    case "tan":
-      return over(sq(f("cos")));
-    case "cot":
-      return mk.neg(over(sq(f("sin"))));
-    case "sec":
-      return times(mk.div(f("sin"), sq(f("cos"))));
-    case "csc":
-      return mk.neg(times(mk.div(f("cos"), sq(f("sin")))));
-    case "arcsin":
-      return over(f("sqrt", oneMinusSq));
-    case "arccos":
-      return mk.neg(over(f("sqrt", oneMinusSq)));
-    case "arctan":
-      return over(mk.add(ONE, sq(u)));
-    case "sinh":
-      return times(f("cosh"));
-    case "cosh":
-      return times(f("sinh"));
-    case "tanh":
-      return over(sq(f("cosh")));
-    case "exp":
-      return times(n);
-    case "ln":
-      return over(u);
-    case "log":
-      return over(mk.mul(u, f("ln", second ?? num(Rational.int(10)))));
-    case "log10":
-      return over(mk.mul(u, f("ln", num(Rational.int(10)))));
-    case "abs":
-      return times(mk.div(u, n));
-    case "percent":
-      return mk.div(du, num(Rational.int(100)));
-    default:
-      return null;
-  }
 }
 
 /**
@@ -518,69 +293,6 @@ function printVar(n: Extract<MathNode, { k: "fn" }>): string {
 // ---------------------------------------------------------------------------------------------
 // Limits
 
-/** Functions that jump: the value at the point says nothing about the limit. */
-const JUMPS = new Set(["floor", "ceil", "mod", "fact", "gcd", "lcm", "sum", "prod", "int", "antideriv", "lim", "deriv"]);
-
-function hasJump(n: MathNode): boolean {
-  switch (n.k) {
-    case "fn":
-      return JUMPS.has(n.name) || n.args.some(hasJump);
-    case "neg":
-      return hasJump(n.a);
-    case "add":
-    case "sub":
-    case "mul":
-    case "div":
-    case "pow":
-      return hasJump(n.a) || hasJump(n.b);
-    default:
-      return false;
-  }
-}
-
-/** Working precision (bits) of limits approached numerically. */
-const LIMIT_PREC = 480;
-
-function bf(m: bigint, e: number): BF {
-  return { m, e } as BF;
-}
-
-/** A decimal literal of `v` with `digits` significant digits (the limit's value, read as a decimal). */
-function decimalNode(v: BF, digits: number): MathNode | null {
-  const f = toFloat(v);
-  if (!Number.isFinite(f)) return null;
-  if (f === 0) return num(Rational.ZERO);
-  const text = decimalString(v, digits);
-  const value = Rational.parseDecimal(text.replace(/^-/, ""));
-  if (!value) return null;
-  const lit: MathNode = { k: "num", value, approx: true, text: text.replace(/^-/, "") };
-  return text.startsWith("-") ? { k: "neg", a: lit } : lit;
-}
-
-/** `v` rounded to `digits` significant decimal digits, as a plain decimal string. */
-function decimalString(v: BF, digits: number): string {
-  const neg = v.m < 0n;
-  const m = neg ? -v.m : v.m;
-  // v = m · 2^e; scale to an integer of about `digits` digits: v · 10^s
-  const e10 = Math.floor(Math.log10(Math.abs(toFloat(v))));
-  const s = digits - 1 - e10;
-  let scaled: bigint;
-  const pow10 = 10n ** BigInt(Math.abs(s));
-  const numer = s >= 0 ? m * pow10 : m;
-  const den = s >= 0 ? 1n : pow10;
-  if (v.e >= 0) scaled = (numer << BigInt(v.e)) / den;
-  else {
-    const d = den << BigInt(-v.e);
-    scaled = (2n * numer + d) / (2n * d);
-  }
-  let str = scaled.toString();
-  if (s > 0) {
-    str = str.padStart(s + 1, "0");
-    str = `${str.slice(0, str.length - s)}.${str.slice(str.length - s)}`;
-  } else if (s < 0) str = str + "0".repeat(-s);
-  return (neg ? "-" : "") + str;
-}
-
 /**
  * After `\\lim`: `_{x \\to a}` (`\\rightarrow` too; `a^+`, `a^-` or `^{+}` for one side) and the
  * body (a product of factors, PS.g4's `mp`). The value where the body is defined and continuous at
@@ -621,65 +333,4 @@ export function parseLimit(p: ParserAccess): MathNode {
   p.pos = close + 1;
   const body = p.parseFactors();
   return limitValue(body, x, target, side, p.budget) ?? { k: "fn", name: "lim", args: [body, { k: "sym", name: x }, target, num(Rational.int(side))] };
-}
-
-function limitValue(body: MathNode, x: string, target: MathNode, side: number, budget: Deadline): MathNode | null {
-  const vars = freeVariables(body);
-  vars.delete(x);
-  if (vars.size > 0 || freeVariables(target).size > 0 || hasJump(body)) return null;
-  const infinite = target.k === "sym" && target.name === "inf" ? 1 : target.k === "neg" && target.a.k === "sym" && target.a.name === "inf" ? -1 : 0;
-  if (!infinite) {
-    // defined (and continuous: no jumps) at the point: the value there
-    const at = mapSymbols(body, (s) => (s.name === x ? target : s));
-    if (preciseValue(at, new Map(), 128, budget)) return at;
-  }
-  const a = infinite ? null : preciseValue(target, new Map(), LIMIT_PREC, budget);
-  if (!infinite && !a) return null;
-  const sides = infinite ? [infinite] : side ? [side] : [1, -1];
-  const values: BF[] = [];
-  for (const s of sides) {
-    const vs: BF[] = [];
-    for (const k of [40, 80, 120]) {
-      // x = s·(2^k + 1/2) toward ±∞ (not an integer: integer powers that large are not computed); x = a ± 2^-k toward a
-      const point = infinite ? bf(BigInt(s) * ((1n << BigInt(k + 1)) + 1n), -1) : addTiny(a!, s, k);
-      const v = preciseValue(body, new Map([[x, point]]), LIMIT_PREC, budget);
-      if (!v) return null;
-      vs.push(v);
-    }
-    const [v1, v2, v3] = vs.map(toFloat);
-    // grows without bound: ±∞
-    if (Math.abs(v3) > 1e30 && Math.abs(v3) > 1e6 * Math.abs(v2) && Math.abs(v2) > 1e6 * Math.abs(v1) && Math.sign(v1) === Math.sign(v3)) {
-      values.push(bf(v3 > 0 ? 1n : -1n, 100000));
-      continue;
-    }
-    if (!Number.isFinite(v3) || !closeEnough(vs[1], vs[2])) return null;
-    values.push(vs[2]);
-  }
-  if (values.some((v) => v.e === 100000)) {
-    if (!values.every((v) => v.e === 100000 && v.m === values[0].m)) return null;
-    const inf: MathNode = { k: "sym", name: "inf" };
-    return values[0].m > 0n ? inf : { k: "neg", a: inf };
-  }
-  if (values.length === 2 && !closeEnough(values[0], values[1])) return null;
-  return decimalNode(values[values.length - 1], 20);
-}
-
-/** a + s·2^-k, exactly. */
-function addTiny(a: BF, s: number, k: number): BF {
-  const e = Math.min(a.e, -k - 8);
-  const m = (a.m << BigInt(a.e - e)) + (BigInt(s) << BigInt(-k - e));
-  return bf(m, e);
-}
-
-/** |u - v| ≤ 2^-40 · max(1, |v|). */
-function closeEnough(u: BF, v: BF): boolean {
-  const fu = toFloat(u);
-  const fv = toFloat(v);
-  if (Math.abs(fu - fv) > 1e-6 * Math.max(1, Math.abs(fv))) return false;
-  const e = Math.min(u.e, v.e);
-  const d = (u.m << BigInt(u.e - e)) - (v.m << BigInt(v.e - e));
-  const ad = d < 0n ? -d : d;
-  if (ad === 0n) return true;
-  const bits = ad.toString(2).length + e;
-  return bits <= Math.max(0, Math.floor(Math.log2(Math.max(1, Math.abs(fv))))) - 40;
 }
