@@ -164,3 +164,10 @@ describe("calculus stays bounded on hostile input", () => {
     expect(performance.now() - t0).toBeLessThan(2500);
   });
 });
+
+describe("an unclosed box in a gold (parser.lazy_latex_regex's \\\\boxed{.+} ends at the last })", () => {
+  it("a number after the failed box is still read by the expr target", () => {
+    expect(judged("\\boxed{W(n) = 1 \\text{ and } W(n) = -1", "W(x)=1orW(x)=-1")).toBe(true);
+    expect(judged("\\boxed{W(n) = 1 \\text{ and } W(n) = -1", "W(x)=1orW(x)=1")).toBe(false);
+  });
+});

@@ -18,6 +18,25 @@ const FELL_BACK = "values past every numeric range; compared by structure";
 const goldCache = new Map<string, { text: string; parsed: ParsedAnswer } | null>();
 const GOLD_CACHE_SIZE = 4096;
 
+/**
+ * The part of a text a failed box covers when the box is never closed: Math-Verify's plain box
+ * pattern `\\boxed{.+}` (parser.lazy_latex_regex) ends at the last `}`, so a number after it is
+ * outside the failed span and its expr target may still read it (parser.extract_target_from_pred);
+ * null when the text has no unclosed box.
+ */
+function unclosedBoxSpan(text: string): string | null {
+  const at = text.search(/\\(?:boxed|fbox)\s*\{/);
+  if (at < 0) return null;
+  const open = text.indexOf("{", at);
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "{") depth++;
+    else if (text[i] === "}" && --depth === 0) return null;
+  }
+  const last = text.lastIndexOf("}");
+  return last > open ? text.slice(0, last + 1) : null;
+}
+
 function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
   const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
@@ -31,7 +50,7 @@ function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions)
     if (failedSpan !== null && c.source === "last-number" && (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))) continue;
     const parsed = parseAnswerWith(c.text, budget, options);
     if (!result || parsed.tree) result = { text: c.text, parsed };
-    if (!parsed.tree && (c.source === "last-latex" || c.source === "whole")) failedSpan ??= c.text;
+    if (!parsed.tree && (c.source === "last-latex" || c.source === "whole")) failedSpan ??= unclosedBoxSpan(c.text) ?? c.text;
     // a gold with a lost escape (TAB + "ext{13}") is broken: no number is read out of it
     if (parsed.tree || LOST_ESCAPE.test(c.text)) break;
   }
