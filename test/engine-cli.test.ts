@@ -1,16 +1,15 @@
 // CLI smoke tests of `scratchpad init | logits | sample | tokenize`: the built command (node bin/scratchpad.js)
 // run as a subprocess, the way a user runs it, on checkpoints it writes itself.
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeLogits } from "../src/app/engine.js";
 import { loadCheckpoint } from "../src/engine/checkpoint.js";
+import { ensureBuilt, root, runCli, runCommand, type CommandResult } from "./cli-helpers.js";
 
-const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const torchRef = path.resolve(root, "bench", "torch_ref.py");
 const torchMissing = !existsSync(torchRef)
   ? `${torchRef} is missing`
@@ -20,19 +19,11 @@ const torchMissing = !existsSync(torchRef)
 if (torchMissing) console.warn(`SKIPPED the CLI-vs-PyTorch logits test: ${torchMissing}`);
 let dir: string;
 
-/** Run a command without blocking the test worker (vitest's RPC needs its event loop). */
-function run(cmd: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      const status = err ? (typeof err.code === "number" ? err.code : null) : 0;
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const run = runCommand;
 
 /** Run the built CLI. */
-function scratchpad(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return run(process.execPath, [path.join(root, "bin", "scratchpad.js"), ...args]);
+function scratchpad(...args: string[]): Promise<CommandResult> {
+  return runCli(args);
 }
 
 const config = {
@@ -46,12 +37,7 @@ const config = {
 };
 
 beforeAll(async () => {
-  // Build dist/ from the current sources, unless `npm test` just did (its pretest step). tsc emits
-  // even when another stage's file has a type error; the type check itself is `npm run typecheck`.
-  if (process.env.npm_lifecycle_event !== "test") {
-    const build = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
-    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }
+  await ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "engine-cli-"));
   await writeFile(path.join(dir, "config.json"), JSON.stringify(config));
 }, 300_000);

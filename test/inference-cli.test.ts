@@ -1,42 +1,25 @@
 // CLI smoke tests of `scratchpad eval | route | serve`: the built command run as a subprocess on a
 // checkpoint the test writes, and a real `scratchpad serve` process that eval and route talk to.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveCheckpoint } from "../src/engine/checkpoint.js";
 import { getTask } from "../src/tasks/index.js";
+import { ensureBuilt, runCli, startServe } from "./cli-helpers.js";
 import { tinyModel } from "./inference-fixtures.js";
 
-const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 let dir: string;
 let model: string;
 let server: ChildProcess | undefined;
 let url = "";
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, "bin", "scratchpad.js"), ...args],
-      { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => {
-        resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const run = runCli;
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  if (process.env.npm_lifecycle_event !== "test") {
-    await new Promise<void>((resolve) =>
-      execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()),
-    );
-    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("npm run build failed");
-  }
+  await ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "inference-cli-"));
   model = path.join(dir, "tiny");
   const { model: m, tokenizer } = tinyModel(3);
@@ -95,16 +78,9 @@ describe("scratchpad eval / route / serve", () => {
   });
 
   it("serve answers OpenAI requests; eval and route run against it", async () => {
-    server = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", "--model", model, "--port", "0", "--name", "tiny"], { cwd: root });
-    url = await new Promise<string>((resolve, reject) => {
-      let err = "";
-      server!.stderr!.on("data", (b: Buffer) => {
-        err += b.toString();
-        const m = /on (http:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      server!.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-    });
+    const started = await startServe(["--model", model, "--name", "tiny"], children);
+    server = started.child;
+    url = started.url;
     const models = (await (await fetch(`${url}/models`)).json()) as { data: { id: string }[] };
     expect(models.data[0].id).toBe("tiny");
     const e = await run(["eval", "--endpoint", url, "--n", "2", "--k", "2", "--difficulty", "1", "--max-tokens", "16", "--json"]);

@@ -2,12 +2,10 @@
 // oracle, router with PGR, APGR, sweep), and a server fronting two backends with it (one embedded
 // checkpoint, one OpenAI-compatible URL) says where each request went, in a header and a field,
 // through the `openai` client. Real engines, real HTTP servers on 127.0.0.1, the built CLI.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAIPolicy } from "../src/backends/openai.js";
@@ -18,48 +16,19 @@ import { ContinuousBatcher } from "../src/serve/batcher.js";
 import { PolicyBackend, RoutingBackend } from "../src/serve/routing-backend.js";
 import { startServer, type RunningServer } from "../src/serve/server.js";
 import { templateFromString } from "../src/serve/context.js";
+import { ensureBuilt, runCli, startServe } from "./cli-helpers.js";
 import { startTinyServer, tinyModel } from "./inference-fixtures.js";
 
-const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 let dir: string;
 let cheapDir: string;
 let strongDir: string;
 const children: ChildProcess[] = [];
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, "bin", "scratchpad.js"), ...args],
-      { cwd: root, encoding: "utf8", timeout: 240_000, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => {
-        resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const run = runCli;
 
 /** Start `scratchpad serve ... --port 0` and wait for the line that names its URL. */
 async function serve(args: string[]): Promise<string> {
-  return (await serveWithLog(args)).url;
-}
-
-/** `serve`, also returning what the server printed to stderr up to its URL line. */
-function serveWithLog(args: string[]): Promise<{ url: string; log: string }> {
-  const child = spawn(process.execPath, [path.join(root, "bin", "scratchpad.js"), "serve", ...args, "--port", "0"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = /on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ url: m[1], log: err });
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
+  return (await startServe(args, children)).url;
 }
 
 /** A prompt router trained on records where the cheap option gets short prompts right and long ones wrong. */
@@ -89,12 +58,7 @@ function longPromptsGoStrong(): SavedRouter {
 }
 
 beforeAll(async () => {
-  if (process.env.npm_lifecycle_event !== "test") {
-    await new Promise<void>((resolve) =>
-      execFile(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }, () => resolve()),
-    );
-    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("npm run build failed");
-  }
+  await ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "route-serve-"));
   cheapDir = path.join(dir, "cheap");
   strongDir = path.join(dir, "strong");
@@ -215,7 +179,7 @@ describe("scratchpad route and serve --router", () => {
     saved.options[1].votes = 3;
     const file = path.join(dir, "router-votes.json");
     await saveRouter(file, saved);
-    const { url, log } = await serveWithLog(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]);
+    const { url, log } = await startServe(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"], children);
     expect(log).toContain(`${strongDir} vote@3`);
     const client = new OpenAI({ baseURL: url, apiKey: "unused" });
     const hard = await client.completions.create({ model: "router", prompt: "31337+42424=", max_tokens: 4 }).withResponse();
