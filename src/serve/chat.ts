@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { effortBudget } from "../scale/effort.js";
 import { splitThinking } from "../core/think.js";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
-import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
+import { checkLoad, endStream, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { ReasoningSplitter } from "./reasoningSplitter.js";
 import { parseChatRequest, type ChatRequest } from "./requests.js";
 import { routeField, routeHeader, routeHeaderBefore, responseRouteField } from "./route-info.js";
@@ -122,18 +122,5 @@ async function streamChat(
         return g;
       });
   });
-  const results = await Promise.all(runs);
-  recordTokens(ctx, meta.promptTokens, results);
-  if (r.includeUsage) {
-    sendEvent(res, {
-      id: meta.id,
-      object: "chat.completion.chunk",
-      created: meta.created,
-      model: ctx.modelName,
-      choices: [],
-      usage: usageOf(meta.promptTokens, results),
-    });
-  }
-  sendEvent(res, "[DONE]");
-  res.end();
+  endStream(ctx, res, meta, "chat.completion.chunk", r.includeUsage, await Promise.all(runs));
 }

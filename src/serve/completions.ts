@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GenerationRequest, GenerationResult, TokenEvent } from "./backend.js";
-import { checkLoad, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
+import { checkLoad, endStream, finishReason, newId, recordTokens, tokenRoom, usageOf, type ServeContext } from "./context.js";
 import { parseCompletionRequest, type CompletionRequest } from "./requests.js";
 import { routeField, routeHeader, routeHeaderBefore, responseRouteField } from "./route-info.js";
 import { sendEvent, startSSE, StopHoldback } from "./stream.js";
@@ -147,18 +147,5 @@ async function streamCompletions(
         return g;
       });
   });
-  const results = await Promise.all(runs);
-  recordTokens(ctx, meta.promptTokens, results);
-  if (r.includeUsage) {
-    sendEvent(res, {
-      id: meta.id,
-      object: "text_completion",
-      created: meta.created,
-      model: ctx.modelName,
-      choices: [],
-      usage: usageOf(meta.promptTokens, results),
-    });
-  }
-  sendEvent(res, "[DONE]");
-  res.end();
+  endStream(ctx, res, meta, "text_completion", r.includeUsage, await Promise.all(runs));
 }

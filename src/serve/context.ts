@@ -3,11 +3,13 @@
  * (token budgets against the context length, ids, usage objects).
  */
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import type { EffortBudgets } from "../scale/effort.js";
 import type { ThinkTags } from "../core/think.js";
 import type { GenerationResult, ServeBackend } from "./backend.js";
 import { OpenAIHttpError } from "./errors.js";
 import type { ServerMetrics } from "./metrics.js";
+import { sendEvent } from "./stream.js";
 import type { ChatMessage, RequestLimits } from "./requests.js";
 import { ScratchpadError } from "../core/errors.js";
 
@@ -107,6 +109,27 @@ export function recordTokens(ctx: ServeContext, promptTokens: number, results: G
     promptTokens,
     results.reduce((a, r) => a + r.completionTokens, 0),
   );
+}
+
+/**
+ * The end of a streamed response: count the tokens for /metrics, send the usage chunk when the
+ * client asked for it (`stream_options.include_usage`: an empty `choices` and the usage), then
+ * `[DONE]`, and close.
+ */
+export function endStream(
+  ctx: ServeContext,
+  res: ServerResponse,
+  meta: { id: string; created: number; promptTokens: number },
+  object: "chat.completion.chunk" | "text_completion",
+  includeUsage: boolean,
+  results: GenerationResult[],
+): void {
+  recordTokens(ctx, meta.promptTokens, results);
+  if (includeUsage) {
+    sendEvent(res, { id: meta.id, object, created: meta.created, model: ctx.modelName, choices: [], usage: usageOf(meta.promptTokens, results) });
+  }
+  sendEvent(res, "[DONE]");
+  res.end();
 }
 
 /** An OpenAI-style id. */
