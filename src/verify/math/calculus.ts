@@ -38,7 +38,7 @@ export interface ParserAccess {
   /** A product of factors without explicit operators (the body of `\\sum`, `\\lim`, `\\frac{d}{dx}`). */
   parseFactors(): MathNode;
   /** The whole token range [from, to) parsed as one expression. */
-  parseRange(from: number, to: number): MathNode;
+  parseRange(from: number, to: number, toks?: Token[]): MathNode;
 }
 
 function variableAt(p: ParserAccess, i: number): string | null {
@@ -171,6 +171,7 @@ function exactPolynomial(n: MathNode, x: string, budget: Deadline): MathNode[] |
 function antiderivative(coeffs: MathNode[], t: MathNode): MathNode {
   let out: MathNode | null = null;
   coeffs.forEach((c, k) => {
+    if (constant(c)?.isZero()) return;
     const term: MathNode = { k: "div", a: { k: "mul", a: c, b: { k: "pow", a: t, b: num(Rational.int(k + 1)) } }, b: num(Rational.int(k + 1)) };
     out = out === null ? term : { k: "add", a: out, b: term };
   });
@@ -242,10 +243,19 @@ export function parseIntegral(p: ParserAccess): MathNode {
       else inner--;
     }
   }
-  if (at < 0) p.fail("an integral without its differential (compared as text)");
-  const x = variableAt(p, at + 1)!;
-  const body = at === p.pos ? ONE : p.parseRange(p.pos, at);
-  p.pos = at + 2;
+  let x: string;
+  let body: MathNode;
+  if (at >= 0) {
+    x = variableAt(p, at + 1)!;
+    body = at === p.pos ? ONE : p.parseRange(p.pos, at);
+    p.pos = at + 2;
+  } else {
+    // the differential in a fraction's numerator: \\int \\frac{dx}{x} (PS.g4's `frac` integrand;
+    // handle_integral takes the symbol `dx` out of it)
+    const f = fractionWithDifferential(p);
+    if (!f) return p.fail("an integral without its differential (compared as text)");
+    ({ x, body } = f);
+  }
   const coeffs = tooLarge(body) ? null : exactPolynomial(body, x, p.budget);
   if (coeffs) {
     if (!lo || !hi) return antiderivative(coeffs, { k: "sym", name: x });
@@ -264,6 +274,36 @@ function terms(n: MathNode, out: MathNode[] = []): MathNode[] {
   } else if (n.k === "neg") terms(n.a, out);
   else out.push(n);
   return out;
+}
+
+/** After `\\int`: `\\frac{… dx …}{…}` read as the fraction with the differential taken out (1 when nothing is left), or null. */
+function fractionWithDifferential(p: ParserAccess): { x: string; body: MathNode } | null {
+  const t = p.toks;
+  const op = (k: number, v: string): boolean => t[k]?.t === "op" && t[k].v === v;
+  if (!(t[p.pos]?.t === "cmd" && t[p.pos].v === "frac") || !op(p.pos + 1, "{")) return null;
+  const groupEnd = (open: number): number => {
+    for (let k = open, depth = 0; k < t.length; k++) {
+      if (op(k, "{")) depth++;
+      else if (op(k, "}") && --depth === 0) return k;
+    }
+    return -1;
+  };
+  const numEnd = groupEnd(p.pos + 1);
+  const denEnd = numEnd > 0 && op(numEnd + 1, "{") ? groupEnd(numEnd + 1) : -1;
+  if (denEnd < 0) return null;
+  let d = -1;
+  for (let k = p.pos + 2, depth = 0; k < numEnd; k++) {
+    if (op(k, "{") || op(k, "(")) depth++;
+    else if (op(k, "}") || op(k, ")")) depth--;
+    else if (depth === 0 && t[k].t === "id" && t[k].v === "d" && variableAt(p, k + 1)) d = k;
+  }
+  if (d < 0) return null;
+  const x = variableAt(p, d + 1)!;
+  const numerator = [...t.slice(p.pos + 2, d), ...t.slice(d + 2, numEnd)];
+  const toks: Token[] = [t[p.pos], t[p.pos + 1], ...(numerator.length ? numerator : [{ t: "num", v: "1" } as Token]), ...t.slice(numEnd, denEnd + 1)];
+  const body = p.parseRange(0, toks.length, toks);
+  p.pos = denEnd + 1;
+  return { x, body };
 }
 
 /**
@@ -297,7 +337,7 @@ function printVar(n: Extract<MathNode, { k: "fn" }>): string {
  * After `\\lim`: `_{x \\to a}` (`\\rightarrow` too; `a^+`, `a^-` or `^{+}` for one side) and the
  * body (a product of factors, PS.g4's `mp`). The value where the body is defined and continuous at
  * `a`; else the value approached at 2^-40, 2^-80 and 2^-120 from the side(s), at 480 bits, when
- * the last two agree to 2^-40 (read as a 20-digit decimal), or ±∞ when it grows without bound;
+ * the last two agree to 2^-40 (read as a decimal to the digits it settled on), or ±∞ when it grows without bound;
  * else a `lim` node compared by structure.
  */
 export function parseLimit(p: ParserAccess): MathNode {

@@ -9,6 +9,7 @@ import { isScalar, mapSymbols, printNode, type MathNode, type RelOp } from "./as
 import type { Deadline } from "./deadline.js";
 import { bigOpsEqual, hasSymbolicBigOp } from "./bigops.js";
 import { antiderivativeEqual } from "./calculus.js";
+import { limitValueEqual } from "./limits.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
@@ -205,6 +206,9 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   const ia = infSign(a);
   const ib = infSign(b);
   if (ia !== 0 || ib !== 0) return ia === ib;
+  // a limit's value found by approach, within its tolerance (limits.ts)
+  const lim = limitValueEqual(a, b, ctx.budget, (x, y) => scalarEqual(x, y, ctx));
+  if (lim !== null) return lim;
   // an indefinite integral: another one with the same integrand, or an antiderivative (calculus.ts)
   const anti = antiderivativeEqual(a, b, ctx.budget, (x, y) => scalarEqual(x, y, ctx));
   if (anti !== null) return anti;

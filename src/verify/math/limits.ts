@@ -2,12 +2,13 @@
  * Values of limits `\lim_{x \to a} f` (PS.g4 `FUNC_LIM limit_sub mp`, latex2sympy2 `handle_limit` →
  * sympy `Limit`, which Math-Verify's grader evaluates with `doit()`): the value of f at a where it is
  * defined and has no jumps, else the value approached at arbitrary precision from both sides (or the
- * side given), read as a 20-digit decimal, or ±∞; null when it does not settle (compared by structure).
+ * side given), read as a decimal to the digits it settled on (at most 20), or ±∞; null when it does not settle (compared by structure).
  */
 import { mapSymbols, type MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { num } from "./derivative.js";
 import { freeVariables } from "./numeric.js";
+import { exactValue, hasApprox } from "./exact.js";
 import { preciseValue, toFloat, type BF } from "./precise.js";
 import { Rational } from "./rational.js";
 
@@ -38,39 +39,75 @@ function bf(m: bigint, e: number): BF {
   return { m, e };
 }
 
-/** A decimal literal of `v` with `digits` significant digits (the limit's value, read as a decimal). */
-function decimalNode(v: BF, digits: number): MathNode | null {
-  const f = toFloat(v);
-  if (!Number.isFinite(f)) return null;
-  if (f === 0) return num(Rational.ZERO);
-  const text = decimalString(v, digits);
+/**
+ * A decimal literal of `v` rounded to `places` decimal places (the digits the approach settled
+ * on), read as a written decimal; 0 when nothing is left (`\\lim_{x \\to \\infty} \\frac{1}{x}`).
+ */
+function decimalNode(v: BF, places: number): MathNode | null {
+  if (!Number.isFinite(toFloat(v))) return null;
+  const text = decimalString(v, places);
   const value = Rational.parseDecimal(text.replace(/^-/, ""));
   if (!value) return null;
-  const lit: MathNode = { k: "num", value, approx: true, text: text.replace(/^-/, "") };
-  return text.startsWith("-") ? { k: "neg", a: lit } : lit;
+  return num(text.startsWith("-") ? value.neg() : value);
 }
 
-/** `v` rounded to `digits` significant decimal digits, as a plain decimal string. */
-function decimalString(v: BF, digits: number): string {
+function isApprox(n: MathNode): n is Extract<MathNode, { k: "fn" }> {
+  return n.k === "fn" && n.name === "approx" && n.args.length === 2;
+}
+
+/** A BF as an exact rational. */
+function rationalOf(x: BF): Rational {
+  return x.e >= 0 ? Rational.of(x.m << BigInt(x.e)) : Rational.of(x.m, 1n << BigInt(-x.e));
+}
+
+/**
+ * A limit's value found by approach (an `approx` node: the value and its tolerance) against another
+ * answer: another such value or a constant within the tolerances (sympy's exact `doit()` value would
+ * agree to every digit; 2/3 + 10^{-9} is not 2/3); a written decimal at `float_rounding` places, as
+ * any decimal (`decimalEqual`). Null when neither side is such a value.
+ */
+export function limitValueEqual(a: MathNode, b: MathNode, budget: Deadline, decimalEqual: (value: MathNode, decimal: MathNode) => boolean): boolean | null {
+  if (!isApprox(a) && !isApprox(b)) return null;
+  const [x, y] = isApprox(a) ? [a, b] : [b as Extract<MathNode, { k: "fn" }>, a];
+  const vx = exactValue(x.args[0], budget);
+  const tx = exactValue(x.args[1], budget);
+  if (!vx || !tx) return false;
+  let vy: Rational | null;
+  let ty = Rational.ZERO;
+  if (isApprox(y)) {
+    vy = exactValue(y.args[0], budget);
+    ty = exactValue(y.args[1], budget) ?? Rational.ZERO;
+  } else if (hasApprox(y)) return decimalEqual(x.args[0], y);
+  else if (freeVariables(y).size > 0) return false;
+  else {
+    vy = exactValue(y, budget);
+    if (!vy) {
+      const p = preciseValue(y, new Map(), 256, budget);
+      vy = p && rationalOf(p);
+    }
+  }
+  if (!vy) return false;
+  const d = vx.sub(vy);
+  return (d.sign() < 0 ? d.neg() : d).compare(tx.add(ty)) <= 0;
+}
+
+/** `v` rounded (half up) to `s` ≥ 0 decimal places, as a plain decimal string. */
+function decimalString(v: BF, s: number): string {
   const neg = v.m < 0n;
   const m = neg ? -v.m : v.m;
-  // v = m · 2^e; scale to an integer of about `digits` digits: v · 10^s
-  const e10 = Math.floor(Math.log10(Math.abs(toFloat(v))));
-  const s = digits - 1 - e10;
+  // round(v · 10^s)
+  const numer = m * 10n ** BigInt(s);
   let scaled: bigint;
-  const pow10 = 10n ** BigInt(Math.abs(s));
-  const numer = s >= 0 ? m * pow10 : m;
-  const den = s >= 0 ? 1n : pow10;
-  if (v.e >= 0) scaled = (numer << BigInt(v.e)) / den;
+  if (v.e >= 0) scaled = numer << BigInt(v.e);
   else {
-    const d = den << BigInt(-v.e);
+    const d = 1n << BigInt(-v.e);
     scaled = (2n * numer + d) / (2n * d);
   }
   let str = scaled.toString();
   if (s > 0) {
     str = str.padStart(s + 1, "0");
     str = `${str.slice(0, str.length - s)}.${str.slice(str.length - s)}`;
-  } else if (s < 0) str = str + "0".repeat(-s);
+  }
   return (neg ? "-" : "") + str;
 }
 
@@ -89,6 +126,8 @@ export function limitValue(body: MathNode, x: string, target: MathNode, side: nu
   if (!infinite && !a) return null;
   const sides = infinite ? [infinite] : side ? [side] : [1, -1];
   const values: BF[] = [];
+  // how far the last two approach values still moved: the digits below it are not the limit's
+  let settled = 0;
   for (const s of sides) {
     const vs: BF[] = [];
     for (const k of [40, 80, 120]) {
@@ -106,6 +145,7 @@ export function limitValue(body: MathNode, x: string, target: MathNode, side: nu
     }
     if (!Number.isFinite(v3) || !closeEnough(vs[1], vs[2])) return null;
     values.push(vs[2]);
+    settled = Math.max(settled, Math.abs(v2 - v3));
   }
   if (values.some((v) => v.e === 100000)) {
     if (!values.every((v) => v.e === 100000 && v.m === values[0].m)) return null;
@@ -113,7 +153,15 @@ export function limitValue(body: MathNode, x: string, target: MathNode, side: nu
     return values[0].m > 0n ? inf : { k: "neg", a: inf };
   }
   if (values.length === 2 && !closeEnough(values[0], values[1])) return null;
-  return decimalNode(values[values.length - 1], 20);
+  const v = values[values.length - 1];
+  const scale = Math.max(1, Math.abs(toFloat(v)));
+  const error = Math.max(settled, 1e-30 * scale);
+  // the decimal places the value settled on, and at most 20 significant digits
+  const places = Math.max(0, Math.min(Math.floor(-Math.log10(100 * error)), 19 - Math.floor(Math.log10(scale))));
+  const value = decimalNode(v, places);
+  if (!value || (value.k === "num" && value.value?.isZero())) return value;
+  // the value and how far from it the limit may be: compared with that tolerance (limitValueEqual)
+  return { k: "fn", name: "approx", args: [value, num(Rational.of(1n, 10n ** BigInt(Math.max(0, places - 2))))] };
 }
 
 /** a + s·2^-k, exactly. */

@@ -171,3 +171,20 @@ describe("an unclosed box in a gold (parser.lazy_latex_regex's \\\\boxed{.+} end
     expect(judged("\\boxed{W(n) = 1 \\text{ and } W(n) = -1", "W(x)=1orW(x)=1")).toBe(false);
   });
 });
+
+describe("calculus notation variants (math_normalization, PS.g4)", () => {
+  it("{\\rm d}x, \\limits, \\frac{dx}{x}, limits at infinity", () => {
+    expect(judged("$\\frac{1}{3}$", "$\\int_0^1 x^{2}\\,{\\rm d}x$")).toBe(true);
+    expect(judged("$\\frac{1}{3}$", "$\\int\\limits_0^1 x^2\\,\\mathrm{d}x$")).toBe(true);
+    expect(judged("$\\ln x$", "$\\int \\frac{dx}{x}$")).toBe(true);
+    expect(judged("$\\ln x$", "$\\int \\frac{dx}{x^2}$")).toBe(false);
+    expect(judged("$0$", "$\\lim_{x \\to \\infty} \\frac{1}{x}$")).toBe(true);
+    expect(judged("$\\frac{2}{3}$", "$\\lim_{n\\to\\infty}\\frac{2n+1}{3n-1}$")).toBe(true);
+    expect(judged("$\\frac{2}{3}$", "$\\lim_{n\\to\\infty}\\left(\\frac{2n+1}{3n-2} + \\frac{1}{10^{9}}\\right)$")).toBe(false);
+    expect(judged("$\\frac{2}{3}$", "$\\lim_{n\\to\\infty}\\left(\\frac{2n+1}{3n-2} + \\frac{1}{n}\\right)$")).toBe(true);
+    expect(judged("$e$", "$\\lim_{n\\to\\infty}\\left(1+\\frac{1}{n}\\right)^{n+1}$")).toBe(true);
+    expect(judged("$e$", "$\\lim_{n\\to\\infty}\\left(1+\\frac{1}{n}\\right)^{2n}$")).toBe(false);
+    expect(judged("$2.718282$", "$\\lim_{n\\to\\infty}\\left(1+\\frac{1}{n}\\right)^{n}$")).toBe(true);
+    expect(judged("$2.7183$", "$\\lim_{n\\to\\infty}\\left(1+\\frac{1}{n}\\right)^{n}$")).toBe(false);
+  });
+});

@@ -282,9 +282,9 @@ class Parser implements ParserAccess {
     return body;
   }
 
-  /** Tokens [from, to) as one whole expression (an integrand, a limit's point, a derivative's numerator). */
-  parseRange(from: number, to: number): MathNode {
-    const sub = new Parser(this.toks.slice(from, to), this.src, this.budget);
+  /** Tokens [from, to) (of `toks`, default the answer's) as one whole expression (an integrand, a limit's point, a derivative's numerator). */
+  parseRange(from: number, to: number, toks = this.toks): MathNode {
+    const sub = new Parser(toks.slice(from, to), this.src, this.budget);
     sub.depth = this.depth;
     if (sub.toks.length === 0) this.fail("empty expression");
     const n = sub.parseRelation();
