@@ -104,6 +104,11 @@ function mathSpans(text: string): MathSpan[] {
     }
     if (c === "$") {
       const display = text[i + 1] === "$";
+      // an inline "$" right after a digit opens nothing ("costs 5$ and $3$"; parser.make_latex_env_pattern's (?<!\\|\d)\$)
+      if (!display && i > 0 && text[i - 1] >= "0" && text[i - 1] <= "9") {
+        i++;
+        continue;
+      }
       const start = i + (display ? 2 : 1);
       let j = start;
       let end = -1;
@@ -508,7 +513,8 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const f = lastMatch(LATEX_FRACTION, tail);
         const spans = f ? mathSpans(tail) : [];
         const lastEnd = spans.length ? spans[spans.length - 1].end : -1;
-        if (f && f.index >= lastEnd) return at(f[0], 0);
+        // (with a percent sign or word right after it: make_latex_env_pattern's percent group)
+        if (f && f.index >= lastEnd) return at(/^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(tail.slice(f.index + f[0].length)) ? `${f[0]}\\%` : f[0], 0);
       }
       return at(lastMathSpans(tail), 0);
     }

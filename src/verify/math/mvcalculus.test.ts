@@ -188,3 +188,15 @@ describe("calculus notation variants (math_normalization, PS.g4)", () => {
     expect(judged("$2.7183$", "$\\lim_{n\\to\\infty}\\left(1+\\frac{1}{n}\\right)^{n}$")).toBe(false);
   });
 });
+
+describe("latex spans as parser.make_latex_env_pattern reads them", () => {
+  const LO: MathVerifyOptions = { extraction: ["latex"] };
+  it("an inline $ right after a digit opens no span ((?<!\\\\|\\d)\\$)", () => {
+    expect(judged("$3$", "It costs 5$ and then $3$", LO)).toBe(true);
+    expect(judged("$3$", "It costs 5$3$ hmm", LO)).toBe(false);
+  });
+  it("a bare \\frac{a}{b} keeps a percent sign after it", () => {
+    expect(judged("$\\frac{1}{2}$", "we get \\frac{1}{2}% here", LO)).toBe(false);
+    expect(judged("$\\frac{1}{200}$", "we get \\frac{1}{2}% here", LO)).toBe(true);
+  });
+});
