@@ -322,8 +322,8 @@ function lostRange(n: MathNode, ctx: CompareContext): boolean {
     if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") {
       if (walk(x.a) || walk(x.b)) return true;
     } else if (x.k === "fn") {
-      // an integral's body holds its bound index: only its ends are values on their own
-      if ((x.name === "int" ? x.args.slice(2) : x.args).some(walk)) return true;
+      // an integral's or a sum's body holds its bound index: only its ends are values on their own
+      if ((x.name === "int" || ((x.name === "sum" || x.name === "prod") && x.args.length === 4) ? x.args.slice(2) : x.args).some(walk)) return true;
     } else return false;
     const v = numericValue(x, new Map(), ctx.budget);
     const m = Math.hypot(v.re, v.im);

@@ -200,3 +200,20 @@ describe("latex spans as parser.make_latex_env_pattern reads them", () => {
     expect(judged("$\\frac{1}{200}$", "we get \\frac{1}{2}% here", LO)).toBe(true);
   });
 });
+
+describe("infinite series (latex2sympy2 handle_sum_or_prod with an ∞ bound; the grader's doit sums it)", () => {
+  it("a convergent series is its sum", () => {
+    expect(judged("$1$", "$\\sum_{n=1}^{\\infty} \\frac{1}{2^n}$")).toBe(true);
+    expect(judged("$\\frac{\\pi^2}{6}$", "$\\sum_{n=1}^{\\infty} \\frac{1}{n^2}$")).toBe(true);
+    expect(judged("$\\ln 2$", "$\\sum_{n=1}^{\\infty} \\frac{(-1)^{n+1}}{n}$")).toBe(true);
+    expect(judged("$e$", "$\\sum_{n=0}^{\\infty} \\frac{1}{n!}$")).toBe(true);
+    expect(judged("$1$", "$\\sum_{n=1}^{\\infty} \\frac{1}{n(n+1)}$")).toBe(true);
+  });
+  it("another start, a nearby value or a divergent series is wrong", () => {
+    expect(judged("$1$", "$\\sum_{n=0}^{\\infty} \\frac{1}{2^n}$")).toBe(false);
+    expect(judged("$\\frac{\\pi^2}{6} + 10^{-6}$", "$\\sum_{n=1}^{\\infty} \\frac{1}{n^2}$")).toBe(false);
+    expect(judged("$1$", "$\\sum_{n=1}^{\\infty} \\frac{1}{n}$")).toBe(false);
+    expect(judged("$\\infty$", "$\\sum_{n=1}^{\\infty} \\frac{1}{n}$")).toBe(false);
+    expect(judged("$0$", "$\\sum_{n=1}^{\\infty} (-1)^n$")).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
-import { integrate } from "./quadrature.js";
+import { infiniteSum, integrate } from "./quadrature.js";
 
 /** A complex number. */
 export interface Complex {
@@ -177,6 +177,20 @@ function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: De
   return name === "sum" ? c(acc.re + 3.141592653589793 * to.re - 0.6931471805599453 * from.re, acc.im + to.im) : acc;
 }
 
+/** `\\sum_{n=a}^{\\infty} f`: [body, index, lo, ∞] (parse.ts), summed numerically over real terms. */
+function seriesValue(args: MathNode[], env: Env, budget: Deadline): Complex {
+  const [body, index, lo] = args;
+  const a = numericValue(lo, env, budget);
+  if (index.k !== "sym" || a.im !== 0) return NAN;
+  const inner: Env = new Map(env);
+  const f = (n: number): number => {
+    inner.set(index.name, c(n));
+    const v = numericValue(body, inner, budget);
+    return v.im === 0 ? v.re : NaN;
+  };
+  return c(infiniteSum(f, a.re, budget));
+}
+
 /** `\\int_a^b f`: [body, index, lo, hi] (calculus.ts), by quadrature over real values of the integrand. */
 function definiteIntegral(args: MathNode[], env: Env, budget: Deadline): Complex {
   const [body, index, lo, hi] = args;
@@ -197,6 +211,7 @@ function numericFn(name: string, args: MathNode[], env: Env, budget: Deadline): 
   if (name === "antideriv" || name === "lim" || name === "deriv") return NAN;
   // a limit's value found by approach (limits.ts): its value
   if (name === "approx") return numericValue(args[0], env, budget);
+  if (name === "sum" && args.length === 4 && args[3].k === "sym" && args[3].name === "inf") return seriesValue(args, env, budget);
   if ((name === "sum" || name === "prod") && args.length === 4) return bigOperatorStandIn(name, args, env, budget);
   if (name === "gcd" || name === "lcm" || name === "max" || name === "min") return listFn(name, args, env, budget);
   if (name === "mod") {

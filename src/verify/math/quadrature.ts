@@ -68,3 +68,47 @@ export function integrate(f: (x: number) => number, a: number, b: number, budget
     parts.splice(worst, 1, { a: p.a, b: m, ...gk15(g, p.a, m) }, { a: m, b: p.b, ...gk15(g, m, p.b) });
   }
 }
+
+/**
+ * Σ_{n=a}^{∞} f(n) (`\sum_{n=1}^{\infty} \frac{1}{2^n}`, which sympy's `doit()` sums): partial sums
+ * of pairs (S(m) + S(m+1))/2 (so alternating series settle too) at m = 500, 1000, 2000, 4000; a tail
+ * that still moves is taken to fall like m^-q for a whole q read off the partial sums, and removed
+ * by Richardson extrapolation (orders q, q+1, q+2). Two extrapolations must agree to 1e-9, else NaN
+ * ("cannot tell": a divergent series never has a value).
+ */
+export function infiniteSum(f: (n: number) => number, from: number, budget: Deadline): number {
+  if (!Number.isInteger(from) || Math.abs(from) > 1e6) return NaN;
+  const M = [500, 1000, 2000, 4000];
+  const at = new Map<number, number>();
+  let s = 0;
+  for (let k = 0; k <= 4001; k++) {
+    budget.tick();
+    const t = f(from + k);
+    if (!Number.isFinite(t)) return NaN;
+    s += t;
+    at.set(k + 1, s);
+  }
+  const A = M.map((m) => (at.get(m)! + at.get(m + 1)!) / 2);
+  const scale = Math.max(1, Math.abs(A[3]));
+  const d = [A[1] - A[0], A[2] - A[1], A[3] - A[2]];
+  // settled (geometric or faster): the last partial sum
+  if (Math.abs(d[2]) <= 1e-14 * scale) return Math.abs(d[1]) <= 1e-12 * scale ? A[3] : NaN;
+  const r = d[1] / d[2];
+  if (!(r > 1.2) || Math.abs(d[0] / d[1] - r) > 0.05 * r) return NaN;
+  const q = Math.round(Math.log2(r));
+  if (q < 1 || Math.abs(Math.log2(r) - q) > 0.08) return NaN;
+  // Richardson: remove m^-q, m^-(q+1), m^-(q+2) (doubling m each step)
+  let row = A;
+  for (let j = 0; j < 3; j++) {
+    const f2 = 2 ** (q + j);
+    row = row.slice(1).map((v, i) => (f2 * v - row[i]) / (f2 - 1));
+  }
+  const best = row[0];
+  // the estimate one order lower must agree
+  let row2 = A.slice(1);
+  for (let j = 0; j < 2; j++) {
+    const f2 = 2 ** (q + j);
+    row2 = row2.slice(1).map((v, i) => (f2 * v - row2[i]) / (f2 - 1));
+  }
+  return Math.abs(best - row2[0]) <= 1e-9 * Math.max(1, Math.abs(best)) ? best : NaN;
+}
