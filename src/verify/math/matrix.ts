@@ -78,3 +78,29 @@ export function reduceMatrix(n: MathNode): MathNode | null {
   const r = reduce(n);
   return Array.isArray(r) ? { k: "matrix", rows: r } : null;
 }
+
+/** Largest matrix whose determinant is written out (Laplace expansion: n! products). */
+const MAX_DET = 5;
+
+/**
+ * The determinant of a square matrix of entry trees, written out by Laplace expansion along the
+ * first row (PS.g4's `det` rule, `\\begin{vmatrix}…\\end{vmatrix}`, and `\\det`, which latex2sympy2
+ * evaluates with `.det()`), or null when the matrix is not square or larger than 5×5.
+ */
+export function determinant(rows: MathNode[][]): MathNode | null {
+  const n = rows.length;
+  if (n === 0 || n > MAX_DET || rows.some((r) => r.length !== n)) return null;
+  if (n === 1) return rows[0][0];
+  let out: MathNode | null = null;
+  for (let j = 0; j < n; j++) {
+    const minor = rows.slice(1).map((r) => r.filter((_, k) => k !== j));
+    const term: MathNode = { k: "mul", a: rows[0][j], b: determinant(minor)! };
+    out = out === null ? term : { k: j % 2 === 0 ? "add" : "sub", a: out, b: term };
+  }
+  return out;
+}
+
+/** The transpose of a matrix node (`A^T`, `A^{\\top}`, `A'`: PS.g4's `transpose`). */
+export function transpose(m: Extract<MathNode, { k: "matrix" }>): MathNode {
+  return { k: "matrix", rows: m.rows[0].map((_, j) => m.rows.map((r) => r[j])) };
+}

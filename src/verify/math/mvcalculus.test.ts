@@ -217,3 +217,19 @@ describe("infinite series (latex2sympy2 handle_sum_or_prod with an ∞ bound; th
     expect(judged("$0$", "$\\sum_{n=1}^{\\infty} (-1)^n$")).toBe(false);
   });
 });
+
+describe("determinants and transposes (PS.g4's det rule and FUNC_DET, transpose)", () => {
+  it("vmatrix and \\det are the determinant, ^T and ^{\\top} the transpose", () => {
+    expect(judged("$-2$", "$\\begin{vmatrix}1&2\\\\3&4\\end{vmatrix}$")).toBe(true);
+    expect(judged("$-2$", "$\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$")).toBe(true);
+    expect(judged("$ad - bc$", "$\\begin{vmatrix}a&b\\\\c&d\\end{vmatrix}$")).toBe(true);
+    expect(judged("$\\begin{pmatrix}1&3\\\\2&4\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}^T$")).toBe(true);
+    expect(judged("$\\begin{pmatrix}1\\\\2\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\end{pmatrix}^{\\top}$")).toBe(true);
+  });
+  it("another determinant, or a matrix that is not transposed, is wrong", () => {
+    expect(judged("$2$", "$\\begin{vmatrix}1&2\\\\3&4\\end{vmatrix}$")).toBe(false);
+    expect(judged("$1$", "$\\det\\begin{pmatrix}1&2&3\\\\4&5&6\\\\7&8&9\\end{pmatrix}$")).toBe(false);
+    expect(judged("$ad + bc$", "$\\begin{vmatrix}a&b\\\\c&d\\end{vmatrix}$")).toBe(false);
+    expect(judged("$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}^T$")).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
 import { setOperation } from "./sets.js";
 import { parseDerivative, parseIntegral, parseLimit, type ParserAccess } from "./calculus.js";
+import { determinant, transpose } from "./matrix.js";
 import { tokenize, type Token } from "./tokenize.js";
 
 /** Deepest nesting the parser accepts. */
@@ -337,7 +338,9 @@ class Parser implements ParserAccess {
     if (this.isOp("^")) {
       this.pos++;
       const exp = this.isOp("-") ? (this.pos++, { k: "neg" as const, a: this.parseExponent() }) : this.parseExponent();
-      base = this.parsePostfix({ k: "pow", a: base, b: exp });
+      // a matrix to the T (or \\top) is its transpose (PS.g4's transpose)
+      const t = base.k === "matrix" && exp.k === "sym" && (exp.name === "T" || exp.name === "top");
+      base = this.parsePostfix(t ? transpose(base as Extract<MathNode, { k: "matrix" }>) : { k: "pow", a: base, b: exp });
     }
     this.depth--;
     return base;
@@ -366,8 +369,10 @@ class Parser implements ParserAccess {
       } else if (this.isOp("%")) {
         this.pos++;
         n = { k: "fn", name: "percent", args: [n] };
-      } else if (this.isOp("'")) this.pos++;
-      else return n;
+      } else if (this.isOp("'")) {
+        this.pos++;
+        if (n.k === "matrix") n = transpose(n);
+      } else return n;
     }
   }
 
@@ -558,6 +563,8 @@ class Parser implements ParserAccess {
     }
     const width = rows[0].length;
     if (width === 0 || rows.some((r) => r.length !== width)) this.fail("matrix rows of different lengths");
+    // vmatrix is a determinant (PS.g4's det rule)
+    if (env === "vmatrix") return determinant(rows) ?? this.fail("a determinant that is not square or too large");
     return { k: "matrix", rows };
   }
 
@@ -603,6 +610,11 @@ class Parser implements ParserAccess {
         return parseIntegral(this);
       case "lim":
         return parseLimit(this);
+      case "det": {
+        // \\det of a matrix (latex2sympy2: FUNC_DET → .det())
+        const m = this.parsePrimary();
+        return (m.k === "matrix" && determinant(m.rows)) || this.fail("\\det of something that is not a square matrix");
+      }
       case "mathbb": {
         // \mathbb{R} is the real line; other number sets are not compared
         const t = this.peek(1);
