@@ -1,5 +1,6 @@
 /**
- * Sums and products with symbolic bounds (`\sum_{k=1}^{n} k`) against closed forms
+ * Sums and products: parsing `\sum_{k=a}^{b}` / `\prod_{k=a}^{b}` (written out when the bounds are
+ * small integers), and sums with symbolic bounds (`\sum_{k=1}^{n} k`) against closed forms
  * (`\frac{n(n+1)}{2}`), as Math-Verify judges them: its grader's `sympy_symbolic_eq` simplifies
  * `gold - pred`, and sympy's `simplify` ends with `doit()`, which evaluates the sum to its closed
  * form. Here the bound variables are set to integers (where a sum with such bounds has a meaning),
@@ -8,6 +9,7 @@
  * body, an off-by-one) differs.
  */
 import { mapSymbols, type MathNode } from "./ast.js";
+import type { ParserAccess } from "./calculus.js";
 import type { Deadline } from "./deadline.js";
 import { exactValue } from "./exact.js";
 import { freeVariables } from "./numeric.js";
@@ -153,4 +155,52 @@ export function bigOpsEqual(a: MathNode, b: MathNode, budget: Deadline, equalAt:
     if (!equalAt(x, y)) return false;
   }
   return true;
+}
+
+/** The integer a bound is written as (`3`, `-2`), or null. */
+function integerOf(n: MathNode): number | null {
+  if (n.k === "neg") {
+    const v = integerOf(n.a);
+    return v === null ? null : -v;
+  }
+  if (n.k !== "num" || n.approx || !n.value || !n.value.isInteger() || n.value.num > 1_000_000_000n) return null;
+  return Number(n.value.num);
+}
+
+/**
+ * After `\\sum` / `\\prod`: `_{k=a}^{b} body`. With integer bounds (at most 2000 terms, 20000 nodes)
+ * the terms written out; otherwise a `sum`/`prod` node [body, index, lo, hi] whose index is renamed to
+ * a bound name (`@sum` + nesting depth), so `\\sum_{i=1}^{n} i^2` and `\\sum_{j=1}^{n} j^2` are the same tree.
+ */
+export function parseBigOperator(p: ParserAccess, name: "sum" | "prod"): MathNode {
+  if (!p.isOp("_")) p.fail(`\\${name} without bounds is not supported (compared as text)`);
+  p.pos++;
+  if (!p.isOp("{")) p.fail(`\\${name} without an index (compared as text)`);
+  const lower = p.parseGroup("{", "}");
+  if (lower.k !== "rel" || lower.ops.length !== 1 || lower.ops[0] !== "=" || lower.args[0].k !== "sym") {
+    p.fail(`\\${name} without an index = start (compared as text)`);
+  }
+  const index = (lower.args[0] as { name: string }).name;
+  const lo = lower.args[1];
+  if (!p.isOp("^")) p.fail(`\\${name} without an upper bound (compared as text)`);
+  p.pos++;
+  const hi = p.parseExponent();
+  p.bigDepth++;
+  const body = p.parseFactors();
+  p.bigDepth--;
+  const a = integerOf(lo);
+  const b = integerOf(hi);
+  const substitute = (by: MathNode): MathNode => mapSymbols(body, (sym) => (sym.name === index ? by : sym));
+  // written out only while small: at most 2000 terms and 20000 nodes (nested sums stay bounded)
+  if (a !== null && b !== null && b - a < 2000 && (b - a + 1) * size(body, 20001) <= 20000) {
+    let out: MathNode | null = null;
+    for (let j = a; j <= b; j++) {
+      p.budget.tick();
+      const term = substitute(integer(j));
+      out = out === null ? term : { k: name === "sum" ? "add" : "mul", a: out, b: term };
+    }
+    return out ?? integer(name === "sum" ? 0 : 1);
+  }
+  const bound = `@${name}${p.bigDepth}`;
+  return { k: "fn", name, args: [substitute({ k: "sym", name: bound }), { k: "sym", name: bound }, lo, hi] };
 }

@@ -37,6 +37,10 @@ export interface ParserAccess {
   parseExponent(): MathNode;
   /** A product of factors without explicit operators (the body of `\\sum`, `\\lim`, `\\frac{d}{dx}`). */
   parseFactors(): MathNode;
+  /** How many sums and products enclose the current position. */
+  bigDepth: number;
+  /** A group from `open` to its matching `close`. */
+  parseGroup(open: string, close: string): MathNode;
   /** The whole token range [from, to) parsed as one expression. */
   parseRange(from: number, to: number, toks?: Token[]): MathNode;
 }

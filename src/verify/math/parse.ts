@@ -4,11 +4,12 @@
  * factorials, percent, relations, tuples and intervals, sets, unions, matrices and text.
  * Nesting depth and size are capped, so any input parses (or fails) quickly.
  */
-import { mapSymbols, type MathNode, type RelOp } from "./ast.js";
+import type { MathNode, RelOp } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { MathParseError, MathTooLargeError } from "./errors.js";
 import { Rational } from "./rational.js";
 import { setOperation } from "./sets.js";
+import { parseBigOperator } from "./bigops.js";
 import { parseDerivative, parseIntegral, parseLimit, type ParserAccess } from "./calculus.js";
 import { determinant, transpose } from "./matrix.js";
 import { tokenize, type Token } from "./tokenize.js";
@@ -47,65 +48,6 @@ function num(text: string): MathNode {
   return { k: "num", value, approx: /[.eE]/.test(text), text };
 }
 
-/** The integer a bound is written as (`3`, `-2`), or null. */
-function integerOf(n: MathNode): number | null {
-  if (n.k === "neg") {
-    const v = integerOf(n.a);
-    return v === null ? null : -v;
-  }
-  if (n.k !== "num" || n.approx || !n.value || !n.value.isInteger() || n.value.num > 1_000_000_000n) return null;
-  return Number(n.value.num);
-}
-
-/** Nodes in a tree, counting up to `cap`. */
-function nodeCount(n: MathNode, cap: number): number {
-  let count = 0;
-  const stack: MathNode[] = [n];
-  while (stack.length && count < cap) {
-    const x = stack.pop()!;
-    count++;
-    switch (x.k) {
-      case "neg":
-        stack.push(x.a);
-        break;
-      case "add":
-      case "sub":
-      case "mul":
-      case "div":
-      case "pow":
-        stack.push(x.a, x.b);
-        break;
-      case "pm":
-        if (x.a) stack.push(x.a);
-        stack.push(x.b);
-        break;
-      case "fn":
-        stack.push(...x.args);
-        break;
-      case "rel":
-        stack.push(...x.args);
-        break;
-      case "tuple":
-      case "set":
-      case "union":
-      case "list":
-        stack.push(...x.items);
-        break;
-      case "matrix":
-        for (const r of x.rows) stack.push(...r);
-        break;
-      default:
-        break;
-    }
-  }
-  return count;
-}
-
-/** The tree with the variable `name` replaced by `by` (names with a subscript, `a_k`, are other names). */
-function substitute(n: MathNode, name: string, by: MathNode): MathNode {
-  return mapSymbols(n, (sym) => (sym.name === name ? by : sym));
-}
-
 /**
  * `p=5,q=2; p=7,q=2`: groups separated by ";" of which one has several comma items are tuples, one per
  * group (latex2sympy2 `convert_elements_to_set_or_tuple`: FiniteSet of Tuples); the list remembers
@@ -124,7 +66,8 @@ class Parser implements ParserAccess {
   pos = 0;
   private depth = 0;
   private absDepth = 0;
-  private bigDepth = 0;
+  /** How many sums and products enclose the current position (their bound indices are `@sum1`, `@sum2`, ...). */
+  bigDepth = 0;
   constructor(
     readonly toks: Token[],
     private readonly src: string,
@@ -376,7 +319,7 @@ class Parser implements ParserAccess {
     }
   }
 
-  private parseGroup(open: string, close: string): MathNode {
+  parseGroup(open: string, close: string): MathNode {
     this.expectOp(open);
     const inner = this.parseRelation();
     if (open === "{" && this.is("cmd", "choose")) {
@@ -605,7 +548,7 @@ class Parser implements ParserAccess {
         return this.fail('unexpected "or"');
       case "sum":
       case "prod":
-        return this.bigOperator(name);
+        return parseBigOperator(this, name);
       case "int":
         return parseIntegral(this);
       case "lim":
@@ -651,43 +594,6 @@ class Parser implements ParserAccess {
     // Greek letters and other symbols are variables named after the command.
     if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
     return { k: "sym", name };
-  }
-
-  /**
-   * `\\sum_{k=a}^{b} body` / `\\prod_{k=a}^{b} body`: with integer bounds (at most 2000 terms) the
-   * terms written out; otherwise a `sum`/`prod` node whose index is renamed to a bound name, so
-   * `\\sum_{i=1}^{n} i^2` and `\\sum_{j=1}^{n} j^2` are the same tree.
-   */
-  private bigOperator(name: "sum" | "prod"): MathNode {
-    if (!this.isOp("_")) this.fail(`\\${name} without bounds is not supported (compared as text)`);
-    this.pos++;
-    if (!this.isOp("{")) this.fail(`\\${name} without an index (compared as text)`);
-    const lower = this.parseGroup("{", "}");
-    if (lower.k !== "rel" || lower.ops.length !== 1 || lower.ops[0] !== "=" || lower.args[0].k !== "sym") {
-      this.fail(`\\${name} without an index = start (compared as text)`);
-    }
-    const index = (lower.args[0] as { name: string }).name;
-    const lo = lower.args[1];
-    if (!this.isOp("^")) this.fail(`\\${name} without an upper bound (compared as text)`);
-    this.pos++;
-    const hi = this.parseExponent();
-    this.bigDepth++;
-    const body = this.parseFactors();
-    this.bigDepth--;
-    const a = integerOf(lo);
-    const b = integerOf(hi);
-    // written out only while small: at most 2000 terms and 20000 nodes (nested sums stay bounded)
-    if (a !== null && b !== null && b - a < 2000 && (b - a + 1) * nodeCount(body, 20001) <= 20000) {
-      let out: MathNode | null = null;
-      for (let j = a; j <= b; j++) {
-        this.budget.tick();
-        const term = substitute(body, index, j < 0 ? { k: "neg", a: num(String(-j)) } : num(String(j)));
-        out = out === null ? term : { k: name === "sum" ? "add" : "mul", a: out, b: term };
-      }
-      return out ?? num(name === "sum" ? "0" : "1");
-    }
-    const bound = `@${name}${this.bigDepth}`;
-    return { k: "fn", name, args: [substitute(body, index, { k: "sym", name: bound }), { k: "sym", name: bound }, lo, hi] };
   }
 
   private func(name: string): MathNode {
