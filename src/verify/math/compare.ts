@@ -15,7 +15,7 @@ import { freeVariables, numericValue, type Complex, type Env } from "./numeric.j
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
 import { fromFloat, preciselyEqual, preciseValue, top, type BF, type PreciseEnv } from "./precise.js";
 import { Rational } from "./rational.js";
-import { sameRealSet } from "./sets.js";
+import { sameRealSet, unionOfFiniteSets } from "./sets.js";
 
 /** What a comparison needs: the budget, the decimal precision and the comparison mode. */
 export interface CompareContext {
@@ -666,23 +666,6 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     return one.k === "set" && one.items.length === 1 && equal(one.items[0], s, ctx);
   }
   return collectionEqual(a, b, ctx);
-}
-
-/** `\\{1,3\\} \\cup \\{2,4\\}` is the set {1,2,3,4} (items written the same way counted once); other unions unchanged. */
-function unionOfFiniteSets(n: MathNode): MathNode {
-  if (n.k !== "union" || !n.items.every((x) => x.k === "set" || (x.k === "list" && !x.or))) return n;
-  const seen = new Set<string>();
-  const items: MathNode[] = [];
-  for (const x of n.items) {
-    for (const item of (x as { items: MathNode[] }).items) {
-      const key = printNode(item);
-      if (!seen.has(key)) {
-        seen.add(key);
-        items.push(item);
-      }
-    }
-  }
-  return { k: "set", items };
 }
 
 /** "a or b" where every item is the same value (`15\\frac{39}{40} or \\frac{639}{40}`) is that value; else unchanged. */

@@ -9,7 +9,7 @@
  * of intervals, sets and unions then judges. Ends that are not constants (`[a, b] \cap [c, d]`)
  * cannot be ordered, and the answer is compared as text.
  */
-import type { MathNode } from "./ast.js";
+import { printNode, type MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { MathParseError } from "./errors.js";
 import { exactValue } from "./exact.js";
@@ -199,4 +199,21 @@ export function sameRealSet(a: MathNode, b: MathNode, budget: Deadline): boolean
     const q = pb[i];
     return p.loClosed === q.loClosed && p.hiClosed === q.hiClosed && s.cmp(p.lo, q.lo) === 0 && s.cmp(p.hi, q.hi) === 0;
   });
+}
+
+/** `\\{1,3\\} \\cup \\{2,4\\}` is the set {1,2,3,4} (items written the same way counted once); other unions unchanged. */
+export function unionOfFiniteSets(n: MathNode): MathNode {
+  if (n.k !== "union" || !n.items.every((x) => x.k === "set" || (x.k === "list" && !x.or))) return n;
+  const seen = new Set<string>();
+  const items: MathNode[] = [];
+  for (const x of n.items) {
+    for (const item of (x as { items: MathNode[] }).items) {
+      const key = printNode(item);
+      if (!seen.has(key)) {
+        seen.add(key);
+        items.push(item);
+      }
+    }
+  }
+  return { k: "set", items };
 }
