@@ -233,3 +233,15 @@ describe("determinants and transposes (PS.g4's det rule and FUNC_DET, transpose)
     expect(judged("$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}^T$")).toBe(false);
   });
 });
+
+describe("capital point names (latex2sympy2 reads ABC as letters; grader.sympy_compare_symbols concatenates them)", () => {
+  it("a labelled angle or segment answers its value; the label matters between two labelled answers", () => {
+    expect(judged("$\\angle ABC = 60^\\circ$", "$60$")).toBe(true);
+    expect(judged("$60$", "$\\angle ABC = 60^\\circ$")).toBe(true);
+    expect(judged("$\\angle ABC = 60^\\circ$", "$\\angle ABC = 60^\\circ$")).toBe(true);
+    expect(judged("$\\angle ABC = 60^\\circ$", "$\\angle ABD = 60^\\circ$")).toBe(false);
+    expect(judged("$\\angle ABC = 60^\\circ$", "$50$")).toBe(false);
+    expect(judged("$\\text{yes}$", "$YES$")).toBe(true);
+    expect(judged("$\\text{no}$", "$YES$")).toBe(false);
+  });
+});

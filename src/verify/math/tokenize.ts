@@ -91,6 +91,10 @@ export function tokenize(s: string): Token[] {
       if (PLAIN_WORDS.has(word.toLowerCase())) {
         const w = word.toLowerCase();
         out.push(w === "or" ? { t: "or", v: "or" } : w === "and" ? { t: "op", v: "," } : { t: "word", v: w });
+      } else if (/^[A-Z]{3,5}$/.test(word)) {
+        // capital point names (`\\angle ABC`, `AB`, `ABCD`) name one thing; latex2sympy2 reads them as a
+        // product of letters, which the grader's sympy_compare_symbols compares by their concatenation
+        out.push({ t: "id", v: word });
       } else if (word.length >= 3 && !afterSubscript(out)) {
         // English words are not math: "The largest n is 34" must not parse as a product of letters.
         throw new MathParseError(`text "${word.slice(0, 30)}" is not math`, s.slice(0, 200));
