@@ -16,6 +16,7 @@ import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
 import { fromFloat, preciselyEqual, preciseValue, top, type BF, type PreciseEnv } from "./precise.js";
 import { Rational } from "./rational.js";
 import { sameRealSet, unionOfFiniteSets } from "./sets.js";
+import { solvedFormEqual } from "./solve.js";
 
 /** What a comparison needs: the budget, the decimal precision and the comparison mode. */
 export interface CompareContext {
@@ -403,7 +404,9 @@ function relEqual(a: Rel, b: Rel, ctx: CompareContext): boolean {
     const symmetric = x.ops[0] === "=" || x.ops[0] === "!=";
     if (symmetric && equal(l1, r2, ctx) && equal(r1, l2, ctx)) return true;
     if ([l1, r1, l2, r2].every(isScalar)) {
-      return proportional({ k: "sub", a: l1, b: r1 }, { k: "sub", a: l2, b: r2 }, ctx, !symmetric);
+      if (proportional({ k: "sub", a: l1, b: r1 }, { k: "sub", a: l2, b: r2 }, ctx, !symmetric)) return true;
+      // `2^x = 8` and `x = 3`: the same only solution (grader's sympy_solve_and_compare; solve.ts)
+      return x.ops[0] === "=" && (solvedFormEqual({ k: "rel", ...x }, { k: "rel", ...y }, ctx.budget) ?? false);
     }
     return false;
   }

@@ -245,3 +245,22 @@ describe("capital point names (latex2sympy2 reads ABC as letters; grader.sympy_c
     expect(judged("$\\text{no}$", "$YES$")).toBe(false);
   });
 });
+
+describe("an equation against its solved form (grader.sympy_solve_and_compare in the fork the numina tests come from)", () => {
+  it("x = c answers an equation in x whose only real solution is c", () => {
+    expect(judged("$2^x = 8$", "$x = 3$")).toBe(true);
+    expect(judged("$\\frac{1}{x} = 2$", "$x = \\frac{1}{2}$")).toBe(true);
+    expect(judged("$\\sqrt{x} = 3$", "$x = 9$")).toBe(true);
+    expect(judged("$\\log_2 x = 3$", "$x = 8$")).toBe(true);
+    expect(judged("$e^x = 1$", "$x = 0$")).toBe(true);
+  });
+  it("another value, one of several solutions, another variable, or an equation as the answer are not", () => {
+    expect(judged("$2^x = 8$", "$x = 4$")).toBe(false);
+    expect(judged("$x^2 = 4$", "$x = 2$")).toBe(false);
+    expect(judged("$x^3 - 3x = 0$", "$x = 0$")).toBe(false);
+    expect(judged("$2^x + 2^{-x} = \\frac{5}{2}$", "$x = 1$")).toBe(false);
+    expect(judged("$2^x = 4$", "$y = 2$")).toBe(false);
+    // the answer is not checked for hidden roots: an equation as the answer is compared as an equation
+    expect(judged("$x = 3$", "$(2^x - 8)(x - 10^{20}) = 0$")).toBe(false);
+  });
+});
