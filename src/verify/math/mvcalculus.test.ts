@@ -264,3 +264,17 @@ describe("an equation against its solved form (grader.sympy_solve_and_compare in
     expect(judged("$x = 3$", "$(2^x - 8)(x - 10^{20}) = 0$")).toBe(false);
   });
 });
+
+describe("series and solved forms stay bounded", () => {
+  it.each([
+    ["nested series", "$5$", "$\\sum_{n=1}^{\\infty} \\sum_{m=1}^{\\infty} \\frac{1}{n^2 m^2}$"],
+    ["a series of a long body", "$5$", `$\\sum_{n=1}^{\\infty} \\frac{${Array.from({ length: 60 }, (_, i) => `\\sin(${i}n)`).join("+")}}{n^2}$`],
+    ["a long equation against x = c", `$${Array.from({ length: 60 }, (_, i) => `\\sin(${i}x)`).join("+")} = 1$`, "$x = 0.5$"],
+    ["a series inside an integral", "$5$", "$\\int_0^1 \\sum_{n=1}^{\\infty} \\frac{x^n}{n^2} dx$"],
+  ])("%s: a verdict well inside the limit", (_name, gold, response) => {
+    const t0 = performance.now();
+    const v = verifyMathSync(gold, response, L);
+    expect(v.correct).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+});

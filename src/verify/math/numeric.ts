@@ -149,6 +149,28 @@ export function numericValue(n: MathNode, env: Env, budget: Deadline): Complex {
   }
 }
 
+/** Nodes of a tree counted up to `cap`. */
+export function treeSize(n: MathNode, cap: number): number {
+  let count = 0;
+  const stack: MathNode[] = [n];
+  while (stack.length && count < cap) {
+    const x = stack.pop()!;
+    count++;
+    if (x.k === "neg") stack.push(x.a);
+    else if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") stack.push(x.a, x.b);
+    else if (x.k === "fn") stack.push(...x.args);
+  }
+  return count;
+}
+
+/** True when the tree holds a sum, product or integral (a series of them is not summed term by term). */
+function hasBigOperator(n: MathNode): boolean {
+  if (n.k === "fn") return n.name === "sum" || n.name === "prod" || n.name === "int" || n.args.some(hasBigOperator);
+  if (n.k === "neg") return hasBigOperator(n.a);
+  if (n.k === "add" || n.k === "sub" || n.k === "mul" || n.k === "div" || n.k === "pow") return hasBigOperator(n.a) || hasBigOperator(n.b);
+  return false;
+}
+
 /** Weights of the sum/prod stand-in below (fixed, so both sides of a comparison use the same ones). */
 const BIG_WEIGHTS = [1, 0.7548776662, 0.569840291, 0.430159709, 0.3247179572, 0.2451223338];
 
@@ -180,6 +202,8 @@ function bigOperatorStandIn(name: string, args: MathNode[], env: Env, budget: De
 /** `\\sum_{n=a}^{\\infty} f`: [body, index, lo, ∞] (parse.ts), summed numerically over real terms. */
 function seriesValue(args: MathNode[], env: Env, budget: Deadline): Complex {
   const [body, index, lo] = args;
+  // (4,000 terms are summed: a large body is not)
+  if (treeSize(body, 301) > 300 || hasBigOperator(body)) return NAN;
   const a = numericValue(lo, env, budget);
   if (index.k !== "sym" || a.im !== 0) return NAN;
   const inner: Env = new Map(env);

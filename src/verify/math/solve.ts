@@ -4,13 +4,13 @@
  * solving both (`sympy_solve_and_compare`: `solve(gold, free_symbols)` against `solve(pred, ...)`),
  * so `x = c` matches an equation whose only real solution is c. Here: c must satisfy the equation
  * (to arbitrary precision where the values are computable) and the equation's difference of sides
- * must have no other zero: no sign change and no zero on a grid of 2,400 points from -10^300 to
- * 10^300 away from c. Polynomials of degree two or more are left to the proportionality check (a
+ * must have no other zero: no sign change and no zero on a grid of 2,800 points from -10^300 to
+ * 10^300 (and every quarter up to ±50) away from c. Polynomials of degree two or more are left to the proportionality check (a
  * root of multiplicity two touches zero between grid points).
  */
 import { mapSymbols, type MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
-import { freeVariables, numericValue } from "./numeric.js";
+import { freeVariables, numericValue, treeSize } from "./numeric.js";
 import { preciselyEqual } from "./precise.js";
 
 type Rel = Extract<MathNode, { k: "rel" }>;
@@ -90,7 +90,8 @@ export function solvedFormEqual(a: Rel, b: Rel, budget: Deadline): boolean | nul
     const vars = freeVariables(e);
     if (vars.size !== 1 || !vars.has(sol.v)) return null;
     const f: MathNode = { k: "sub", a: e.args[0], b: e.args[1] };
-    if (polynomialOfDegree2(f, sol.v)) return null;
+    // (large equations are not scanned: 2,800 evaluations each)
+    if (treeSize(f, 201) > 200 || polynomialOfDegree2(f, sol.v)) return null;
     // c satisfies the equation
     const at = (n: MathNode): MathNode => mapSymbols(n, (x) => (x.name === sol.v ? sol.c : x));
     const exact = preciselyEqual(at(e.args[0]), at(e.args[1]), new Map(), budget);
@@ -105,6 +106,7 @@ export function solvedFormEqual(a: Rel, b: Rel, budget: Deadline): boolean | nul
     // no other zero: a sign change or a zero on the grid away from c is another solution
     const grid: number[] = [0];
     for (let k = -300; k <= 300; k += 0.5) grid.push(10 ** k, -(10 ** k));
+    for (let k = 1; k <= 200; k++) grid.push(k / 4, -k / 4);
     grid.sort((x, y) => x - y);
     const near = (t: number): boolean => Math.abs(t - cv.re) <= 1e-6 * Math.max(1, Math.abs(cv.re));
     let prev: { t: number; y: number } | null = null;
