@@ -69,7 +69,8 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
   const loose = looseKey(normalized);
   if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets && BIG_DELIMITER.test(raw)) {
     // Math-Verify's LaTeX grammar (latex2sympy2_extended PS.g4) has no rule for \bigl( … \bigr): such a span does not parse there
-    return { raw, normalized, loose, tree: null, error: "\\big… delimiters do not parse under Math-Verify's targets" };
+    // and its text is compared as written (Math-Verify's string fallback): `\\bigl(4\\bigr)` is not the text `4`
+    return { raw, normalized, loose: raw.replace(/\s+/g, ""), tree: null, error: "\\big… delimiters do not parse under Math-Verify's targets" };
   }
   try {
     return { raw, normalized, loose, tree: parseMath(normalized, budget) };

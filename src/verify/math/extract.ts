@@ -428,6 +428,8 @@ const WHOLE_WORDS = new Set([
 interface Found {
   text: string;
   pos: number;
+  /** The text was read outside every math span (Math-Verify's expr "answer" patterns). */
+  outsideMath?: boolean;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -518,8 +520,20 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       }
       return at(lastMathSpans(tail), 0);
     }
-    case "last-number":
-      return at(findLastNumber(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
+    case "last-number": {
+      const exprNumbers = (options as { exprNumbers?: boolean }).exprNumbers === true;
+      if (exprNumbers) {
+        // the expr target's "answer" patterns skip numbers inside math spans: such a number is no part of a failed span
+        const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
+        const w = answerWordNumber(tail);
+        // (a bare \\frac{a}{b} ending last still comes first, as in findLastNumber)
+        const f = lastMatch(LATEX_FRACTION, tail);
+        const m = f && lastMatch(NUMBER, tail);
+        const fractionLast = f !== null && (!m || f.index + f[0].length >= m.index + m[0].length);
+        if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
+      }
+      return at(findLastNumber(text, exprNumbers), 0);
+    }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
       return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
@@ -589,7 +603,7 @@ export function extractCandidates(
   const out: ExtractedMathAnswer[] = [];
   for (const { source, f } of found) {
     const readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
-    for (const r of readings) out.push({ text: r, source });
+    for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
   }
   return out;
 }

@@ -278,3 +278,14 @@ describe("series and solved forms stay bounded", () => {
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 });
+
+describe("a failed LaTeX span and the numbers around it (parser.extract_target_from_pred)", () => {
+  it("a number after '=' in the answer sentence, outside the failed span, is read", () => {
+    expect(judged("7", "The answer is $\\bigl(3+4\\bigr)$ = 7")).toBe(true);
+    expect(judged("3", "The answer is $\\bigl(3+4\\bigr)$ = 7")).toBe(false);
+  });
+  it("a span with sizing delimiters is not the text of its content (the string fallback is the span as written)", () => {
+    expect(judged("4", "Final answer is $\\bigl(4\\bigr)$. I hope. 42")).toBe(false);
+    expect(judged("42", "Final answer is $\\bigl(4\\bigr)$. I hope. 42")).toBe(true);
+  });
+});

@@ -93,4 +93,6 @@ export interface ExtractedMathAnswer {
   text: string;
   /** The rule that found it. */
   source: ExtractionSource;
+  /** Read outside every LaTeX math span (so no part of a span that failed to parse). */
+  outsideMath?: boolean;
 }

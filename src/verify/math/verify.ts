@@ -71,6 +71,7 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
     if (
       failedSpan !== null &&
+      !c.outsideMath &&
       (c.source === "last-number" || c.source === "final-answer" || c.source === "answer-line") &&
       (failedSpan.includes(c.text) || failedSpan.includes(c.text.replace(".", ",")))
     )
