@@ -430,6 +430,8 @@ interface Found {
   pos: number;
   /** The text was read outside every math span (Math-Verify's expr "answer" patterns). */
   outsideMath?: boolean;
+  /** A phrase written with LaTeX (a math delimiter, a box or a bare fraction). */
+  latex?: boolean;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -440,7 +442,8 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   // Math-Verify's latex target reads a phrase's answer only from a math span, a box or a bare \frac
   if (latexOnly && !LATEX_MARK.test(rest.slice(0, 400))) return null;
   const seg = cleanSegment(rest);
-  return seg ? { text: seg, pos: text.length - tail.length + m.index } : null;
+  // (whether the sentence was written with LaTeX: its delimiters are gone from `seg`)
+  return seg ? { text: seg, pos: text.length - tail.length + m.index, latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)) } : null;
 }
 
 function escapeRe(s: string): string {
@@ -602,7 +605,13 @@ export function extractCandidates(
   }
   const out: ExtractedMathAnswer[] = [];
   for (const { source, f } of found) {
-    const readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
+    let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
+    // Math-Verify's expr "answer" pattern (answer(?:.{0,100}=\\s*|...)): in a sentence without LaTeX, the value after its last "="
+    if ((source === "final-answer" || source === "answer-line") && (options as { exprNumbers?: boolean }).exprNumbers === true && f.latex === false) {
+      const eq = f.text.lastIndexOf("=");
+      const after = eq >= 0 ? f.text.slice(eq + 1).trim() : "";
+      if (after !== "" && eq < 100 && /^[-+(.\d]/.test(after)) readings = [after, ...readings.filter((r) => r !== after)];
+    }
     for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
   }
   return out;

@@ -289,3 +289,15 @@ describe("a failed LaTeX span and the numbers around it (parser.extract_target_f
     expect(judged("42", "Final answer is $\\bigl(4\\bigr)$. I hope. 42")).toBe(true);
   });
 });
+
+describe("the expr target's answer pattern: the value after the last '=' (answer(?:.{0,100}=\\s*|.{0,50}?))", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("in an answer sentence without LaTeX", () => {
+    expect(judged("4", "answer: x = 3, y = 4", E)).toBe(true);
+    expect(judged("3", "answer: x = 3, y = 4", E)).toBe(false);
+    expect(judged("7", "The answer is 3 + 4 = 7", E)).toBe(true);
+  });
+  it("a sentence with LaTeX is read as its span", () => {
+    expect(judged("$x-2y+z-1=0$", "The final answer is $x-2y+z-1=0$. I hope it is correct.")).toBe(true);
+  });
+});
