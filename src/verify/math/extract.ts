@@ -432,6 +432,8 @@ interface Found {
   outsideMath?: boolean;
   /** A phrase written with LaTeX (a math delimiter, a box or a bare fraction). */
   latex?: boolean;
+  /** A math span read after the word "answer" (Math-Verify's priority 100/200 latex patterns). */
+  answerWord?: boolean;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -503,8 +505,14 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer":
       return phrase(text, (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
-    case "answer-line":
-      return phrase(text, ANSWER_LINE, latexOnly);
+    case "answer-line": {
+      const f = phrase(text, ANSWER_LINE, latexOnly);
+      // Math-Verify's latex "answer" pattern: a math span within 50 characters after "answer:" is the
+      // answer (it ends after any number before it); the last-latex source reads it
+      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      if (mv && f?.latex && options.extraction?.includes("last-latex")) return null;
+      return f;
+    }
     case "bold":
       return latexOnly ? null : at(findBold(text), 0);
     case "last-latex": {
@@ -513,7 +521,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
         const word = answerWordSpans(tail);
-        if (word !== null) return at(word, 0);
+        if (word !== null) return { text: word, pos: 0, answerWord: true };
         // it also reads a bare \frac{a}{b} in running text; the match ending last wins
         const f = lastMatch(LATEX_FRACTION, tail);
         const spans = f ? mathSpans(tail) : [];
@@ -599,7 +607,7 @@ export function extractCandidates(
   // a number that ends the text after the last math span ("... increases by 100%.") is the answer, not that span
   const latex = found.findIndex((x) => x.source === "last-latex");
   const num = found.findIndex((x) => x.source === "last-number");
-  if (latex >= 0 && num > latex && boxed < 0 && endsWithNumberAfterMath(text)) {
+  if (latex >= 0 && num > latex && boxed < 0 && !found[latex].f.answerWord && endsWithNumberAfterMath(text)) {
     const [n] = found.splice(num, 1);
     found.splice(latex, 0, n);
   }

@@ -301,3 +301,11 @@ describe("the expr target's answer pattern: the value after the last '=' (answer
     expect(judged("$x-2y+z-1=0$", "The final answer is $x-2y+z-1=0$. I hope it is correct.")).toBe(true);
   });
 });
+
+describe("the latex target's answer pattern (answer:.{0,50}? then a math span, ending after a number before it)", () => {
+  it("an 'Answer:' line with a math span answers the span", () => {
+    expect(judged("$6$", "Answer: 5 and then $6$")).toBe(true);
+    expect(judged("$5$", "Answer: 5 and then $6$")).toBe(false);
+    expect(judged("$5$", "Answer: $5$ and then 6")).toBe(true);
+  });
+});
