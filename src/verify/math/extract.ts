@@ -434,6 +434,8 @@ interface Found {
   latex?: boolean;
   /** A math span read after the word "answer" (Math-Verify's priority 100/200 latex patterns). */
   answerWord?: boolean;
+  /** A phrase that starts with "final answer". */
+  final?: boolean;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -445,7 +447,9 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   if (latexOnly && !LATEX_MARK.test(rest.slice(0, 400))) return null;
   const seg = cleanSegment(rest);
   // (whether the sentence was written with LaTeX: its delimiters are gone from `seg`)
-  return seg ? { text: seg, pos: text.length - tail.length + m.index, latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)) } : null;
+  return seg
+    ? { text: seg, pos: text.length - tail.length + m.index, latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)), final: /^final/i.test(m[0]) }
+    : null;
 }
 
 function escapeRe(s: string): string {
@@ -503,8 +507,14 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       return at(findBoxed(text), lastBoxedStart(text, text.length));
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
-    case "final-answer":
-      return phrase(text, (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
+    case "final-answer": {
+      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      const f = phrase(text, mv ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
+      // "the answer is" (no "final") is Math-Verify's plain "answer" pattern: a math span within 50
+      // characters wins over a number before it, as in the last-latex source's reading
+      if (mv && f?.latex && !f.final && options.extraction?.includes("last-latex")) return null;
+      return f;
+    }
     case "answer-line": {
       const f = phrase(text, ANSWER_LINE, latexOnly);
       // Math-Verify's latex "answer" pattern: a math span within 50 characters after "answer:" is the

@@ -309,3 +309,11 @@ describe("the latex target's answer pattern (answer:.{0,50}? then a math span, e
     expect(judged("$5$", "Answer: $5$ and then 6")).toBe(true);
   });
 });
+
+describe("'the answer is' is Math-Verify's plain answer pattern, 'final answer … is' its own", () => {
+  it("a math span within 50 characters after 'the answer' wins over a number before it; after 'final answer is' the first value", () => {
+    expect(judged("$6$", "the answer is 5, not $6$")).toBe(true);
+    expect(judged("$5$", "the answer is $5$, not 6")).toBe(true);
+    expect(judged("$5$", "The final answer is 5, not $6$")).toBe(true);
+  });
+});
