@@ -398,6 +398,8 @@ function answerRegion(response: string, options: MathVerifyOptions): string {
 const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
 /** Math-Verify's `final answer.{0,100}?\s+is` ("the final answer to part (b) is $5$"), and the phrases above. */
 const FINAL_ANSWER_MV = /final answer[\s\S]{0,100}?\s+is:?\s*|(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
+/** After "final answer is": one value (a math span or a word) and "I hope" (parser.py's `final answer is)\:?\s*X\.?\s?I hope`). */
+const FINAL_HOPE = /^(?:\$\$[^$]+\$\$|\$[^$\n]+\$|\\\([^\n]+?\\\)|\\\[[\s\S]+?\\\]|[^\s$]+?)\.?\s?I hope/;
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** Plain words a whole-string answer may contain. */
@@ -436,6 +438,8 @@ interface Found {
   answerWord?: boolean;
   /** A phrase that starts with "final answer". */
   final?: boolean;
+  /** "final answer is X. I hope": Math-Verify's priority-0 pattern. */
+  hope?: boolean;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -447,9 +451,14 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   if (latexOnly && !LATEX_MARK.test(rest.slice(0, 400))) return null;
   const seg = cleanSegment(rest);
   // (whether the sentence was written with LaTeX: its delimiters are gone from `seg`)
-  return seg
-    ? { text: seg, pos: text.length - tail.length + m.index, latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)), final: /^final/i.test(m[0]) }
-    : null;
+  if (!seg) return null;
+  return {
+    text: seg,
+    pos: text.length - tail.length + m.index,
+    latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)),
+    final: /^final/i.test(m[0]),
+    hope: /^final answer is/i.test(m[0]) && FINAL_HOPE.test(rest),
+  };
 }
 
 function escapeRe(s: string): string {
@@ -610,7 +619,9 @@ export function extractCandidates(
   const final = found.findIndex((x) => x.source === "final-answer");
   // "the final answer is 7" written after the box replaces it; words ("the answer is as above") do not
   const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
-  if (boxed >= 0 && final > boxed && found[final].f.pos > found[boxed].f.pos && mathLike(found[final].f.text)) {
+  // ("final answer is X. I hope" is Math-Verify's first pattern, priority 0: before any box)
+  const first = final >= 0 && found[final].f.hope === true && (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+  if (boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
   }

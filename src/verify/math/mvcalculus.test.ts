@@ -317,3 +317,12 @@ describe("'the answer is' is Math-Verify's plain answer pattern, 'final answer â
     expect(judged("$5$", "The final answer is 5, not $6$")).toBe(true);
   });
 });
+
+describe("'final answer is X. I hope' comes before any box (Math-Verify's priority-0 pattern)", () => {
+  it("a later box does not replace it", () => {
+    expect(judged("$5$", "The final answer is $5$. I hope it is correct. \\boxed{6}")).toBe(true);
+    expect(judged("$6$", "The final answer is $5$. I hope it is correct. \\boxed{6}")).toBe(false);
+    // without "I hope" the box written last wins (priority 50, the match ending last)
+    expect(judged("$6$", "The final answer is $5$. \\boxed{6}")).toBe(true);
+  });
+});
