@@ -5,6 +5,7 @@
  * linear in the response length (or looks at a bounded tail), so extraction is fast on any input.
  */
 import { answerAfterThinking } from "../../core/think.js";
+import { findChoice } from "./choice.js";
 import { matchBrace } from "./normalize.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
@@ -461,49 +462,6 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   };
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * A choice letter (Math-Verify's string extraction): after "final answer is" / "answer", else at
- * the start, else the last one standing alone ("Because B is valid" reads B).
- */
-function findChoice(text: string, strings: readonly string[]): string | null {
-  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
-  const keys = strings.map(escapeRe).join("|");
-  const suffix = "(?:\\*\\*)?(?=[.,:;\\s)]|$)";
-  const letter = `(?:^|[\\s(])(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`;
-  // the phrases ignore case; the choices do not ("the answer is a guess" is no choice a)
-  const tries: [RegExp, boolean][] = [
-    [new RegExp(`[Ff][Ii][Nn][Aa][Ll] [Aa][Nn][Ss][Ww][Ee][Rr].{0,100}?\\s+is:?\\s*(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "g"), true],
-    [new RegExp(`[Aa][Nn][Ss][Ww][Ee][Rr]:.{0,50}?${letter}`, "g"), true],
-    [new RegExp(`[Aa][Nn][Ss][Ww][Ee][Rr].{0,50}?${letter}`, "g"), true],
-    [new RegExp(`^(?:\\*\\*)?\\(?(${keys})\\)?${suffix}`, "g"), false],
-    [new RegExp(letter, "g"), false],
-  ];
-  for (const [re, anchored] of tries) {
-    const m = lastMatch(re, tail);
-    if (!m) continue;
-    // several choices in the answer sentence ("the answer is A, B, C or D") or, with no anchor, in
-    // the whole text ("A B C D") are a hedge: read as "A or B ...", which matches no single gold
-    const from = anchored ? m.index : 0;
-    const rest = tail.slice(from);
-    const end = anchored ? rest.search(/\.(?:\s|$)|\n/) : -1;
-    const region = end >= 0 ? rest.slice(0, Math.max(end, m[0].length)) : rest;
-    const all = new Set<string>();
-    for (const x of region.matchAll(new RegExp(letter, "g"))) all.add(x[1]);
-    if (m.index === 0 && !anchored && re.source.startsWith("^")) {
-      // "A. Because B is not valid" answers A; "A B C D" (choices listed one after another) is a hedge
-      const listed = new RegExp(`^\\W*(${keys})\\W+(${keys})(?=\\W|$)`).exec(tail);
-      return listed && listed[1] !== listed[2] ? `${listed[1]} \\text{ or } ${listed[2]}` : m[1];
-    }
-    if (all.size > 1) return [...all].join(" \\text{ or } ");
-    return m[1];
-  }
-  return null;
-}
-
 /** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
 const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
 
@@ -568,7 +526,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (latexOnly && !LATEX_MARK.test(text)) return null;
       return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "choice":
-      return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"]), 0);
+      return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);
   }
 }
 
