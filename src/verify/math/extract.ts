@@ -462,6 +462,9 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   };
 }
 
+/** A whole text that Math-Verify's expr patterns read as one number or expression. */
+const PLAIN_EXPR = /^[-+]?[$€£¥₹]?[\d.,\s+\-*×/^()÷]+(?:\s*(?:%|[Pp]ercent|[Pp]ercentage|[Pp]ct))?$/;
+
 /** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
 const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
 
@@ -524,6 +527,9 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
+      // Math-Verify's expr target reads plain text only through its number and expression patterns:
+      // a whole answer without LaTeX is read only when it is such a number or expression ("100m2" is 100)
+      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && !LATEX_MARK.test(text) && !PLAIN_EXPR.test(text.trim())) return null;
       return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);

@@ -326,3 +326,13 @@ describe("'final answer is X. I hope' comes before any box (Math-Verify's priori
     expect(judged("$6$", "The final answer is $5$. \\boxed{6}")).toBe(true);
   });
 });
+
+describe("plain text under the expr target (parser.lazy_expr_regex: numbers need no suffix, 'so we can extract $100 or 100m2')", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("a whole answer with words is read through its number; Python's ** is a power", () => {
+    expect(judged("100", "100m2", E)).toBe(true);
+    expect(judged("10000", "100m2", E)).toBe(false);
+    expect(judged("8", "2**3", E)).toBe(true);
+    expect(judged("6", "2**3", E)).toBe(false);
+  });
+});

@@ -256,6 +256,8 @@ export function normalizeAnswer(input: string): string {
   // "1, 2, 3, \ldots": the dots go (Math-Verify's normalisation)
   s = s.replace(/,?\s*\\ldots(?![a-zA-Z])/g, " ");
   s = s.replace(DROP_COMMANDS, "");
+  // Python's power `2**3` in a plain expression (Math-Verify's expr target parses it with sympy's parse_expr)
+  s = s.replace(/([\d)])\s*\*\*\s*(?=[\d(-])/g, "$1^");
   // a roman differential `{\\rm d}x` is `dx` (math_normalization's basic_latex: `{\\rm d}` → d)
   s = s.replace(/\{\\rm\s+d\}/g, "d");
   // \operatorname{lcm}(4, 6): the functions the parser knows by their command names
