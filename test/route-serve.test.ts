@@ -182,11 +182,19 @@ describe("scratchpad route and serve --router", () => {
     const { url, log } = await startServe(["--router", file, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"], children);
     expect(log).toContain(`${strongDir} vote@3`);
     const client = new OpenAI({ baseURL: url, apiKey: "unused" });
-    const hard = await client.completions.create({ model: "router", prompt: "31337+42424=", max_tokens: 4 }).withResponse();
+    const hard = await client.completions.create({ model: "router", prompt: "31337+42424=", max_tokens: 4, temperature: 0 }).withResponse();
     expect(hard.response.headers.get("x-scratchpad-route")).toBe(strongDir);
-    // Three samples of at most 4 tokens each were drawn and billed: more than one sample could use.
-    expect(hard.data.usage!.completion_tokens).toBeGreaterThan(4);
-    expect(hard.data.usage!.completion_tokens).toBeLessThanOrEqual(12);
+    // The same router without votes, for one greedy sample's length: the voting server drew and
+    // billed three such samples.
+    const plainFile = path.join(dir, "router-plain.json");
+    await saveRouter(plainFile, longPromptsGoStrong());
+    const plain = new OpenAI({
+      baseURL: await serve(["--router", plainFile, "--cheap", cheapDir, "--strong", strongDir, "--max-tokens", "8"]),
+      apiKey: "unused",
+    });
+    const one = await plain.completions.create({ model: "router", prompt: "31337+42424=", max_tokens: 4, temperature: 0 });
+    expect(one.choices[0].text).toBe(hard.data.choices[0].text);
+    expect(hard.data.usage!.completion_tokens).toBe(3 * one.usage!.completion_tokens);
   });
 
   it("serve --router names what is missing", async () => {
