@@ -93,11 +93,7 @@ function expand(n: MathNode, budget: Deadline, terms: { n: number }): MathNode |
     for (let j = from; j <= to; j++) {
       terms.n += size(body, MAX_NODES) + 1;
       if (terms.n > MAX_NODES) return null;
-      const term = expand(
-        mapSymbols(body, (s) => (s.name === index.name ? integer(j) : s)),
-        budget,
-        terms,
-      );
+      const term = expand(replaceIndex(body, index.name, integer(j)), budget, terms);
       if (!term) return null;
       out = out === null ? term : { k: n.name === "sum" ? "add" : "mul", a: out, b: term };
     }
@@ -144,6 +140,8 @@ export function bigOpsEqual(a: MathNode, b: MathNode, budget: Deadline, equalAt:
     freeVariables(op.args[2], vars);
     freeVariables(op.args[3], vars);
   }
+  // a sum of a sequence whose subscripts are not the index alone (`F_{n-k-1}`) is compared by structure
+  if ([...bigOps(a), ...bigOps(b)].some((op) => subscriptsDependOnIndex(op.args[0]))) return null;
   const names = [...vars];
   for (const base of POINTS) {
     const values = new Map(names.map((v, i) => [v, integer(base + 5 * i)]));
@@ -155,6 +153,31 @@ export function bigOpsEqual(a: MathNode, b: MathNode, budget: Deadline, equalAt:
     if (!equalAt(x, y)) return false;
   }
   return true;
+}
+
+/**
+ * The body with the index `index` replaced by `by`, also as a whole subscript (`a_k` → `a_3` or
+ * `a_@sum1`); a subscript that only contains the index (`F_{n-k-1}`) is left as it is.
+ */
+function replaceIndex(body: MathNode, index: string, by: MathNode): MathNode {
+  const subscript = by.k === "sym" ? by.name : by.k === "num" && by.value ? by.value.toString() : by.k === "neg" && by.a.k === "num" ? `-${by.a.text}` : null;
+  return mapSymbols(body, (sym) => {
+    if (sym.name === index) return by;
+    const cut = sym.name.indexOf("_");
+    if (subscript !== null && cut > 0 && sym.name.slice(cut + 1) === index) return { k: "sym", name: `${sym.name.slice(0, cut)}_${subscript}` };
+    return sym;
+  });
+}
+
+/** True when a subscript still depends on an index the sum ranges over (`F_{n-k-1}`): such a sum is not written out. */
+function subscriptsDependOnIndex(n: MathNode): boolean {
+  let found = false;
+  mapSymbols(n, (sym) => {
+    const cut = sym.name.indexOf("_");
+    if (cut > 0 && !/^(?:@(?:sum|prod)\d+|-?\d+)$/.test(sym.name.slice(cut + 1))) found = true;
+    return sym;
+  });
+  return found;
 }
 
 /** The integer a bound is written as (`3`, `-2`), or null. */
@@ -190,7 +213,7 @@ export function parseBigOperator(p: ParserAccess, name: "sum" | "prod"): MathNod
   p.bigDepth--;
   const a = integerOf(lo);
   const b = integerOf(hi);
-  const substitute = (by: MathNode): MathNode => mapSymbols(body, (sym) => (sym.name === index ? by : sym));
+  const substitute = (by: MathNode): MathNode => replaceIndex(body, index, by);
   // written out only while small: at most 2000 terms and 20000 nodes (nested sums stay bounded)
   if (a !== null && b !== null && b - a < 2000 && (b - a + 1) * size(body, 20001) <= 20000) {
     let out: MathNode | null = null;

@@ -336,3 +336,13 @@ describe("plain text under the expr target (parser.lazy_expr_regex: numbers need
     expect(judged("6", "2**3", E)).toBe(false);
   });
 });
+
+describe("sums of sequences (the index as a subscript)", () => {
+  it("a_k is a_1, a_2, … when the sum is written out, and the index name does not matter", () => {
+    expect(judged("$\\sum_{k=1}^{3} a_k$", "$a_1 + a_2 + a_3$")).toBe(true);
+    expect(judged("$\\sum_{k=1}^{n} a_k$", "$\\sum_{j=1}^{n} a_j$")).toBe(true);
+    expect(judged("$\\sum_{k=1}^{3} a_k$", "$3 a_k$")).toBe(false);
+    expect(judged("$\\sum_{k=1}^{n} a_k$", "$n a_k$")).toBe(false);
+    expect(judged("$\\sum_{k=1}^{n} a_k$", "$\\sum_{j=1}^{n} b_j$")).toBe(false);
+  });
+});
