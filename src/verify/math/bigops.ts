@@ -19,6 +19,8 @@ import { Rational } from "./rational.js";
 const MAX_NODES = 30000;
 /** Integer values of the bound variables, one row per point (a polynomial of degree < 6 is fixed by 6 points). */
 const POINTS = [4, 7, 11, 16, 22, 29];
+/** Larger values, checked when the sums there stay small enough to write out (so `+ \\lfloor n/100 \\rfloor` differs). */
+const FAR_POINTS = [137, 1009];
 
 type Fn = Extract<MathNode, { k: "fn" }>;
 
@@ -130,7 +132,7 @@ function expand(n: MathNode, budget: Deadline, terms: { n: number }): MathNode |
 
 /**
  * Whether two scalar trees, at least one holding a sum or product with symbolic bounds, are equal
- * at six integer values of the variables in those bounds (the sums written out, the comparison
+ * at six integer values of the variables in those bounds (and at two far ones where the sums are small enough) (the sums written out, the comparison
  * `equalAt` exact). Null when a sum cannot be written out (bounds that are not integers there, or
  * too many terms): the caller decides another way.
  */
@@ -151,6 +153,17 @@ export function bigOpsEqual(a: MathNode, b: MathNode, budget: Deadline, equalAt:
     const y = x && expand(at(b), budget, terms);
     if (!x || !y) return null;
     if (!equalAt(x, y)) return false;
+  }
+  // (only when the bound variables are the only ones: other variables at far points overflow)
+  const others = freeVariables(a);
+  freeVariables(b, others);
+  for (const base of others.size > names.length ? [] : FAR_POINTS) {
+    const values = new Map(names.map((v, i) => [v, integer(base + 5 * i)]));
+    const at = (n: MathNode): MathNode => mapSymbols(n, (s) => values.get(s.name) ?? s);
+    const terms = { n: 0 };
+    const x = expand(at(a), budget, terms);
+    const y = x && expand(at(b), budget, terms);
+    if (x && y && !equalAt(x, y)) return false;
   }
   return true;
 }
