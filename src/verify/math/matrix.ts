@@ -100,7 +100,7 @@ export function determinant(rows: MathNode[][]): MathNode | null {
   return out;
 }
 
-/** The transpose of a matrix node (`A^T`, `A^{\\top}`, `A'`: PS.g4's `transpose`). */
+/** The transpose of a matrix node (`A^T`, `A^{\\top}`: PS.g4's `transpose`; a quote is removed before parsing). */
 export function transpose(m: Extract<MathNode, { k: "matrix" }>): MathNode {
   return { k: "matrix", rows: m.rows[0].map((_, j) => m.rows.map((r) => r[j])) };
 }

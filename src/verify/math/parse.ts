@@ -313,8 +313,8 @@ class Parser implements ParserAccess {
         this.pos++;
         n = { k: "fn", name: "percent", args: [n] };
       } else if (this.isOp("'")) {
+        // a quote is removed before parsing (math_normalization's to_remove_regex): f'(x) is f(x), A' is A
         this.pos++;
-        if (n.k === "matrix") n = transpose(n);
       } else return n;
     }
   }
