@@ -53,6 +53,10 @@ export const VerifyMathCliSchema = z
       negatedDescription: "match variables by position (f(y) is f(x)) and sets with tuples",
     }),
     allowSetRelationComp: z.boolean().default(false).meta({ description: "a gold interval/set also matches an inequality answer (1 < y < 2 for (1, 2))" }),
+    evaluateAnswerOperators: z.boolean().default(false).meta({
+      description:
+        "evaluate an integral, limit, derivative, sum or product left in the answer, as Math-Verify does (default: such an answer restates the question and is wrong)",
+    }),
     extraction: z.array(z.string()).optional().meta({
       description:
         "where answers are read, in order: latex,expr,string (Math-Verify's targets) or boxed,answer-tag,final-answer,answer-line,bold,last-latex,whole,last-number,choice",
@@ -76,6 +80,7 @@ function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
   if (flags.floatRounding !== undefined) opts.float_rounding = flags.floatRounding;
   if (flags.strict !== undefined) opts.strict = flags.strict;
   if (flags.allowSetRelationComp) opts.allow_set_relation_comp = true;
+  if (flags.evaluateAnswerOperators) opts.evaluate_answer_operators = true;
   if (flags.extraction !== undefined) opts.extraction = flags.extraction as MathVerifyOptions["extraction"];
   if (flags.goldExtraction !== undefined) opts.goldExtraction = flags.goldExtraction as MathVerifyOptions["goldExtraction"];
   if (flags.strings !== undefined) opts.strings = flags.strings;

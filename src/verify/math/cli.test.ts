@@ -84,4 +84,17 @@ describe("scratchpad verify math", () => {
     expect(out[3].error).toMatch(/^line 4: unknown option "float_rouding"/);
     expect(out[4].error).toMatch(/^line 5: strict must be true or false/);
   });
+
+  it("a restated integral is wrong unless --evaluate-answer-operators (or the line's option) asks for Math-Verify's behaviour", () => {
+    const line = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}" });
+    const withOption = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}", options: { evaluate_answer_operators: true } });
+    const out = cli(["--jsonl"], `${line}\n${withOption}\n`)
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { correct: boolean; reason: string });
+    expect(out.map((o) => o.correct)).toEqual([false, true]);
+    expect(out[0].reason).toMatch(/leaves an integral unevaluated/);
+    const flagged = cli(["--evaluate-answer-operators", "--jsonl"], `${line}\n`);
+    expect((JSON.parse(flagged.stdout) as { correct: boolean }).correct).toBe(true);
+  });
 });

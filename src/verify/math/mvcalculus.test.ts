@@ -6,7 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { verifyMathSync, type MathVerifyOptions } from "./index.js";
 
-const L: MathVerifyOptions = { extraction: ["latex", "expr"] };
+// Math-Verify's behaviour: an integral, limit, derivative, sum or product left in the answer is
+// evaluated (scratchpad's default refuses such an answer as a restated question: restate.ts,
+// exploits.test.ts).
+const L: MathVerifyOptions = { extraction: ["latex", "expr"], evaluate_answer_operators: true };
 
 function judged(gold: string, response: string, options: MathVerifyOptions = L): boolean {
   return verifyMathSync(gold, response, options).correct;

@@ -31,6 +31,7 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   floatRounding: number;
   strict: boolean;
   allowSetRelationComp: boolean;
+  evaluateAnswerOperators: boolean;
   extraction: readonly ExtractionSource[];
   goldExtraction: readonly ExtractionSource[];
   /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
@@ -73,6 +74,7 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   for (const [name, v] of [
     ["strict", o.strict],
     ["allow_set_relation_comp", o.allow_set_relation_comp ?? o.allowSetRelationComp],
+    ["evaluate_answer_operators", o.evaluate_answer_operators ?? o.evaluateAnswerOperators],
   ] as const) {
     if (v !== undefined && typeof v !== "boolean") throw new MathOptionError(`${name} must be true or false, got ${JSON.stringify(v)}`);
   }
@@ -99,6 +101,7 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     floatRounding: fr,
     strict: o.strict ?? true,
     allowSetRelationComp: o.allowSetRelationComp ?? o.allow_set_relation_comp ?? false,
+    evaluateAnswerOperators: o.evaluateAnswerOperators ?? o.evaluate_answer_operators ?? false,
     extraction,
     goldExtraction,
     exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
@@ -116,6 +119,8 @@ const LINE_OPTION_NAMES = new Set([
   "strict",
   "allow_set_relation_comp",
   "allowSetRelationComp",
+  "evaluate_answer_operators",
+  "evaluateAnswerOperators",
   "extraction",
   "goldExtraction",
   "gold_extraction",
@@ -145,6 +150,8 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
   if (o.floatRounding !== undefined) delete merged.float_rounding;
   if (o.allow_set_relation_comp !== undefined) delete merged.allowSetRelationComp;
   if (o.allowSetRelationComp !== undefined) delete merged.allow_set_relation_comp;
+  if (o.evaluate_answer_operators !== undefined) delete merged.evaluateAnswerOperators;
+  if (o.evaluateAnswerOperators !== undefined) delete merged.evaluate_answer_operators;
   if (o.timeout_seconds !== undefined) delete merged.timeoutMs;
   try {
     resolveMathOptions(merged);

@@ -59,6 +59,14 @@ export interface MathVerifyOptions {
   allow_set_relation_comp?: boolean;
   /** The same as `allow_set_relation_comp` (camelCase spelling). */
   allowSetRelationComp?: boolean;
+  /**
+   * Evaluate an integral, limit, derivative, sum or product the answer leaves unevaluated, as
+   * Math-Verify does (default false: such an answer restates the question, and is wrong unless the
+   * gold has the same operator; see restate.ts).
+   */
+  evaluate_answer_operators?: boolean;
+  /** The same as `evaluate_answer_operators` (camelCase spelling). */
+  evaluateAnswerOperators?: boolean;
   /** The letters `string` / `choice` extraction reads (default A, B, C, D). */
   strings?: readonly string[];
   /** Math-Verify's `timeout_seconds`: the same as `timeoutMs` / 1000 (`timeoutMs` wins when both are given). */

@@ -9,6 +9,7 @@ import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { extractCandidates } from "./extract.js";
 import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
+import { unevaluatedOperator } from "./restate.js";
 import type { ExtractionSource, MathVerdict, MathVerifyOptions } from "./types.js";
 
 /** Why a verdict compared by structure: shown in `reason` and `details.fallback`. */
@@ -101,6 +102,18 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
         status: "invalid",
         score: 0,
         reason: `gold answer could not be parsed (${g.parsed.error}); texts differ`,
+        extracted: c.text,
+        source: c.source,
+        gold: g.text,
+      };
+    }
+    const restated = options.evaluateAnswerOperators ? null : unevaluatedOperator(c.text, g.text);
+    if (restated !== null) {
+      return {
+        correct: false,
+        status: "wrong",
+        score: 0,
+        reason: `the answer leaves ${restated} unevaluated and the gold has none (it restates the question; evaluate_answer_operators: true evaluates it as Math-Verify does)`,
         extracted: c.text,
         source: c.source,
         gold: g.text,
