@@ -12,7 +12,7 @@ import { mapSymbols, type MathNode } from "./ast.js";
 import type { ParserAccess } from "./calculus.js";
 import type { Deadline } from "./deadline.js";
 import { exactValue } from "./exact.js";
-import { freeVariables } from "./numeric.js";
+import { freeVariables, treeSize as size } from "./numeric.js";
 import { Rational } from "./rational.js";
 
 /** Most nodes the written-out sums of one comparison may have (all nested sums together). */
@@ -61,20 +61,6 @@ export function hasSymbolicBigOp(n: MathNode): boolean {
 function integer(j: number): MathNode {
   const lit: MathNode = { k: "num", value: Rational.int(Math.abs(j)), approx: false, text: String(Math.abs(j)) };
   return j < 0 ? { k: "neg", a: lit } : lit;
-}
-
-/** Nodes in a tree, counted up to `cap`. */
-function size(n: MathNode, cap: number): number {
-  let count = 0;
-  const stack: MathNode[] = [n];
-  while (stack.length && count < cap) {
-    const x = stack.pop()!;
-    count++;
-    if (x.k === "neg") stack.push(x.a);
-    else if (x.k === "add" || x.k === "sub" || x.k === "mul" || x.k === "div" || x.k === "pow") stack.push(x.a, x.b);
-    else if (x.k === "fn") stack.push(...x.args);
-  }
-  return count;
 }
 
 /**

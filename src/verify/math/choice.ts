@@ -5,7 +5,7 @@
  */
 
 /** The last match of a global regex in `text`. */
-function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
+export function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
   let last: RegExpExecArray | null = null;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {

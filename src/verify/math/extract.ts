@@ -5,7 +5,7 @@
  * linear in the response length (or looks at a bounded tail), so extraction is fast on any input.
  */
 import { answerAfterThinking } from "../../core/think.js";
-import { findChoice } from "./choice.js";
+import { findChoice, lastMatch } from "./choice.js";
 import { matchBrace } from "./normalize.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
@@ -217,16 +217,6 @@ function cleanSegment(seg: string): string {
     .replace(/\\dollar/g, "\\$");
   s = s.replace(/\*\*/g, "").trim();
   return s.replace(/[.\s]+$/, "").trim();
-}
-
-function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
-  let last: RegExpExecArray | null = null;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    last = m;
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  return last;
 }
 
 function findAnswerTag(text: string): string | null {
