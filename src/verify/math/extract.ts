@@ -6,76 +6,12 @@
  */
 import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
-import { matchBrace } from "./normalize.js";
+import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
 const TAIL = 20000;
-/** Longest `\\boxed{...}` content read, and most boxes tried from the end (bounds the work on garbage). */
-const MAX_BOX = 20000;
-const MAX_BOX_TRIES = 1000;
-const MAX_BOX_SCAN = 400_000;
-
-/** Trim spaces and line breaks but keep tabs: a leading tab may be what is left of `\\text` (a lost escape). */
-function trimKeepTabs(s: string): string {
-  return s.replace(/^[ \n\r]+|[ \n\r]+$/g, "");
-}
-
-/** Content of a `\boxed{...}` or `\fbox{...}` starting at `at`, and where it ends. */
-function boxedAt(text: string, at: number, maxLen = MAX_BOX): { content: string; end: number } | null {
-  const m = /^\\(?:boxed|fbox)\s*/.exec(text.slice(at, at + 20));
-  if (!m) return null;
-  const i = at + m[0].length;
-  if (text[i] === "{") {
-    const close = matchBrace(text, i, maxLen);
-    if (close < 0) return null;
-    return { content: text.slice(i + 1, close), end: close + 1 };
-  }
-  // \boxed 5 (a number, a letter or a command; "the \boxed answer" is prose, not a box)
-  const w = /^(?:[-+]?\d[\d.,]*|[a-zA-Z](?![a-zA-Z])|\\(?!boxed|fbox)[a-zA-Z]+)/.exec(text.slice(i, i + 200));
-  return w ? { content: w[0], end: i + w[0].length } : null;
-}
-
-function lastBoxedStart(text: string, before: number): number {
-  if (before < 0) return -1;
-  return Math.max(text.lastIndexOf("\\boxed", before), text.lastIndexOf("\\fbox", before));
-}
-
-/** The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list. */
-function findBoxed(text: string): string | null {
-  let at = lastBoxedStart(text, text.length);
-  // total characters brace matching may scan (100k unclosed boxes stay linear)
-  let scan = MAX_BOX_SCAN;
-  for (let tries = 0; at >= 0 && tries < MAX_BOX_TRIES && scan > 0; tries++) {
-    const box = boxedAt(text, at, Math.min(MAX_BOX, scan));
-    scan -= box ? box.end - at : Math.min(MAX_BOX, text.length - at);
-    // an empty box ("I put answers in \boxed{}") is no answer: the box before it is
-    if (box && trimKeepTabs(box.content) !== "") {
-      const parts = [trimKeepTabs(box.content)];
-      let prevStart = at;
-      for (let guard = 0; guard < 20; guard++) {
-        const earlier = lastBoxedStart(text, prevStart - 1);
-        if (earlier < 0) break;
-        const b = boxedAt(text, earlier);
-        if (!b || b.end > prevStart) break;
-        const between = text.slice(b.end, prevStart);
-        const rest = between.replace(/\\text\{[^{}]*\}|\\quad|\band\b|\bor\b|[a-zA-Z]\s*=|\\[()[\]]|[$,;\s]/g, "");
-        if (rest !== "" || between.length > 40) break;
-        // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
-        if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;
-        const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
-        // the same box twice in a row is one answer (Math-Verify's extract_boxed_content drops the repeat)
-        if (trimKeepTabs(b.content) !== parts[0].replace(/(?:, | \\text\{ or \} )$/, "")) parts.unshift(trimKeepTabs(b.content) + joiner);
-        prevStart = earlier;
-      }
-      return parts.length === 1 ? parts[0] : parts.join("").replace(/, $/, "");
-    }
-    at = lastBoxedStart(text, at - 1);
-  }
-  return null;
-}
-
 /** One LaTeX math span: its body and where the span (with delimiters) starts and ends. */
 interface MathSpan {
   body: string;

@@ -7,6 +7,7 @@ import type { Problem, Verifier } from "../../types.js";
 import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
 import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
+import { unclosedBoxSpan } from "./boxes.js";
 import { extractCandidates } from "./extract.js";
 import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
 import { unevaluatedOperator } from "./restate.js";
@@ -18,25 +19,6 @@ const FELL_BACK = "values past every numeric range; compared by structure";
 /** Parsed gold answers, by gold string and options that affect parsing (RL verifies one gold many times). */
 const goldCache = new Map<string, { text: string; parsed: ParsedAnswer } | null>();
 const GOLD_CACHE_SIZE = 4096;
-
-/**
- * The part of a text a failed box covers when the box is never closed: Math-Verify's plain box
- * pattern `\\boxed{.+}` (parser.lazy_latex_regex) ends at the last `}`, so a number after it is
- * outside the failed span and its expr target may still read it (parser.extract_target_from_pred);
- * null when the text has no unclosed box.
- */
-function unclosedBoxSpan(text: string): string | null {
-  const at = text.search(/\\(?:boxed|fbox)\s*\{/);
-  if (at < 0) return null;
-  const open = text.indexOf("{", at);
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === "{") depth++;
-    else if (text[i] === "}" && --depth === 0) return null;
-  }
-  const last = text.lastIndexOf("}");
-  return last > open ? text.slice(0, last + 1) : null;
-}
 
 function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
