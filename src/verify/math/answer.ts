@@ -11,9 +11,15 @@ import { parseMath } from "./parse.js";
 import type { MathVerifyOptions } from "./types.js";
 import type { CompareContext } from "./compare.js";
 
-/** A control character (or a tab before a letter): what is left of `\\text`, `\\frac`, `\\binom` after a lost backslash escape. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this detects
-export const LOST_ESCAPE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\t(?=[a-z])/;
+/**
+ * A control character, or a tab before the rest of a LaTeX command that starts with `t`
+ * (`\\text`, `\\times`, `\\tan`, `\\theta`, `\\tfrac`…): what is left of `\\text`, `\\frac`, `\\binom`
+ * after a lost backslash escape. A tab before a word (`28<TAB>pct`, `Final<TAB>Answer`) is whitespace,
+ * as in Math-Verify (its patterns' `\\s` and normalize_latex read a tab as a space).
+ */
+export const LOST_ESCAPE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this detects
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\t(?:ext|imes|frac|binom|heta|ilde|riangle|herefore|o(?:p)?(?![a-zA-Z])|anh?(?![a-zA-Z])|au(?![a-zA-Z]))/;
 
 /** Default answer length limit (characters). */
 export const DEFAULT_MAX_ANSWER_CHARS = 4000;

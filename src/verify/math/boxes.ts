@@ -10,6 +10,15 @@ const MAX_BOX = 20000;
 const MAX_BOX_TRIES = 1000;
 const MAX_BOX_SCAN = 400_000;
 
+/**
+ * What may stand between two boxes that form one list: words in any text command (`\\text{and}`,
+ * `\\mathrm{and}`, `\\textbf{or}`: math_normalization reads `\\mathrm`, `\\mathbf`, `\\textbf`… as
+ * `\\text`), spacing and style commands (`\\quad`, `\\,`, `\\displaystyle`), "and"/"or", `x =`,
+ * math delimiters and punctuation.
+ */
+const BETWEEN_BOXES =
+  /\\(?:text(?:bf|it|rm|normal)?|math(?:rm|it|bf)|mbox)\s*\{[^{}]*\}|\\(?:q?quad|displaystyle|textstyle)(?![a-zA-Z])|\\[,;:! ]|~|\band\b|\bor\b|[a-zA-Z]\s*=|\\[()[\]]|[$,;\s]/g;
+
 /** Trim spaces and line breaks but keep tabs: a leading tab may be what is left of `\\text` (a lost escape). */
 export function trimKeepTabs(s: string): string {
   return s.replace(/^[ \n\r]+|[ \n\r]+$/g, "");
@@ -54,7 +63,7 @@ export function findBoxed(text: string): string | null {
         const b = boxedAt(text, earlier);
         if (!b || b.end > prevStart) break;
         const between = text.slice(b.end, prevStart);
-        const rest = between.replace(/\\text\{[^{}]*\}|\\quad|\band\b|\bor\b|[a-zA-Z]\s*=|\\[()[\]]|[$,;\s]/g, "");
+        const rest = between.replace(BETWEEN_BOXES, "");
         if (rest !== "" || between.length > 40) break;
         // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
         if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;

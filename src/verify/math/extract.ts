@@ -296,7 +296,7 @@ function findWhole(text: string, exprNumbers = false): string | null {
   if (wrapped) s = trimKeepTabs(wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4]);
   else if (exprNumbers) s = decimalComma(s);
   // numbers on separate lines ("11\n5/6") are not one answer (no mixed number across a line break)
-  if (/\d[ \t]*\r?\n[ \t]*[-+\d.]/.test(s)) return null;
+  if (/\d[ \t]*[\r\n\u2028\u2029][\s]*[-+\d.]/.test(s)) return null;
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
   // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
   const plain = s.replace(/\\(?:text|mathrm|textbf|textnormal|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");

@@ -261,3 +261,37 @@ describe('"final answer … is" (parser: final answer.{0,100}?\\s+is, priority 5
     expect(judged("$7$", "The final answer to part two is $4$, not the $7$ below.", { extraction: ["latex"] })).toBe(false);
   });
 });
+
+// Fragilities found by scripts/mv-metamorphic.ts (rewrites of tune cases that must not change the verdict).
+describe("boxes joined by a word in any text command (math_normalization reads \\mathrm, \\textbf … as \\text)", () => {
+  it("\\mathrm{and}, \\textbf{and} and \\displaystyle between boxes still join them", () => {
+    expect(judged("$(2, 2), (6, 2)$", "$$\\boxed{(2, 2)} \\quad \\mathrm{and} \\quad \\boxed{(6, 2)}$$")).toBe(true);
+    expect(judged("$k = 45, n = 2$", "$$\\boxed{k = 45} \\quad\\textbf{and}\\quad \\boxed{n = 2}$$")).toBe(true);
+    expect(judged("$1, -2$", "\\(\\displaystyle \\boxed{1}\\) and \\(\\displaystyle \\boxed{-2}\\).")).toBe(true);
+  });
+  it("the joined boxes are a list: they match no single value, and a hedge stays a hedge", () => {
+    expect(judged("$(6, 2)$", "$$\\boxed{(2, 2)} \\quad \\mathrm{and} \\quad \\boxed{(6, 2)}$$")).toBe(false);
+    expect(judged("$2$", "$\\boxed{2} \\quad \\mathrm{or} \\quad \\boxed{3}$")).toBe(false);
+    expect(judged("$3$", "$\\boxed{2} \\quad \\textbf{or} \\quad \\boxed{3}$")).toBe(false);
+  });
+});
+
+describe("line breaks and tabs (parser's \\s, normalize_latex's tab → space)", () => {
+  const E: MathVerifyOptions = { extraction: ["expr"] };
+  it("a carriage return is a line break: 11\\r\\n5/6 and 11\\r5/6 are no mixed number", () => {
+    expect(judged("71/6", "11\r\n5/6", E)).toBe(false);
+    expect(judged("71/6", "11\r\r\n5/6", E)).toBe(false);
+    expect(judged("71/6", "11\r5/6", E)).toBe(false);
+    expect(judged("71/6", "11 5/6", E)).toBe(true);
+  });
+  it("a tab before a word is whitespace, not a lost escape", () => {
+    expect(judged("$28\\%$", "28\tpct")).toBe(true);
+    expect(judged("$28\\%$", "$\\boxed{28\tpercent}$")).toBe(true);
+    expect(judged("$34$", "Final\tAnswer:\tThe\tlargest\t$n$\tis\t34.")).toBe(true);
+  });
+  it("a tab before the rest of a LaTeX command is still a lost escape", () => {
+    expect(judged("$13$", "$\text{13}$")).toBe(false);
+    expect(judged("$\\frac{1}{2}$", "$\tfrac{1}{2}$")).toBe(false);
+    expect(judged("$6$", "$2\times 3$")).toBe(false);
+  });
+});
