@@ -183,11 +183,28 @@ const TRANSFORMS: Record<string, Transform> = {
   "pred boxed→fbox": predOnly((s) => s.replace(/\\boxed\{/g, "\\fbox{")),
   "pred text after box": predOnly((s) => (/\\boxed\{/.test(s) ? `${s}\n\nThis is the final result of the computation above.` : s)),
   displaystyle: both((s) => mapMath(s, (m) => `\\displaystyle ${m}`)),
+  // text with no number, no math and no "answer" word around the response
+  "closing remark": predOnly((s) => `${s}\n\nI hope this helps!`),
+  "opening remark": predOnly((s) => `Sure, let us work through this problem step by step.\n\n${s}`),
+  "blank lines": predOnly((s) => s.replace(/\n/g, "\n\n")),
+  "bold final answer heading": (c) => {
+    if (!latexIn(c) || !WHOLE_SPAN.test(c.pred)) return null;
+    return { gold: c.gold, pred: `Some work here.\n\n**Final Answer**\n${c.pred.trim()}` };
+  },
+  // numbers changed consistently in gold and answer (digits 2..9 permuted, 0 and 1 kept): a literal
+  // match stays a match; flips in arithmetic cases (2+3 = 5) are expected, not fragilities
+  "permute digits": (c) => {
+    if (c.source.includes("mixed_number")) return null;
+    const map: Record<string, string> = { "2": "3", "3": "7", "4": "9", "5": "2", "6": "8", "7": "4", "8": "5", "9": "6" };
+    const f = (s: string): string => s.replace(/[2-9]/g, (d) => map[d]);
+    return { gold: f(c.gold), pred: f(c.pred) };
+  },
   CRLF: predOnly((s) => s.replace(/\n/g, "\r\n")),
   "tabs for spaces": predOnly((s) => mapText(s, (t) => t.replace(/ /g, "\t"))),
 };
 
 function main(): void {
+  process.stdout.on("error", () => process.exit(0)); // `| head` closes the pipe early
   const args = process.argv.slice(2);
   const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
   const verbose = args.includes("--verbose");

@@ -488,6 +488,21 @@ function endsWithNumberAfterMath(text: string): boolean {
 }
 
 /**
+ * True when a number or expression Math-Verify's expr patterns read (after the start, a space or
+ * `=`, with an optional currency sign or parenthesis) ends after the last math span. Under its
+ * latex and expr targets both plain patterns share priority 300 and the match that ends last wins
+ * (parser.extract_target_from_pred), so such a number answers before the span, wherever the text ends.
+ */
+function numberAfterLastSpan(text: string): boolean {
+  const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
+  const spans = /[$\\]/.test(tail) ? mathSpans(tail) : [];
+  if (spans.length === 0) return false;
+  const re = /(?<=[\s=])(?:\*\*)?[$€£¥₹]?-?\(?-?\.?\d/g;
+  re.lastIndex = spans[spans.length - 1].end;
+  return re.test(tail);
+}
+
+/**
  * Every candidate answer in `response`, one per extraction source that finds something, in the
  * priority order of `sources` (a "final answer is" phrase written after the last box goes first).
  * The verifier takes the first candidate that parses.
@@ -518,7 +533,9 @@ export function extractCandidates(
   // a number that ends the text after the last math span ("... increases by 100%.") is the answer, not that span
   const latex = found.findIndex((x) => x.source === "last-latex");
   const num = found.findIndex((x) => x.source === "last-number");
-  if (latex >= 0 && num > latex && boxed < 0 && !found[latex].f.answerWord && endsWithNumberAfterMath(text)) {
+  // (under Math-Verify's latex and expr targets: any number after the last span, the match that ends last)
+  const mvBoth = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers === true;
+  if (latex >= 0 && num > latex && boxed < 0 && !found[latex].f.answerWord && (mvBoth ? numberAfterLastSpan(text) : endsWithNumberAfterMath(text))) {
     const [n] = found.splice(num, 1);
     found.splice(latex, 0, n);
   }

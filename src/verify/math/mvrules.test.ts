@@ -295,3 +295,21 @@ describe("line breaks and tabs (parser's \\s, normalize_latex's tab → space)",
     expect(judged("$6$", "$2\times 3$")).toBe(false);
   });
 });
+
+describe("latex and expr targets: the match that ends last (parser.extract_target_from_pred, priority 300)", () => {
+  it("a number after the last math span answers, wherever the text ends", () => {
+    const pred = "We get $$\\frac{\\Delta x'}{\\Delta x} \\geq \\frac{2}{1}.$$ So the error increases by 100%.\n\nI hope this helps!";
+    expect(judged("$100\\%$", pred)).toBe(true);
+    expect(judged("$2$", pred)).toBe(false);
+    expect(judged("$3$", "Thus $x = 5$ works in all 3 cases.")).toBe(true);
+    expect(judged("$5$", "Thus $x = 5$ works in all 3 cases.")).toBe(false);
+  });
+  it("a number glued to a word is no match of the expr patterns; a box still comes first", () => {
+    expect(judged("$5$", "Thus $x = 5$ works, see eq2.")).toBe(true);
+    expect(judged("$5$", "Thus $\\boxed{5}$ works in all 3 cases.")).toBe(true);
+  });
+  it("only under Math-Verify's targets: by default the last span answers unless the text ends with the number", () => {
+    expect(judged("$5$", "Thus $x = 5$ works in all 3 cases.", {})).toBe(true);
+    expect(judged("$3$", "Thus $x = 5$ works in all 3 cases.", {})).toBe(false);
+  });
+});
