@@ -313,3 +313,18 @@ describe("latex and expr targets: the match that ends last (parser.extract_targe
     expect(judged("$3$", "Thus $x = 5$ works in all 3 cases.", {})).toBe(false);
   });
 });
+
+describe("accents (latex2sympy2's ACCENT atoms: one symbol named after the accent and its text)", () => {
+  it("a labelled answer with an accented name is judged by its value", () => {
+    expect(judged("$5$", "So $\\overline{AB} = 5$.")).toBe(true);
+    expect(judged("$5$", "So $|\\overrightarrow{AB}| = 5$.")).toBe(true);
+    expect(judged("$6$", "So $\\overline{AB} = 5$.")).toBe(false);
+  });
+  it("\\overline is \\bar and \\overrightarrow is \\vec; other accents and other letters differ", () => {
+    expect(judged("$\\bar{z} + 1$", "$\\boxed{1 + \\overline{z}}$")).toBe(true);
+    expect(judged("$\\vec{a} + \\vec{b}$", "$\\boxed{\\overrightarrow{b} + \\vec{a}}$")).toBe(true);
+    expect(judged("$\\bar{z}$", "$\\boxed{z}$")).toBe(false);
+    expect(judged("$\\bar{z}$", "$\\boxed{\\hat{z}}$")).toBe(false);
+    expect(judged("$\\overline{AB}$", "$\\boxed{\\overline{AC}}$")).toBe(false);
+  });
+});

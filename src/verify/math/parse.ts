@@ -35,6 +35,31 @@ const REL: Record<string, RelOp> = {
 };
 /** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
 const UNSUPPORTED = new Set(["iint", "oint", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod"]);
+/**
+ * Accent commands latex2sympy2 reads as one symbol named after the accent and its text
+ * (`convert_atom_expr`'s ACCENT branch: `\\overline{AB}` is the symbol `bar{AB}`, as is `\\bar{AB}`;
+ * `\\overrightarrow` is `vec`, `\\widetilde` is `tilde`, `\\mathcal` and the other math alphabets `math`).
+ */
+const ACCENTS: Record<string, string> = {
+  acute: "acute",
+  bar: "bar",
+  overline: "bar",
+  breve: "breve",
+  check: "check",
+  widecheck: "widecheck",
+  dot: "dot",
+  ddot: "ddot",
+  grave: "grave",
+  hat: "hat",
+  tilde: "tilde",
+  widetilde: "tilde",
+  vec: "vec",
+  overrightarrow: "vec",
+  mathring: "mathring",
+  mathcal: "math",
+  mathfrak: "math",
+  mathscr: "math",
+};
 const MATRIX_ENVS = new Set(["pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix", "array", "vmatrix"]);
 
 function num(text: string): MathNode {
@@ -588,10 +613,30 @@ class Parser implements ParserAccess {
         return { k: "fn", name, args: items };
       }
     }
+    if (ACCENTS[name] !== undefined && this.isOp("{")) return this.accent(ACCENTS[name]);
     if (UNSUPPORTED.has(name)) this.fail(`\\${name} is not supported (compared as text)`);
     if (FUNCTIONS.has(name)) return this.func(name);
     if (name in REL || ["cdot", "times", "div", "pm", "mp", "cup", "cap", "setminus"].includes(name)) this.fail(`unexpected \\${name}`);
     // Greek letters and other symbols are variables named after the command.
+    if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
+    return { k: "sym", name };
+  }
+
+  /** An accent and its braced text as one symbol (`bar{AB}`), with an optional subscript. */
+  private accent(kind: string): MathNode {
+    const start = this.pos;
+    let depth = 0;
+    let text = "";
+    for (; this.pos < this.toks.length; this.pos++) {
+      const t = this.toks[this.pos];
+      if (t.t === "op" && t.v === "{") depth++;
+      else if (t.t === "op" && t.v === "}") depth--;
+      if (depth === 0) break;
+      if (this.pos > start) text += t.t === "cmd" ? `\\${t.v}` : t.v;
+    }
+    if (depth !== 0 || text.trim() === "") this.fail(`\\${kind} without its text`);
+    this.pos++;
+    const name = `${kind}{${text.replace(/\s+/g, "")}}`;
     if (this.isOp("_")) return { k: "sym", name: `${name}_${this.parseSubscript()}` };
     return { k: "sym", name };
   }
