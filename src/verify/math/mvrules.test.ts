@@ -328,3 +328,16 @@ describe("accents (latex2sympy2's ACCENT atoms: one symbol named after the accen
     expect(judged("$\\overline{AB}$", "$\\boxed{\\overline{AC}}$")).toBe(false);
   });
 });
+
+describe("grammar details (PS.g4, grader.is_assignment_relation)", () => {
+  it("\\lbrack … \\rbrack is an interval or bracket, \\lgroup … \\rgroup a parenthesis", () => {
+    expect(judged("$[1, 2]$", "$\\boxed{\\lbrack 1, 2\\rbrack}$")).toBe(true);
+    expect(judged("$(1, 2)$", "$\\boxed{\\lbrack 1, 2\\rbrack}$")).toBe(false);
+    expect(judged("$6$", "$\\boxed{2\\lgroup 1+2\\rgroup}$")).toBe(true);
+  });
+  it("an inverse function value f^{-1}(x) labels its value (is_expr_of_only_symbols allows a power -1)", () => {
+    expect(judged("$f^{-1}(x) = 2x$", "$\\boxed{2x}$")).toBe(true);
+    expect(judged("$f^{-1}(x) = 2x$", "$\\boxed{3x}$")).toBe(false);
+    expect(judged("$f^{2}(x) = 2x$", "$\\boxed{2x}$")).toBe(false);
+  });
+});

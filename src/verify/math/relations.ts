@@ -39,13 +39,15 @@ export function orientRel(n: Rel): { ops: RelOp[]; args: MathNode[] } {
   return { ops: n.ops, args: n.args };
 }
 
-/** A symbol or a function value written as one: `x`, `x_1`, `f(x)`, `f(2)`, `g(x, y)`, `\\sin x`. */
+/** A symbol or a function value written as one: `x`, `x_1`, `f(x)`, `f(2)`, `g(x, y)`, `f^{-1}(x)`, `\\sin x`. */
 function isSymbolLike(n: MathNode): boolean {
   const atom = (x: MathNode): boolean => x.k === "sym" || x.k === "num";
   if (n.k === "sym") return true;
   if (n.k === "fn") return n.args.every(atom);
-  // f(x) parses as the product f·x
-  return n.k === "mul" && n.a.k === "sym" && n.a.name.length === 1 && (atom(n.b) || (n.b.k === "tuple" && n.b.items.every(atom)));
+  if (n.k !== "mul" || !(atom(n.b) || (n.b.k === "tuple" && n.b.items.every(atom)))) return false;
+  // f(x) parses as the product f·x; f^{-1}(x) as f^{-1}·x (is_expr_of_only_symbols allows a power -1 of symbols)
+  const f = n.a.k === "pow" && n.a.b.k === "neg" && n.a.b.a.k === "num" && n.a.b.a.text === "1" ? n.a.a : n.a;
+  return f.k === "sym" && f.name.length === 1;
 }
 
 /**
