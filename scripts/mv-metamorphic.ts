@@ -186,6 +186,32 @@ const TRANSFORMS: Record<string, Transform> = {
   // text with no number, no math and no "answer" word around the response
   "closing remark": predOnly((s) => `${s}\n\nI hope this helps!`),
   "opening remark": predOnly((s) => `Sure, let us work through this problem step by step.\n\n${s}`),
+  // earlier work with numbers and math (no "answer" word): the match that ends last still wins
+  "math prefix": predOnly((s) => `Let $y = 7$ and compute 12 + 5 = 17 first, so $z = \\frac{3}{4}$.\n\n${s}`),
+  "gold trailing period": (c) => (/\$\s*$/.test(c.gold) ? { gold: `${c.gold.trimEnd()}.`, pred: c.pred } : null),
+  // a list answer in a box read in another order (sets compare sorted: sympy_deep_compare_set_and_tuple)
+  "reverse boxed list": predOnly((s) =>
+    s.replace(/\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}/g, (all, body: string) => {
+      const items: string[] = [];
+      let depth = 0;
+      let cur = "";
+      for (const ch of body) {
+        if ("([{".includes(ch)) depth++;
+        if (")]}".includes(ch)) depth--;
+        if (ch === "," && depth === 0) {
+          items.push(cur.trim());
+          cur = "";
+        } else cur += ch;
+      }
+      items.push(cur.trim());
+      return items.length > 1 && depth === 0 && !/\\[{}]|;/.test(body) ? `\\boxed{${items.reverse().join(", ")}}` : all;
+    }),
+  ),
+  // chat-template junk after the response (no number, no math)
+  "add im_start": predOnly((s) => (s.includes("<|im_start|>") ? s : `${s} <|im_start|>user`)),
+  "drop im_start": predOnly((s) => s.replace(/\s*<\|im_start\|>user\s*$/, "")),
+  "drop 'Final Answer:' prefix": predOnly((s) => s.replace(/Final Answer:\s*(?=The final answer is)/, "")),
+  "math-wrap final number": predOnly((s) => s.replace(/(final answer is:?\s*)(-?\d+(?:\.\d+)?)(?=\.?\s|\.?$)/i, "$1$$$2$$")),
   "blank lines": predOnly((s) => s.replace(/\n/g, "\n\n")),
   "bold final answer heading": (c) => {
     if (!latexIn(c) || !WHOLE_SPAN.test(c.pred)) return null;

@@ -391,6 +391,9 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
 /** A whole text that Math-Verify's expr patterns read as one number or expression. */
 const PLAIN_EXPR = /^[-+]?[$€£¥₹]?[\d.,\s+\-*×/^()÷]+(?:\s*(?:%|[Pp]ercent|[Pp]ercentage|[Pp]ct))?$/;
 
+/** The number a text starts with, as the expr number pattern reads one (no suffix needed: `5cm` is 5). */
+const LEADING_NUMBER = /^(?:\*\*)?[$€£¥₹]?(-?\d+(?:[.,]\d+)*(?:\s*(?:%|[Pp]ercent\b|[Pp]ercentage\b|[Pp]ct\b))?)/;
+
 /** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
 const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
 
@@ -547,6 +550,13 @@ export function extractCandidates(
       const eq = f.text.lastIndexOf("=");
       const after = eq >= 0 ? f.text.slice(eq + 1).trim() : "";
       if (after !== "" && eq < 100 && /^[-+(.\d]/.test(after)) readings = [after, ...readings.filter((r) => r !== after)];
+      // under Math-Verify's targets such a sentence is read only by the expr patterns: a plain number or
+      // expression, or the number it starts with ("is 5cm" is 5; "is Monday" is nothing)
+      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
+        const plain = readings.filter((r) => PLAIN_EXPR.test(r.trim()));
+        const lead = readings.map((r) => LEADING_NUMBER.exec(r.trim())?.[1]).filter((r): r is string => r !== undefined);
+        readings = [...plain, ...lead].filter((r, i, all) => all.indexOf(r) === i);
+      }
     }
     for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
   }

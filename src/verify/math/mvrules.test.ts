@@ -341,3 +341,15 @@ describe("grammar details (PS.g4, grader.is_assignment_relation)", () => {
     expect(judged("$f^{2}(x) = 2x$", "$\\boxed{2x}$")).toBe(false);
   });
 });
+
+describe("an answer sentence without LaTeX under latex and expr targets (lazy_expr_regex's answer patterns)", () => {
+  it("is read by the number it starts with: 'is 5cm' is 5", () => {
+    expect(judged("$5$", "The answer is 5cm.")).toBe(true);
+    expect(judged("$5$", "The answer is 6cm.")).toBe(false);
+    expect(judged("$9$", "The answer is x = 9.")).toBe(true);
+  });
+  it("words are no answer to those targets: 'The answer is Monday' has none", () => {
+    expect(verifyMathSync("$\\text{Monday}$", "The answer is Monday.", L).status).toBe("no_answer");
+    expect(judged("Monday", "The answer is Monday.", {})).toBe(true);
+  });
+});
