@@ -1,7 +1,6 @@
 // Helpers for tests that run the built `scratchpad` command the way a user does: run a command to
 // completion without blocking the test worker, start `scratchpad serve` and wait for the line that
-// names its URL, and build dist/ when a test file runs on its own (under `npm test`, pretest builds
-// it once and no test rebuilds it mid-suite).
+// names its URL. dist/ is built once per run by vitest's global setup (test/global-setup.ts).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -31,18 +30,9 @@ export function runCli(args: string[]): Promise<CommandResult> {
   return runCommand(process.execPath, [path.join(root, "bin", "scratchpad.js"), ...args]);
 }
 
-/**
- * Build dist/ from the current sources unless `npm test` already did (its pretest builds once for
- * the whole suite). tsc emits even when another stage's file has a type error; the type check itself
- * is `npm run typecheck`.
- */
-export async function ensureBuilt(): Promise<void> {
-  let build: CommandResult | undefined;
-  if (process.env.npm_lifecycle_event !== "test") {
-    build = await runCommand(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
-  }
-  if (!existsSync(path.join(root, "dist", "cli", "main.js")))
-    throw new Error(`dist/ is not built (npm run build):\n${build ? build.stdout + build.stderr : ""}`);
+/** Check that dist/ is built (vitest's global setup, test/global-setup.ts, builds it when stale). */
+export function ensureBuilt(): void {
+  if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error("dist/ is not built: run `npm run build`");
 }
 
 /** A running `scratchpad serve` process. */

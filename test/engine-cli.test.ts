@@ -37,7 +37,7 @@ const config = {
 };
 
 beforeAll(async () => {
-  await ensureBuilt();
+  ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "engine-cli-"));
   await writeFile(path.join(dir, "config.json"), JSON.stringify(config));
 }, 300_000);

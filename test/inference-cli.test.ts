@@ -19,7 +19,7 @@ const run = runCli;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  await ensureBuilt();
+  ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "inference-cli-"));
   model = path.join(dir, "tiny");
   const { model: m, tokenizer } = tinyModel(3);

@@ -3,7 +3,7 @@
 // and docs/ resolves from the packed tarball, and every such TypeScript snippet type-checks against
 // the tarball's declarations.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,30 +49,12 @@ function importsOf(code: string): string[] {
   return [...code.matchAll(/^\s*(?:import|export)\b[^"']*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 }
 
-/** Whether dist/ is missing or older than a source file (then it is rebuilt). */
-function distIsStale(): boolean {
-  const built = path.join(ROOT, "dist", "index.d.ts");
-  if (!existsSync(built)) return true;
-  const t = statSync(built).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? newer(path.join(dir, e.name)) : !e.name.endsWith(".test.ts") && statSync(path.join(dir, e.name)).mtimeMs > t,
-    );
-  return newer(path.join(ROOT, "src"));
-}
-
 let work: string;
 let pkgDir: string;
 let packed: string[];
 
 beforeAll(async () => {
-  if (distIsStale()) {
-    try {
-      await run(process.execPath, [TSC, "-p", "tsconfig.build.json"], ROOT);
-    } catch {
-      // type errors are `npm run typecheck`'s to report; the files were still written
-    }
-  }
+  // dist/ is current: vitest's global setup (test/global-setup.ts) rebuilt it if a source was newer.
   work = mkdtempSync(path.join(tmpdir(), "scratchpad-pack-"));
   const out = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], ROOT);
   const info = JSON.parse(out) as { filename: string; files: { path: string }[] }[];

@@ -58,7 +58,7 @@ function longPromptsGoStrong(): SavedRouter {
 }
 
 beforeAll(async () => {
-  await ensureBuilt();
+  ensureBuilt();
   dir = await mkdtemp(path.join(tmpdir(), "route-serve-"));
   cheapDir = path.join(dir, "cheap");
   strongDir = path.join(dir, "strong");

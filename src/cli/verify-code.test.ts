@@ -22,9 +22,7 @@ function cli(args: string[], input: string, env: Record<string, string> = {}) {
 describe("scratchpad verify code", () => {
   let dir: string;
   beforeAll(() => {
-    // Others' work in progress may carry type errors; tsc still emits, so check for our output instead.
-    // `npm test` built dist/ in its pretest step: rebuilding here would rewrite it under other test files.
-    if (process.env.npm_lifecycle_event !== "test") spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    // dist/ is built once per run by vitest's global setup (test/global-setup.ts).
     expect(existsSync(path.join(ROOT, "dist/cli/verify-code.js"))).toBe(true);
     dir = mkdtempSync(path.join(os.tmpdir(), "scratchpad-cli-code-"));
   });

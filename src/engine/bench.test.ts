@@ -82,8 +82,7 @@ describe("runBench", () => {
 describe("scratchpad bench (built CLI)", () => {
   const ROOT = path.resolve(__dirname, "../..");
   it("prints one JSON object with --json --config", () => {
-    // `npm test` built dist/ in its pretest step: rebuilding here would rewrite it under other test files.
-    if (process.env.npm_lifecycle_event !== "test") spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    // dist/ is built once per run by vitest's global setup (test/global-setup.ts).
     expect(existsSync(path.join(ROOT, "dist/cli/bench.js"))).toBe(true);
     const dir = mkdtempSync(path.join(os.tmpdir(), "scratchpad-bench-"));
     try {

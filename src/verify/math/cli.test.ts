@@ -1,18 +1,14 @@
-// The `scratchpad verify math` command, run as a real subprocess (built with `npm run build` first).
-import { execFileSync, spawnSync } from "node:child_process";
+// The `scratchpad verify math` command, run as a real subprocess of the built CLI.
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const cli = (args: string[], input?: string) =>
   spawnSync(process.execPath, ["bin/scratchpad.js", "verify", "math", ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
 
 describe("scratchpad verify math", () => {
-  beforeAll(() => {
-    // `npm test` built dist/ in its pretest step: rebuilding here would rewrite it under other test files.
-    if (process.env.npm_lifecycle_event !== "test") execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-  });
-
+  // dist/ is built once per run by vitest's global setup (test/global-setup.ts).
   it("--jsonl writes one verdict per line, in order, and an error line for a malformed line", () => {
     const input = [
       JSON.stringify({ gold: "\\frac{1}{2}", pred: "so \\boxed{0.5}" }),
