@@ -46,6 +46,27 @@ describe("lineChart", () => {
     expect(ys.size).toBeGreaterThan(1);
   });
 
+  it("puts the legend above the plot by default, where it covers no point, and grows the chart to fit", () => {
+    const names = ["prompt router (test sweep)", "always cheap", "always strong", "prompt oracle (sweep)", "oracle", "chosen threshold"];
+    const series = names.map((name, i) => ({ name, points: [[i, 1] as const] }));
+    const inside = lineChart(series, { title: "t", id: "in", legend: "inside" });
+    const above = lineChart(series, { title: "t", id: "above" });
+    const frameTop = (svg: string) => Number(/<rect x="64" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="none" stroke="#999"\/>/.exec(svg)![1]);
+    const legendYs = (svg: string) => [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" font-size="11">/g)].map((m) => Number(m[1]));
+    const height = (svg: string) => Number(/viewBox="0 0 \d+ (\d+)"/.exec(svg)![1]);
+    for (const n of names) expect(above).toContain(`>${n}</text>`);
+    // Inside: legend rows start within the plot. Above: every row ends above the plot's top edge.
+    expect(Math.min(...legendYs(inside))).toBeGreaterThan(frameTop(inside));
+    expect(Math.max(...legendYs(above))).toBeLessThan(frameTop(above));
+    expect(new Set(legendYs(above)).size).toBe(2);
+    // The plot keeps its height; the chart grows by the legend band (two rows).
+    expect(height(above) - height(inside)).toBe(frameTop(above) - frameTop(inside));
+    expect(height(above)).toBeGreaterThan(height(inside));
+    // The points at y = 1 (the top of the data) lie inside the plot, below the legend.
+    const cys = [...above.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    for (const cy of cys) expect(cy).toBeGreaterThanOrEqual(frameTop(above));
+  });
+
   it("log x axis places 0 a decade left of the smallest positive x and labels it", () => {
     const svg = lineChart(
       [

@@ -1,6 +1,6 @@
 /**
  * Dependency-free SVG charts for HTML reports: line charts (linear or log x axis, several series,
- * legend, markers, dashed lines) and grouped bar charts. Each function returns one `<svg>` element
+ * legend above the plot, markers, dashed lines) and grouped bar charts. Each function returns one `<svg>` element
  * as a string, sized by its viewBox so that it scales with the page.
  *
  * A log x axis accepts 0 (a thinking budget of 0, say): 0 is drawn one decade left of the smallest
@@ -36,6 +36,11 @@ export interface ChartOptions {
   xFormat?: (x: number) => string;
   /** Accessible id for the chart (also the `data-chart` attribute, for tests). */
   id?: string;
+  /**
+   * Where the legend goes: `above` the plot (default), where it never covers a point (the chart
+   * grows by the legend's rows; the plot keeps its height), or `inside` it, top left on a white box.
+   */
+  legend?: "inside" | "above";
 }
 
 /** Options of `lineChart`. */
@@ -81,10 +86,41 @@ interface Frame {
   bottom: number;
 }
 
-function frame(o: ChartOptions): Frame {
-  const W = o.width ?? 640,
-    H = o.height ?? 360;
-  return { W, H, left: 64, right: W - 16, top: o.title ? 36 : 16, bottom: H - (o.xLabel ? 52 : 36) };
+/** One legend entry. */
+interface LegendItem {
+  name: string;
+  color: string;
+  dashed?: boolean;
+}
+
+const LEGEND_ROW = 16;
+
+/** Where each legend entry goes (x and row), wrapping onto further rows so that none is dropped. */
+function layoutLegend(left: number, right: number, items: LegendItem[]): { at: { x: number; row: number; item: LegendItem }[]; rows: number; widest: number } {
+  let x = left + 8;
+  let row = 0;
+  let widest = x;
+  const at: { x: number; row: number; item: LegendItem }[] = [];
+  for (const item of items) {
+    const w = 28 + 7 * item.name.length;
+    if (x + w > right && x > left + 8) {
+      row++;
+      x = left + 8;
+    }
+    at.push({ x, row, item });
+    x += w;
+    widest = Math.max(widest, Math.min(x, right));
+  }
+  return { at, rows: at.length ? row + 1 : 0, widest };
+}
+
+/** The chart's frame; with the legend above the plot, the chart grows by the legend's rows. */
+function frame(o: ChartOptions, items: LegendItem[]): Frame {
+  const W = o.width ?? 640;
+  const top = o.title ? 36 : 16;
+  const above = o.legend !== "inside" ? layoutLegend(64, W - 16, items).rows * LEGEND_ROW + (items.length ? 6 : 0) : 0;
+  const H = (o.height ?? 360) + above;
+  return { W, H, left: 64, right: W - 16, top: top + above, bottom: H - (o.xLabel ? 52 : 36) };
 }
 
 function yRange(values: number[], o: ChartOptions): [number, number] {
@@ -125,35 +161,22 @@ function axes(f: Frame, o: ChartOptions, yLo: number, yHi: number, ys: (y: numbe
   return parts;
 }
 
-/** The legend, top left inside the plot: one entry per series, wrapping onto further rows (never dropping one). */
-function legend(f: Frame, items: { name: string; color: string; dashed?: boolean }[]): string[] {
-  const parts: string[] = [];
-  const rowHeight = 16;
-  let x = f.left + 8;
-  let row = 0;
-  let widest = x;
-  const rows: string[] = [];
-  for (const it of items) {
-    const w = 28 + 7 * it.name.length;
-    if (x + w > f.right && x > f.left + 8) {
-      row++;
-      x = f.left + 8;
-    }
-    const y = f.top + 14 + row * rowHeight;
-    rows.push(
-      `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="3"${it.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
-    );
-    rows.push(`<text x="${x + 22}" y="${y}" font-size="11">${escapeXml(it.name)}</text>`);
-    x += w;
-    widest = Math.max(widest, Math.min(x, f.right));
-  }
-  if (rows.length) {
+/** The legend: top left inside the plot on a white box, or in the band above the plot. */
+function legend(f: Frame, o: ChartOptions, items: LegendItem[]): string[] {
+  const { at, rows, widest } = layoutLegend(f.left, f.right, items);
+  if (!at.length) return [];
+  const top = o.legend !== "inside" ? f.top - rows * LEGEND_ROW - 6 : f.top;
+  const parts = ['<g class="legend">'];
+  if (o.legend === "inside")
+    parts.push(`<rect x="${f.left + 2}" y="${top + 2}" width="${widest - f.left - 4}" height="${4 + rows * LEGEND_ROW}" fill="white" fill-opacity="0.85"/>`);
+  for (const { x, row, item } of at) {
+    const y = top + 14 + row * LEGEND_ROW;
     parts.push(
-      `<g class="legend"><rect x="${f.left + 2}" y="${f.top + 2}" width="${widest - f.left - 4}" height="${20 + row * rowHeight}" fill="white" fill-opacity="0.85"/>`,
-      ...rows,
-      "</g>",
+      `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${item.color}" stroke-width="3"${item.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
+      `<text x="${x + 22}" y="${y}" font-size="11">${escapeXml(item.name)}</text>`,
     );
   }
+  parts.push("</g>");
   return parts;
 }
 
@@ -165,7 +188,8 @@ const wrap = (o: ChartOptions, f: Frame, kind: string, body: string[]): string =
 
 /** A line chart of one or more series. */
 export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {}): string {
-  const f = frame(o);
+  const items = series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dashed: s.dashed }));
+  const f = frame(o, items);
   const xsAll = series.flatMap((s) => s.points.map((p) => p[0])).filter(Number.isFinite);
   const ysAll = series.flatMap((s) => s.points.map((p) => p[1]));
   const [yLo, yHi] = yRange(ysAll, o);
@@ -217,12 +241,7 @@ export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {
     }
     parts.push("</g>");
   });
-  parts.push(
-    ...legend(
-      f,
-      series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dashed: s.dashed })),
-    ),
-  );
+  parts.push(...legend(f, o, items));
   return wrap(o, f, "line", parts);
 }
 
@@ -235,7 +254,8 @@ export interface BarSeries {
 
 /** A grouped bar chart: for each category, one bar per series. */
 export function barChart(categories: ReadonlyArray<string>, series: ReadonlyArray<BarSeries>, o: ChartOptions = {}): string {
-  const f = frame(o);
+  const items = series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length] }));
+  const f = frame(o, items);
   const [yLo, yHi] = yRange([0, ...series.flatMap((s) => s.values)], o);
   const ys = (y: number) => Number((f.bottom - ((y - yLo) / (yHi - yLo)) * (f.bottom - f.top)).toFixed(2));
   const parts = axes(f, o, yLo, yHi, ys);
@@ -255,11 +275,6 @@ export function barChart(categories: ReadonlyArray<string>, series: ReadonlyArra
       );
     });
   });
-  parts.push(
-    ...legend(
-      f,
-      series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length] })),
-    ),
-  );
+  parts.push(...legend(f, o, items));
   return wrap(o, f, "bar", parts);
 }

@@ -13,19 +13,24 @@ const per1k = (x: number) => (1000 * x).toPrecision(3);
 
 /** The text table `scratchpad route` prints. */
 export function routeSummary(r: RouteReport): string {
-  const row = (name: string, p: ReportPoint) =>
-    `${name.padEnd(26)}${pct(p.accuracy).padStart(8)}${per1k(p.cost).padStart(12)}${pct(p.cpt).padStart(8)}${p.pgr.toFixed(2).padStart(7)}${p.tokens.toFixed(1).padStart(9)}`;
   const c = r.router.calibration;
+  const rows: [string, ReportPoint][] = [
+    ...r.always.map((p, k): [string, ReportPoint] => [k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p]),
+    ["oracle router", r.oracle],
+    [`${r.router_kind} router (test)`, r.router],
+    [`${r.router_kind} router (calibration)`, c],
+    ...(r.prompt_oracle ? [[`prompt oracle (${r.prompt_oracle.samples} samples)`, r.prompt_oracle.at_router_cpt] as [string, ReportPoint]] : []),
+  ];
+  // The label column is as wide as the longest label (model names vary), so the numbers line up.
+  const w = Math.max(...rows.map(([name]) => name.length)) + 1;
+  const row = (name: string, p: ReportPoint) =>
+    `${name.padEnd(w)}${pct(p.accuracy).padStart(8)}${per1k(p.cost).padStart(12)}${pct(p.cpt).padStart(8)}${p.pgr.toFixed(2).padStart(7)}${p.tokens.toFixed(1).padStart(9)}`;
   return (
     [
       `options (price per 1M output tokens): ${r.options.map((o) => `${o.name} ${o.output_price}`).join(", ")}`,
       `${r.n_test} test problems, router calibrated on ${c.n} others`,
-      `${"".padEnd(26)}${"accuracy".padStart(8)}${"cost/1k q".padStart(12)}${"CPT".padStart(8)}${"PGR".padStart(7)}${"tokens".padStart(9)}`,
-      ...r.always.map((p, k) => row(k === 0 ? `always cheap (${p.name})` : `always ${p.name}`, p)),
-      row("oracle router", r.oracle),
-      row(`${r.router_kind} router (test)`, r.router),
-      row(`${r.router_kind} router (calibration)`, c),
-      ...(r.prompt_oracle ? [row(`prompt oracle (${r.prompt_oracle.samples} samples)`, r.prompt_oracle.at_router_cpt)] : []),
+      `${"".padEnd(w)}${"accuracy".padStart(8)}${"cost/1k q".padStart(12)}${"CPT".padStart(8)}${"PGR".padStart(7)}${"tokens".padStart(9)}`,
+      ...rows.map(([name, p]) => row(name, p)),
       `threshold ${r.router.threshold} chosen on calibration (${c.target.kind === "max-cpt" ? `CPT ≤ ${c.target.maxCpt} with a 95% margin` : `accuracy within ${c.target.tolerance} of always-strong at 95% confidence`}${c.met ? "" : ": NOT met, most accurate point taken"})`,
       `APGR ${r.apgr.toFixed(3)} on test (${r.calibration.apgr.toFixed(3)} on calibration; a random router scores 0.5); router cost ${pct(r.router.cost_ratio)} of always-strong`,
       ...(r.prompt_oracle
@@ -49,8 +54,6 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
     { name: "chosen threshold", points: [pt(r.router)], markers: true },
     ...r.always.slice(1, -1).map((p) => ({ name: `always ${p.name}`, points: [pt(p)], markers: true })),
   ];
-  // Head room above the highest point, so the legend never covers the oracle or always-strong.
-  const top = Math.max(...frontier.flatMap((x) => x.points.map((p) => p[1]))) + 0.12;
   const gap = r.always_strong.accuracy - r.always_cheap.accuracy;
   const pgrOf = (a: number) => (gap === 0 ? 0 : (a - r.always_cheap.accuracy) / gap);
   const pgrChart: Series[] = [
@@ -88,8 +91,8 @@ export function renderRouteHtml(r: RouteReport, title = "scratchpad route"): str
 <p>${r.n_test} test problems; router (${r.router_kind}) trained and calibrated on ${r.router.calibration.n} others. Prices per 1M output tokens: ${escapeXml(r.options.map((o) => `${o.name} ${o.output_price}`).join(", "))}. APGR ${r.apgr.toFixed(3)} (random 0.5)${r.prompt_oracle ? `; the prompt oracle, which routes by each prompt's measured success rates (${r.prompt_oracle.samples} further samples per option), ${r.prompt_oracle.apgr.toFixed(3)}` : ""}.</p>
 <table><tr><th style="text-align:left"></th><th>accuracy</th><th>cost per 1k queries</th><th>calls to strong (CPT)</th><th>PGR</th><th>output tokens</th></tr>${rows}</table>
 <div class="charts">
-${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct, yMax: top })}
-${lineChart(pgrChart, { title: "Gap recovered against calls to strong", xLabel: "calls to strong (CPT)", yLabel: "PGR", id: "route-pgr", xFormat: pct, yMax: Math.max(1, ...pgrChart.flatMap((x) => x.points.map((p) => p[1]))) + 0.25 })}
+${lineChart(frontier, { title: "Accuracy against cost", xLabel: "cost per 1,000 queries", yLabel: "accuracy", id: "route-frontier", yFormat: pct })}
+${lineChart(pgrChart, { title: "Gap recovered against calls to strong", xLabel: "calls to strong (CPT)", yLabel: "PGR", id: "route-pgr", xFormat: pct })}
 </div>
 </body></html>
 `;
