@@ -29,6 +29,7 @@ import { ChatTemplate, SCRATCHPAD_CHAT_TEMPLATE } from "../core/chat-template.js
 import { DEFAULT_THINK_TAGS, type ThinkTags } from "../core/think.js";
 import type { Completion, GenerateOptions, Policy } from "../types.js";
 import { getLlamaRuntime, LlamaCppError, rawLogprob, type NlcContext, type NlcModel, type NlcSequence } from "./llama-cpp-runtime.js";
+import type { GenerationRequest, GenerationResult, TokenEvent } from "./generation.js";
 
 export { isGgufPath, llamaCppAvailable, LlamaCppError } from "./llama-cpp-runtime.js";
 
@@ -65,43 +66,6 @@ export interface LlamaCppPolicyOptions {
   thinkTags?: ThinkTags;
   /** Put BOS before raw prompts (default: the model's `add_bos_token`). */
   addBos?: boolean;
-}
-
-/** One token as `submit` reports it (the shape of serve's `TokenEvent`). */
-export interface LlamaCppTokenEvent {
-  text: string;
-  id: number;
-  /** log p(token): exact (raw distribution) when `topLogprobs` > 0 was asked, else after the sampling filters. */
-  logprob: number;
-  top?: { text: string; logprob: number }[];
-  /** A token inserted by budget forcing, not sampled. */
-  forced?: boolean;
-}
-
-/** A request to `submit` (the shape of serve's `GenerationRequest`): the prompt is raw text. */
-export interface LlamaCppRequest {
-  prompt: string;
-  maxTokens: number;
-  temperature: number;
-  topP?: number;
-  topK?: number;
-  seed?: number;
-  stop?: string[];
-  /** Maximum thinking tokens; at the cap the close tag is forced. */
-  thinkingBudget?: number;
-  topLogprobs?: number;
-  onToken?: (ev: LlamaCppTokenEvent) => void;
-  signal?: AbortSignal;
-}
-
-/** What `submit` returns (the shape of serve's `GenerationResult`). */
-export interface LlamaCppResult {
-  text: string;
-  tokens: LlamaCppTokenEvent[];
-  finishReason: "stop" | "length" | "abort";
-  promptTokens: number;
-  completionTokens: number;
-  thinkingTokens: number;
 }
 
 /**
@@ -246,7 +210,7 @@ export class LlamaCppPolicy implements Policy {
    * strings cut from the text, a thinking budget forced by inserting the close tag, cancellation
    * by `signal` (finish reason "abort").
    */
-  async submit(req: LlamaCppRequest): Promise<LlamaCppResult> {
+  async submit(req: GenerationRequest): Promise<GenerationResult> {
     this.running++;
     try {
       return await this.withSequence((seq) => this.stream(seq, req));
@@ -255,7 +219,7 @@ export class LlamaCppPolicy implements Policy {
     }
   }
 
-  private async stream(seq: NlcSequence, req: LlamaCppRequest): Promise<LlamaCppResult> {
+  private async stream(seq: NlcSequence, req: GenerationRequest): Promise<GenerationResult> {
     const prompt = this.rawTokens(req.prompt);
     const maxTokens = Math.min(req.maxTokens, this.contextLength - prompt.length);
     if (maxTokens < 1) throw new LlamaCppError(`the prompt has ${prompt.length} tokens; this model's context is ${this.contextLength}: shorten the prompt`);
@@ -275,18 +239,18 @@ export class LlamaCppPolicy implements Policy {
     };
     const tags = this.thinkTags;
     const closeIds = this.model.tokenize(tags.close, true);
-    const events: LlamaCppTokenEvent[] = [];
+    const events: TokenEvent[] = [];
     const ids: number[] = [];
     let text = "";
     // Phases as the embedded server's batcher keeps them: thinking starts when the prompt ends inside
     // it or the completion opens with the tag; the first other text starts the answer.
     let phase: "start" | "thinking" | "answer" = req.prompt.lastIndexOf(tags.open) > req.prompt.lastIndexOf(tags.close) ? "thinking" : "start";
     let thinking = 0;
-    let finishReason: LlamaCppResult["finishReason"] = "length";
+    let finishReason: GenerationResult["finishReason"] = "length";
     const stops = (req.stop ?? []).filter((x) => x !== "");
     let input = prompt.slice(keep);
     /** Record a token (EOS counts as a completion token but is not an event, as in the batcher). */
-    const take = (id: number, piece: string, ev: Omit<LlamaCppTokenEvent, "text" | "id"> | undefined, forced: boolean): boolean => {
+    const take = (id: number, piece: string, ev: Omit<TokenEvent, "text" | "id"> | undefined, forced: boolean): boolean => {
       ids.push(id);
       if (!ev) return false;
       const before = text.length;
