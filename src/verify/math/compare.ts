@@ -401,7 +401,8 @@ function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean
   if ((a.k === "tuple" && b.k === "list") || (a.k === "list" && b.k === "tuple")) {
     const t = a.k === "tuple" ? a : (b as Extract<MathNode, { k: "tuple" }>);
     const l = a.k === "list" ? a : (b as Extract<MathNode, { k: "list" }>);
-    if (l.or || (t.items.length === 2 && t.open !== "(")) return false;
+    // only an open interval (a, b) is the pair a, b (grader.sympy_compare_sets: a_set.is_open); (a, b] is not
+    if (l.or || (t.items.length === 2 && (t.open !== "(" || t.close !== ")"))) return false;
     return ordered(t.items, l.items, ctx);
   }
   if (a.k === "matrix" && b.k === "matrix") {

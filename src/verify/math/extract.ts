@@ -251,10 +251,28 @@ function answerWordNumber(text: string): string | null {
   return null;
 }
 
-function findLastNumber(text: string, exprNumbers = false): string | null {
+/**
+ * Whether a number at `at` stands where Math-Verify's expr number pattern can start one: after the
+ * start, a space or "=" (`(?:^|\\s|=)`), perhaps with `**` or a currency sign between (`$5`, `€3`);
+ * never right after a letter, a brace or an operator (`x^2+1` holds none, `2\\sqrt{3}` only 2).
+ */
+function exprPrefixed(text: string, at: number): boolean {
+  let i = at;
+  if (/[$€£¥₹]/.test(text[i - 1] ?? "")) i--;
+  if (text.slice(Math.max(0, i - 2), i) === "**") i -= 2;
+  return i === 0 || /[\s=]/.test(text[i - 1]);
+}
+
+function findLastNumber(text: string, exprNumbers = false, prefixed = false): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
-  const m = lastMatch(NUMBER, tail);
+  let m = lastMatch(NUMBER, tail);
+  // with Math-Verify's latex and expr targets, only a number its expr pattern can read
+  if (m && prefixed && !exprPrefixed(tail, m.index)) {
+    m = null;
+    NUMBER.lastIndex = 0;
+    for (let x = NUMBER.exec(tail); x; x = NUMBER.exec(tail)) if (exprPrefixed(tail, x.index)) m = x;
+  }
   if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
   if (exprNumbers) {
     const w = answerWordNumber(tail);
@@ -367,6 +385,8 @@ interface Found {
   final?: boolean;
   /** "final answer is X. I hope": Math-Verify's priority-0 pattern. */
   hope?: boolean;
+  /** A further reading tried after this one (the plain last span after an "answer" span). */
+  alt?: string;
 }
 
 function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
@@ -430,7 +450,9 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
         const word = answerWordSpans(tail);
-        if (word !== null) return { text: word, pos: 0, answerWord: true };
+        // (when that span does not parse, the plain pattern's last span is tried: priority 300)
+        const plain = word !== null ? lastMathSpans(tail) : null;
+        if (word !== null) return { text: word, pos: 0, answerWord: true, ...(plain !== null && plain !== word ? { alt: plain } : {}) };
         // it also reads a bare \frac{a}{b} in running text; the match ending last wins
         const f = lastMatch(LATEX_FRACTION, tail);
         const spans = f ? mathSpans(tail) : [];
@@ -452,7 +474,9 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const fractionLast = f !== null && (!m || f.index + f[0].length >= m.index + m[0].length);
         if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
       }
-      return at(findLastNumber(text, exprNumbers), 0);
+      const both =
+        exprNumbers && (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && options.extraction?.includes("last-latex") === true;
+      return at(findLastNumber(text, exprNumbers, both), 0);
     }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
@@ -558,6 +582,7 @@ export function extractCandidates(
         readings = [...plain, ...lead].filter((r, i, all) => all.indexOf(r) === i);
       }
     }
+    if (f.alt !== undefined) readings.push(f.alt);
     for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
   }
   return out;

@@ -353,3 +353,14 @@ describe("an answer sentence without LaTeX under latex and expr targets (lazy_ex
     expect(judged("Monday", "The answer is Monday.", {})).toBe(true);
   });
 });
+
+describe("numbers and spans under latex and expr targets (lazy_expr_regex's prefix, plain latex pattern)", () => {
+  it("a number glued to a letter, brace or operator is none the expr pattern reads", () => {
+    expect(judged("$1$", "The value is x^2+1.")).toBe(false);
+    expect(judged("$1$", "The value is x^2 + 1.")).toBe(true);
+  });
+  it("when the span after the word 'answer' does not parse, the last span is read", () => {
+    expect(judged("42", "Final answer is \\(\\sum_{k=0}^n\\bigl(k\\bigr)\\). I hope. \\(42\\)")).toBe(true);
+    expect(judged("0", "Final answer is \\(\\sum_{k=0}^n\\bigl(k\\bigr)\\). I hope. \\(42\\)")).toBe(false);
+  });
+});
