@@ -217,6 +217,19 @@ const TRANSFORMS: Record<string, Transform> = {
     if (!latexIn(c) || !WHOLE_SPAN.test(c.pred)) return null;
     return { gold: c.gold, pred: `Some work here.\n\n**Final Answer**\n${c.pred.trim()}` };
   },
+  // the gold's value written another way (sympy evaluates all of these to the same number)
+  "gold n → \\frac{2n}{2}": (c) => {
+    const m = /^\$(-?\d+)\$$/.exec(c.gold.trim());
+    return m ? { gold: `$\\frac{${2 * Number(m[1])}}{2}$`, pred: c.pred } : null;
+  },
+  "gold n → n.0": (c) => {
+    const m = /^\$(-?\d+)\$$/.exec(c.gold.trim());
+    return m ? { gold: `$${m[1]}.0$`, pred: c.pred } : null;
+  },
+  "gold n → \\sqrt{n^2}": (c) => {
+    const m = /^\$(\d+)\$$/.exec(c.gold.trim());
+    return m ? { gold: `$\\sqrt{${Number(m[1]) ** 2}}$`, pred: c.pred } : null;
+  },
   // numbers changed consistently in gold and answer (digits 2..9 permuted, 0 and 1 kept): a literal
   // match stays a match; flips in arithmetic cases (2+3 = 5) are expected, not fragilities
   "permute digits": (c) => {

@@ -6,6 +6,7 @@
  */
 import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
+import { answerWordMatches } from "./answerword.js";
 import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
@@ -263,7 +264,7 @@ function exprPrefixed(text: string, at: number): boolean {
   return i === 0 || /[\s=]/.test(text[i - 1]);
 }
 
-function findLastNumber(text: string, exprNumbers = false, prefixed = false): string | null {
+function findLastNumber(text: string, exprNumbers = false, prefixed = false, answerWord = true): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   let m = lastMatch(NUMBER, tail);
@@ -275,7 +276,7 @@ function findLastNumber(text: string, exprNumbers = false, prefixed = false): st
   }
   if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
   if (exprNumbers) {
-    const w = answerWordNumber(tail);
+    const w = answerWord ? answerWordNumber(tail) : null;
     if (w !== null) return decimalComma(w);
     // Math-Verify's expr target: the match that ends last wins, an expression (2^3) over a number in it
     const e = lastPlainExpression(tail.length > 1000 ? tail.slice(tail.length - 1000) : tail);
@@ -417,8 +418,15 @@ const LEADING_NUMBER = /^(?:\*\*)?[$€£¥₹]?(-?\d+(?:[.,]\d+)*(?:\s*(?:%|[Pp
 /** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
 const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
 
+/** Math-Verify's latex and expr targets together: their "answer" patterns are read by answerword.ts. */
+function mvBothTargets(options: MathVerifyOptions): boolean {
+  const o = options as { mathVerifyTargets?: boolean; exprNumbers?: boolean };
+  return o.mathVerifyTargets === true && o.exprNumbers === true && options.extraction?.includes("last-latex") === true;
+}
+
 function findBySource(text: string, source: ExtractionSource, options: MathVerifyOptions = {}): Found | null {
   const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
+  const both = mvBothTargets(options);
   // only Math-Verify's latex target (no expr): plain text holds no answer
   const latexOnly = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers !== true;
   switch (source) {
@@ -449,7 +457,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
-        const word = answerWordSpans(tail);
+        const word = both ? null : answerWordSpans(tail);
         // (when that span does not parse, the plain pattern's last span is tried: priority 300)
         const plain = word !== null ? lastMathSpans(tail) : null;
         if (word !== null) return { text: word, pos: 0, answerWord: true, ...(plain !== null && plain !== word ? { alt: plain } : {}) };
@@ -464,7 +472,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     }
     case "last-number": {
       const exprNumbers = (options as { exprNumbers?: boolean }).exprNumbers === true;
-      if (exprNumbers) {
+      if (exprNumbers && !both) {
         // the expr target's "answer" patterns skip numbers inside math spans: such a number is no part of a failed span
         const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
         const w = answerWordNumber(tail);
@@ -474,9 +482,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const fractionLast = f !== null && (!m || f.index + f[0].length >= m.index + m[0].length);
         if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
       }
-      const both =
-        exprNumbers && (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && options.extraction?.includes("last-latex") === true;
-      return at(findLastNumber(text, exprNumbers, both), 0);
+      return at(findLastNumber(text, exprNumbers, both, !both), 0);
     }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
@@ -567,7 +573,35 @@ export function extractCandidates(
     found.splice(latex, 0, n);
   }
   const out: ExtractedMathAnswer[] = [];
-  for (const { source, f } of found) {
+  // with both of Math-Verify's latex and expr targets, the "answer" patterns (priorities 100, 200) come
+  // after boxes and answer phrases and before plain spans and numbers (300)
+  const both = mvBothTargets(options);
+  const plainAt = found.findIndex((x) => !["boxed", "final-answer", "answer-tag", "answer-line"].includes(x.source));
+  let words: ExtractedMathAnswer[] = [];
+  const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
+  if (both && /answer/i.test(tail)) {
+    const spans = /[$\\]/.test(tail) ? mathSpans(tail) : [];
+    const inSpan = (at: number): boolean => spans.some((sp) => at >= sp.start && at < sp.end);
+    // (a bare \frac{a}{b} in running text is one of the latex target's environments too)
+    const envs: { start: number; end: number; text: string }[] = spans.map((sp) => ({ start: sp.start, end: sp.end, text: spanWithPercent(tail, sp) }));
+    if (tail.includes("frac")) {
+      LATEX_FRACTION.lastIndex = 0;
+      for (let f = LATEX_FRACTION.exec(tail); f; f = LATEX_FRACTION.exec(tail)) {
+        if (!inSpan(f.index)) envs.push({ start: f.index, end: f.index + f[0].length, text: f[0] });
+      }
+      envs.sort((a, b) => a.start - b.start);
+    }
+    words = answerWordMatches(tail, envs, (k) => envs[k].text)
+      .flat()
+      .map((w) =>
+        w.kind === "latex"
+          ? { text: w.text, source: "last-latex" as const }
+          : { text: decimalComma(w.text), source: "answer-line" as const, ...(inSpan(w.start) ? {} : { outsideMath: true }) },
+      );
+  }
+  for (let i = 0; i < found.length; i++) {
+    const { source, f } = found[i];
+    if (i === plainAt && words.length > 0) out.push(...words.splice(0));
     let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
     // Math-Verify's expr "answer" pattern (answer(?:.{0,100}=\\s*|...)): in a sentence without LaTeX, the value after its last "="
     if ((source === "final-answer" || source === "answer-line") && (options as { exprNumbers?: boolean }).exprNumbers === true && f.latex === false) {
@@ -585,6 +619,7 @@ export function extractCandidates(
     if (f.alt !== undefined) readings.push(f.alt);
     for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
   }
+  out.push(...words);
   return out;
 }
 

@@ -364,3 +364,18 @@ describe("numbers and spans under latex and expr targets (lazy_expr_regex's pref
     expect(judged("0", "Final answer is \\(\\sum_{k=0}^n\\bigl(k\\bigr)\\). I hope. \\(42\\)")).toBe(false);
   });
 });
+
+describe('the word "answer" under latex and expr targets (answerword.ts: both patterns, the match ending last first)', () => {
+  it("a number the expr pattern reads after a span the latex pattern reads wins", () => {
+    expect(judged("$5$", "To answer this question, we need $x$. Thus we get $5$ in the end.")).toBe(true);
+    expect(judged("$x$", "To answer this question, we need $x$. Thus we get $5$ in the end.")).toBe(false);
+  });
+  it("a bare \\frac{a}{b} after 'Answer:' is the latex pattern's first environment", () => {
+    expect(judged("$\\frac{3}{4}$", "Answer: \\frac{3}{4}\n\nCheck: it satisfies $2 \\cdot 3 = 6$.")).toBe(true);
+    expect(judged("$6$", "Answer: \\frac{3}{4}\n\nCheck: it satisfies $2 \\cdot 3 = 6$.")).toBe(false);
+  });
+  it("a span after the word still answers when nothing ends after it", () => {
+    expect(judged("$\\frac{1}{2}$", "The answer is $\\frac{1}{2}$.")).toBe(true);
+    expect(judged("$44$", "We may check our answer: $17\\cdot 44 = 748 \\equiv 1\\pmod{83}$, so our answer is correct.\n\nThe answer is $44$.")).toBe(true);
+  });
+});
