@@ -180,6 +180,14 @@ const TRANSFORMS: Record<string, Transform> = {
     const m = /^\\boxed\{(.*)\}\s*$/.exec(c.gold.trim());
     return m && !m[1].includes("\\boxed") ? { gold: `$${m[1]}$`, pred: c.pred } : null;
   },
+  // the same box twice in a row is one answer (extract_boxed_content drops the repeat)
+  "box repeated": predOnly((s) => s.replace(/(\\boxed\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})(?![\s\S]*\\boxed)/, "$1 $1")),
+  "final answer sentence around box": (c) => {
+    const m = WHOLE_SPAN.exec(c.pred);
+    if (!latexIn(c) || !m || c.pred.includes("\\boxed")) return null;
+    const inner = m[1] ?? m[2] ?? m[3] ?? m[4];
+    return { gold: c.gold, pred: `Thus, the final answer is $\\boxed{${inner.trim()}}$.` };
+  },
   "pred boxed→fbox": predOnly((s) => s.replace(/\\boxed\{/g, "\\fbox{")),
   "pred text after box": predOnly((s) => (/\\boxed\{/.test(s) ? `${s}\n\nThis is the final result of the computation above.` : s)),
   displaystyle: both((s) => mapMath(s, (m) => `\\displaystyle ${m}`)),
