@@ -76,6 +76,17 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
   if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets && BIG_DELIMITER.test(raw)) {
     // Math-Verify's LaTeX grammar (latex2sympy2_extended PS.g4) has no rule for \bigl( … \bigr): such a span does not parse there
     // and its text is compared as written (Math-Verify's string fallback): `\\bigl(4\\bigr)` is not the text `4`
+    // parse_latex_cached: when latex2sympy fails, the part after the last "=" of a chain (get_last_eq) is parsed
+    // instead, so `x = \\bigl(1\\bigr) = 3` is 3 when that part holds no sizing delimiter
+    const lastRaw = lastEquationPart(raw.replace(/\\[,;:! ]/g, " "));
+    const last = lastRaw !== null && !BIG_DELIMITER.test(lastRaw) ? lastEquationPart(normalized) : null;
+    if (last !== null) {
+      try {
+        return { raw, normalized, loose, tree: parseMath(last, budget) };
+      } catch (e) {
+        if (!(e instanceof MathParseError || e instanceof RangeError)) throw e;
+      }
+    }
     return { raw, normalized, loose: raw.replace(/\s+/g, ""), tree: null, error: "\\big… delimiters do not parse under Math-Verify's targets" };
   }
   try {

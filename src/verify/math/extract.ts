@@ -20,13 +20,27 @@ interface MathSpan {
   end: number;
 }
 
-/** Every LaTeX math span in `text`, in order (one linear scan); inline spans do not cross lines. */
-function mathSpans(text: string): MathSpan[] {
+/**
+ * Every LaTeX math span in `text`, in order (one linear scan); inline spans do not cross lines. With
+ * `brackets` (Math-Verify's targets), a bracket pair with whitespace on both sides and no line break or
+ * other bracket inside (` [ x = 5 ] `) is a span too: make_latex_env_pattern's `\s\[(?P<latexInlineBracket>[^\n\]\[]+?)\]\s`.
+ */
+function mathSpans(text: string, brackets = false): MathSpan[] {
   const spans: MathSpan[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
     const c = text[i];
+    if (brackets && text[i + 1] === "[" && /\s/.test(c)) {
+      let j = i + 2;
+      while (j < n && text[j] !== "]" && text[j] !== "[" && text[j] !== "\n") j++;
+      if (j < n && text[j] === "]" && j > i + 2 && j + 1 < n && /\s/.test(text[j + 1])) {
+        // (the regex consumes the whitespace after the bracket, so ` [1] [2] ` holds one span)
+        spans.push({ body: text.slice(i + 2, j), start: i + 1, end: j + 1 });
+        i = j + 2;
+        continue;
+      }
+    }
     if (c === "\\" && (text[i + 1] === "(" || text[i + 1] === "[")) {
       const closer = text[i + 1] === "(" ? "\\)" : "\\]";
       const end = text.indexOf(closer, i + 2);
@@ -82,8 +96,8 @@ export function lastMathSpan(text: string): string | null {
  * The last math span, joined with up to 5 spans before it that only "and", "or" or commas separate
  * ("the roots are $1$ and $-2$" is the list 1, -2; "$3$ or $4$" is a hedge).
  */
-function lastMathSpans(text: string): string | null {
-  const spans = mathSpans(text);
+function lastMathSpans(text: string, brackets = false): string | null {
+  const spans = mathSpans(text, brackets);
   if (!spans.length) return null;
   let k = spans.length - 1;
   let joined = spanWithPercent(text, spans[k]);
@@ -101,8 +115,8 @@ function lastMathSpans(text: string): string | null {
  * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
  * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
  */
-function answerWordSpans(text: string): string | null {
-  const spans = mathSpans(text);
+function answerWordSpans(text: string, brackets = false): string | null {
+  const spans = mathSpans(text, brackets);
   if (!spans.length) return null;
   for (const colon of [true, false]) {
     let best: { k: number; end: number } | null = null;
@@ -457,16 +471,17 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
-        const word = both ? null : answerWordSpans(tail);
+        const word = both ? null : answerWordSpans(tail, true);
         // (when that span does not parse, the plain pattern's last span is tried: priority 300)
-        const plain = word !== null ? lastMathSpans(tail) : null;
+        const plain = word !== null ? lastMathSpans(tail, true) : null;
         if (word !== null) return { text: word, pos: 0, answerWord: true, ...(plain !== null && plain !== word ? { alt: plain } : {}) };
         // it also reads a bare \frac{a}{b} in running text; the match ending last wins
         const f = lastMatch(LATEX_FRACTION, tail);
-        const spans = f ? mathSpans(tail) : [];
+        const spans = f ? mathSpans(tail, true) : [];
         const lastEnd = spans.length ? spans[spans.length - 1].end : -1;
         // (with a percent sign or word right after it: make_latex_env_pattern's percent group)
         if (f && f.index >= lastEnd) return at(/^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(tail.slice(f.index + f[0].length)) ? `${f[0]}\\%` : f[0], 0);
+        return at(lastMathSpans(tail, true), 0);
       }
       return at(lastMathSpans(tail), 0);
     }
@@ -528,7 +543,7 @@ function endsWithNumberAfterMath(text: string): boolean {
  */
 function numberAfterLastSpan(text: string): boolean {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
-  const spans = /[$\\]/.test(tail) ? mathSpans(tail) : [];
+  const spans = /[$\\[]/.test(tail) ? mathSpans(tail, true) : [];
   if (spans.length === 0) return false;
   const re = /(?<=[\s=])(?:\*\*)?[$€£¥₹]?-?\(?-?\.?\d/g;
   re.lastIndex = spans[spans.length - 1].end;
@@ -580,7 +595,7 @@ export function extractCandidates(
   let words: ExtractedMathAnswer[] = [];
   const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
   if (both && /answer/i.test(tail)) {
-    const spans = /[$\\]/.test(tail) ? mathSpans(tail) : [];
+    const spans = /[$\\[]/.test(tail) ? mathSpans(tail, true) : [];
     const inSpan = (at: number): boolean => spans.some((sp) => at >= sp.start && at < sp.end);
     // (a bare \frac{a}{b} in running text is one of the latex target's environments too)
     const envs: { start: number; end: number; text: string }[] = spans.map((sp) => ({ start: sp.start, end: sp.end, text: spanWithPercent(tail, sp) }));

@@ -379,3 +379,26 @@ describe('the word "answer" under latex and expr targets (answerword.ts: both pa
     expect(judged("$44$", "We may check our answer: $17\\cdot 44 = 748 \\equiv 1\\pmod{83}$, so our answer is correct.\n\nThe answer is $44$.")).toBe(true);
   });
 });
+
+describe("fourth set: parser.py details (huggingface/Math-Verify 056ad62)", () => {
+  const L2: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("a span that does not parse is read by the part after the last '=' of its chain (parse_latex_cached's get_last_eq)", () => {
+    expect(judged("$3$", "$x = \\bigl(1\\bigr) = 3$", L2)).toBe(true);
+    expect(judged("$1$", "$x = \\bigl(1\\bigr) = 3$", L2)).toBe(false);
+    // (only a chain of two '=' or more, and no list: the last part must parse on its own)
+    expect(judged("$3$", "$x = \\bigl(3\\bigr)$", L2)).toBe(false);
+    expect(judged("$3$", "$x = 3 = \\bigl(3\\bigr)$", L2)).toBe(false);
+  });
+  it("a bracket pair with whitespace on both sides is a math span under the latex target (latexInlineBracket)", () => {
+    expect(judged("$\\frac{1}{2}$", "We get [ x = \\frac{1}{2} ]\nDone.", L2)).toBe(true);
+    expect(judged("$3$", "so [ 3 ] done", { extraction: ["latex"] })).toBe(true);
+    expect(judged("$4$", "We get [ x = \\frac{1}{2} ]\nDone.", L2)).toBe(false);
+    // (the whitespace after a bracket belongs to its match: of ` [1] [2] ` only the first is a span)
+    expect(judged("$1$", "see [1] [2] here", { extraction: ["latex"] })).toBe(true);
+    expect(judged("$2$", "see [1] [2] here", { extraction: ["latex"] })).toBe(false);
+    // (no bracket inside, no line break, and not at the very start)
+    expect(judged("$3$", "[3] done", { extraction: ["latex"] })).toBe(false);
+    expect(judged("$3$", "so [ [3]] done", { extraction: ["latex"] })).toBe(false);
+    expect(judged("$3$", "so [ [3] ] done", { extraction: ["latex"] })).toBe(true);
+  });
+});
