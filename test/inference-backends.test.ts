@@ -230,7 +230,18 @@ describe("router across backends", () => {
       expect(r.router.calibration.n).toBe(4);
       expect(r.oracle.accuracy).toBeGreaterThanOrEqual(Math.max(r.always_cheap.accuracy, r.always_strong.accuracy));
       expect(saved.router.kind).toBe(kind);
+      expect(r.warnings).toBeUndefined();
     }
+    // Priced so that the cheap side costs more per query: the report says so, and CPT still counts
+    // calls past the cheap side (always-cheap 0, always-strong 1, every router point in between).
+    const inverted = [
+      { name: "cheap", outputPrice: 1000 },
+      { name: "strong", outputPrice: 1 },
+    ];
+    const { report: w } = await routeExperiment([withBudget(policies.embedded, { budget: 0 }), policies.openai], inverted, cal, test, { maxTokens: 12 });
+    expect(w.warnings?.[0]).toMatch(/^the cheap side cheap costs more per query \([\d.]+ per 1k queries\) than strong \([\d.]+\) at these prices/);
+    expect(w.always_cheap.cpt).toBe(0);
+    expect(w.always_strong.cpt).toBe(1);
   });
 });
 

@@ -150,14 +150,23 @@ describe("scratchpad route and serve --router", () => {
     expect(j.always_strong.cpt).toBe(1);
     // Strong is 10× the price per token: its cost per query is its tokens × 10 / 1e6.
     expect(j.always_strong.cost).toBeCloseTo((j.always_strong.tokens * 10) / 1e6, 12);
-    expect(typeof j.router.pgr).toBe("number");
-    expect(j.apgr).toBeGreaterThanOrEqual(0);
+    // PGR and APGR are numbers when always-strong and always-cheap differ, null when they tie (the
+    // untrained test checkpoints usually get nothing right: no gap to recover).
+    const tie = j.always_cheap.accuracy === j.always_strong.accuracy;
+    if (tie) {
+      expect(j.router.pgr).toBeNull();
+      expect(j.apgr).toBeNull();
+      expect(j.prompt_oracle.apgr).toBeNull();
+    } else {
+      expect(typeof j.router.pgr).toBe("number");
+      expect(j.apgr).toBeGreaterThanOrEqual(0);
+      expect(j.prompt_oracle.apgr).toBeGreaterThanOrEqual(0);
+    }
     expect(j.sweep.length).toBeGreaterThanOrEqual(2);
     for (const p of j.sweep) for (const f of ["threshold", "accuracy", "cost", "cpt"]) expect(typeof p[f]).toBe("number");
     expect(j.router.calibration.target).toEqual({ kind: "max-cpt", maxCpt: 0.5 });
     // --bound-samples: the prompt oracle, scored on the same test outcomes, at most the router's CPT.
     expect(j.prompt_oracle.samples).toBe(2);
-    expect(j.prompt_oracle.apgr).toBeGreaterThanOrEqual(0);
     expect(j.prompt_oracle.at_router_cpt.cpt).toBeLessThanOrEqual(j.router.cpt);
     expect(j.prompt_oracle.sweep[0].cpt).toBe(0);
     const html = await readFile(report, "utf8");

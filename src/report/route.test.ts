@@ -38,6 +38,16 @@ function report(cheap: string, strong: string): RouteReport {
 }
 
 describe("routeSummary", () => {
+  it("says PGR and APGR are undefined when always-cheap and always-strong are equally accurate", () => {
+    const r = report("models/base", "models/r1zero");
+    const tie = { ...r.always[1], accuracy: r.always_cheap.accuracy, pgr: NaN };
+    const text = routeSummary({ ...r, always_strong: tie, always: [r.always[0], tie], apgr: NaN, router: { ...r.router, pgr: NaN } });
+    expect(text).toContain("PGR and APGR are undefined: always-cheap and always-strong are equally accurate on the test set (92.6%)");
+    expect(text).not.toContain("NaN");
+    const routerRow = text.split("\n").find((l) => l.startsWith("prompt router (test)"))!;
+    expect(routerRow.trim().split(/\s+/)).toContain("–");
+  });
+
   for (const [cheap, strong] of [
     ["models/base", "models/r1zero vote@4"],
     ["http://127.0.0.1:8000/v1 (qwen2.5-0.5b-instruct)", "s"],

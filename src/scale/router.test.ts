@@ -65,6 +65,10 @@ describe("routing frontier", () => {
   });
   it("PGR is the share of the gap recovered; a random router's APGR is 0.5, a perfect one's more", () => {
     expect(pgr({ accuracy: 0.625 }, { accuracy: 0.5 }, { accuracy: 0.75 })).toBeCloseTo(0.5);
+    // Equally accurate baselines leave no gap: PGR and APGR are undefined (NaN; null in JSON), not 0 or 1.
+    expect(pgr({ accuracy: 0.5 }, { accuracy: 0.5 }, { accuracy: 0.5 })).toBeNaN();
+    expect(apgr([{ accuracy: 0, cost: 1, cpt: 0.5, tokens: 1 }], { accuracy: 0 }, { accuracy: 0 })).toBeNaN();
+    expect(JSON.parse(JSON.stringify({ pgr: pgr({ accuracy: 0 }, { accuracy: 0 }, { accuracy: 0 }) })).pgr).toBeNull();
     // Random routing moves linearly from cheap to strong: PGR = CPT.
     const random = [0, 0.25, 0.5, 0.75, 1].map((c) => ({ accuracy: 0.5 + 0.25 * c, cost: 0, cpt: c, tokens: 0 }));
     expect(apgr(random, { accuracy: 0.5 }, { accuracy: 0.75 })).toBeCloseTo(0.5);

@@ -10,6 +10,7 @@ import {
   alwaysOption,
   apgr,
   chooseOperatingPoint,
+  meanCost,
   oracleRouter,
   pgr,
   summarize,
@@ -85,7 +86,9 @@ export interface RouteReport {
    * sweep points).
    */
   prompt_oracle?: { samples: number; apgr: number; at_router_cpt: ReportPoint; sweep: SweepPoint[] };
-  /** APGR of the router over its whole CPT sweep on the test set (random: 0.5). */
+  /** Problems with the setup a reader should know of (e.g. the cheap option costing more per query than a strong one). */
+  warnings?: string[];
+  /** APGR of the router over its whole CPT sweep on the test set (random: 0.5; NaN, null in JSON, when always-cheap and always-strong tie). */
   apgr: number;
   /** The test set's sweep, fewest escalations first. */
   sweep: SweepPoint[];
@@ -114,6 +117,23 @@ function analyse(r: RouterOnRecords, records: QueryRecord[], options: RouteOptio
     sweep,
     apgr: apgr(sweep, cheap, strong),
     withPgr,
+  };
+}
+
+/**
+ * A warning when the cheap side (option 0) costs more per query than a strong option on the test
+ * set: equal prices with a more verbose cheap model, say. The router then treats the cheaper option
+ * as its default, while CPT still counts calls past option 0, so the report reads oddly.
+ */
+function costOrderWarnings(records: QueryRecord[], options: RouteOption[]): { warnings?: string[] } {
+  const costs = options.map((_, k) => meanCost(records, options, k));
+  const cheaper = options.slice(1).flatMap((o, i) => (costs[i + 1] < costs[0] ? [`${o.name} (${(1000 * costs[i + 1]).toPrecision(3)})`] : []));
+  if (cheaper.length === 0) return {};
+  return {
+    warnings: [
+      `the cheap side ${options[0].name} costs more per query (${(1000 * costs[0]).toPrecision(3)} per 1k queries) than ${cheaper.join(", ")} at these prices: ` +
+        `routing to it saves nothing, and CPT still counts calls past it; set prices that reflect the two models (--cheap-price, --strong-price)`,
+    ],
   };
 }
 
@@ -190,6 +210,7 @@ export async function routeExperiment(
       calibration: { ...calA.withPgr(chosen.point), n: cal.length, target, met: chosen.met, bound: chosen.bound },
     },
     ...(promptOracle ? { prompt_oracle: promptOracle } : {}),
+    ...costOrderWarnings(testRecs, options),
     apgr: t.apgr,
     sweep: t.sweep,
     calibration: { n: cal.length, always_cheap: calA.cheap, always_strong: calA.strong, oracle: calA.oracle, apgr: calA.apgr },

@@ -47,7 +47,7 @@ export interface OperatingPoint {
   accuracy: number;
   /** Mean cost per query, in the prices' unit. */
   cost: number;
-  /** Share of calls that go past the cheapest option ("calls to strong"). */
+  /** Share of calls that go past option 0, the cheap side ("calls to strong"). */
   cpt: number;
   /** Mean output tokens per query (all samples). */
   tokens: number;
@@ -68,7 +68,7 @@ export interface RoutedOutcome {
   correct: boolean;
   cost: number;
   tokens: number;
-  /** Whether the call went past the cheapest option. */
+  /** Whether the call went past option 0 (the cheap side, as the options were given). */
   strong: boolean;
 }
 
@@ -100,7 +100,7 @@ export function oracleRouter(records: QueryRecord[], options: RouteOption[]): Op
     records.map((r) => {
       const k = byCost.find((j) => r.outcomes[j].correct) ?? byCost[0];
       const o = r.outcomes[k];
-      return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== byCost[0] };
+      return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k > 0 };
     }),
   );
 }
@@ -110,19 +110,25 @@ export function meanCost(records: QueryRecord[], options: RouteOption[], k: numb
   return records.reduce((a, r) => a + outcomeCost(r.outcomes[k], options[k]), 0) / Math.max(1, records.length);
 }
 
-/** PGR: the share of the accuracy gap between always-cheap and always-strong a point recovers. */
+/**
+ * PGR: the share of the accuracy gap between always-cheap and always-strong a point recovers. NaN
+ * when the two are equally accurate: there is no gap to recover (reports print it as undefined and
+ * JSON carries null).
+ */
 export function pgr(point: { accuracy: number }, cheap: { accuracy: number }, strong: { accuracy: number }): number {
   const gap = strong.accuracy - cheap.accuracy;
-  return gap === 0 ? (point.accuracy >= strong.accuracy ? 1 : 0) : (point.accuracy - cheap.accuracy) / gap;
+  return gap === 0 ? NaN : (point.accuracy - cheap.accuracy) / gap;
 }
 
 /**
  * APGR: the area under PGR against CPT over [0, 1], by the trapezoid rule between sweep points
  * (linear between two points is what randomly breaking ties between them gives). The ends are
  * anchored at always-cheap (CPT 0, PGR 0) and always-strong (CPT 1, PGR 1) when the sweep does not
- * reach them, so a router that sends calls at random scores 0.5.
+ * reach them, so a router that sends calls at random scores 0.5. NaN when always-cheap and
+ * always-strong are equally accurate (PGR is undefined).
  */
 export function apgr(sweep: OperatingPoint[], cheap: { accuracy: number }, strong: { accuracy: number }): number {
+  if (strong.accuracy === cheap.accuracy) return NaN;
   const pts = sweep.map((p) => ({ x: p.cpt, y: pgr(p, cheap, strong) })).sort((a, b) => a.x - b.x || a.y - b.y);
   if (pts.length === 0 || pts[0].x > 0) pts.unshift({ x: 0, y: 0 });
   if (pts[pts.length - 1].x < 1) pts.push({ x: 1, y: 1 });

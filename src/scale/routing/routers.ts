@@ -104,7 +104,6 @@ export function promptRouterOnRecords(spec: PromptRouterSpec, records: QueryReco
 export function probabilityRouterOnRecords(probs: number[][], relativeCosts: number[], records: QueryRecord[], options: RouteOption[]): RouterOnRecords {
   if (probs.length !== records.length) throw new RangeError(`probabilityRouterOnRecords: ${probs.length} probability rows for ${records.length} records`);
   const c = relativeCosts;
-  const cheapest = c.indexOf(Math.min(...c));
   const breaks = new Set<number>([0]);
   for (const p of probs) {
     for (let a = 0; a < c.length; a++) {
@@ -122,7 +121,7 @@ export function probabilityRouterOnRecords(probs: number[][], relativeCosts: num
       records.map((r, i) => {
         const k = choosePromptOption(probs[i], c, t);
         const o = r.outcomes[k];
-        return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k !== cheapest };
+        return { correct: o.correct, cost: outcomeCost(o, options[k]), tokens: o.outputTokens, strong: k > 0 };
       }),
   };
 }
