@@ -402,3 +402,39 @@ describe("fourth set: parser.py details (huggingface/Math-Verify 056ad62)", () =
     expect(judged("$3$", "so [ [3] ] done", { extraction: ["latex"] })).toBe(true);
   });
 });
+
+describe("fourth set: math_normalization details (latex2sympy2_extended 959e6b9)", () => {
+  it("\\log_24 is log base 2 of 4 (malformed operators: a subscript takes one digit)", () => {
+    expect(judged("$2$", "$\\log_24$")).toBe(true);
+    expect(judged("$3$", "$\\log_28$", {})).toBe(true);
+    expect(judged("$\\log_{24} x$", "$\\log_24$")).toBe(false);
+    expect(judged("$4.58$", "$\\log_24$")).toBe(false);
+  });
+  it("(n)_{k} is the falling factorial n!/(n-k)! (permutation_regex)", () => {
+    expect(judged("$20$", "$(5)_{2}$")).toBe(true);
+    expect(judged("$24$", "$(4)_{4}$", {})).toBe(true);
+    expect(judged("$n(n-1)$", "$(n)_{2}$")).toBe(true);
+    expect(judged("$n^2$", "$(n)_{2}$")).toBe(false);
+    expect(judged("$5$", "$(5)_{2}$")).toBe(false);
+    expect(judged("$10$", "$(5)_{2}$")).toBe(false);
+  });
+});
+
+describe("fourth set: latex2sympy2_extended 1.10.1 and 1.11.0 (CHANGELOG, convert_number, PS.g4 FUNC_GAMMA)", () => {
+  it("0,xxx is a decimal comma, not a thousands separator (a group cannot start with 0)", () => {
+    expect(judged("$0.125$", "$0,125$")).toBe(true);
+    expect(judged("0.125", "0,125", {})).toBe(true);
+    expect(judged("$125$", "$0,125$")).toBe(false);
+    expect(judged("125", "0,125", {})).toBe(false);
+    expect(judged("1000", "1,000", {})).toBe(true);
+  });
+  it("\\Gamma(x) is the gamma function", () => {
+    expect(judged("$24$", "$\\Gamma(5)$")).toBe(true);
+    expect(judged("$\\sqrt{\\pi}$", "$\\Gamma\\left(\\frac12\\right)$")).toBe(true);
+    expect(judged("$(n-1)!$", "$\\Gamma(n)$")).toBe(true);
+    expect(judged("$\\Gamma(5)$", "$24$", {})).toBe(true);
+    expect(judged("$120$", "$\\Gamma(5)$")).toBe(false);
+    expect(judged("$n!$", "$\\Gamma(n)$")).toBe(false);
+    expect(judged("$1.7724$", "$\\Gamma(\\frac12)$")).toBe(false);
+  });
+});

@@ -213,7 +213,9 @@ function numberSeparators(s: string): string {
   s = s.replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1,");
   s = s.replace(/(\d)\\,(?=\d{3}(?!\d))/g, "$1");
   if (!/[([{]/.test(s) || /\\\$|^\$/.test(s)) {
-    s = s.replace(/(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => pre + num.replace(/,/g, ""));
+    // (a group cannot start with 0: `0,125` is a decimal comma, latex2sympy2's convert_number and the expr target's
+    // number pattern, whose thousands format starts with 1-9)
+    s = s.replace(/(^|[^\d.,])((?!0)\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => pre + num.replace(/,/g, ""));
   }
   if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/ /g, "");
   return s;
@@ -231,6 +233,26 @@ function stripTrailingWords(s: string): string {
     s = m[1];
   }
   // leading words before a value: "about 5" is not handled; "x = 5" is kept for the parser
+  return s;
+}
+
+/**
+ * `\\Gamma(x)` is the gamma function (latex2sympy2_extended 1.11.0's FUNC_GAMMA), written as the
+ * factorial `((x)-1)!` the parser evaluates (exactly at positive integers, by Lanczos elsewhere).
+ */
+function gammaAsFactorial(s: string): string {
+  for (let guard = 0; guard < 8; guard++) {
+    const m = /\\Gamma\s*\(/.exec(s);
+    if (!m) break;
+    let depth = 1;
+    let j = m.index + m[0].length;
+    for (; j < s.length && depth > 0; j++) {
+      if (s[j] === "(") depth++;
+      else if (s[j] === ")") depth--;
+    }
+    if (depth !== 0) break;
+    s = `${s.slice(0, m.index)}((${s.slice(m.index + m[0].length, j - 1)})-1)!${s.slice(j)}`;
+  }
   return s;
 }
 
@@ -253,9 +275,14 @@ export function normalizeAnswer(input: string): string {
   // "frac13", "frac{1}{3}" written without the backslash (Math-Verify fixes these too)
   s = s.replace(/(?<![\\a-zA-Z])[dtc]?frac(?=\s*[{\d])/g, "\\frac");
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
+  // `\log_24` is log base 2 of 4 (a subscript takes one token; math_normalization's malformed operators: `\log_{2}{4}`)
+  s = s.replace(/\\log_(\d)(\d+)/g, "\\log_{$1}{$2}");
+  // `(n)_{k}` is the falling factorial n!/(n-k)! (math_normalization's permutation_regex)
+  s = s.replace(/\(([a-zA-Z0-9+\-*/\\ ]+?)\)_\{([a-zA-Z0-9+\-*/\\ ]+?)\}/g, "\\frac{($1)!}{(($1)-($2))!}");
   // "1, 2, 3, \ldots": the dots go (Math-Verify's normalisation)
   s = s.replace(/,?\s*\\ldots(?![a-zA-Z])/g, " ");
   s = s.replace(DROP_COMMANDS, "");
+  s = gammaAsFactorial(s);
   // Python's power `2**3` in a plain expression (Math-Verify's expr target parses it with sympy's parse_expr)
   s = s.replace(/([\d)])\s*\*\*\s*(?=[\d(-])/g, "$1^");
   // a roman differential `{\\rm d}x` is `dx` (math_normalization's basic_latex: `{\\rm d}` → d)
