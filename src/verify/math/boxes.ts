@@ -45,8 +45,22 @@ export function lastBoxedStart(text: string, before: number): number {
   return Math.max(text.lastIndexOf("\\boxed", before), text.lastIndexOf("\\fbox", before));
 }
 
-/** The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list. */
-export function findBoxed(text: string): string | null {
+/**
+ * Math-Verify's `extract_boxed_content` (latex2sympy2_extended math_normalization, mode "last"): a box
+ * joins the list of the boxes after it when fewer than 10 characters stand between them, or when fewer
+ * than 70 do, one of them is "and", "or", a comma or a semicolon, and its content differs from the box
+ * after it (`\\boxed{3}, no: \\boxed{4}` is the list 3, 4).
+ */
+function mvJoinsBoxes(between: string, content: string, next: string): boolean {
+  return between.length < 10 || (content !== next && between.length < 70 && /\b(?:and|or)\b|,|;/.test(between));
+}
+
+/**
+ * The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list.
+ * With `mathVerify` (Math-Verify's targets), boxes with no math delimiter between them join by
+ * Math-Verify's rule instead (mvJoinsBoxes).
+ */
+export function findBoxed(text: string, mathVerify = false): string | null {
   let at = lastBoxedStart(text, text.length);
   // total characters brace matching may scan (100k unclosed boxes stay linear)
   let scan = MAX_BOX_SCAN;
@@ -64,7 +78,11 @@ export function findBoxed(text: string): string | null {
         if (!b || b.end > prevStart) break;
         const between = text.slice(b.end, prevStart);
         const rest = between.replace(BETWEEN_BOXES, "");
-        if (rest !== "" || between.length > 40) break;
+        const delimited = /[$]|\\[()[\]]/.test(between);
+        if (mathVerify && !delimited) {
+          const later = trimKeepTabs(boxedAt(text, prevStart)?.content ?? "");
+          if (!mvJoinsBoxes(between, trimKeepTabs(b.content), later)) break;
+        } else if (rest !== "" || between.length > 40) break;
         // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
         if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;
         const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";

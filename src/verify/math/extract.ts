@@ -445,7 +445,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
   const latexOnly = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers !== true;
   switch (source) {
     case "boxed":
-      return at(findBoxed(text), lastBoxedStart(text, text.length));
+      return at(findBoxed(text, (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true), lastBoxedStart(text, text.length));
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer": {

@@ -438,3 +438,20 @@ describe("fourth set: latex2sympy2_extended 1.10.1 and 1.11.0 (CHANGELOG, conver
     expect(judged("$1.7724$", "$\\Gamma(\\frac12)$")).toBe(false);
   });
 });
+
+describe("fourth set: boxes joined as extract_boxed_content joins them (math_normalization, mode 'last')", () => {
+  it("under Math-Verify's targets, a box joins the next within 10 characters, or within 70 with and/or/,/; and other content", () => {
+    expect(judged("$3,4$", "The answer: \\boxed{3} hmm, wait actually it is \\boxed{4}")).toBe(true);
+    expect(judged("$1,2$", "\\boxed{1} then \\boxed{2}")).toBe(true);
+    // (a long stretch without a separator: only the last box)
+    expect(judged("$4$", "The answer: \\boxed{3} hmm wait actually it is \\boxed{4}")).toBe(true);
+    // (the same box again is one answer)
+    expect(judged("$4$", "\\boxed{4}, so \\boxed{4}")).toBe(true);
+  });
+  it("the joined list is no answer to either member; the default extraction keeps its own rule", () => {
+    expect(judged("$4$", "The answer: \\boxed{3} hmm, wait actually it is \\boxed{4}")).toBe(false);
+    expect(judged("$3$", "The answer: \\boxed{3} hmm, wait actually it is \\boxed{4}")).toBe(false);
+    expect(judged("$2$", "\\boxed{1} then \\boxed{2}")).toBe(false);
+    expect(judged("$4$", "The answer: \\boxed{3} hmm, wait actually it is \\boxed{4}", {})).toBe(true);
+  });
+});
