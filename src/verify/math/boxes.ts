@@ -60,7 +60,8 @@ function mvJoinsBoxes(between: string, content: string, next: string): boolean {
  * With `mathVerify` (Math-Verify's targets), boxes with no math delimiter between them join by
  * Math-Verify's rule instead (mvJoinsBoxes).
  */
-export function findBoxed(text: string, mathVerify = false): string | null {
+export function findBoxed(text: string, mathVerify = false, spans: readonly { start: number; end: number }[] = []): string | null {
+  const spanOf = (at: number): { start: number; end: number } | undefined => spans.find((sp) => at >= sp.start && at < sp.end);
   let at = lastBoxedStart(text, text.length);
   // total characters brace matching may scan (100k unclosed boxes stay linear)
   let scan = MAX_BOX_SCAN;
@@ -79,7 +80,15 @@ export function findBoxed(text: string, mathVerify = false): string | null {
         const between = text.slice(b.end, prevStart);
         const rest = between.replace(BETWEEN_BOXES, "");
         const delimited = /[$]|\\[()[\]]/.test(between);
-        if (mathVerify && !delimited) {
+        const inLater = mathVerify ? spanOf(prevStart) : undefined;
+        const inEarlier = mathVerify ? spanOf(earlier) : undefined;
+        if (inLater && inEarlier) {
+          // boxes in one math span all belong to it (the latex target's boxed environment pattern normalises
+          // its span with boxed="all"); boxes in two spans join only when the spans are joined by the pattern's
+          // `\s*(?:,?and|,?or|,)\s*` (no semicolon, no ", and")
+          if (inLater !== inEarlier && !/^\s*(?:,?and|,?or|,)\s*$/.test(text.slice(inEarlier.end, inLater.start))) break;
+        } else if (mathVerify && inLater) break;
+        else if (mathVerify && !delimited) {
           const later = trimKeepTabs(boxedAt(text, prevStart)?.content ?? "");
           if (!mvJoinsBoxes(between, trimKeepTabs(b.content), later)) break;
         } else if (rest !== "" || between.length > 40) break;

@@ -444,8 +444,12 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
   // only Math-Verify's latex target (no expr): plain text holds no answer
   const latexOnly = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers !== true;
   switch (source) {
-    case "boxed":
-      return at(findBoxed(text, (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true), lastBoxedStart(text, text.length));
+    case "boxed": {
+      // (under Math-Verify's targets, which math span each box stands in decides how boxes join)
+      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      const spans = mv && /\\(?:boxed|fbox)[\s\S]*\\(?:boxed|fbox)/.test(text) ? mathSpans(text, true) : [];
+      return at(findBoxed(text, mv, spans), lastBoxedStart(text, text.length));
+    }
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer": {

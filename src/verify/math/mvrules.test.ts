@@ -455,3 +455,22 @@ describe("fourth set: boxes joined as extract_boxed_content joins them (math_nor
     expect(judged("$4$", "The answer: \\boxed{3} hmm, wait actually it is \\boxed{4}", {})).toBe(true);
   });
 });
+
+describe("fourth set: boxes in math spans (parser.lazy_latex_regex's boxed environment pattern, priority 50)", () => {
+  it("boxes in one span all belong to it (normalised with boxed='all')", () => {
+    expect(judged("$3,4$", "$$x = \\boxed{3}\\text{ and the remaining value for this long explanation is } y = \\boxed{4}$$")).toBe(true);
+    expect(judged("$4$", "$$x = \\boxed{3}\\text{ and the remaining value for this long explanation is } y = \\boxed{4}$$")).toBe(false);
+  });
+  it("spans join only by the pattern's separators: ',', 'and', 'or', ',and', ',or' with spaces around", () => {
+    expect(judged("$1,2$", "$x=\\boxed{1}$ and $y=\\boxed{2}$")).toBe(true);
+    expect(judged("$1,2,3$", "So $\\boxed{1}$, $\\boxed{2}$ and $\\boxed{3}$")).toBe(true);
+    // (a semicolon or ", and" joins no spans: the span ending last is the answer)
+    expect(judged("$2$", "So $\\boxed{1}$; $\\boxed{2}$")).toBe(true);
+    expect(judged("$3$", "So $\\boxed{1}$, $\\boxed{2}$, and $\\boxed{3}$")).toBe(true);
+    expect(judged("$1,2$", "So $\\boxed{1}$; $\\boxed{2}$")).toBe(false);
+    // (a bare box before a span is no part of it)
+    expect(judged("$2$", "\\boxed{1} and $\\boxed{2}$")).toBe(true);
+    // by default, a semicolon still joins
+    expect(judged("$1,2$", "So $\\boxed{1}$; $\\boxed{2}$", {})).toBe(true);
+  });
+});
