@@ -151,6 +151,22 @@ function spanWithPercent(text: string, span: MathSpan): string {
   return /^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(text.slice(span.end, span.end + 40)) ? `${body}\\%` : body;
 }
 
+/** A math delimiter closing a span, then a percent sign or word (make_latex_env_pattern's percent group). */
+const PERCENT_AFTER_SPAN = /(?:\$|\\\)|\\\])\s*(?:\\?%|[Pp]ercent|[Pp]ct)/;
+
+/**
+ * Under Math-Verify's targets, the last box with `\%` when the math span holding it is followed by a
+ * percent sign or word (`$\boxed{28}$ pct` is 28%): the latex target's boxed environment pattern ends
+ * with the same percent group as its plain one, and `extract_latex` makes such a value a percentage. A
+ * box outside every span (`\boxed{28} pct`) is read by the plain `\boxed{.+}` pattern, which has none.
+ */
+function boxWithPercent(text: string, box: string): string {
+  if (!PERCENT_AFTER_SPAN.test(text) || /%\s*$/.test(box)) return box;
+  const at = lastBoxedStart(text, text.length);
+  const span = mathSpans(text, true).find((sp) => at >= sp.start && at < sp.end);
+  return span && /^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(text.slice(span.end, span.end + 40)) ? `${box}\\%` : box;
+}
+
 /** Clean a phrase-level candidate ("$28\%$. I hope it is correct."): cut the sentence, drop delimiters. */
 function cleanSegment(seg: string): string {
   let s = seg;
@@ -189,7 +205,7 @@ function findBold(text: string): string | null {
 
 /** A number in running text: mixed numbers (`4 4/9`, `1 000 4/9`), fractions, decimals, separators. */
 const NUMBER =
-  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*(?:%|percentage\b|percent\b|pct\b))?/g;
+  /(?<![A-Za-z\d.,])[-+]?(?:(?:\d{1,3}(?: \d{3})+|\d+)[ \t]+\d+\s*\/\s*\d+|\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d/])|\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?|\.\d+)(?:\s*(?:%|[Pp]ercentage\b|[Pp]ercent\b|[Pp]ct\b))?/g;
 
 /** A bare LaTeX fraction of two numbers in running text (`so \\frac{3}{4} of it`). */
 const LATEX_FRACTION = /-?\\[dt]?frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\}/g;
@@ -236,7 +252,7 @@ function lastPlainExpression(tail: string): { text: string; end: number } | null
  * match ends last wins. Null when there is none.
  */
 function answerWordNumber(text: string): string | null {
-  const num = /(?<=^|[\s=])(?:\*\*)?[$€£¥₹]?([-]?\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?(?:\s*(?:%|percent\b|percentage\b|pct\b))?)(?![\d])(?!\s*=)/y;
+  const num = /(?<=^|[\s=])(?:\*\*)?[$€£¥₹]?([-]?\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?(?:\s*(?:%|[Pp]ercent\b|[Pp]ercentage\b|[Pp]ct\b))?)(?![\d])(?!\s*=)/y;
   // numbers inside math spans are the latex target's (a span that fails to parse supplies none)
   const spans = /[$\\]/.test(text) ? mathSpans(text) : [];
   const inSpan = (at: number): boolean => spans.some((sp) => at >= sp.start && at < sp.end);
@@ -282,7 +298,7 @@ function findLastNumber(text: string, exprNumbers = false, prefixed = false, ans
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   let m = lastMatch(NUMBER, tail);
-  // with Math-Verify's latex and expr targets, only a number its expr pattern can read
+  // with Math-Verify's expr target (alone or with latex), only a number its expr pattern can read
   if (m && prefixed && !exprPrefixed(tail, m.index)) {
     m = null;
     NUMBER.lastIndex = 0;
@@ -426,6 +442,24 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
 /** A whole text that Math-Verify's expr patterns read as one number or expression. */
 const PLAIN_EXPR = /^[-+]?[$€£¥₹]?[\d.,\s+\-*×/^()÷]+(?:\s*(?:%|[Pp]ercent|[Pp]ercentage|[Pp]ct))?$/;
 
+/** A mixed number or a number with spaced thousands (`11 5/6`, `1 000 0/0`, `4 4/9 %`): the expr number pattern reads it whole. */
+const SPACED_NUMBER = /^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/;
+
+/**
+ * Whether Math-Verify's expr target reads a plain text as one number or expression: it matches the
+ * expr patterns, and no two operands stand side by side with only spaces between (`(11) 4/9`,
+ * `3 (4)`, `2.5 4`): sympy's `parse_expr` (standard transformations, no implicit multiplication)
+ * rejects them, so the expr target moves on to the next match, as `lastPlainExpression` does.
+ */
+function plainExprReads(t: string): boolean {
+  const s = t.trim();
+  if (!PLAIN_EXPR.test(s)) return false;
+  return (
+    !/[\d.)]\s+[\d(]/.test(s.replace(/\s*(?:%|[Pp]ercent|[Pp]ercentage|[Pp]ct)$/, "")) ||
+    SPACED_NUMBER.test(s.replace(/^[$€£¥₹]/, "").replace(/\s*(?:[Pp]ercent(?:age)?|[Pp]ct)$/, "%"))
+  );
+}
+
 /** The number a text starts with, as the expr number pattern reads one (no suffix needed: `5cm` is 5). */
 const LEADING_NUMBER = /^(?:\*\*)?[$€£¥₹]?(-?\d+(?:[.,]\d+)*(?:\s*(?:%|[Pp]ercent\b|[Pp]ercentage\b|[Pp]ct\b))?)/;
 
@@ -448,7 +482,8 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       // (under Math-Verify's targets, which math span each box stands in decides how boxes join)
       const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
       const spans = mv && /\\(?:boxed|fbox)[\s\S]*\\(?:boxed|fbox)/.test(text) ? mathSpans(text, true) : [];
-      return at(findBoxed(text, mv, spans), lastBoxedStart(text, text.length));
+      const box = findBoxed(text, mv, spans);
+      return at(box !== null && mv ? boxWithPercent(text, box) : box, lastBoxedStart(text, text.length));
     }
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
@@ -501,13 +536,14 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const fractionLast = f !== null && (!m || f.index + f[0].length >= m.index + m[0].length);
         if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
       }
-      return at(findLastNumber(text, exprNumbers, both, !both), 0);
+      // (the expr target alone reads numbers as with both targets: number_with_anchors needs the start, a space or '=' before)
+      return at(findLastNumber(text, exprNumbers, exprNumbers, !both), 0);
     }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
       // Math-Verify's expr target reads plain text only through its number and expression patterns:
       // a whole answer without LaTeX is read only when it is such a number or expression ("100m2" is 100)
-      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && !LATEX_MARK.test(text) && !PLAIN_EXPR.test(text.trim())) return null;
+      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && !LATEX_MARK.test(text) && !plainExprReads(text)) return null;
       return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);
@@ -630,7 +666,7 @@ export function extractCandidates(
       // under Math-Verify's targets such a sentence is read only by the expr patterns: a plain number or
       // expression, or the number it starts with ("is 5cm" is 5; "is Monday" is nothing)
       if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
-        const plain = readings.filter((r) => PLAIN_EXPR.test(r.trim()));
+        const plain = readings.filter((r) => plainExprReads(r));
         const lead = readings.map((r) => LEADING_NUMBER.exec(r.trim())?.[1]).filter((r): r is string => r !== undefined);
         readings = [...plain, ...lead].filter((r, i, all) => all.indexOf(r) === i);
       }

@@ -474,3 +474,44 @@ describe("fourth set: boxes in math spans (parser.lazy_latex_regex's boxed envir
     expect(judged("$1,2$", "So $\\boxed{1}$; $\\boxed{2}$", {})).toBe(true);
   });
 });
+
+// Fifth set: found by writing variants of the tune half's behaviour families (scripts/mv-families.ts).
+const EXPR: MathVerifyOptions = { extraction: ["expr"] };
+
+describe("fifth set: a box in a math span followed by a percent (make_latex_env_pattern's percent group, context 'boxed')", () => {
+  it("under Math-Verify's targets, $\\boxed{28}$ pct is 28% (0.28), as $28$ pct is", () => {
+    expect(judged("$0.28$", "$\\boxed{28}$ pct")).toBe(true);
+    expect(judged("$\\frac{7}{25}$", "so \\(\\boxed{28}\\) percent")).toBe(true);
+    expect(judged("$0.28$", "$x = \\boxed{28}$%")).toBe(true);
+    expect(judged("$28\\%$", "$\\boxed{28}$ pct")).toBe(true);
+  });
+  it("a box outside every span is read by the plain \\boxed{.+} pattern, which has no percent group; the default extraction is unchanged", () => {
+    expect(judged("$28$", "\\boxed{28} pct")).toBe(true);
+    expect(judged("$0.28$", "\\boxed{28} pct")).toBe(false);
+    expect(judged("$28$", "$\\boxed{28}$ pct", {})).toBe(true);
+  });
+});
+
+describe("fifth set: the expr target's number pattern (parser.lazy_expr_regex)", () => {
+  it("a capital P is a percent word too ([Pp]ercent, [Pp]ercentage, [Pp]ct), also in running text", () => {
+    expect(judged("71/600", "so it is 11 5/6 Percent", EXPR)).toBe(true);
+    expect(judged("0.28", "it rose by 28 Pct", EXPR)).toBe(true);
+    expect(judged("28", "it rose by 28 Percent", EXPR)).toBe(false);
+  });
+  it("with the expr target alone, a number is read only after the start, a space or '=' (number_with_anchors), as with both targets", () => {
+    expect(judged("1000.99", "so the number is 10 which is 1,000.99 m^2", EXPR)).toBe(true);
+    expect(judged("5", "x^2+5", EXPR)).toBe(false);
+    expect(judged("5", "value:5", EXPR)).toBe(false);
+    expect(judged("5", "so it is 5cm", EXPR)).toBe(true);
+    expect(judged("5", "costs $5", EXPR)).toBe(true);
+  });
+  it("operands side by side (`(11) 4/9`) are no one expression (sympy's parse_expr has no implicit multiplication): the answer is read on", () => {
+    expect(judged("4/9", "(11) 4/9", EXPR)).toBe(true);
+    expect(judged("4/9", "The answer is (11) 4/9.", EXPR)).toBe(true);
+    expect(judged("4/9", "(11) 4/9")).toBe(true);
+    // (mixed numbers and spaced thousands are still one number)
+    expect(judged("71/6", "11 5/6", EXPR)).toBe(true);
+    expect(judged("71/600", "11 5/6 %", EXPR)).toBe(true);
+    expect(judged("1000", "1 000", EXPR)).toBe(true);
+  });
+});
