@@ -8,6 +8,7 @@ import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
 import { answerWordMatches } from "./answerword.js";
 import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
+import { CORE_MATH_WORDS } from "./normalize.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
@@ -379,28 +380,7 @@ const FINAL_HOPE = /^(?:\$\$[^$]+\$\$|\$[^$\n]+\$|\\\([^\n]+?\\\)|\\\[[\s\S]+?\\
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** Plain words a whole-string answer may contain. */
-const WHOLE_WORDS = new Set([
-  "pi",
-  "sqrt",
-  "sin",
-  "cos",
-  "tan",
-  "cot",
-  "sec",
-  "csc",
-  "log",
-  "ln",
-  "exp",
-  "or",
-  "and",
-  "inf",
-  "infinity",
-  "percent",
-  "pct",
-  "percentage",
-  "deg",
-  "degrees",
-]);
+const WHOLE_WORDS = new Set<string>([...CORE_MATH_WORDS, "percent", "pct", "percentage", "deg", "degrees"]);
 
 /** A candidate with the position where it was found (for ordering boxed against "final answer is"). */
 interface Found {

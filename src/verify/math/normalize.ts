@@ -5,6 +5,12 @@
  * Every step is a linear scan or a simple regex (no nested quantifiers), so it is fast on any input.
  */
 
+/** Function and constant names every reader of plain-text math knows (answers, units, commands). */
+export const CORE_MATH_WORDS = ["pi", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "inf", "infinity", "or", "and"] as const;
+
+/** The core names plus inverse and hyperbolic trigonometry, `infty` and `abs`. */
+export const FUNCTION_WORDS = [...CORE_MATH_WORDS, "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "infty", "abs"] as const;
+
 const SUPERSCRIPTS: Record<string, string> = {
   "⁰": "0",
   "¹": "1",
@@ -96,36 +102,7 @@ const TEXT_COMMANDS =
 const PERCENT_WORDS = /\s*(?:\\%|%|(?<![a-zA-Z])percentage\b|(?<![a-zA-Z])percent\b|(?<![a-zA-Z])pct\b)/gi;
 
 /** Math names never stripped as trailing unit words. */
-const MATH_WORDS = new Set([
-  "pi",
-  "sqrt",
-  "sin",
-  "cos",
-  "tan",
-  "cot",
-  "sec",
-  "csc",
-  "log",
-  "ln",
-  "exp",
-  "arcsin",
-  "arccos",
-  "arctan",
-  "sinh",
-  "cosh",
-  "tanh",
-  "inf",
-  "infty",
-  "infinity",
-  "or",
-  "and",
-  "i",
-  "e",
-  "abs",
-  "mod",
-  "gcd",
-  "lcm",
-]);
+const MATH_WORDS = new Set<string>([...FUNCTION_WORDS, "i", "e", "mod", "gcd", "lcm"]);
 
 /**
  * Find the index of the `}` closing the group whose `{` is at `open` (backslash-escaped braces

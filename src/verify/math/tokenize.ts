@@ -3,7 +3,7 @@
  * sin, or, ...), LaTeX commands, `\text{...}` words, environments and operator characters.
  */
 import { MathParseError } from "./errors.js";
-import { matchBrace } from "./normalize.js";
+import { FUNCTION_WORDS, matchBrace } from "./normalize.js";
 
 /** One token. `t` is the kind, `v` the text (command names without the backslash). */
 export interface Token {
@@ -11,33 +11,8 @@ export interface Token {
   v: string;
 }
 
-/** Plain words read as commands (a model may write `sqrt(2)` or `pi`). */
-const PLAIN_WORDS = new Set([
-  "sqrt",
-  "pi",
-  "sin",
-  "cos",
-  "tan",
-  "cot",
-  "sec",
-  "csc",
-  "arcsin",
-  "arccos",
-  "arctan",
-  "sinh",
-  "cosh",
-  "tanh",
-  "log",
-  "ln",
-  "exp",
-  "infty",
-  "infinity",
-  "inf",
-  "abs",
-  "or",
-  "and",
-  "oo",
-]);
+/** Plain words read as commands (a model may write `sqrt(2)` or `pi`; `oo` is sympy's infinity). */
+const PLAIN_WORDS = new Set<string>([...FUNCTION_WORDS, "oo"]);
 
 /** A number literal (sticky: matched at the current position). */
 const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,6}(?![a-zA-Z\d]))?/y;
