@@ -3,171 +3,19 @@
  * (nested braces), `<answer>` tags, "final answer is ...", "Answer: ...", markdown bold, the last
  * LaTeX math span (`$...$`, `$$...$$`, `\(...\)`, `\[...\]`), and the last number. Every scan is
  * linear in the response length (or looks at a bounded tail), so extraction is fast on any input.
+ * Math spans are found by spans.ts, boxes by boxes.ts, multiple-choice letters by choice.ts.
  */
 import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
 import { answerWordMatches } from "./answerword.js";
 import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
+import { answerWordSpans, boxWithPercent, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
 import { expandExtraction, MathOptionError } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
 const TAIL = 20000;
-/** One LaTeX math span: its body and where the span (with delimiters) starts and ends. */
-interface MathSpan {
-  body: string;
-  start: number;
-  end: number;
-}
-
-/**
- * Every LaTeX math span in `text`, in order (one linear scan); inline spans do not cross lines. With
- * `brackets` (Math-Verify's targets), a bracket pair with whitespace on both sides and no line break or
- * other bracket inside (` [ x = 5 ] `) is a span too: make_latex_env_pattern's `\s\[(?P<latexInlineBracket>[^\n\]\[]+?)\]\s`.
- */
-function mathSpans(text: string, brackets = false): MathSpan[] {
-  const spans: MathSpan[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text[i];
-    if (brackets && text[i + 1] === "[" && /\s/.test(c)) {
-      let j = i + 2;
-      while (j < n && text[j] !== "]" && text[j] !== "[" && text[j] !== "\n") j++;
-      if (j < n && text[j] === "]" && j > i + 2 && j + 1 < n && /\s/.test(text[j + 1])) {
-        // (the regex consumes the whitespace after the bracket, so ` [1] [2] ` holds one span)
-        spans.push({ body: text.slice(i + 2, j), start: i + 1, end: j + 1 });
-        i = j + 2;
-        continue;
-      }
-    }
-    if (c === "\\" && (text[i + 1] === "(" || text[i + 1] === "[")) {
-      const closer = text[i + 1] === "(" ? "\\)" : "\\]";
-      const end = text.indexOf(closer, i + 2);
-      if (end < 0) break;
-      const body = text.slice(i + 2, end);
-      if (!(closer === "\\)" && body.includes("\n"))) spans.push({ body, start: i, end: end + 2 });
-      i = end + 2;
-      continue;
-    }
-    if (c === "\\") {
-      i += 2;
-      continue;
-    }
-    if (c === "$") {
-      const display = text[i + 1] === "$";
-      // an inline "$" right after a digit opens nothing ("costs 5$ and $3$"; parser.make_latex_env_pattern's (?<!\\|\d)\$)
-      if (!display && i > 0 && text[i - 1] >= "0" && text[i - 1] <= "9") {
-        i++;
-        continue;
-      }
-      const start = i + (display ? 2 : 1);
-      let j = start;
-      let end = -1;
-      while (j < n) {
-        if (text[j] === "\\") {
-          j += 2;
-          continue;
-        }
-        if (text[j] === "$") {
-          end = j;
-          break;
-        }
-        j++;
-      }
-      if (end < 0) break;
-      const body = text.slice(start, end);
-      if (display || !body.includes("\n")) spans.push({ body, start: i, end: end + (display ? 2 : 1) });
-      i = end + (display ? 2 : 1);
-      continue;
-    }
-    i++;
-  }
-  return spans;
-}
-
-/** The last LaTeX math span in `text` (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`), without its delimiters. */
-export function lastMathSpan(text: string): string | null {
-  const spans = mathSpans(text);
-  return spans.length ? trimKeepTabs(spans[spans.length - 1].body) : null;
-}
-
-/**
- * The last math span, joined with up to 5 spans before it that only "and", "or" or commas separate
- * ("the roots are $1$ and $-2$" is the list 1, -2; "$3$ or $4$" is a hedge).
- */
-function lastMathSpans(text: string, brackets = false): string | null {
-  const spans = mathSpans(text, brackets);
-  if (!spans.length) return null;
-  let k = spans.length - 1;
-  let joined = spanWithPercent(text, spans[k]);
-  for (let guard = 0; guard < 5 && k > 0; guard++, k--) {
-    const between = text.slice(spans[k - 1].end, spans[k].start);
-    const m = /^\s*(,?\s*(?:and|or)|,)\s*$/.exec(between);
-    if (!m) break;
-    joined = `${spanWithPercent(text, spans[k - 1])}${/or/.test(m[1]) ? " \\text{ or } " : ", "}${joined}`;
-  }
-  return joined;
-}
-
-/**
- * Math-Verify's "answer" patterns of its latex target (`answer:.{0,50}?` then a math span, priority
- * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
- * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
- */
-function answerWordSpans(text: string, brackets = false): string | null {
-  const spans = mathSpans(text, brackets);
-  if (!spans.length) return null;
-  for (const colon of [true, false]) {
-    let best: { k: number; end: number } | null = null;
-    const re = colon ? /answer:/gi : /answer/gi;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const from = m.index + m[0].length;
-      const k = spans.findIndex((sp) => sp.start >= from);
-      if (k < 0 || spans[k].start - from > 50) continue;
-      let last = k;
-      while (last + 1 < spans.length && last - k < 5 && /^\s*(,?\s*(?:and|or)|,)\s*$/.test(text.slice(spans[last].end, spans[last + 1].start))) last++;
-      if (!best || spans[last].end > best.end) best = { k, end: spans[last].end };
-    }
-    if (best) {
-      let joined = spanWithPercent(text, spans[best.k]);
-      for (let j = best.k + 1; j < spans.length && spans[j - 1].end < best.end; j++) {
-        const between = text.slice(spans[j - 1].end, spans[j].start);
-        joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(text, spans[j])}`;
-      }
-      return joined;
-    }
-  }
-  return null;
-}
-
-/**
- * A span's body, with `\%` when a percent sign or word follows the span (`$25$ percent`, `$12$\%`):
- * Math-Verify's LaTeX patterns read it as part of the value.
- */
-function spanWithPercent(text: string, span: MathSpan): string {
-  const body = trimKeepTabs(span.body);
-  if (/%\s*$/.test(body)) return body;
-  return /^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(text.slice(span.end, span.end + 40)) ? `${body}\\%` : body;
-}
-
-/** A math delimiter closing a span, then a percent sign or word (make_latex_env_pattern's percent group). */
-const PERCENT_AFTER_SPAN = /(?:\$|\\\)|\\\])\s*(?:\\?%|[Pp]ercent|[Pp]ct)/;
-
-/**
- * Under Math-Verify's targets, the last box with `\%` when the math span holding it is followed by a
- * percent sign or word (`$\boxed{28}$ pct` is 28%): the latex target's boxed environment pattern ends
- * with the same percent group as its plain one, and `extract_latex` makes such a value a percentage. A
- * box outside every span (`\boxed{28} pct`) is read by the plain `\boxed{.+}` pattern, which has none.
- */
-function boxWithPercent(text: string, box: string): string {
-  if (!PERCENT_AFTER_SPAN.test(text) || /%\s*$/.test(box)) return box;
-  const at = lastBoxedStart(text, text.length);
-  const span = mathSpans(text, true).find((sp) => at >= sp.start && at < sp.end);
-  return span && /^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(text.slice(span.end, span.end + 40)) ? `${box}\\%` : box;
-}
-
 /** Clean a phrase-level candidate ("$28\%$. I hope it is correct."): cut the sentence, drop delimiters. */
 function cleanSegment(seg: string): string {
   let s = seg;

@@ -3,7 +3,8 @@
  * See docs/verify-math.md.
  */
 export { verifyMath, verifyMathSync, mathVerifier, createMathVerifier } from "./verify.js";
-export { extractAnswer, extractCandidates, lastMathSpan } from "./extract.js";
+export { extractAnswer, extractCandidates } from "./extract.js";
+export { lastMathSpan } from "./spans.js";
 export {
   answersEquivalent,
   parseAnswer,
