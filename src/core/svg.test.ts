@@ -67,6 +67,26 @@ describe("lineChart", () => {
     for (const cy of cys) expect(cy).toBeGreaterThanOrEqual(frameTop(above));
   });
 
+  it("draws a series with line: false as dots alone (a scatter)", () => {
+    const svg = lineChart(
+      [
+        {
+          name: "seeds",
+          points: [
+            [0.3, 0.8],
+            [0.3, 0.76],
+            [0.5, 0.77],
+          ],
+          line: false,
+          markers: true,
+        },
+      ],
+      { id: "scatter" },
+    );
+    expect(svg).not.toContain("<polyline");
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+  });
+
   it("log x axis places 0 a decade left of the smallest positive x and labels it", () => {
     const svg = lineChart(
       [

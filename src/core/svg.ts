@@ -17,6 +17,8 @@ export interface Series {
   dashed?: boolean;
   /** Draw a dot at each point (default true when the series has ≤ 40 points). */
   markers?: boolean;
+  /** Join the points with a line (default true); false draws the dots alone, as a scatter. */
+  line?: boolean;
 }
 
 /** Options shared by the charts. */
@@ -227,7 +229,7 @@ export function lineChart(series: ReadonlyArray<Series>, o: LineChartOptions = {
     const cls = `series series-${i}`;
     parts.push(`<g class="${cls}" data-series="${escapeXml(s.name)}">`);
     for (const seg of segs) {
-      if (seg.length > 1)
+      if (seg.length > 1 && s.line !== false)
         parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${seg.join(" ")}"/>`);
     }
     if (s.markers ?? s.points.length <= 40) {
