@@ -2,7 +2,7 @@
 // the length of the model names (endpoint URLs and vote@k suffixes make long labels).
 import { describe, expect, it } from "vitest";
 import type { ReportPoint, RouteReport } from "../scale/routing/index.js";
-import { routeSummary } from "./route.js";
+import { renderRouteHtml, routeSummary } from "./route.js";
 
 const point = (accuracy: number, cpt: number, pgr: number): ReportPoint => ({ accuracy, cost: 1e-5 + cpt * 7e-4, cpt, tokens: 20 + 50 * cpt, pgr });
 
@@ -46,6 +46,9 @@ describe("routeSummary", () => {
     expect(text).not.toContain("NaN");
     const routerRow = text.split("\n").find((l) => l.startsWith("prompt router (test)"))!;
     expect(routerRow.trim().split(/\s+/)).toContain("–");
+    const html = renderRouteHtml({ ...r, always_strong: tie, always: [r.always[0], tie], apgr: NaN, router: { ...r.router, pgr: NaN } });
+    expect(html).toContain("PGR and APGR are undefined: always-cheap and always-strong are equally accurate (92.6%)");
+    expect(html).not.toContain("NaN");
   });
 
   for (const [cheap, strong] of [
