@@ -93,7 +93,7 @@ export function findBoxed(text: string, mathVerify = false, spans: readonly { st
           if (!mvJoinsBoxes(between, trimKeepTabs(b.content), later)) break;
         } else if (rest !== "" || between.length > 40) break;
         // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
-        if (/[$]|\\[()[\]]/.test(between) && !/[,;]|\band\b|\bor\b/.test(between)) break;
+        if (delimited && !/[,;]|\band\b|\bor\b/.test(between)) break;
         const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
         // the same box twice in a row is one answer (Math-Verify's extract_boxed_content drops the repeat)
         if (trimKeepTabs(b.content) !== parts[0].replace(/(?:, | \\text\{ or \} )$/, "")) parts.unshift(trimKeepTabs(b.content) + joiner);

@@ -11,7 +11,7 @@ import { answerWordMatches } from "./answerword.js";
 import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
 import { answerWordSpans, boxWithPercent, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
-import { expandExtraction, MathOptionError } from "./options.js";
+import { expandExtraction, MathOptionError, type ResolvedMathOptions } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
@@ -294,21 +294,30 @@ const LEADING_NUMBER = /^(?:\*\*)?[$€£¥₹]?(-?\d+(?:[.,]\d+)*(?:\s*(?:%|[Pp
 /** What makes text LaTeX to Math-Verify's latex target: a math delimiter, a box, or a bare `\frac{a}{b}`. */
 const LATEX_MARK = /\$|\\\(|\\\[|\\boxed|\\fbox|\\[dt]?frac\{-?\d/;
 
+/** Whether Math-Verify's targets were asked for (resolved options carry the flag; see options.ts). */
+function mvTargets(options: MathVerifyOptions): boolean {
+  return (options as Pick<ResolvedMathOptions, "mathVerifyTargets">).mathVerifyTargets === true;
+}
+
+/** Whether Math-Verify's `expr` target was asked for (numbers read as its number pattern reads them). */
+function exprNumbersOf(options: MathVerifyOptions): boolean {
+  return (options as Pick<ResolvedMathOptions, "exprNumbers">).exprNumbers === true;
+}
+
 /** Math-Verify's latex and expr targets together: their "answer" patterns are read by answerword.ts. */
 function mvBothTargets(options: MathVerifyOptions): boolean {
-  const o = options as { mathVerifyTargets?: boolean; exprNumbers?: boolean };
-  return o.mathVerifyTargets === true && o.exprNumbers === true && options.extraction?.includes("last-latex") === true;
+  return mvTargets(options) && exprNumbersOf(options) && options.extraction?.includes("last-latex") === true;
 }
 
 function findBySource(text: string, source: ExtractionSource, options: MathVerifyOptions = {}): Found | null {
   const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
   const both = mvBothTargets(options);
   // only Math-Verify's latex target (no expr): plain text holds no answer
-  const latexOnly = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers !== true;
+  const latexOnly = mvTargets(options) && !exprNumbersOf(options);
   switch (source) {
     case "boxed": {
       // (under Math-Verify's targets, which math span each box stands in decides how boxes join)
-      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      const mv = mvTargets(options);
       const spans = mv && /\\(?:boxed|fbox)[\s\S]*\\(?:boxed|fbox)/.test(text) ? mathSpans(text, true) : [];
       const box = findBoxed(text, mv, spans);
       return at(box !== null && mv ? boxWithPercent(text, box) : box, lastBoxedStart(text, text.length));
@@ -316,7 +325,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     case "answer-tag":
       return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
     case "final-answer": {
-      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      const mv = mvTargets(options);
       const f = phrase(text, mv ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
       // "the answer is" (no "final") is Math-Verify's plain "answer" pattern: a math span within 50
       // characters wins over a number before it, as in the last-latex source's reading
@@ -327,7 +336,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       const f = phrase(text, ANSWER_LINE, latexOnly);
       // Math-Verify's latex "answer" pattern: a math span within 50 characters after "answer:" is the
       // answer (it ends after any number before it); the last-latex source reads it
-      const mv = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+      const mv = mvTargets(options);
       if (mv && f?.latex && options.extraction?.includes("last-latex")) return null;
       return f;
     }
@@ -335,7 +344,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       return latexOnly ? null : at(findBold(text), 0);
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
-      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
+      if (mvTargets(options)) {
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
         const word = both ? null : answerWordSpans(tail, true);
@@ -353,7 +362,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       return at(lastMathSpans(tail), 0);
     }
     case "last-number": {
-      const exprNumbers = (options as { exprNumbers?: boolean }).exprNumbers === true;
+      const exprNumbers = exprNumbersOf(options);
       if (exprNumbers && !both) {
         // the expr target's "answer" patterns skip numbers inside math spans: such a number is no part of a failed span
         const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
@@ -371,8 +380,8 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (latexOnly && !LATEX_MARK.test(text)) return null;
       // Math-Verify's expr target reads plain text only through its number and expression patterns:
       // a whole answer without LaTeX is read only when it is such a number or expression ("100m2" is 100)
-      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && !LATEX_MARK.test(text) && !plainExprReads(text)) return null;
-      return at(findWhole(text, (options as { exprNumbers?: boolean }).exprNumbers === true), 0);
+      if (mvTargets(options) && !LATEX_MARK.test(text) && !plainExprReads(text)) return null;
+      return at(findWhole(text, exprNumbersOf(options)), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);
   }
@@ -441,7 +450,7 @@ export function extractCandidates(
   // "the final answer is 7" written after the box replaces it; words ("the answer is as above") do not
   const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
   // ("final answer is X. I hope" is Math-Verify's first pattern, priority 0: before any box)
-  const first = final >= 0 && found[final].f.hope === true && (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true;
+  const first = final >= 0 && found[final].f.hope === true && mvTargets(options);
   if (boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
@@ -450,7 +459,7 @@ export function extractCandidates(
   const latex = found.findIndex((x) => x.source === "last-latex");
   const num = found.findIndex((x) => x.source === "last-number");
   // (under Math-Verify's latex and expr targets: any number after the last span, the match that ends last)
-  const mvBoth = (options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true && (options as { exprNumbers?: boolean }).exprNumbers === true;
+  const mvBoth = mvTargets(options) && exprNumbersOf(options);
   if (latex >= 0 && num > latex && boxed < 0 && !found[latex].f.answerWord && (mvBoth ? numberAfterLastSpan(text) : endsWithNumberAfterMath(text))) {
     const [n] = found.splice(num, 1);
     found.splice(latex, 0, n);
@@ -487,13 +496,13 @@ export function extractCandidates(
     if (i === plainAt && words.length > 0) out.push(...words.splice(0));
     let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
     // Math-Verify's expr "answer" pattern (answer(?:.{0,100}=\\s*|...)): in a sentence without LaTeX, the value after its last "="
-    if ((source === "final-answer" || source === "answer-line") && (options as { exprNumbers?: boolean }).exprNumbers === true && f.latex === false) {
+    if ((source === "final-answer" || source === "answer-line") && exprNumbersOf(options) && f.latex === false) {
       const eq = f.text.lastIndexOf("=");
       const after = eq >= 0 ? f.text.slice(eq + 1).trim() : "";
       if (after !== "" && eq < 100 && /^[-+(.\d]/.test(after)) readings = [after, ...readings.filter((r) => r !== after)];
       // under Math-Verify's targets such a sentence is read only by the expr patterns: a plain number or
       // expression, or the number it starts with ("is 5cm" is 5; "is Monday" is nothing)
-      if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets === true) {
+      if (mvTargets(options)) {
         const plain = readings.filter((r) => plainExprReads(r));
         const lead = readings.map((r) => LEADING_NUMBER.exec(r.trim())?.[1]).filter((r): r is string => r !== undefined);
         readings = [...plain, ...lead].filter((r, i, all) => all.indexOf(r) === i);
