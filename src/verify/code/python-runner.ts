@@ -16,7 +16,7 @@
 
 /** Tagged-JSON codec shared by both sides (plain data only; handles are side-specific). */
 const PY_CODEC = String.raw`
-import base64 as _b64, builtins as _bi, json as _json, math as _math
+import base64 as _b64, builtins as _bi, json as _json, math as _math, sys as _sys
 
 _MAX_DEPTH = 200
 
@@ -55,6 +55,17 @@ def _enc(v, handle, depth=0):
     for base in (dict, list, tuple, set, frozenset):
         if isinstance(v, base):
             return _enc(base.copy(v) if base in (dict, list, set) else base(iter(v)), handle, depth + 1)
+    # Exact numbers of the standard library, and numpy's scalars as the Python value they hold
+    # (np.int64(2) == 2 holds in Python, so a solution returning one is right).
+    fr, dm, np = _sys.modules.get("fractions"), _sys.modules.get("decimal"), _sys.modules.get("numpy")
+    if fr is not None and isinstance(v, fr.Fraction):
+        return {"q": [_enc(int(v.numerator), handle, depth + 1)["i"], _enc(int(v.denominator), handle, depth + 1)["i"]]}
+    if dm is not None and isinstance(v, dm.Decimal):
+        return {"dm": str(v)}
+    if np is not None and isinstance(v, getattr(np, "generic", ())):
+        x = v.item()
+        if type(x) in (bool, int, float, complex, str, bytes):
+            return _enc(x, handle, depth + 1)
     return handle(v)
 
 
@@ -84,7 +95,7 @@ def _dec(v, handle, depth=0):
         if type(x) is not str or len(x) > 40:
             raise ValueError("bad float")
         return float(x)
-    if tag in ("l", "t", "s", "fs", "d", "c") and type(x) is not list:
+    if tag in ("l", "t", "s", "fs", "d", "c", "q") and type(x) is not list:
         raise ValueError("malformed value")
     if tag == "l":
         return [_dec(y, handle, d) for y in x]
@@ -114,6 +125,22 @@ def _dec(v, handle, depth=0):
         if len(x) != 2 or any(type(y) is not str or len(y) > 40 for y in x):
             raise ValueError("bad complex")
         return complex(float(x[0]), float(x[1]))
+    if tag == "q":
+        if len(x) != 2:
+            raise ValueError("bad fraction")
+        num, den = _int(x[0]), _int(x[1])
+        if den <= 0:
+            raise ValueError("bad fraction")
+        import fractions
+        return fractions.Fraction(num, den)
+    if tag == "dm":
+        if type(x) is not str or len(x) > 200:
+            raise ValueError("bad decimal")
+        import decimal
+        try:
+            return decimal.Decimal(x)
+        except decimal.InvalidOperation:
+            raise ValueError("bad decimal")
     raise ValueError("unknown value tag %r" % (tag,))
 `;
 
@@ -259,6 +286,8 @@ def main():
                 v = from_handle(req)[args[0]]
             elif op == "len":
                 v = len(from_handle(req))
+            elif op == "bool":
+                v = bool(from_handle(req))
             elif op == "repr":
                 v = repr(from_handle(req))[:1000]
             else:
@@ -403,7 +432,10 @@ class Remote(object):
     __hash__ = object.__hash__
 
     def __bool__(self):
-        return True
+        b = _answer(_chan.request("bool", h=object.__getattribute__(self, "_h")))
+        if type(b) is not bool:
+            raise TypeError("bool() of the program's object is not a bool")
+        return b
 
     def __repr__(self):
         return "<%s object of the program>" % object.__getattribute__(self, "_kind")
@@ -455,6 +487,10 @@ def _answer(m):
         cls = _EXC.get(name)
         if cls is MemoryError:
             raise MemoryError(msg)
+        if cls is StopIteration or cls is StopAsyncIteration:
+            # As PEP 479 does for generators: a StopIteration out of a call would silently end the
+            # tests' map()/filter()/zip()/iter(f, x) loop early, so all(map(...)) would hold unchecked.
+            raise RuntimeError("the program raised %s%s" % (name, ": " + msg if msg else ""))
         e = cls(msg) if cls is not None else ProgramError("%s: %s" % (name, msg) if msg else name)
         where = m.get("where")
         if where:

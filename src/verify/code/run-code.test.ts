@@ -1,4 +1,5 @@
 // Tests of runCode: real programs in the real sandbox, in all three languages and all three test formats.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { CodeRequestError } from "./errors.js";
 import { runCode } from "./run-code.js";
@@ -159,6 +160,35 @@ describe("runCode harness", () => {
     expect(broken.status).toBe("failed");
     expect(broken.failedTest).toBe("line 3: assert candidate([3, 2, 1]) == [4, 3, 2]");
     expect(broken.message).toBe("AssertionError: [5, 4, 3] != [4, 3, 2]");
+  });
+
+  it("takes Fraction, Decimal, numpy scalars and the truth value of the program's objects as Python would", async () => {
+    // Each of these is a right answer that used to fail: the value came back as an opaque proxy.
+    const numpy = spawnSync("/usr/bin/python3", ["-c", "import numpy"]).status === 0; // .ci/run installs it (python3-torch)
+    const cases: [string, string][] = [
+      [
+        "from fractions import Fraction\ndef f(x): return Fraction(x, 2)\n",
+        "from fractions import Fraction\nassert f(1) == Fraction(1, 2)\nassert f(1) == 0.5\n",
+      ],
+      ["from decimal import Decimal\ndef f(x): return Decimal(x) / 4\n", "assert f(2) == 0.5\n"],
+      ["class Empty:\n    def __bool__(self): return False\ndef f(x): return Empty()\n", "assert not f(1)\n"],
+      ...(numpy
+        ? ([
+            ["import numpy as np\ndef f(x): return np.int64(x) * 2\n", "assert f(1) == 2\n"],
+            ["import numpy as np\ndef f(x): return np.bool_(x > 1)\n", "assert not f(1)\nassert f(2)\n"],
+          ] as [string, string][])
+        : []),
+    ];
+    for (const [code, tests] of cases) {
+      const r = await runCode({ language: "python", code, tests });
+      expect(r.status, `${code}: ${r.message}`).toBe("passed");
+    }
+    const wrong = await runCode({
+      language: "python",
+      code: "from fractions import Fraction\ndef f(x): return Fraction(x, 3)\n",
+      tests: "assert f(1) == 0.5\n",
+    });
+    expect(wrong.message).toBe("AssertionError: Fraction(1, 3) != 0.5");
   });
 
   it("treats tuples as lists in calls cases and keeps bool distinct from int", async () => {
