@@ -5,6 +5,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGetRewardBody } from "../src/serve/reward/get-reward.js";
 import { responseFromQuery } from "../src/serve/reward/response.js";
+import { verifyMathSync } from "../src/verify/math/verify.js";
 import { parseRunCodeBody } from "../src/serve/reward/run-code.js";
 import { health, post, scratchpadCli, startServer, waitForHealth, type ServerProcess } from "./reward-server-helpers.js";
 
@@ -31,6 +32,16 @@ describe("the response inside an OpenRLHF query", () => {
   it("falls back to the last assistant marker when the prompt does not match the decoded text", () => {
     const decoded = QWEN_PROMPT.replace("helpful assistant", "helpful  assistant") + "\\boxed{42}<|im_end|>";
     expect(responseFromQuery(decoded, QWEN_PROMPT)).toEqual({ response: "\\boxed{42}", source: "after-assistant-marker" });
+  });
+
+  it("without prompts, a plain-text template's response starts after the last 'Assistant:', so the question's numbers pay nothing", () => {
+    // Before: the whole query was read, and "hmm" was paid for the $2+3$ in the question.
+    const prompt = "A conversation between User and Assistant. User: The answer is $5$? Compute $2+3$.\nAssistant: <think>";
+    const empty = responseFromQuery(prompt + " hmm<|endoftext|>", undefined);
+    expect(empty).toEqual({ response: " <think> hmm", source: "after-assistant-marker" });
+    expect(verifyMathSync("5", empty.response).correct).toBe(false);
+    const right = responseFromQuery(prompt + "2+3 is 5</think> \\boxed{5}<|endoftext|>", undefined);
+    expect(verifyMathSync("5", right.response).correct).toBe(true);
   });
 
   it("never reads past an end marker (text after EOS is not the answer)", () => {

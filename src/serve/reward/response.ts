@@ -94,6 +94,15 @@ function afterAssistantMarker(query: string): string | undefined {
       len = m.length;
     }
   }
+  if (best < 0) {
+    // Plain-text templates (R1-Zero's "User: ... Assistant: <think>", TinyZero's): the last "Assistant:" that
+    // starts a line or follows a space. Without it the whole query would be read, prompt included, and a
+    // response with no answer of its own could be paid for a number in the question.
+    for (const m of query.matchAll(/(?:^|\s)Assistant:/g)) {
+      best = m.index + m[0].length;
+      len = 0;
+    }
+  }
   return best >= 0 ? query.slice(best + len) : undefined;
 }
 
@@ -103,7 +112,8 @@ function afterAssistantMarker(query: string): string | undefined {
  * 1. `query` starts with `prompt`: what follows it.
  * 2. It does after dropping left padding / BOS tokens from both: what follows.
  * 3. The query holds an assistant-turn marker (`<|im_start|>assistant`, Llama 3's header, DeepSeek's
- *    `<｜Assistant｜>`, ...): what follows the last one.
+ *    `<｜Assistant｜>`, ...): what follows the last one; failing those, what follows the last plain
+ *    `Assistant:` (R1-Zero's template).
  * 4. Otherwise the whole query.
  * The result is cut at the first end marker (`<|im_end|>`, `<|endoftext|>`, `</s>`, `<|eot_id|>`, ...).
  */
