@@ -10,11 +10,12 @@
  *
  *   npx tsx scripts/mv-families.ts [--only FAMILY]
  */
+import { fileURLToPath } from "node:url";
 import { verifyMathSync } from "../src/verify/math/verify.js";
 import type { MathVerifyOptions } from "../src/verify/math/types.js";
 
 /** gold, response, the verdict the family implies, and options when not the family's. */
-type Variant = [string, string, boolean, MathVerifyOptions?];
+export type Variant = [string, string, boolean, MathVerifyOptions?];
 
 const E: MathVerifyOptions = { extraction: ["expr"] };
 const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
@@ -25,7 +26,8 @@ const pre = "So, the total number of points in the domain is $1 + 2 \\times 9 = 
 const fud =
   "Weight of fudge = $\\frac{7}{9}$ pounds Price per pound = $10 Cost of fudge = Weight of fudge $\\times$ Price per pound = $\\frac{7}{9} \\times 10$ = $\\frac{70}{9}$ Now, we need to round this value to the nearest cent. $\\frac{70}{9} \\approx 7.78$ So, Anna pays approximately $7.78 for her fudge. ";
 
-const FAMILIES: Record<string, [MathVerifyOptions, Variant[]]> = {
+/** The families (exported for scripts/mv-diff.ts). */
+export const FAMILIES: Record<string, [MathVerifyOptions, Variant[]]> = {
   numbers: [
     E,
     [
@@ -808,4 +810,4 @@ function main(): void {
   console.log(`total variants ${total}, flips ${flips}`);
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

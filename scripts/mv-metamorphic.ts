@@ -9,11 +9,12 @@
  *   npx tsx scripts/mv-metamorphic.ts [--only NAME] [--verbose]
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { FIXTURE, type AgreementCase } from "../src/verify/math/agreement.js";
 import { verifyMathSync } from "../src/verify/math/verify.js";
 
 /** Tune cases only: a line is parsed only when it says `"split": "tune"`. */
-function loadTune(): AgreementCase[] {
+export function loadTune(): AgreementCase[] {
   const out: AgreementCase[] = [];
   for (const line of readFileSync(FIXTURE, "utf8").split("\n")) {
     if (!/"split":\s*"tune"/.test(line)) continue;
@@ -24,7 +25,7 @@ function loadTune(): AgreementCase[] {
 }
 
 /** A rewrite of one case; null when it does not apply. */
-type Transform = (c: AgreementCase) => { gold: string; pred: string } | null;
+export type Transform = (c: AgreementCase) => { gold: string; pred: string } | null;
 
 /** Apply `f` to the inside of every math span (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`, `\boxed{…}` bodies are inside spans or bare). */
 function mapMath(s: string, f: (m: string) => string): string {
@@ -72,7 +73,8 @@ function renameVars(s: string, from: string, to: string): string {
   return mapMath(s, (m) => m.replace(new RegExp(`(?<![A-Za-z\\\\])${from}(?![A-Za-z])`, "g"), to));
 }
 
-const TRANSFORMS: Record<string, Transform> = {
+/** The rewrites (exported for scripts/mv-diff.ts). */
+export const TRANSFORMS: Record<string, Transform> = {
   // delimiters: latex2sympy sees the same content
   "inline$→\\(": both((s) => s.replace(/(?<![\\$\d])\$([^$\n]+?)(?<!\\)\$(?!\$)/g, "\\($1\\)")),
   "\\(→$": both((s) => s.replace(/\\\(([^\n]+?)\\\)/g, (_a, m: string) => (m.includes("$") ? _a : `$${m}$`))),
@@ -283,4 +285,4 @@ function main(): void {
   console.log(`total flips ${flips}`);
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
