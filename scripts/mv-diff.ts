@@ -7,15 +7,22 @@
  * option) — runs `verifyMathSync` on each, pipes the same items to a reference runner and prints
  * the disagreements grouped by a short class signature, with counts and examples.
  *
- *   npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 /tmp/mvref/run.py" [--only tune|families|meta|gen]
- *        [--gen N] [--seed S] [--examples K] [--out FILE.json]
+ *   npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 /tmp/mvref/run.py" [--only tune|families|meta|gen|real]
+ *        [--gen N] [--seed S] [--examples K] [--out FILE.json] [--show-heldout]
+ *
+ * `--only real` is a second, separate check built from the shipped benchmark data (MATH-500, GSM8K;
+ * realCases): its cases are split in halves by a hash, the agreement of both halves is printed, and
+ * only the tune half's disagreements are listed (the held-out half is measured, not looked at, unless
+ * --show-heldout).
  *
  * The reference reads JSONL `{"gold","pred","options"}` on stdin (options in Math-Verify's names) and
  * writes one line `{"verdict": true|false|null, "error", "parsed_gold", "parsed_pred"}` per input.
  * No reference is shipped: docs/verify-math.md ("Differential testing") says how one is set up.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { verifyMathSync } from "../src/verify/math/verify.js";
 import type { MathVerifyOptions } from "../src/verify/math/types.js";
@@ -281,6 +288,64 @@ export function generatedCases(n: number, seed: number): DiffCase[] {
   return out;
 }
 
+const DATA = join(dirname(fileURLToPath(import.meta.url)), "..", "data");
+
+function readJsonl(path: string): Record<string, string>[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, string>);
+}
+
+/** `tune` or `heldout` for a `real:` case, by a hash of its content (half each). */
+export function realSplit(c: DiffCase): "tune" | "heldout" {
+  const h = createHash("sha256")
+    .update(JSON.stringify([c.gold, c.pred, c.options]))
+    .digest();
+  return h[0] % 2 === 0 ? "tune" : "heldout";
+}
+
+/**
+ * Cases from the shipped benchmark data, as a trainer meets them: MATH-500's answers (gold `$answer$`)
+ * against its own worked solutions, another problem's solution, the answer in a final-answer sentence,
+ * a box, a plain "the answer is" sentence and another problem's answer; GSM8K's answers against its
+ * solutions (`#### 72` lines) and answer sentences. Under Math-Verify's default targets (latex + expr)
+ * and latex alone. Split into `tune` and `heldout` by a hash of the case (realSplit).
+ */
+export function realCases(): DiffCase[] {
+  const out: DiffCase[] = [];
+  const math = readJsonl(join(DATA, "math500", "test.jsonl"));
+  const gsm = readJsonl(join(DATA, "gsm8k", "test.jsonl")).slice(0, 300);
+  const optionSets: MathVerifyOptions[] = [{ extraction: ["latex", "expr"] }, { extraction: ["latex"] }];
+  math.forEach((row, i) => {
+    const other = math[(i + 1) % math.length];
+    const a = row.answer;
+    const gold = `$${a}$`;
+    const preds: [string, string][] = [
+      ["solution", row.solution],
+      ["other-solution", other.solution],
+      ["final-answer", `Let me work it out.\n\nThe final answer is $\\boxed{${a}}$. I hope it is correct.`],
+      ["box-dfrac", `So we get \\boxed{${a.replaceAll("\\frac", "\\dfrac")}}.`],
+      ["answer-sentence", `Therefore, the answer is ${a}.`],
+      ["other-box", `Thus the result is $\\boxed{${other.answer}}$.`],
+    ];
+    for (const options of optionSets) for (const [form, pred] of preds) out.push({ gold, pred, options, origin: `real:math500:${form}` });
+  });
+  gsm.forEach((row, i) => {
+    const answerOf = (r: Record<string, string>): string => (r.answer.split("####").pop() ?? "").trim().replaceAll(",", "");
+    const a = answerOf(row);
+    const other = answerOf(gsm[(i + 1) % gsm.length]);
+    const preds: [string, string][] = [
+      ["solution", row.answer],
+      ["answer-sentence", `${row.answer.split("####")[0].trim()}\nThe answer is ${a}.`],
+      ["other-answer", `${row.answer.split("####")[0].trim()}\nThe answer is ${other}.`],
+      ["boxed", `So she makes $\\boxed{${a}}$ dollars.`],
+    ];
+    for (const options of optionSets) for (const [form, pred] of preds) out.push({ gold: a, pred, options, origin: `real:gsm8k:${form}` });
+  });
+  return out;
+}
+
 /** Every non-held-out case: tune half, family variants, metamorphic rewrites, generated. */
 export function buildCases(opts: { only?: string; gen: number; seed: number }): DiffCase[] {
   const out: DiffCase[] = [];
@@ -297,6 +362,8 @@ export function buildCases(opts: { only?: string; gen: number; seed: number }): 
         if (r) out.push({ gold: r.gold, pred: r.pred, options: c.options, origin: `meta:${name}` });
       }
   if (want("gen")) out.push(...generatedCases(opts.gen, opts.seed));
+  // The benchmark-data cases are a second check with its own held-out half: only with --only real.
+  if (opts.only === "real") out.push(...realCases());
   return out;
 }
 
@@ -353,10 +420,18 @@ function main(): void {
   let disagree = 0;
   let refErrors = 0;
   const rows: unknown[] = [];
+  const showHeldout = args.includes("--show-heldout");
+  const tally = { tune: { agree: 0, n: 0 }, heldout: { agree: 0, n: 0 } };
   cases.forEach((c, i) => {
     const o = ours[i];
     const r = refs[i];
     if (r.verdict === null) refErrors++;
+    const split = c.origin.startsWith("real:") ? realSplit(c) : "tune";
+    if (r.verdict !== null) {
+      tally[split].n++;
+      if (r.verdict === o.correct) tally[split].agree++;
+    }
+    if (split === "heldout" && !showHeldout) return; // measured, not listed
     if (r.verdict === o.correct) return;
     if (r.verdict !== null) disagree++;
     const sig = signature(c, o.correct, r);
@@ -377,7 +452,11 @@ function main(): void {
   console.log(
     `cases ${cases.length} (${[...byOrigin].map(([k, v]) => `${k} ${v}`).join(", ")}); ours ${((t1 - t0) / 1000).toFixed(1)} s, reference ${((t2 - t1) / 1000).toFixed(1)} s`,
   );
-  console.log(`disagreements ${disagree} (${((100 * disagree) / cases.length).toFixed(1)}%), reference errors/timeouts ${refErrors}\n`);
+  const pct = (t: { agree: number; n: number }): string => `${t.agree}/${t.n} = ${((100 * t.agree) / Math.max(1, t.n)).toFixed(1)}%`;
+  console.log(`agreement: tune ${pct(tally.tune)}${tally.heldout.n ? `, held-out ${pct(tally.heldout)}` : ""} (cases the reference answered)`);
+  console.log(
+    `disagreements listed ${disagree}${tally.heldout.n && !showHeldout ? " (held-out half not listed)" : ""}, reference errors/timeouts ${refErrors}\n`,
+  );
   for (const [sig, cl] of [...classes].sort((a, b) => b[1].n - a[1].n)) {
     console.log(`${String(cl.n).padStart(5)}  ${sig}`);
     console.log(cl.ex.join("\n"));

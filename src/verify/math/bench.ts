@@ -3,9 +3,14 @@
  * realistic mix — MATH-500 gold answers against model-style responses (full worked solutions with
  * a box, think blocks with "The final answer is", answer tags, wrong answers, plain numbers).
  *
- *   npx tsx src/verify/math/bench.ts [path/to/math500/test.jsonl]
+ *   npx tsx src/verify/math/bench.ts [path/to/math500/test.jsonl] [--mv] [--write-jsonl FILE]
+ *
+ * `--mv` runs the mix as Math-Verify is called (gold as `$gold$`, targets latex + expr);
+ * `--write-jsonl FILE` also writes those exact items as the JSONL that
+ * scripts/mathverify-ref/bench.py times Math-Verify on, for a side-by-side figure.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import type { MathVerifyOptions } from "./types.js";
 import { verifyMathSync } from "./verify.js";
 
 interface Row {
@@ -28,21 +33,34 @@ export function benchmarkMix(rows: Row[]): { gold: string; response: string }[] 
   return out;
 }
 
-/** Run the benchmark; returns verifications per second and the share judged correct. */
-export function runMathBenchmark(file: string, seconds = 3): { perSecond: number; perCpuSecond: number; correctShare: number; cases: number } {
+/** The options Math-Verify is called with in `--mv` mode (its default targets). */
+export const MV_BENCH_OPTIONS: MathVerifyOptions = { extraction: ["latex", "expr"] };
+
+/**
+ * Run the benchmark; returns verifications per second and the share judged correct. With `mv`, the
+ * gold is written `$gold$` and Math-Verify's default targets are passed, as a Math-Verify user calls it.
+ */
+export function runMathBenchmark(
+  file: string,
+  seconds = 3,
+  opts: { mv?: boolean; writeJsonl?: string } = {},
+): { perSecond: number; perCpuSecond: number; correctShare: number; cases: number } {
   const rows = readFileSync(file, "utf8")
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as Row);
-  const mix = benchmarkMix(rows);
-  for (const m of mix.slice(0, 400)) verifyMathSync(m.gold, m.response); // warm-up
+  const mix = benchmarkMix(rows).map((m) => (opts.mv ? { gold: `$${m.gold}$`, response: m.response } : m));
+  const options = opts.mv ? MV_BENCH_OPTIONS : undefined;
+  if (opts.writeJsonl)
+    writeFileSync(opts.writeJsonl, mix.map((m) => JSON.stringify({ gold: m.gold, pred: m.response, options: MV_BENCH_OPTIONS })).join("\n") + "\n");
+  for (const m of mix.slice(0, 400)) verifyMathSync(m.gold, m.response, options); // warm-up
   let done = 0;
   let correct = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     for (const m of mix) {
-      if (verifyMathSync(m.gold, m.response).correct) correct++;
+      if (verifyMathSync(m.gold, m.response, options).correct) correct++;
       done++;
     }
   }
@@ -52,8 +70,11 @@ export function runMathBenchmark(file: string, seconds = 3): { perSecond: number
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = process.argv[2] ?? new URL("../../../data/math500/test.jsonl", import.meta.url).pathname;
-  const r = runMathBenchmark(file);
+  const args = process.argv.slice(2);
+  const writeJsonl = args.includes("--write-jsonl") ? args[args.indexOf("--write-jsonl") + 1] : undefined;
+  const positional = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--write-jsonl");
+  const file = positional[0] ?? new URL("../../../data/math500/test.jsonl", import.meta.url).pathname;
+  const r = runMathBenchmark(file, 3, { mv: args.includes("--mv") || writeJsonl !== undefined, writeJsonl });
   console.log(
     `math verifications: ${r.perSecond.toFixed(0)}/s wall, ${r.perCpuSecond.toFixed(0)} per CPU-second, over ${r.cases} cases (${(r.correctShare * 100).toFixed(1)}% judged correct; 75% expected)`,
   );
