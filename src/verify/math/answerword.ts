@@ -51,8 +51,11 @@ function exprAt(line: string, at: number): { text: string; end: number } | null 
   return { text, end: n.index + n[0].length };
 }
 
-/** The expr "answer" pattern at one word: its match on the rest of the line, or null. */
-function exprAfterWord(text: string, from: number): WordMatch | null {
+/**
+ * The expr "answer" pattern at one word: its match on the rest of the line, or null. A match that
+ * starts where `blocked` says (a plain-text comma list, plainlists.ts) ends the word: nothing is read.
+ */
+function exprAfterWord(text: string, from: number, blocked: (at: number) => boolean): WordMatch | null {
   const nl = text.indexOf("\n", from);
   const line = text.slice(from, nl < 0 ? Math.min(text.length, from + 400) : Math.min(nl, from + 400));
   const ok = (m: { text: string; end: number } | null): boolean => m !== null && !/^\s*=/.test(line.slice(m.end));
@@ -65,6 +68,7 @@ function exprAfterWord(text: string, from: number): WordMatch | null {
     for (let p = i - 1; p > eq; p--) {
       if (!prefixed(p)) continue;
       const m = exprAt(line, p + 1);
+      if (ok(m) && blocked(from + p + 1)) return null;
       if (ok(m)) return { text: m!.text, kind: "expr", start: from + p + 1, end: from + m!.end };
       break;
     }
@@ -73,6 +77,7 @@ function exprAfterWord(text: string, from: number): WordMatch | null {
   for (let p = 0; p <= 50 && p < line.length; p++) {
     if (!prefixed(p)) continue;
     const m = exprAt(line, p + 1);
+    if (ok(m) && blocked(from + p + 1)) return null;
     if (ok(m)) return { text: m!.text, kind: "expr", start: from + p + 1, end: from + m!.end };
   }
   return null;
@@ -81,9 +86,15 @@ function exprAfterWord(text: string, from: number): WordMatch | null {
 /**
  * The matches of the "answer:" (first list) and "answer" (second list) patterns of both targets,
  * each list in the order Math-Verify tries them (the match ending last first). `spans` are the
- * text's math spans in order; `spanText` gives a span's answer text (body, with a percent after it).
+ * text's math spans in order; `spanText` gives a span's answer text (body, with a percent after it);
+ * `blocked` says where the expr pattern reads nothing (a plain-text comma list: no number out of it).
  */
-export function answerWordMatches(text: string, spans: readonly WordSpan[], spanText: (k: number) => string): WordMatch[][] {
+export function answerWordMatches(
+  text: string,
+  spans: readonly WordSpan[],
+  spanText: (k: number) => string,
+  blocked: (at: number) => boolean = () => false,
+): WordMatch[][] {
   const groups: WordMatch[][] = [];
   for (const colon of [true, false]) {
     const out: WordMatch[] = [];
@@ -110,7 +121,7 @@ export function answerWordMatches(text: string, spans: readonly WordSpan[], span
     words = 0;
     for (let m = word.exec(text); m && words < MAX_WORDS; m = word.exec(text), words++) {
       if (m.index < resume) continue;
-      const e = exprAfterWord(text, m.index + m[0].length);
+      const e = exprAfterWord(text, m.index + m[0].length, blocked);
       if (!e) continue;
       out.push(e);
       resume = e.end;

@@ -11,6 +11,7 @@ import { answerWordMatches } from "./answerword.js";
 import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
 import { answerWordSpans, boxWithPercent, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
+import { inRanges, plainCommaLists, type TextRange } from "./plainlists.js";
 import { expandExtraction, MathOptionError, type ResolvedMathOptions } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
@@ -100,7 +101,7 @@ function lastPlainExpression(tail: string): { text: string; end: number } | null
  * within 50 characters, standing after a space or "=" and not followed by "="; the occurrence whose
  * match ends last wins. Null when there is none.
  */
-function answerWordNumber(text: string): string | null {
+function answerWordNumber(text: string, lists: readonly TextRange[] = []): string | null {
   const num = /(?<=^|[\s=])(?:\*\*)?[$€£¥₹]?([-]?\d+(?:[.,]\d+)*(?:\s*\/\s*\d+)?(?:\s*(?:%|[Pp]ercent\b|[Pp]ercentage\b|[Pp]ct\b))?)(?![\d])(?!\s*=)/y;
   // numbers inside math spans are the latex target's (a span that fails to parse supplies none)
   const spans = /[$\\]/.test(text) ? mathSpans(text) : [];
@@ -118,7 +119,8 @@ function answerWordNumber(text: string): string | null {
       for (const i of starts) {
         num.lastIndex = i;
         const n = num.exec(line);
-        if (n && inSpan(from + i)) break;
+        // (nor out of a plain-text comma list: that word reads nothing)
+        if (n && (inSpan(from + i) || inRanges(lists, from + i))) break;
         if (n) {
           const end = from + i + n[0].length;
           if (!best || end > best.end) best = { text: n[1].replace(/\s*\/\s*/g, "/"), end };
@@ -143,28 +145,33 @@ function exprPrefixed(text: string, at: number): boolean {
   return i === 0 || /[\s=]/.test(text[i - 1]);
 }
 
-function findLastNumber(text: string, exprNumbers = false, prefixed = false, answerWord = true): string | null {
+function findLastNumber(text: string, exprNumbers = false, prefixed = false, answerWord = true, skipLists = false): string | null {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const f = lastMatch(LATEX_FRACTION, tail);
   let m = lastMatch(NUMBER, tail);
+  // under Math-Verify's targets no number is read out of a plain-text comma list ((3, 4) is not 4)
+  const lists = skipLists ? listsIn(tail) : [];
   // with Math-Verify's expr target (alone or with latex), only a number its expr pattern can read
-  if (m && prefixed && !exprPrefixed(tail, m.index)) {
+  if (m && ((prefixed && !exprPrefixed(tail, m.index)) || inRanges(lists, m.index))) {
     m = null;
     NUMBER.lastIndex = 0;
-    for (let x = NUMBER.exec(tail); x; x = NUMBER.exec(tail)) if (exprPrefixed(tail, x.index)) m = x;
+    for (let x = NUMBER.exec(tail); x; x = NUMBER.exec(tail)) if ((!prefixed || exprPrefixed(tail, x.index)) && !inRanges(lists, x.index)) m = x;
   }
-  if (f && (!m || f.index + f[0].length >= m.index + m[0].length)) return f[0];
+  // a list that ends after every other plain match is where the answer stands: nothing is read before it
+  const listEnd = lists.length ? lists[lists.length - 1].end : -1;
+  if (f && (!m || f.index + f[0].length >= m.index + m[0].length) && f.index + f[0].length >= listEnd) return f[0];
   if (exprNumbers) {
-    const w = answerWord ? answerWordNumber(tail) : null;
+    const w = answerWord ? answerWordNumber(tail, lists) : null;
     if (w !== null) return decimalComma(w);
     // Math-Verify's expr target: the match that ends last wins, an expression (2^3) over a number in it
     const e = lastPlainExpression(tail.length > 1000 ? tail.slice(tail.length - 1000) : tail);
     const offset = tail.length > 1000 ? tail.length - 1000 : 0;
     if (e && (!m || e.end + offset >= m.index + m[0].length) && !/^[-+]?\d+(?:[.,]\d+)?\s*\/\s*\d+$/.test(e.text)) {
+      if (e.end + offset < listEnd) return null;
       return e.text.replace(/×/g, "\\times ").replace(/÷/g, "\\div ");
     }
   }
-  if (!m) return null;
+  if (!m || m.index + m[0].length < listEnd) return null;
   const num = m[0].replace(/\s*\/\s*/g, "/").trim();
   return exprNumbers ? decimalComma(num) : num;
 }
@@ -309,6 +316,47 @@ function mvBothTargets(options: MathVerifyOptions): boolean {
   return mvTargets(options) && exprNumbersOf(options) && options.extraction?.includes("last-latex") === true;
 }
 
+/** The plain-text comma lists of `text` outside its math spans (plainlists.ts). */
+function listsIn(text: string): TextRange[] {
+  if (!/[,;]/.test(text)) return [];
+  return plainCommaLists(text, /[$\\[]/.test(text) ? mathSpans(text, true) : []);
+}
+
+/**
+ * Whether plain-text comma lists are no answer here: a response (not a gold) read under Math-Verify's
+ * targets. Its expr pattern reads a comma only inside a number, so `(3, 4)` is no tuple to it; reading
+ * the last number instead would pay `(3, 4)` for a gold 4, so scratchpad reads nothing out of the list.
+ */
+function noPlainLists(options: MathVerifyOptions): boolean {
+  const o = options as Pick<ResolvedMathOptions, "goldSide" | "goldPlainList">;
+  return mvTargets(options) && o.goldSide !== true && o.goldPlainList !== true;
+}
+
+/**
+ * Whether a gold is itself a plain-text comma list (`(2, 6)`, `3, 11, 39`): Math-Verify reads both
+ * sides alike, so a response's plain list is then read too, both as tuples or sets (never as their
+ * last numbers: `(5, 6)` does not pay `(2, 6)`).
+ */
+export function isPlainListGold(gold: string): boolean {
+  const t = gold.trim();
+  if (LATEX_MARK.test(t) || t.includes("\\")) return false;
+  const lists = listsIn(t);
+  return lists.length === 1 && lists[0].start === 0 && lists[0].end >= t.replace(/[.\s]+$/, "").length;
+}
+
+/** A plain-text answer (no LaTeX) that holds a comma list, where such lists are no answer. */
+function plainListAnswer(t: string | null, options: MathVerifyOptions): boolean {
+  return t !== null && noPlainLists(options) && !LATEX_MARK.test(t) && listsIn(t).length > 0;
+}
+
+/** `t` with its plain-text comma lists replaced by a word, so no reading takes a number out of them. */
+function maskLists(t: string): string {
+  const lists = listsIn(t);
+  let out = t;
+  for (let i = lists.length - 1; i >= 0; i--) out = `${out.slice(0, lists[i].start)}list${out.slice(lists[i].end)}`;
+  return out;
+}
+
 function findBySource(text: string, source: ExtractionSource, options: MathVerifyOptions = {}): Found | null {
   const at = (t: string | null, pos: number): Found | null => (t === null ? null : { text: t, pos });
   const both = mvBothTargets(options);
@@ -322,8 +370,10 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       const box = findBoxed(text, mv, spans);
       return at(box !== null && mv ? boxWithPercent(text, box) : box, lastBoxedStart(text, text.length));
     }
-    case "answer-tag":
-      return at(findAnswerTag(text), text.lastIndexOf("<answer>"));
+    case "answer-tag": {
+      const t = findAnswerTag(text);
+      return plainListAnswer(t, options) ? null : at(t, text.lastIndexOf("<answer>"));
+    }
     case "final-answer": {
       const mv = mvTargets(options);
       const f = phrase(text, mv ? FINAL_ANSWER_MV : FINAL_ANSWER, latexOnly);
@@ -340,8 +390,10 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (mv && f?.latex && options.extraction?.includes("last-latex")) return null;
       return f;
     }
-    case "bold":
-      return latexOnly ? null : at(findBold(text), 0);
+    case "bold": {
+      const t = latexOnly ? null : findBold(text);
+      return plainListAnswer(t, options) ? null : at(t, 0);
+    }
     case "last-latex": {
       const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
       if (mvTargets(options)) {
@@ -353,9 +405,12 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         if (word !== null) return { text: word, pos: 0, answerWord: true, ...(plain !== null && plain !== word ? { alt: plain } : {}) };
         // it also reads a bare \frac{a}{b} in running text; the match ending last wins
         const f = lastMatch(LATEX_FRACTION, tail);
-        const spans = f ? mathSpans(tail, true) : [];
+        // (under the expr target too, a plain-text comma list after them is where the answer stands: no answer)
+        const lists = exprNumbersOf(options) && noPlainLists(options) ? listsIn(tail) : [];
+        const spans = f || lists.length ? mathSpans(tail, true) : [];
         const lastEnd = spans.length ? spans[spans.length - 1].end : -1;
         // (with a percent sign or word right after it: make_latex_env_pattern's percent group)
+        if (lists.length && lists[lists.length - 1].end > Math.max(lastEnd, f ? f.index + f[0].length : -1)) return null;
         if (f && f.index >= lastEnd) return at(/^\s*(?:\\?%|[Pp]ercent|[Pp]ct)/.test(tail.slice(f.index + f[0].length)) ? `${f[0]}\\%` : f[0], 0);
         return at(lastMathSpans(tail, true), 0);
       }
@@ -366,7 +421,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (exprNumbers && !both) {
         // the expr target's "answer" patterns skip numbers inside math spans: such a number is no part of a failed span
         const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
-        const w = answerWordNumber(tail);
+        const w = answerWordNumber(tail, noPlainLists(options) ? listsIn(tail) : []);
         // (a bare \\frac{a}{b} ending last still comes first, as in findLastNumber)
         const f = lastMatch(LATEX_FRACTION, tail);
         const m = f && lastMatch(NUMBER, tail);
@@ -374,13 +429,15 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
       }
       // (the expr target alone reads numbers as with both targets: number_with_anchors needs the start, a space or '=' before)
-      return at(findLastNumber(text, exprNumbers, exprNumbers, !both), 0);
+      return at(findLastNumber(text, exprNumbers, exprNumbers, !both, exprNumbers && noPlainLists(options)), 0);
     }
     case "whole":
       if (latexOnly && !LATEX_MARK.test(text)) return null;
       // Math-Verify's expr target reads plain text only through its number and expression patterns:
       // a whole answer without LaTeX is read only when it is such a number or expression ("100m2" is 100)
       if (mvTargets(options) && !LATEX_MARK.test(text) && !plainExprReads(text)) return null;
+      // (and a plain-text comma list is no answer: its expr pattern reads no tuple or set out of it)
+      if (plainListAnswer(text, options)) return null;
       return at(findWhole(text, exprNumbersOf(options)), 0);
     case "choice":
       return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);
@@ -418,13 +475,16 @@ function endsWithNumberAfterMath(text: string): boolean {
  * latex and expr targets both plain patterns share priority 300 and the match that ends last wins
  * (parser.extract_target_from_pred), so such a number answers before the span, wherever the text ends.
  */
-function numberAfterLastSpan(text: string): boolean {
+function numberAfterLastSpan(text: string, skipLists = false): boolean {
   const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;
   const spans = /[$\\[]/.test(tail) ? mathSpans(tail, true) : [];
   if (spans.length === 0) return false;
   const re = /(?<=[\s=])(?:\*\*)?[$€£¥₹]?-?\(?-?\.?\d/g;
   re.lastIndex = spans[spans.length - 1].end;
-  return re.test(tail);
+  // (a number in a plain-text comma list is none: the list is no answer under Math-Verify's targets)
+  const lists = skipLists ? plainCommaLists(tail, spans) : [];
+  for (let m = re.exec(tail); m; m = re.exec(tail)) if (!inRanges(lists, m.index + m[0].length - 1)) return true;
+  return false;
 }
 
 /**
@@ -460,7 +520,13 @@ export function extractCandidates(
   const num = found.findIndex((x) => x.source === "last-number");
   // (under Math-Verify's latex and expr targets: any number after the last span, the match that ends last)
   const mvBoth = mvTargets(options) && exprNumbersOf(options);
-  if (latex >= 0 && num > latex && boxed < 0 && !found[latex].f.answerWord && (mvBoth ? numberAfterLastSpan(text) : endsWithNumberAfterMath(text))) {
+  if (
+    latex >= 0 &&
+    num > latex &&
+    boxed < 0 &&
+    !found[latex].f.answerWord &&
+    (mvBoth ? numberAfterLastSpan(text, noPlainLists(options)) : endsWithNumberAfterMath(text))
+  ) {
     const [n] = found.splice(num, 1);
     found.splice(latex, 0, n);
   }
@@ -483,7 +549,13 @@ export function extractCandidates(
       }
       envs.sort((a, b) => a.start - b.start);
     }
-    words = answerWordMatches(tail, envs, (k) => envs[k].text)
+    const lists = noPlainLists(options) ? plainCommaLists(tail, spans) : [];
+    words = answerWordMatches(
+      tail,
+      envs,
+      (k) => envs[k].text,
+      (at) => inRanges(lists, at),
+    )
       .flat()
       .map((w) =>
         w.kind === "latex"
@@ -494,11 +566,13 @@ export function extractCandidates(
   for (let i = 0; i < found.length; i++) {
     const { source, f } = found[i];
     if (i === plainAt && words.length > 0) out.push(...words.splice(0));
-    let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(f.text.trim()) : [trimKeepTabs(f.text)];
+    // (under Math-Verify's targets a plain-text comma list in an answer sentence is no answer, and no number is read out of it)
+    const seg = (source === "final-answer" || source === "answer-line") && f.latex === false && noPlainLists(options) ? maskLists(f.text) : f.text;
+    let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(seg.trim()) : [trimKeepTabs(f.text)];
     // Math-Verify's expr "answer" pattern (answer(?:.{0,100}=\\s*|...)): in a sentence without LaTeX, the value after its last "="
     if ((source === "final-answer" || source === "answer-line") && exprNumbersOf(options) && f.latex === false) {
-      const eq = f.text.lastIndexOf("=");
-      const after = eq >= 0 ? f.text.slice(eq + 1).trim() : "";
+      const eq = seg.lastIndexOf("=");
+      const after = eq >= 0 ? seg.slice(eq + 1).trim() : "";
       if (after !== "" && eq < 100 && /^[-+(.\d]/.test(after)) readings = [after, ...readings.filter((r) => r !== after)];
       // under Math-Verify's targets such a sentence is read only by the expr patterns: a plain number or
       // expression, or the number it starts with ("is 5cm" is 5; "is Monday" is nothing)

@@ -515,3 +515,48 @@ describe("fifth set: the expr target's number pattern (parser.lazy_expr_regex)",
     expect(judged("1000", "1 000", EXPR)).toBe(true);
   });
 });
+
+describe("sixth set: found by differential testing (scripts/mv-diff.ts against a reconstructed Math-Verify)", () => {
+  const both: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  const expr: MathVerifyOptions = { extraction: ["expr"] };
+  it("a plain-text comma list is no tuple or set under Math-Verify's targets (its expr pattern reads a comma only inside a number)", () => {
+    for (const o of [both, expr]) {
+      expect(judged("$(3, 4)$", "(3, 4)", o)).toBe(false);
+      expect(judged("$\\{-6, 14, 20\\}$", "-6, 14, 20", o)).toBe(false);
+      expect(judged("$(3, 4)$", "After 12 steps the answer is (3, 4)", o)).toBe(false);
+      expect(judged("\\boxed{(-4, 1)}", "**Answer:** (-4, 1)", o)).toBe(false);
+      expect(judged("$(3; 4)$", "(3; 4)", o)).toBe(false);
+    }
+    // the list written in LaTeX is read as before
+    expect(judged("$(3, 4)$", "$(3, 4)$", both)).toBe(true);
+    expect(judged("$(3, 4)$", "\\boxed{(3, 4)}", both)).toBe(true);
+  });
+  it("a number with thousands separators or a decimal comma is no list", () => {
+    for (const o of [both, expr]) {
+      expect(judged("$7425000$", "7,425,000", o)).toBe(true);
+      expect(judged("$1000.5$", "1,000.5", o)).toBe(true);
+      expect(judged("$2.5$", "2,5", o)).toBe(true);
+      expect(judged("$0.125$", "0,125", o)).toBe(true);
+      expect(judged("$1000000$", "1 000 000", o)).toBe(true);
+      expect(judged("1000.99", "the number is not 10 which is 1,000.99€", o)).toBe(true);
+    }
+  });
+  it("a box or a span before the list keeps its priority; a list after the last span leaves no answer", () => {
+    expect(judged("$5$", "\\boxed{5} so (3, 4)", both)).toBe(true);
+    expect(judged("$5$", "The answer is $5$. Check: (3, 4)", both)).toBe(true);
+    expect(judged("$5$", "We get $5$. So (3, 4)", both)).toBe(false);
+    expect(judged("$7$", "We get 7. Then (3, 4)", both)).toBe(false);
+    // (the latex target alone never sees plain text: the span answers)
+    expect(judged("$5$", "We get $5$. So (3, 4)", { extraction: ["latex"] })).toBe(true);
+  });
+  it("a gold written as a plain-text list is read as one, and so is the response's list against it", () => {
+    expect(judged("(2, 6)", "(2, 6)", both)).toBe(true);
+    expect(judged("(2, 6)", "After 12 steps the answer is (2, 6)", both)).toBe(true);
+    expect(judged("(2, 6)", "$(2, 6)$", both)).toBe(true);
+    expect(judged("(2, 6)", "(5, 6)", both)).toBe(false);
+  });
+  it("the default extraction still reads a plain list", () => {
+    expect(judged("$(3, 4)$", "(3, 4)", {})).toBe(true);
+    expect(judged("$\\{-6, 14, 20\\}$", "-6, 14, 20", {})).toBe(true);
+  });
+});

@@ -38,6 +38,10 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   exprNumbers?: boolean;
   /** Math-Verify's targets were asked for: LaTeX its grammar has no rule for (`\\bigl(`) does not parse. */
   mathVerifyTargets?: boolean;
+  /** Internal: the text being read is the gold answer (a plain-text comma list stays an answer there; see plainlists.ts). */
+  goldSide?: boolean;
+  /** Internal: the gold is a plain-text comma list, so a response's plain list is read as one too (extract.ts). */
+  goldPlainList?: boolean;
 }
 
 /** Expand Math-Verify target names into sources (order kept, duplicates dropped); throws `MathOptionError` for an unknown name or an empty list. */

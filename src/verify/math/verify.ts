@@ -8,7 +8,7 @@ import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parse
 import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { unclosedBoxSpan } from "./boxes.js";
-import { extractCandidates } from "./extract.js";
+import { extractCandidates, isPlainListGold } from "./extract.js";
 import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
 import { unevaluatedOperator } from "./restate.js";
 import type { ExtractionSource, MathVerdict, MathVerifyOptions } from "./types.js";
@@ -25,7 +25,8 @@ function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions)
   const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
   const hit = goldCache.get(key);
   if (hit !== undefined) return hit;
-  const cands = extractCandidates(gold, sources, { ...options, afterThink: false });
+  const goldOptions: ResolvedMathOptions = { ...options, afterThink: false, goldSide: true };
+  const cands = extractCandidates(gold, sources, goldOptions);
   let result: { text: string; parsed: ParsedAnswer } | null = null;
   let failedSpan: string | null = null;
   for (const c of cands) {
@@ -45,7 +46,12 @@ function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions)
 function verifyInner(gold: string, response: string, options: ResolvedMathOptions, budget: Deadline): Omit<MathVerdict, "elapsedMs"> {
   const g = parseGold(gold, budget, options);
   if (!g) return { correct: false, status: "invalid", score: 0, reason: "gold answer is empty" };
-  const cands = extractCandidates(response, options.extraction, options);
+  // (a gold written as a plain-text comma list lets a response's plain list answer: both are read alike)
+  const cands = extractCandidates(
+    response,
+    options.extraction,
+    options.mathVerifyTargets && isPlainListGold(gold) ? { ...options, goldPlainList: true } : options,
+  );
   if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
   let failedSpan: string | null = null;
