@@ -7,7 +7,7 @@
  * option) — runs `verifyMathSync` on each, pipes the same items to a reference runner and prints
  * the disagreements grouped by a short class signature, with counts and examples.
  *
- *   npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 /tmp/mvref/run.py" [--only tune|families|meta|gen|real]
+ *   npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 scripts/mathverify-ref/run.py" [--only tune|families|meta|gen|real]
  *        [--gen N] [--seed S] [--examples K] [--out FILE.json] [--show-heldout]
  *
  * `--only real` is a second, separate check built from the shipped benchmark data (MATH-500, GSM8K;
@@ -403,8 +403,8 @@ function main(): void {
         'mv-diff: no reference given. Pass --ref "CMD": a command that reads JSONL {gold, pred, options} on stdin and',
         "writes one JSON line {verdict, error, parsed_gold, parsed_pred} per input, calling Math-Verify's",
         "verify(parse(gold, cfg), parse(pred, cfg), ...). No reference is shipped with scratchpad: install Math-Verify",
-        "(pip install math-verify) and wrap it, or reconstruct it locally (docs/verify-math.md, 'Differential testing'),",
-        'e.g.  npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 /tmp/mvref/run.py"',
+        "(pip install math-verify; scripts/mathverify-ref/run.py wraps it), or reconstruct it locally (docs/verify-math.md, 'Differential testing'),",
+        'e.g.  npx tsx scripts/mv-diff.ts --ref "/usr/bin/python3 scripts/mathverify-ref/run.py"  (MVREF_PATH=a source tree if not installed)',
       ].join("\n"),
     );
     process.exit(2);
@@ -414,7 +414,13 @@ function main(): void {
   const t0 = performance.now();
   const ours = cases.map((c) => verifyMathSync(c.gold, c.pred, c.options));
   const t1 = performance.now();
-  const refs = runReference(ref, cases);
+  let refs: RefResult[];
+  try {
+    refs = runReference(ref, cases);
+  } catch (e) {
+    console.error(`mv-diff: ${(e as Error).message}`);
+    process.exit(1);
+  }
   const t2 = performance.now();
   const classes = new Map<string, { n: number; ex: string[] }>();
   let disagree = 0;

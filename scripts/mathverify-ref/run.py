@@ -129,6 +129,15 @@ class Pool1:
 
 
 def main():
+    try:
+        _lib()
+    except ImportError as e:
+        print(
+            "run.py: cannot import Math-Verify (%s). Install it (pip install \"math-verify[antlr4_13_2]\") or set "
+            "MVREF_PATH to a folder holding math_verify/ and latex2sympy2_extended/." % e,
+            file=sys.stderr,
+        )
+        sys.exit(2)
     limit = float(os.environ.get("MVREF_ITEM_TIMEOUT", "30"))
     pool = Pool1()
     out = sys.stdout
