@@ -479,6 +479,11 @@ function makeScope() {
     get(t, k) {
       if (typeof k !== "string") return undefined;
       if (k in t) return t[k];
+      if (k === "assert" && !programNames.includes(k)) {
+        // Tests that use assert without requiring it get Node's own, not an object the program defines.
+        t[k] = globalThis.require("node:assert");
+        return t[k];
+      }
       const m = request("get", { name: k });
       // A name neither the tests, Node nor the program defines reads as undefined here (as typeof expects);
       // using it still fails (calling undefined is a TypeError).

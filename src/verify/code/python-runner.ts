@@ -5,12 +5,13 @@
  *   (so `if __name__ == "__main__":` blocks do not run, as in HumanEval's harness) and then answers requests
  *   on fd 3: look up a name, call a function, read an attribute, iterate. Results go back as tagged JSON; a value
  *   that is not plain data (int, float, str, bytes, bool, None, list, tuple, dict, set, frozenset, complex of
- *   exactly those types) goes back as an opaque handle. It never sees the tests or the expected values, and
+ *   exactly those types; Fraction, Decimal, numpy scalars) goes back as an opaque handle. It never sees the tests or the expected values, and
  *   nothing it says is a verdict: the program may rewrite this whole file's behaviour and only changes what
  *   its own functions appear to return.
  * - `PYTHON_TEST_RUNNER` (`/box/tests.py`, TRUSTED, never runs the program's code): runs the test code with
- *   every name the tests use but do not define (and that is not a builtin) bound to a proxy of the program's
- *   object in the other process. It decodes every answer into fresh builtin values, so comparisons, `abs`,
+ *   every name the tests use but do not define (and that is not a builtin or a library module) bound to a
+ *   proxy of the program's object in the other process; a library module or function the program imported is
+ *   the tests' own import of it. It decodes every answer into fresh builtin values, so comparisons, `abs`,
  *   `math.isclose`, `json` and the verdict are all its own. It writes the verdict on its fd 3.
  */
 
@@ -240,7 +241,19 @@ def main():
 
     def to_handle(v):
         handles.append(v)
-        return {"h": len(handles) - 1, "k": type(v).__name__[:80], "call": callable(v)}
+        h = {"h": len(handles) - 1, "k": type(v).__name__[:80], "call": callable(v)}
+        # Where the object says it comes from (a module, or a function/class's module and name). Only a
+        # claim: the tests' side takes its OWN copy of a library object by that name, never this one.
+        try:
+            if isinstance(v, types.ModuleType):
+                h["mod"] = str(v.__name__)[:200]
+            else:
+                mod, qual = getattr(v, "__module__", None), getattr(v, "__qualname__", None)
+                if type(mod) is str and type(qual) is str:
+                    h["mod"], h["qual"] = mod[:200], qual[:200]
+        except BaseException:  # noqa: B902
+            pass
+        return h
 
     def from_handle(v):
         i = v.get("h")
@@ -314,7 +327,7 @@ main()
 /** Source of `tests.py`: the trusted side (see the file comment). */
 export const PYTHON_TEST_RUNNER =
   String.raw`
-import ast, builtins, os, sys
+import ast, builtins, importlib, os, sys, types
 ` +
   PY_CODEC +
   String.raw`
@@ -447,10 +460,37 @@ def _arg_handle(v):
     raise TypeError("cannot pass a %s to the program (only plain data and the program's own objects)" % type(v).__name__)
 
 
+# Libraries the tests' side imports itself when the tests use one without importing it (the program's
+# import would otherwise hand the tests the program's copy, patched or fake: math.isclose = lambda *a: True).
+_LIBRARIES = (frozenset(getattr(sys, "stdlib_module_names", ())) | {"numpy"}) - {"antigravity", "this", "idlelib", "turtledemo", "turtle", "tkinter"}
+_ALIASES = {"np": "numpy"}
+_NOT_LIBRARY = object()
+
+
+def _library(mod, qual=None):
+    """The tests' own object mod.qual of a trusted library, or _NOT_LIBRARY."""
+    if type(mod) is not str or mod.split(".")[0] not in _LIBRARIES or mod == "__main__":
+        return _NOT_LIBRARY
+    try:
+        obj = importlib.import_module(mod)
+        if qual is not None:
+            for part in str(qual).split("."):
+                if part.startswith("_") or "<" in part:
+                    return _NOT_LIBRARY
+                obj = getattr(obj, part)
+    except BaseException:  # noqa: B902
+        return _NOT_LIBRARY
+    return obj
+
+
 def _result_handle(h):
     i = h.get("h")
     if type(i) is not int:
         raise ValueError("bad handle")
+    if "mod" in h:
+        lib = _library(h.get("mod"), h.get("qual") if "qual" in h else None)
+        if lib is not _NOT_LIBRARY and (("qual" in h) or isinstance(lib, types.ModuleType)):
+            return lib
     return Remote(i, str(h.get("k", "object"))[:80], bool(h.get("call")))
 
 
@@ -512,6 +552,12 @@ class _TestGlobals(dict):
     def __missing__(self, name):
         if name not in self.program_names and (name in builtins.__dict__ or name.startswith("__")):
             raise KeyError(name)
+        if name not in self.program_names:
+            # A library module the tests use without importing it (MBPP's math.isclose): the tests' own.
+            lib = _library(_ALIASES.get(name, name))
+            if isinstance(lib, types.ModuleType) and lib.__name__.split(".")[0] in (name, _ALIASES.get(name)):
+                self[name] = lib
+                return lib
         v = _answer(_chan.request("get", name=name))
         self[name] = v
         return v
