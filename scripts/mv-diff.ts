@@ -24,6 +24,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Rng } from "../src/core/rng.js";
 import { verifyMathSync } from "../src/verify/math/verify.js";
 import type { MathVerifyOptions } from "../src/verify/math/types.js";
 import { FAMILIES } from "./mv-families.js";
@@ -46,16 +47,10 @@ export interface RefResult {
   parsed_pred?: string;
 }
 
-/** Small deterministic PRNG (mulberry32). */
+/** The project's seeded generator (mulberry32) as a function of no arguments. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** An answer written two ways: as LaTeX and as plain text (null when it has no plain form). */
