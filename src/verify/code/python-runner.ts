@@ -464,12 +464,17 @@ def _arg_handle(v):
 # import would otherwise hand the tests the program's copy, patched or fake: math.isclose = lambda *a: True).
 _LIBRARIES = (frozenset(getattr(sys, "stdlib_module_names", ())) | {"numpy"}) - {"antigravity", "this", "idlelib", "turtledemo", "turtle", "tkinter"}
 _ALIASES = {"np": "numpy"}
+# Modules whose functions a test may take from the program's imports by name (from math import isclose,
+# then isclose(...) in the tests): computations on data only, so naming one gives the program no reach
+# into this process.
+_PURE = frozenset({"math", "cmath", "fractions", "decimal", "statistics", "heapq", "bisect", "collections", "itertools",
+                   "functools", "operator", "string", "re", "random", "copy", "json", "datetime", "typing", "numpy"})
 _NOT_LIBRARY = object()
 
 
 def _library(mod, qual=None):
     """The tests' own object mod.qual of a trusted library, or _NOT_LIBRARY."""
-    if type(mod) is not str or mod.split(".")[0] not in _LIBRARIES or mod == "__main__":
+    if type(mod) is not str or mod.split(".")[0] not in _LIBRARIES:
         return _NOT_LIBRARY
     try:
         obj = importlib.import_module(mod)
@@ -483,14 +488,30 @@ def _library(mod, qual=None):
     return obj
 
 
+def _claimed_library(name, m):
+    """For a name the tests use without defining it: the tests' own library module or function the
+    program's object says it is, or _NOT_LIBRARY. Only a module, or a function or class of a pure library
+    whose own name is the name the tests use; never for call results or attributes (a program could
+    otherwise have the tests compare against unittest.mock.ANY or call builtins.exec)."""
+    h = m.get("ok")
+    if type(h) is not dict or "h" not in h or type(h.get("mod")) is not str:
+        return _NOT_LIBRARY
+    if "qual" not in h:
+        lib = _library(h["mod"])
+        return lib if isinstance(lib, types.ModuleType) else _NOT_LIBRARY
+    qual = h.get("qual")
+    if h["mod"].split(".")[0] not in _PURE or type(qual) is not str or qual.split(".")[-1] != name:
+        return _NOT_LIBRARY
+    lib = _library(h["mod"], qual)
+    if lib is _NOT_LIBRARY or isinstance(lib, types.ModuleType) or not callable(lib):
+        return _NOT_LIBRARY
+    return lib
+
+
 def _result_handle(h):
     i = h.get("h")
     if type(i) is not int:
         raise ValueError("bad handle")
-    if "mod" in h:
-        lib = _library(h.get("mod"), h.get("qual") if "qual" in h else None)
-        if lib is not _NOT_LIBRARY and (("qual" in h) or isinstance(lib, types.ModuleType)):
-            return lib
     return Remote(i, str(h.get("k", "object"))[:80], bool(h.get("call")))
 
 
@@ -558,7 +579,13 @@ class _TestGlobals(dict):
             if isinstance(lib, types.ModuleType) and lib.__name__.split(".")[0] in (name, _ALIASES.get(name)):
                 self[name] = lib
                 return lib
-        v = _answer(_chan.request("get", name=name))
+        m = _chan.request("get", name=name)
+        if name not in self.program_names:
+            lib = _claimed_library(name, m)
+            if lib is not _NOT_LIBRARY:
+                self[name] = lib
+                return lib
+        v = _answer(m)
         self[name] = v
         return v
 
