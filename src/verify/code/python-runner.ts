@@ -462,7 +462,8 @@ def _arg_handle(v):
 
 # Libraries the tests' side imports itself when the tests use one without importing it (the program's
 # import would otherwise hand the tests the program's copy, patched or fake: math.isclose = lambda *a: True).
-_LIBRARIES = (frozenset(getattr(sys, "stdlib_module_names", ())) | {"numpy"}) - {"antigravity", "this", "idlelib", "turtledemo", "turtle", "tkinter"}
+_LIBRARIES = (frozenset(getattr(sys, "stdlib_module_names", ())) | {"numpy"}) - {
+    "antigravity", "this", "idlelib", "turtledemo", "turtle", "tkinter", "test", "lib2to3", "ensurepip", "venv", "pydoc_data"}
 _ALIASES = {"np": "numpy"}
 # Modules whose functions a test may take from the program's imports by name (from math import isclose,
 # then isclose(...) in the tests): computations on data only, so naming one gives the program no reach
@@ -474,7 +475,7 @@ _NOT_LIBRARY = object()
 
 def _library(mod, qual=None):
     """The tests' own object mod.qual of a trusted library, or _NOT_LIBRARY."""
-    if type(mod) is not str or mod.split(".")[0] not in _LIBRARIES:
+    if type(mod) is not str or mod.split(".")[0] not in _LIBRARIES or any(p.startswith("_") or not p for p in mod.split(".")):
         return _NOT_LIBRARY
     try:
         obj = importlib.import_module(mod)
