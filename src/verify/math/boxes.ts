@@ -107,6 +107,34 @@ export function findBoxed(text: string, mathVerify = false, spans: readonly { st
 }
 
 /**
+ * `text` with every `\\boxed{...}` / `\\fbox{...}` outside the given math spans blanked out (spaces, so
+ * positions stay): with `boxed_match_priority: -1` Math-Verify has no box pattern, and its latex target
+ * reads a box only inside a math span. Blanking the bare ones means no rule reads a number out of one
+ * (`\\boxed{3 or 4}` is not 4). An unclosed box loses only its command. Bounded like `findBoxed`.
+ */
+export function blankBareBoxes(text: string, spans: readonly { start: number; end: number }[]): string {
+  if (!/\\(?:boxed|fbox)/.test(text)) return text;
+  let out = "";
+  let done = 0;
+  let scan = MAX_BOX_SCAN;
+  const re = /\\(?:boxed|fbox)/g;
+  let k = 0;
+  for (let m = re.exec(text); m && scan > 0; m = re.exec(text)) {
+    const at = m.index;
+    // (spans are in order: one pointer keeps this linear)
+    while (k < spans.length && spans[k].end <= at) k++;
+    if (k < spans.length && spans[k].start <= at) continue;
+    const box = boxedAt(text, at, Math.min(MAX_BOX, scan));
+    const end = box ? box.end : at + m[0].length;
+    scan -= box ? box.end - at : Math.min(MAX_BOX, text.length - at);
+    out += text.slice(done, at) + " ".repeat(end - at);
+    done = end;
+    re.lastIndex = end;
+  }
+  return out + text.slice(done);
+}
+
+/**
  * The part of a text a failed box covers when the box is never closed: Math-Verify's plain box
  * pattern `\\boxed{.+}` (parser.lazy_latex_regex) ends at the last `}`, so a number after it is
  * outside the failed span and its expr target may still read it (parser.extract_target_from_pred);

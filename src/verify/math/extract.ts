@@ -8,11 +8,11 @@
 import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
 import { answerWordMatches } from "./answerword.js";
-import { findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
+import { blankBareBoxes, findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
 import { answerWordSpans, boxWithPercent, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
 import { inRanges, plainCommaLists, type TextRange } from "./plainlists.js";
-import { expandExtraction, MathOptionError, type ResolvedMathOptions } from "./options.js";
+import { DEFAULT_BOXED_MATCH_PRIORITY, expandExtraction, MathOptionError, type ResolvedMathOptions } from "./options.js";
 import { DEFAULT_EXTRACTION, type ExtractedMathAnswer, type ExtractionSource, type MathVerifyOptions, type MathVerifyTarget } from "./types.js";
 
 /** Characters of the tail searched by the phrase, bold and number rules. */
@@ -487,6 +487,43 @@ function numberAfterLastSpan(text: string, skipLists = false): boolean {
   return false;
 }
 
+/** Math-Verify's `boxed_match_priority` in force (50 unless resolved options say otherwise; only under its targets). */
+function boxedPriorityOf(options: MathVerifyOptions): number {
+  if (!mvTargets(options)) return DEFAULT_BOXED_MATCH_PRIORITY;
+  return (options as Partial<Pick<ResolvedMathOptions, "boxedMatchPriority">>).boxedMatchPriority ?? DEFAULT_BOXED_MATCH_PRIORITY;
+}
+
+/**
+ * The priority of Math-Verify's pattern a found candidate stands for (parser.lazy_latex_regex and
+ * lazy_expr_regex): 0 "final answer is X. I hope", 50 "final answer ... is X", 100 "answer: X",
+ * 200 "answer ... X" (and an `<answer>` tag, whose word is one), 300 a plain span or number; a box
+ * has `boxed_match_priority`.
+ */
+function patternPriority(source: ExtractionSource, f: Found, boxed: number): number {
+  switch (source) {
+    case "boxed":
+      return boxed;
+    case "final-answer":
+      return f.hope ? 0 : f.final ? 50 : 200;
+    case "answer-line":
+      return 100;
+    case "answer-tag":
+      return 200;
+    case "last-latex":
+      return f.answerWord ? 200 : 300;
+    default:
+      return 300;
+  }
+}
+
+/** The candidates of a response with, for each, the match it was read from (readings of one match share it). */
+export interface CandidateMatches {
+  /** The candidates, in the order they are tried. */
+  cands: ExtractedMathAnswer[];
+  /** `match[i]`: the match candidate i was read from (`extraction_mode: "first_match"` tries only the first's). */
+  match: number[];
+}
+
 /**
  * Every candidate answer in `response`, one per extraction source that finds something, in the
  * priority order of `sources` (a "final answer is" phrase written after the last box goes first).
@@ -497,9 +534,28 @@ export function extractCandidates(
   sourcesOrTargets: readonly (ExtractionSource | MathVerifyTarget)[] = DEFAULT_EXTRACTION,
   options: MathVerifyOptions = {},
 ): ExtractedMathAnswer[] {
-  if (typeof response !== "string") return [];
-  const sources = expandExtraction(sourcesOrTargets, "extraction");
-  const text = answerRegion(response, options);
+  return extractCandidateMatches(response, sourcesOrTargets, options).cands;
+}
+
+/**
+ * `extractCandidates` with the match each candidate was read from. Under Math-Verify's targets it
+ * applies `boxed_match_priority` (the box moves among the other patterns' candidates by priority,
+ * equal priorities by position, the later first; -1 drops it and blanks every box outside a math span).
+ */
+export function extractCandidateMatches(
+  response: string,
+  sourcesOrTargets: readonly (ExtractionSource | MathVerifyTarget)[] = DEFAULT_EXTRACTION,
+  options: MathVerifyOptions = {},
+): CandidateMatches {
+  if (typeof response !== "string") return { cands: [], match: [] };
+  const boxedPriority = boxedPriorityOf(options);
+  let sources = expandExtraction(sourcesOrTargets, "extraction");
+  let text = answerRegion(response, options);
+  if (boxedPriority < 0) {
+    // no box pattern: a box is read only inside a math span, by the plain latex pattern (300)
+    sources = sources.filter((s) => s !== "boxed");
+    text = blankBareBoxes(text, /[$\\[]/.test(text) ? mathSpans(text, true) : []);
+  }
   const found: { source: ExtractionSource; f: Found }[] = [];
   for (const source of sources) {
     const f = findBySource(text, source, options);
@@ -511,7 +567,11 @@ export function extractCandidates(
   const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
   // ("final answer is X. I hope" is Math-Verify's first pattern, priority 0: before any box)
   const first = final >= 0 && found[final].f.hope === true && mvTargets(options);
-  if (boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
+  // (another boxed_match_priority, or extraction_mode "first_match", where the first match decides, places the
+  // box below, among all candidates by their patterns' priorities: "the answer is X" after a box is then 200, not 50)
+  const firstMatch = (options as Partial<Pick<ResolvedMathOptions, "extractionMode">>).extractionMode === "first_match";
+  const defaultBox = boxedPriority === DEFAULT_BOXED_MATCH_PRIORITY && !(firstMatch && mvTargets(options));
+  if (defaultBox && boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
   }
@@ -531,11 +591,22 @@ export function extractCandidates(
     found.splice(latex, 0, n);
   }
   const out: ExtractedMathAnswer[] = [];
+  // per candidate: its match, its pattern's priority and where it stands (-1: not known)
+  const match: number[] = [];
+  const prio: number[] = [];
+  const pos: number[] = [];
+  let matches = 0;
+  const push = (c: ExtractedMathAnswer, m: number, p: number, at: number): void => {
+    out.push(c);
+    match.push(m);
+    prio.push(p);
+    pos.push(at);
+  };
+  let words: { c: ExtractedMathAnswer; p: number; at: number }[] = [];
   // with both of Math-Verify's latex and expr targets, the "answer" patterns (priorities 100, 200) come
   // after boxes and answer phrases and before plain spans and numbers (300)
   const both = mvBothTargets(options);
   const plainAt = found.findIndex((x) => !["boxed", "final-answer", "answer-tag", "answer-line"].includes(x.source));
-  let words: ExtractedMathAnswer[] = [];
   const tail = text.length > TAIL ? text.slice(text.length - TAIL) : text;
   if (both && /answer/i.test(tail)) {
     const spans = /[$\\[]/.test(tail) ? mathSpans(tail, true) : [];
@@ -550,22 +621,29 @@ export function extractCandidates(
       envs.sort((a, b) => a.start - b.start);
     }
     const lists = noPlainLists(options) ? plainCommaLists(tail, spans) : [];
+    const offset = text.length - tail.length;
     words = answerWordMatches(
       tail,
       envs,
       (k) => envs[k].text,
       (at) => inRanges(lists, at),
-    )
-      .flat()
-      .map((w) =>
-        w.kind === "latex"
-          ? { text: w.text, source: "last-latex" as const }
-          : { text: decimalComma(w.text), source: "answer-line" as const, ...(inSpan(w.start) ? {} : { outsideMath: true }) },
-      );
+    ).flatMap((group, g) =>
+      group.map((w) => ({
+        c:
+          w.kind === "latex"
+            ? { text: w.text, source: "last-latex" as const }
+            : { text: decimalComma(w.text), source: "answer-line" as const, ...(inSpan(w.start) ? {} : { outsideMath: true }) },
+        p: g === 0 ? 100 : 200,
+        at: offset + w.start,
+      })),
+    );
   }
+  const pushWords = (): void => {
+    for (const w of words.splice(0)) push(w.c, matches++, w.p, w.at);
+  };
   for (let i = 0; i < found.length; i++) {
     const { source, f } = found[i];
-    if (i === plainAt && words.length > 0) out.push(...words.splice(0));
+    if (i === plainAt && words.length > 0) pushWords();
     // (under Math-Verify's targets a plain-text comma list in an answer sentence is no answer, and no number is read out of it)
     const seg = (source === "final-answer" || source === "answer-line") && f.latex === false && noPlainLists(options) ? maskLists(f.text) : f.text;
     let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(seg.trim()) : [trimKeepTabs(f.text)];
@@ -582,11 +660,37 @@ export function extractCandidates(
         readings = [...plain, ...lead].filter((r, i, all) => all.indexOf(r) === i);
       }
     }
-    if (f.alt !== undefined) readings.push(f.alt);
-    for (const r of readings) out.push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source });
+    const m = matches++;
+    const p = patternPriority(source, f, boxedPriority);
+    // (a phrase, a box: where it starts; the other sources' positions are not kept)
+    const at = source === "boxed" || source === "final-answer" || source === "answer-line" ? f.pos : -1;
+    for (const r of readings) push(f.outsideMath ? { text: r, source, outsideMath: true } : { text: r, source }, m, p, at);
+    // (the plain last span after an "answer" span is another match: priority 300)
+    if (f.alt !== undefined) push({ text: f.alt, source }, matches++, 300, -1);
   }
-  out.push(...words);
-  return out;
+  pushWords();
+  if (!defaultBox && boxedPriority >= 0 && mvTargets(options)) moveBox(out, match, prio, pos, boxedPriority);
+  return { cands: out, match };
+}
+
+/**
+ * Put the box candidate where `boxed_match_priority` ranks it (parser.extract_target_from_pred): before
+ * the first candidate of a higher priority, or of the same priority that stands before it (matches of
+ * one priority are tried by where they end, the last first; a candidate whose position is not kept
+ * comes after the box).
+ */
+function moveBox(out: ExtractedMathAnswer[], match: number[], prio: number[], pos: number[], priority: number): void {
+  const from = out.findIndex((c) => c.source === "boxed");
+  if (from < 0) return;
+  let n = 1;
+  while (from + n < out.length && match[from + n] === match[from]) n++;
+  const box = { c: out.splice(from, n), m: match.splice(from, n), p: prio.splice(from, n), at: pos.splice(from, n) };
+  let to = prio.findIndex((p, i) => p > priority || (p === priority && box.at[0] > pos[i]));
+  if (to < 0) to = out.length;
+  out.splice(to, 0, ...box.c);
+  match.splice(to, 0, ...box.m);
+  prio.splice(to, 0, ...box.p);
+  pos.splice(to, 0, ...box.at);
 }
 
 /**

@@ -9,6 +9,12 @@ import { ScratchpadError } from "../../core/errors.js";
 /** Math-Verify's default `float_rounding`. */
 export const DEFAULT_FLOAT_ROUNDING = 6;
 
+/** Math-Verify's default `boxed_match_priority` (LatexExtractionConfig, parser.py at 056ad62). */
+export const DEFAULT_BOXED_MATCH_PRIORITY = 50;
+
+/** The values of Math-Verify's `extraction_mode`. */
+export const EXTRACTION_MODES = ["any_match", "first_match"] as const;
+
 const SOURCES: readonly ExtractionSource[] = ["boxed", "answer-tag", "final-answer", "answer-line", "bold", "last-latex", "last-number", "whole", "choice"];
 
 /** What each Math-Verify target reads, in this verifier's sources. */
@@ -32,6 +38,10 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   strict: boolean;
   allowSetRelationComp: boolean;
   evaluateAnswerOperators: boolean;
+  /** `boxed_match_priority` (50 unless given; -1: no box pattern). */
+  boxedMatchPriority: number;
+  /** `extraction_mode` ("any_match" unless given). */
+  extractionMode: (typeof EXTRACTION_MODES)[number];
   extraction: readonly ExtractionSource[];
   goldExtraction: readonly ExtractionSource[];
   /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
@@ -93,6 +103,26 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   if (o.strings !== undefined && (!Array.isArray(o.strings) || o.strings.some((x) => typeof x !== "string" || x === ""))) {
     throw new MathOptionError(`strings must be a list of non-empty strings (the choices, e.g. ["A","B","C","D"])`);
   }
+  const bmp = o.boxedMatchPriority ?? o.boxed_match_priority;
+  if (bmp !== undefined && !(Number.isInteger(bmp) && bmp >= -1)) {
+    throw new MathOptionError(
+      `boxed_match_priority must be an integer from -1 (no box pattern) up (0: a box before every phrase; Math-Verify's default 50), got ${JSON.stringify(bmp)}`,
+    );
+  }
+  const mode = o.extractionMode ?? o.extraction_mode;
+  if (mode !== undefined && !EXTRACTION_MODES.includes(mode)) {
+    throw new MathOptionError(`extraction_mode must be "any_match" or "first_match", got ${JSON.stringify(mode)}`);
+  }
+  for (const [name, v] of [
+    ["boxed_match_priority", bmp],
+    ["extraction_mode", mode],
+  ] as const) {
+    if (v !== undefined && !usesTargets(o.extraction)) {
+      throw new MathOptionError(
+        `${name} applies with Math-Verify's extraction targets; pass extraction: ["latex", "expr"] (or the targets you use: latex, expr, string) with it`,
+      );
+    }
+  }
   const extraction = o.extraction ? expandExtraction(o.extraction, "extraction") : DEFAULT_EXTRACTION;
   const goldExtraction = o.goldExtraction
     ? expandExtraction(o.goldExtraction, "goldExtraction")
@@ -106,6 +136,8 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     strict: o.strict ?? true,
     allowSetRelationComp: o.allowSetRelationComp ?? o.allow_set_relation_comp ?? false,
     evaluateAnswerOperators: o.evaluateAnswerOperators ?? o.evaluate_answer_operators ?? false,
+    boxedMatchPriority: bmp ?? DEFAULT_BOXED_MATCH_PRIORITY,
+    extractionMode: mode ?? "any_match",
     extraction,
     goldExtraction,
     exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
@@ -125,6 +157,10 @@ const LINE_OPTION_NAMES = new Set([
   "allowSetRelationComp",
   "evaluate_answer_operators",
   "evaluateAnswerOperators",
+  "boxed_match_priority",
+  "boxedMatchPriority",
+  "extraction_mode",
+  "extractionMode",
   "extraction",
   "goldExtraction",
   "gold_extraction",
@@ -156,6 +192,10 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
   if (o.allowSetRelationComp !== undefined) delete merged.allow_set_relation_comp;
   if (o.evaluate_answer_operators !== undefined) delete merged.evaluateAnswerOperators;
   if (o.evaluateAnswerOperators !== undefined) delete merged.evaluate_answer_operators;
+  if (o.boxed_match_priority !== undefined) delete merged.boxedMatchPriority;
+  if (o.boxedMatchPriority !== undefined) delete merged.boxed_match_priority;
+  if (o.extraction_mode !== undefined) delete merged.extractionMode;
+  if (o.extractionMode !== undefined) delete merged.extraction_mode;
   if (o.timeout_seconds !== undefined) delete merged.timeoutMs;
   try {
     resolveMathOptions(merged);

@@ -67,6 +67,24 @@ export interface MathVerifyOptions {
   evaluate_answer_operators?: boolean;
   /** The same as `evaluate_answer_operators` (camelCase spelling). */
   evaluateAnswerOperators?: boolean;
+  /**
+   * Math-Verify's `LatexExtractionConfig.boxed_match_priority` (default 50; an integer from -1): where
+   * the response's `\boxed{}` stands among its patterns (0 "final answer is X. I hope", 50 "final answer
+   * ... is X", 100 "answer: X", 200 "answer ... X", 300 any span or number; lower is tried first, equal
+   * priorities by where the match ends, the last first). 0 puts a box before every phrase; -1 reads no
+   * box outside a math span. Applies to the response, with Math-Verify's targets (`extraction` given).
+   */
+  boxed_match_priority?: number;
+  /** The same as `boxed_match_priority` (camelCase spelling). */
+  boxedMatchPriority?: number;
+  /**
+   * Math-Verify's `parse(..., extraction_mode=...)`: `"any_match"` (default) tries the response's
+   * matches in priority order until one parses; `"first_match"` tries only the first match found, and
+   * when it does not parse the response has no answer. Applies with Math-Verify's targets.
+   */
+  extraction_mode?: "any_match" | "first_match";
+  /** The same as `extraction_mode` (camelCase spelling). */
+  extractionMode?: "any_match" | "first_match";
   /** The letters `string` / `choice` extraction reads (default A, B, C, D). */
   strings?: readonly string[];
   /** Math-Verify's `timeout_seconds`: the same as `timeoutMs` / 1000 (`timeoutMs` wins when both are given). */

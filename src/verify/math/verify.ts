@@ -8,7 +8,7 @@ import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parse
 import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { unclosedBoxSpan } from "./boxes.js";
-import { extractCandidates, isPlainListGold } from "./extract.js";
+import { extractCandidateMatches, extractCandidates, isPlainListGold } from "./extract.js";
 import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from "./options.js";
 import { unevaluatedOperator } from "./restate.js";
 import type { ExtractionSource, MathVerdict, MathVerifyOptions } from "./types.js";
@@ -47,16 +47,20 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
   const g = parseGold(gold, budget, options);
   if (!g) return { correct: false, status: "invalid", score: 0, reason: "gold answer is empty" };
   // (a gold written as a plain-text comma list lets a response's plain list answer: both are read alike)
-  const cands = extractCandidates(
+  const { cands, match } = extractCandidateMatches(
     response,
     options.extraction,
     options.mathVerifyTargets && isPlainListGold(gold) ? { ...options, goldPlainList: true } : options,
   );
+  // extraction_mode "first_match": once a match was tried and did not parse, no other match is tried
+  const firstMatchOnly = options.mathVerifyTargets === true && options.extractionMode === "first_match";
+  let tried: number | null = null;
   if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
   let failedSpan: string | null = null;
-  for (const c of cands) {
+  for (const [i, c] of cands.entries()) {
     budget.tick();
+    if (tried !== null && match[i] !== tried) break;
     // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
     if (
       failedSpan !== null &&
@@ -71,6 +75,7 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     }
     if (!pred.tree) {
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
+      if (firstMatchOnly) tried = match[i];
       if (c.source === "last-latex" || ((c.source === "final-answer" || c.source === "answer-line") && c.text.includes("\\"))) failedSpan = c.text;
       // an explicit answer (a box, an answer tag) that does not parse is final: numbers inside it
       // must not be picked up by the fallbacks. Under Math-Verify's targets a box that does not parse
