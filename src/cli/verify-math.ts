@@ -9,7 +9,8 @@
  *   scratchpad verify math --gold G --pred P [--json]
  *     one pair; prints a readable verdict (or JSON); exit status 0 when correct, 1 otherwise.
  *   Math-Verify's options as flags (--float-rounding N, --strict / --no-strict,
- *   --allow-set-relation-comp, --extraction latex,expr,string, --strings A,B,C,D) apply to every
+ *   --allow-set-relation-comp, --extraction latex,expr,string, --strings A,B,C,D, and with the
+ *   targets --boxed-match-priority N, --extraction-mode first_match) apply to every
  *   pair; a JSONL line may set its own: {"gold", "pred", "options": {"float_rounding": 2, ...}}.
  */
 import { createInterface } from "node:readline";
@@ -18,7 +19,7 @@ import { z } from "zod";
 import { addOptions, resolveCommand } from "../config/index.js";
 import { verifyMathSync } from "../verify/math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "../verify/math/types.js";
-import { MathOptionError, resolveMathOptions } from "../verify/math/options.js";
+import { EXTRACTION_MODES, MathOptionError, resolveMathOptions } from "../verify/math/options.js";
 import { mathVerdictLine as verdictLine, verifyMathLine } from "../verify/jsonl.js";
 import { ScratchpadError } from "../core/errors.js";
 
@@ -68,6 +69,19 @@ export const VerifyMathCliSchema = z
       .optional()
       .meta({ description: "the same for gold answers", arg: "list", list: "comma", defaultText: "boxed,whole,final-answer,last-latex,last-number" }),
     strings: z.array(z.string()).optional().meta({ description: "the choices string extraction reads", arg: "list", list: "comma", defaultText: "A,B,C,D" }),
+    boxedMatchPriority: z.number().int().min(-1).optional().meta({
+      description:
+        "with --extraction latex,...: priority of the response's \\boxed{} among Math-Verify's patterns (lower first: 0 before every phrase; -1 no box outside math delimiters; Math-Verify's boxed_match_priority)",
+      arg: "n",
+      defaultText: "50",
+      message: "must be a whole number from -1 up",
+    }),
+    extractionMode: z.enum(EXTRACTION_MODES).optional().meta({
+      description:
+        "with --extraction latex,...: any_match tries the response's matches until one parses, first_match only the first (Math-Verify's extraction_mode)",
+      arg: "mode",
+      defaultText: "any_match",
+    }),
   })
   .strict();
 
@@ -84,6 +98,8 @@ function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
   if (flags.extraction !== undefined) opts.extraction = flags.extraction as MathVerifyOptions["extraction"];
   if (flags.goldExtraction !== undefined) opts.goldExtraction = flags.goldExtraction as MathVerifyOptions["goldExtraction"];
   if (flags.strings !== undefined) opts.strings = flags.strings;
+  if (flags.boxedMatchPriority !== undefined) opts.boxed_match_priority = flags.boxedMatchPriority;
+  if (flags.extractionMode !== undefined) opts.extraction_mode = flags.extractionMode;
   try {
     resolveMathOptions(opts);
   } catch (e) {

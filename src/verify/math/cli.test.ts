@@ -81,6 +81,35 @@ describe("scratchpad verify math", () => {
     expect(out[4].error).toMatch(/^line 5: strict must be true or false/);
   });
 
+  it("--boxed-match-priority and --extraction-mode (Math-Verify's parse options) apply with --extraction, per line too", () => {
+    const pred = "So \\boxed{4}. The final answer is 3";
+    const base = ["--gold", "4", "--pred", pred, "--extraction", "latex,expr"];
+    expect(cli(base).status).toBe(1);
+    expect(cli([...base, "--boxed-match-priority", "0"]).status).toBe(0);
+    expect(cli(["--gold", "4", "--pred", "$\\boxed{2x+}$, so the answer is 4", "--extraction", "latex,expr", "--extraction-mode", "first_match"]).status).toBe(
+      1,
+    );
+    expect(cli(["--gold", "4", "--pred", "$\\boxed{2x+}$, so the answer is 4", "--extraction", "latex,expr", "--extraction-mode", "any_match"]).status).toBe(0);
+    expect(cli(["--gold", "4", "--pred", pred, "--boxed-match-priority", "0"]).stderr).toMatch(
+      /--boxed-match-priority applies with Math-Verify's extraction targets; pass extraction: \["latex", "expr"\] with it \(CLI: --extraction latex,expr/,
+    );
+    expect(cli([...base, "--boxed-match-priority", "-2"]).stderr).toMatch(/--boxed-match-priority must be a whole number from -1 up/);
+    expect(cli([...base, "--extraction-mode", "first"]).stderr).toMatch(/--extraction-mode must be one of any_match, first_match/);
+    const input = [
+      JSON.stringify({ gold: "4", pred, options: { extraction: ["latex", "expr"], boxed_match_priority: 0 } }),
+      JSON.stringify({ gold: "4", pred, options: { extraction: ["latex", "expr"], boxedMatchPriority: -1 } }),
+      JSON.stringify({ gold: "4", pred, options: { boxed_match_priority: 0 } }),
+      JSON.stringify({ gold: "4", pred, options: { extraction: ["latex"], extraction_mode: "first" } }),
+    ].join("\n");
+    const out = cli(["--jsonl"], input + "\n")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((o) => o.correct)).toEqual([true, false, undefined, undefined]);
+    expect(out[2].error).toMatch(/^line 3: boxed_match_priority applies with Math-Verify's extraction targets/);
+    expect(out[3].error).toMatch(/^line 4: extraction_mode must be "any_match" or "first_match"/);
+  });
+
   it("a restated integral is wrong unless --evaluate-answer-operators (or the line's option) asks for Math-Verify's behaviour", () => {
     const line = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}" });
     const withOption = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}", options: { evaluate_answer_operators: true } });

@@ -487,9 +487,10 @@ function numberAfterLastSpan(text: string, skipLists = false): boolean {
   return false;
 }
 
-/** Math-Verify's `boxed_match_priority` in force (50 unless resolved options say otherwise; only under its targets). */
+/** Math-Verify's `boxed_match_priority` in force (50 unless resolved options say otherwise; only under its targets, on the response). */
 function boxedPriorityOf(options: MathVerifyOptions): number {
-  if (!mvTargets(options)) return DEFAULT_BOXED_MATCH_PRIORITY;
+  // (a response's option: the gold is read as before, as open-r1 and TRL parse golds with the default config)
+  if (!mvTargets(options) || (options as Pick<ResolvedMathOptions, "goldSide">).goldSide === true) return DEFAULT_BOXED_MATCH_PRIORITY;
   return (options as Partial<Pick<ResolvedMathOptions, "boxedMatchPriority">>).boxedMatchPriority ?? DEFAULT_BOXED_MATCH_PRIORITY;
 }
 
@@ -549,16 +550,21 @@ export function extractCandidateMatches(
 ): CandidateMatches {
   if (typeof response !== "string") return { cands: [], match: [] };
   const boxedPriority = boxedPriorityOf(options);
+  // (another boxed_match_priority, or extraction_mode "first_match", where the first match decides, places the
+  // box below, among all candidates by their patterns' priorities: "the answer is X" after a box is then 200, not 50)
+  const firstMatch = (options as Partial<Pick<ResolvedMathOptions, "extractionMode">>).extractionMode === "first_match";
+  const goldSide = (options as Pick<ResolvedMathOptions, "goldSide">).goldSide === true;
+  const defaultBox = !mvTargets(options) || goldSide || (boxedPriority === DEFAULT_BOXED_MATCH_PRIORITY && !firstMatch);
   let sources = expandExtraction(sourcesOrTargets, "extraction");
-  let text = answerRegion(response, options);
-  if (boxedPriority < 0) {
-    // no box pattern: a box is read only inside a math span, by the plain latex pattern (300)
-    sources = sources.filter((s) => s !== "boxed");
-    text = blankBareBoxes(text, /[$\\[]/.test(text) ? mathSpans(text, true) : []);
-  }
+  const region = answerRegion(response, options);
+  // there, every rule but the box reads the text with its boxes outside math spans blanked: a box may now be
+  // tried after them, and a number inside one is never an answer of its own (\boxed{3 \text{ or } 4} is not 4)
+  const text = defaultBox ? region : blankBareBoxes(region, /[$\\[]/.test(region) ? mathSpans(region, true) : []);
+  // (-1: no box pattern; a box is read only inside a math span, by the plain latex pattern, 300)
+  if (boxedPriority < 0) sources = sources.filter((s) => s !== "boxed");
   const found: { source: ExtractionSource; f: Found }[] = [];
   for (const source of sources) {
-    const f = findBySource(text, source, options);
+    const f = findBySource(source === "boxed" ? region : text, source, options);
     if (f !== null && f.text.trim() !== "") found.push({ source, f });
   }
   const boxed = found.findIndex((x) => x.source === "boxed");
@@ -567,10 +573,6 @@ export function extractCandidateMatches(
   const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
   // ("final answer is X. I hope" is Math-Verify's first pattern, priority 0: before any box)
   const first = final >= 0 && found[final].f.hope === true && mvTargets(options);
-  // (another boxed_match_priority, or extraction_mode "first_match", where the first match decides, places the
-  // box below, among all candidates by their patterns' priorities: "the answer is X" after a box is then 200, not 50)
-  const firstMatch = (options as Partial<Pick<ResolvedMathOptions, "extractionMode">>).extractionMode === "first_match";
-  const defaultBox = boxedPriority === DEFAULT_BOXED_MATCH_PRIORITY && !(firstMatch && mvTargets(options));
   if (defaultBox && boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
@@ -669,7 +671,7 @@ export function extractCandidateMatches(
     if (f.alt !== undefined) push({ text: f.alt, source }, matches++, 300, -1);
   }
   pushWords();
-  if (!defaultBox && boxedPriority >= 0 && mvTargets(options)) moveBox(out, match, prio, pos, boxedPriority);
+  if (!defaultBox && boxedPriority >= 0) moveBox(out, match, prio, pos, boxedPriority);
   return { cands: out, match };
 }
 

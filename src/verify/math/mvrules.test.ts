@@ -3,6 +3,7 @@
 // not taken from Math-Verify's tests (those are the agreement fixture's held-out half).
 import { describe, expect, it } from "vitest";
 import { verifyMathSync, type MathVerifyOptions } from "./index.js";
+import { lineOptions } from "./options.js";
 
 // Math-Verify's behaviour: an integral, limit, derivative, sum or product left in the answer is
 // evaluated (scratchpad's default refuses such an answer as a restated question: restate.ts,
@@ -558,5 +559,105 @@ describe("sixth set: found by differential testing (scripts/mv-diff.ts against a
   it("the default extraction still reads a plain list", () => {
     expect(judged("$(3, 4)$", "(3, 4)", {})).toBe(true);
     expect(judged("$\\{-6, 14, 20\\}$", "-6, 14, 20", {})).toBe(true);
+  });
+});
+
+// parser.py (LatexExtractionConfig, lazy_latex_regex, extract_target_from_pred, parse): the box patterns
+// carry boxed_match_priority (default 50; -1 adds none); patterns are tried by priority, lowest first,
+// and the matches of one priority by where they end, the last first. "final answer is X. I hope" is 0,
+// "final answer ... is X" 50, "answer: X" 100, "answer ... X" 200, any span or number 300.
+// extraction_mode "first_match" tries only the first match of the first priority that has one.
+describe("parse options: boxed_match_priority and extraction_mode", () => {
+  const T: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  const at = (p: number, extra: MathVerifyOptions = {}): MathVerifyOptions => ({ ...T, boxed_match_priority: p, ...extra });
+  const read = (response: string, options: MathVerifyOptions): string | undefined => verifyMathSync("0", response, options).extracted;
+
+  it('"The final answer is 3" then a later box: the box at 0 and 50 (it ends last), the phrase at 55 and -1', () => {
+    const r = "Let me compute: 2 + 1. The final answer is 3\n\nWait, I dropped a term. Checking again: $\\boxed{4}$";
+    expect(read(r, T)).toBe("4");
+    expect(read(r, at(0))).toBe("4");
+    expect(read(r, at(50))).toBe("4");
+    expect(read(r, at(55))).toBe("3");
+    expect(read(r, at(-1))).toBe("3");
+    expect(judged("3", r, at(55))).toBe(true);
+    expect(judged("3", r, at(0))).toBe(false);
+  });
+
+  it("a box before the phrase: 0 takes the box, 50 the phrase (same priority, it ends last)", () => {
+    const r = "So $x = \\boxed{4}$. Hmm, that ignores the constraint. The final answer is 3";
+    expect(read(r, at(0))).toBe("4");
+    expect(read(r, at(50))).toBe("3");
+    expect(read(r, at(200))).toBe("3");
+  });
+
+  it('"final answer is X. I hope" is priority 0: before a box at 1 or more, and at 0 the match that ends last wins', () => {
+    const before = "The final answer is $3$. I hope it is correct.\n\nActually $\\boxed{4}$";
+    expect(read(before, at(0))).toBe("4");
+    expect(read(before, at(1))).toBe("3");
+    expect(read(before, T)).toBe("3");
+    const after = "$\\boxed{4}$\n\nThe final answer is $3$. I hope it is correct.";
+    expect(read(after, at(0))).toBe("3");
+  });
+
+  it('"Answer: 3" is priority 100: a box at 100 that ends later wins, a box at 150 or 300 comes after it', () => {
+    const r = "Answer: 3\nor rather \\boxed{4}";
+    expect(read(r, at(100))).toBe("4");
+    expect(read(r, at(150))).toBe("3");
+    expect(read(r, at(300))).toBe("3");
+  });
+
+  it("-1: no box pattern; a box is read only inside a math span (the plain latex pattern, normalised)", () => {
+    expect(judged("4", "So we get $\\boxed{4}$.", at(-1))).toBe(true);
+    expect(verifyMathSync("4", "So we get \\boxed{4}.", at(-1)).status).toBe("no_answer");
+    expect(verifyMathSync("4", "The final answer is \\boxed{4}", at(-1)).status).toBe("no_answer");
+    expect(judged("4", "The final answer is $\\boxed{4}$", at(-1))).toBe(true);
+    // the gold is read as before (the option is the response's, as open-r1 and TRL parse it)
+    expect(judged("\\boxed{4}", "$4$", at(-1))).toBe(true);
+  });
+
+  it("first_match: a first match that does not parse leaves no answer; any_match goes on to the next", () => {
+    const r = "The final answer is $\\frac{$. So 4";
+    expect(judged("4", r, { ...T, extraction_mode: "any_match" })).toBe(true);
+    expect(judged("4", r, T)).toBe(true);
+    const v = verifyMathSync("4", r, { ...T, extraction_mode: "first_match" });
+    expect(v.correct).toBe(false);
+    expect(v.reason).toMatch(/could not be parsed/);
+    // a box (50) that does not parse is the first match; "so the answer is 4" is the 200 pattern
+    const box = "First $\\boxed{2x+}$, hmm. So the answer is 4";
+    expect(judged("4", box, T)).toBe(true);
+    expect(judged("4", box, { ...T, extractionMode: "first_match" })).toBe(false);
+    // at priority 0 too, before "The final answer is 4" (50)
+    const box0 = "$\\boxed{2x+}$ hmm. The final answer is 4";
+    expect(judged("4", box0, at(0))).toBe(true);
+    expect(judged("4", box0, at(0, { extraction_mode: "first_match" }))).toBe(false);
+    // a first match that parses answers as before
+    expect(judged("4", "So \\boxed{4}.", { ...T, extraction_mode: "first_match" })).toBe(true);
+    expect(judged("4", "The final answer is $4$", { ...T, extraction_mode: "first_match" })).toBe(true);
+  });
+
+  it("takes both spellings and validates the values, naming the field and what it accepts", () => {
+    expect(read("So \\boxed{4}. The final answer is 3", { ...T, boxedMatchPriority: 0 })).toBe("4");
+    for (const bad of [-2, 1.5, "0", null]) {
+      expect(verifyMathSync("4", "\\boxed{4}", { ...T, boxed_match_priority: bad as never }).reason).toMatch(/boxed_match_priority must be an integer from -1/);
+    }
+    for (const bad of ["first", "", 1]) {
+      expect(verifyMathSync("4", "\\boxed{4}", { ...T, extraction_mode: bad as never }).reason).toMatch(/extraction_mode must be "any_match" or "first_match"/);
+    }
+  });
+
+  it("with the default extraction they are an error that names the fix", () => {
+    const v = verifyMathSync("4", "\\boxed{4}", { boxed_match_priority: 0 });
+    expect(v.status).toBe("invalid");
+    expect(v.reason).toMatch(/boxed_match_priority applies with Math-Verify's extraction targets; pass extraction: \["latex", "expr"\]/);
+    expect(verifyMathSync("4", "\\boxed{4}", { extractionMode: "first_match" }).reason).toMatch(
+      /extraction_mode applies with Math-Verify's extraction targets/,
+    );
+  });
+
+  it("a JSONL line may set them in either spelling (its own wins over the command's)", () => {
+    expect(lineOptions({ boxed_match_priority: 0 }, { ...T, boxedMatchPriority: 55 })).toEqual({ ...T, boxed_match_priority: 0 });
+    expect(lineOptions({ extractionMode: "first_match" }, { ...T, extraction_mode: "any_match" })).toEqual({ ...T, extractionMode: "first_match" });
+    expect(lineOptions({ boxed_match_priority: 0 })).toMatch(/applies with Math-Verify's extraction targets/);
+    expect(lineOptions({ ...T, extraction_mode: "all" })).toMatch(/extraction_mode must be "any_match" or "first_match"/);
   });
 });

@@ -119,7 +119,7 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   ] as const) {
     if (v !== undefined && !usesTargets(o.extraction)) {
       throw new MathOptionError(
-        `${name} applies with Math-Verify's extraction targets; pass extraction: ["latex", "expr"] (or the targets you use: latex, expr, string) with it`,
+        `${name} applies with Math-Verify's extraction targets; pass extraction: ["latex", "expr"] with it (CLI: --extraction latex,expr; or the targets you use: latex, expr, string)`,
       );
     }
   }
