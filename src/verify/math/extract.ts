@@ -418,6 +418,13 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     }
     case "last-number": {
       const exprNumbers = exprNumbersOf(options);
+      if (!noPlainLists(options) && mvTargets(options) && (options as Pick<ResolvedMathOptions, "goldPlainList">).goldPlainList === true) {
+        // A gold written as a plain-text list: a list the response ends with is read whole, not its last number
+        // ("So the result is (8, 11)." answers (8, 11), as the whole answer "(8, 11)" does)
+        const lists = listsIn(text);
+        const last = lists[lists.length - 1];
+        if (last && !/\d/.test(text.slice(last.end))) return at(text.slice(last.start, last.end), last.start);
+      }
       if (exprNumbers && !both) {
         // the expr target's "answer" patterns skip numbers inside math spans: such a number is no part of a failed span
         const tail = text.length > 4000 ? text.slice(text.length - 4000) : text;

@@ -532,6 +532,16 @@ describe("sixth set: found by differential testing (scripts/mv-diff.ts against a
     expect(judged("$(3, 4)$", "$(3, 4)$", both)).toBe(true);
     expect(judged("$(3, 4)$", "\\boxed{(3, 4)}", both)).toBe(true);
   });
+  it("against a gold written as a plain list, a list the response ends with is read whole, not its last number", () => {
+    for (const o of [both, expr]) {
+      expect(judged("(8, 11)", "So the result is (8, 11).", o)).toBe(true);
+      expect(judged("(8, 11)", "We try 2 and 3 first. So the result is (8, 11)", o)).toBe(true);
+      // (the reference reads both sides' last numbers and pays these; here the whole list must match)
+      expect(judged("(8, 11)", "We try 2 and 3 first. So the result is (5, 11).", o)).toBe(false);
+      expect(judged("(8, 11)", "So the result is 11.", o)).toBe(false);
+      expect(judged("(8, 11)", "So the result is (8, 11), found in 3 steps.", o)).toBe(false);
+    }
+  });
   it("a number with thousands separators or a decimal comma is no list", () => {
     for (const o of [both, expr]) {
       expect(judged("$7425000$", "7,425,000", o)).toBe(true);
