@@ -271,7 +271,16 @@ const { createRequire } = require("node:module");
 const REPR_MAX = 300;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-class ProgramExited extends Error {}
+// The first "the program's process ended" the tests ran into. Remembered because test code can catch it
+// (assert.throws(() => f(-1)), try/catch around a call expected to throw): a run in which the program's
+// process ended while the tests needed it is never a pass.
+let exitedMessage;
+class ProgramExited extends Error {
+  constructor(message) {
+    super(message);
+    if (exitedMessage === undefined) exitedMessage = String(message);
+  }
+}
 
 function short(v) {
   let r;
@@ -502,6 +511,10 @@ let reported = false;
 function report(status, fields) {
   if (reported) return;
   reported = true;
+  if (status === "passed" && exitedMessage !== undefined) {
+    status = "exited";
+    fields = Object.assign({}, fields || {}, { message: exitedMessage, phase: "tests", testsPassed: 0 });
+  }
   writeAll(JSON.stringify({ to: "parent", verdict: Object.assign({}, fields || {}, { status: status }) }) + "\n");
 }
 

@@ -337,7 +337,16 @@ _write = os.write
 
 
 class ProgramExited(BaseException):
-    """The program's process ended (or broke the protocol) while the tests needed it."""
+    """The program's process ended (or broke the protocol) while the tests needed it. Raising one is
+    remembered: tests that swallow it (a bare except: around a call expected to raise) still get no pass."""
+
+    def __init__(self, *args):
+        BaseException.__init__(self, *args)
+        if not _exited:
+            _exited.append(str(args[0]) if args else "the program's process ended")
+
+
+_exited = []
 
 
 class ProgramError(Exception):
@@ -419,9 +428,11 @@ class Remote(object):
         return result
 
     def __getattr__(self, name):
+        _plain_attr(name)
         return _answer(_chan.request("attr", h=object.__getattribute__(self, "_h"), name=name))
 
     def __setattr__(self, name, value):
+        _plain_attr(name)
         _answer(_chan.request("setattr", h=object.__getattribute__(self, "_h"), name=name, args=[_enc(value, _arg_handle)]))
 
     def __iter__(self):
@@ -452,6 +463,17 @@ class Remote(object):
 
     def __repr__(self):
         return "<%s object of the program>" % object.__getattribute__(self, "_kind")
+
+
+# Dunder attributes a proxy answers: plain names only. Libraries in this process look protocol attributes up on
+# the instance (numpy's __array_interface__, whose data may be a raw address, then read or written there;
+# copy's __deepcopy__), so an answer to one would let the program steer this process's own code.
+_PLAIN_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+
+
+def _plain_attr(name):
+    if type(name) is not str or (name.startswith("__") and name.endswith("__") and name not in _PLAIN_DUNDERS):
+        raise AttributeError("the program's objects do not answer %r here" % (name,))
 
 
 def _arg_handle(v):
@@ -498,6 +520,10 @@ def _claimed_library(name, m):
     if type(h) is not dict or "h" not in h or type(h.get("mod")) is not str:
         return _NOT_LIBRARY
     if "qual" not in h:
+        # A module alias (import math as m): only a data-only library's, so a name cannot become, say,
+        # unittest.mock (whose ANY equals everything) or os.
+        if h["mod"].split(".")[0] not in _PURE:
+            return _NOT_LIBRARY
         lib = _library(h["mod"])
         return lib if isinstance(lib, types.ModuleType) else _NOT_LIBRARY
     qual = h.get("qual")
@@ -729,6 +755,9 @@ def main():
                 msg += " at " + e.sp_where
             report("failed", message=msg, failedTest=where or "", testsPassed=0, testsTotal=1, phase="tests")
             return
+        if _exited:
+            report("exited", message=_exited[0], phase="tests")
+            return
         report("passed", testsPassed=1, testsTotal=1)
         return
 
@@ -762,7 +791,9 @@ def main():
             first = (i, label, why)
             if not run_all:
                 break
-    if first is None:
+    if _exited:
+        report("exited", message=_exited[0], testsPassed=passed, testsTotal=len(cases), phase="tests")
+    elif first is None:
         report("passed", testsPassed=passed, testsTotal=len(cases))
     else:
         report("failed", failedTestIndex=first[0], failedTest=first[1], message=first[2],
