@@ -507,16 +507,27 @@ function readings(n: MathNode): MathNode[] {
  */
 export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareContext): boolean {
   for (const g of readings(gold)) if (equal(g, pred, ctx)) return true;
-  if (ctx.strict === false) {
-    // not strict: variables are matched by position (order of first appearance): f(y) is f(x), t^2+1 is x^2+1
-    const gv = [...freeVariables(gold)];
-    const pv = [...freeVariables(pred)];
+  if (ctx.strict === false && !onlySymbols(gold) && !onlySymbols(pred)) {
+    // not strict: variables are matched by position: f(y) is f(x), t^2+1 is x^2+1. The position is the rank of
+    // the name (sorted), not the order of appearance, which the writer chooses: by appearance `y - x` matched
+    // both `a - b` and `b - a`, and `y = 2x` both `y = 2x` and `x = 2y`. The same names are never renamed.
+    // An answer that is nothing but variables (`C`, `(A, C)`) is never renamed either: any letter would match any
+    // choice letter (exploits.test.ts)
+    const gv = [...freeVariables(gold)].sort();
+    const pv = [...freeVariables(pred)].sort();
     if (gv.length === pv.length && gv.length > 0 && gv.some((v, i) => v !== pv[i])) {
       const map = new Map(pv.map((v, i) => [v, gv[i]]));
       const renamed = renameVariables(pred, map);
       for (const g of readings(gold)) if (equal(g, renamed, ctx)) return true;
     }
   }
+  return false;
+}
+
+/** True when the tree is a variable, or a tuple, set or list of nothing but variables. */
+function onlySymbols(n: MathNode): boolean {
+  if (n.k === "sym") return true;
+  if (n.k === "tuple" || n.k === "set" || n.k === "list") return n.items.every(onlySymbols);
   return false;
 }
 

@@ -48,8 +48,9 @@ export interface MathVerifyOptions {
   /** Math-Verify's `numeric_precision`: accepted for compatibility; precision here grows as needed. */
   numeric_precision?: number;
   /**
-   * Math-Verify's `strict` (default true). When false, variable names do not matter (`f(x)` matches
-   * `f(y)`, `x + 1` matches `t + 1`) and a set matches a tuple with the same items.
+   * Math-Verify's `strict` (default true). When false, variables are paired in the order of their names
+   * (`f(x)` matches `f(y)`, `x + 1` matches `t + 1`, `y - x` matches `b - a` only; a lone letter is not
+   * renamed) and a set matches a tuple with the same items.
    */
   strict?: boolean;
   /**
