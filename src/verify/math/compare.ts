@@ -495,9 +495,12 @@ function collapseOr(l: Extract<MathNode, { k: "list" }>, ctx: CompareContext): M
   return rest.every((x) => equal(first, x, ctx)) ? first : l;
 }
 
-/** The readings of a top-level answer: itself, and for `x%` also `x` (a percent matches 28 and 0.28). */
-function readings(n: MathNode): MathNode[] {
-  if (n.k === "fn" && n.name === "percent") return [n, n.args[0]];
+/**
+ * The readings of a top-level gold: itself, and for `x%` also `x` (a percent matches 28 and 0.28), unless the
+ * answer is a percent too: then percent is compared with percent (`5000\%` is not `50\%`, though it is 50).
+ */
+function readings(n: MathNode, pred: MathNode): MathNode[] {
+  if (n.k === "fn" && n.name === "percent" && !(pred.k === "fn" && pred.name === "percent")) return [n, n.args[0]];
   return [n];
 }
 
@@ -506,7 +509,7 @@ function readings(n: MathNode): MathNode[] {
  * `28\\%` is read as 0.28 only (so it does not match a gold 28).
  */
 export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareContext): boolean {
-  for (const g of readings(gold)) if (equal(g, pred, ctx)) return true;
+  for (const g of readings(gold, pred)) if (equal(g, pred, ctx)) return true;
   if (ctx.strict === false && !onlySymbols(gold) && !onlySymbols(pred)) {
     // not strict: variables are matched by position: f(y) is f(x), t^2+1 is x^2+1. The position is the rank of
     // the name (sorted), not the order of appearance, which the writer chooses: by appearance `y - x` matched
@@ -518,7 +521,7 @@ export function treesEquivalent(gold: MathNode, pred: MathNode, ctx: CompareCont
     if (gv.length === pv.length && gv.length > 0 && gv.some((v, i) => v !== pv[i])) {
       const map = new Map(pv.map((v, i) => [v, gv[i]]));
       const renamed = renameVariables(pred, map);
-      for (const g of readings(gold)) if (equal(g, renamed, ctx)) return true;
+      for (const g of readings(gold, renamed)) if (equal(g, renamed, ctx)) return true;
     }
   }
   return false;
