@@ -418,9 +418,15 @@ function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean
   // unions are the same set when they cover the same part of the line: [1,2] ∪ [2,3] is [1,3]
   // (grader.sympy_compare_sets: symmetric_difference(...).is_empty; sets.ts)
   if (a.k === "union" || b.k === "union") return sameRealSet(a, b, ctx.budget) ?? false;
-  // not strict: a set matches a tuple (or bare list) with the same items, in any order
+  // not strict: a set matches a tuple with the same items. A gold set (`a`, the gold side) takes them in any
+  // order; an answer set against a gold tuple only in the order it is written (grader.sympy_deep_compare_set_and_tuple
+  // reads the answer set's _unsorted_args): in any order, \{1,2\} was paid for both (1,2) and (2,1). A bracket
+  // [1,2] is a closed interval, which no finite set is
   if (ctx.strict === false && (a.k === "set" || b.k === "set") && (a.k === "tuple" || b.k === "tuple")) {
-    return unordered((a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items, ctx);
+    const t = (a.k === "tuple" ? a : b) as Extract<MathNode, { k: "tuple" }>;
+    if (t.items.length === 2 && (t.open !== "(" || t.close !== ")")) return false;
+    const [ai, bi] = [(a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items];
+    return a.k === "set" ? unordered(ai, bi, ctx) : ordered(ai, bi, ctx);
   }
   return false;
 }
