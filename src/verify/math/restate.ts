@@ -22,6 +22,36 @@ const OPERATORS: readonly { name: string; pattern: RegExp }[] = [
   },
 ];
 
+/** The `d` of Leibniz notation: `d`, `\mathrm{d}`, `\mathrm d`, `{\rm d}`, `\partial`. */
+const LEIBNIZ_D = String.raw`(?:d|\\mathrm\s*\{\s*d\s*\}|\\mathrm\s*d|\{\\rm\s+d\}|\\partial)`;
+const LEIBNIZ_NUM = new RegExp(String.raw`^\s*${LEIBNIZ_D}(?![a-zA-Z]{2})`);
+const LEIBNIZ_DEN = new RegExp(String.raw`^\s*${LEIBNIZ_D}\s*(?:[a-zA-Z]|\\[a-zA-Z]+)\s*(?:\^\s*\{?\s*\d+\s*\}?\s*)?$`);
+
+/** The brace group starting at `at` (after spaces): its content and the index after it, or null. */
+function group(s: string, at: number): { body: string; end: number } | null {
+  while (s[at] === " ") at++;
+  if (s[at] !== "{") return null;
+  for (let i = at + 1, depth = 1; i < s.length; i++) {
+    if (s[i] === "{") depth++;
+    else if (s[i] === "}" && --depth === 0) return { body: s.slice(at + 1, i), end: i + 1 };
+  }
+  return null;
+}
+
+/**
+ * True when `value` has a Leibniz derivative with the function in the numerator (`\frac{d x^2}{dx}`,
+ * `\frac{d(x^2)}{dx}`), which the parser evaluates as d/dx applied to it.
+ */
+function leibnizDerivative(value: string): boolean {
+  const re = /\\[dt]?frac(?![a-zA-Z])/g;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    const num = group(value, m.index + m[0].length);
+    const den = num && group(value, num.end);
+    if (num && den && LEIBNIZ_NUM.test(num.body) && LEIBNIZ_DEN.test(den.body)) return true;
+  }
+  return false;
+}
+
 /**
  * What an answer states as its value: the part after its last `=` outside braces (a labelled answer
  * `\int_0^1 x\,dx = \frac12` answers `\frac12`), else the whole answer. An `=` inside a subscript
@@ -48,5 +78,7 @@ export function unevaluatedOperator(answer: string, gold: string): string | null
   for (const op of OPERATORS) {
     if (op.pattern.test(value) && !op.pattern.test(gold)) return op.name;
   }
+  // (d/dx written with the function on the fraction bar: \frac{d x^2}{dx} is the operator applied to x^2)
+  if (leibnizDerivative(value) && !leibnizDerivative(gold) && !OPERATORS[4].pattern.test(gold)) return "a derivative";
   return null;
 }
