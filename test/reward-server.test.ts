@@ -336,6 +336,22 @@ describe("reward-server load rules", () => {
     }
   });
 
+  it("a /get_reward code label past the deadline is killed and frees its sandbox slot for the next request", async () => {
+    // Before: the program of a code label ran on after the 504 (to its own 120 s limit), holding the only slot,
+    // and the next request's right answer waited behind it and got a 504 too.
+    const s = await startServer("--workers", "1", "--deadline", "4");
+    try {
+      const label = { language: "python", tests: "assert f(1) == 2", limits: { timeoutMs: 120_000 } };
+      const slow = await post(`${s.url}/get_reward`, { query: ["```python\nimport time\ntime.sleep(110)\n```"], labels: [label] });
+      expect(slow.status).toBe(504);
+      await waitForHealth(s.url, (h) => h.in_flight === 0 && h.programs_running === 0);
+      const ok = await post(`${s.url}/get_reward`, { query: ["```python\ndef f(x):\n    return x + 1\n```"], labels: [label] });
+      expect(ok.json.rewards).toEqual([1]);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it("the deadline answers 504 and stops the work; an oversized body gets 413 and the connection is closed", async () => {
     const s = await startServer("--workers", "1", "--deadline", "1", "--max-body", "4096");
     try {

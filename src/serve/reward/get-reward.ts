@@ -12,7 +12,15 @@
 import type { Problem } from "../../types.js";
 import { CodePool } from "../../verify/code/pool.js";
 import { createCodeVerifier, type CodeProblemMeta } from "../../verify/code/verifier.js";
-import { CODE_LANGUAGES, CODE_TEST_FORMATS, type CodeLanguage, type CodeLimits, type CodeTestFormat } from "../../verify/code/types.js";
+import {
+  CODE_LANGUAGES,
+  CODE_TEST_FORMATS,
+  type CodeLanguage,
+  type CodeLimits,
+  type CodeRequest,
+  type CodeResult,
+  type CodeTestFormat,
+} from "../../verify/code/types.js";
 import { badParam } from "../errors.js";
 import type { Semaphore } from "./admission.js";
 import type { MathPool } from "./math-pool.js";
@@ -147,10 +155,22 @@ export interface RewardEngines {
   mathChunk: number;
 }
 
-const unboundedPool = new CodePool({ concurrency: 1 << 20 });
-const codeVerifier = createCodeVerifier({ pool: unboundedPool });
+/**
+ * A pool that runs every program under the request's signal, so that the request's deadline (or its client
+ * going away) kills the program and frees its sandbox slot. Unbounded: the server's semaphore bounds programs.
+ */
+class SignalPool extends CodePool {
+  constructor(private readonly signal: AbortSignal) {
+    super({ concurrency: 1 << 20 });
+  }
 
-async function codeReward(response: string, label: CodeLabel): Promise<{ correct: boolean; ms: number }> {
+  override run(req: CodeRequest): Promise<CodeResult> {
+    return super.run({ ...req, signal: this.signal });
+  }
+}
+
+async function codeReward(response: string, label: CodeLabel, signal: AbortSignal): Promise<{ correct: boolean; ms: number }> {
+  const codeVerifier = createCodeVerifier({ pool: new SignalPool(signal) });
   const meta: CodeProblemMeta = { language: label.language };
   if (label.format) meta.testFormat = label.format;
   if (Array.isArray(label.tests)) meta.cases = label.tests as CodeProblemMeta["cases"];
@@ -184,7 +204,7 @@ export async function computeRewards(job: GetRewardJob, engines: RewardEngines, 
       isCode[i] = 1;
       work.push(
         engines.sandbox
-          .run(() => codeReward(job.responses[i], it.label), signal)
+          .run(() => codeReward(job.responses[i], it.label, signal), signal)
           .then((r) => {
             correct[i] = r.correct ? 1 : 0;
             ms[i] = r.ms;
