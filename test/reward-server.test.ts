@@ -79,6 +79,15 @@ describe("request validation names the field", () => {
     expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { "/etc/passwd": "" } }))).toBe('files["/etc/passwd"]');
     expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { "a/../../x": "" } }))).toBe('files["a/../../x"]');
     expect(param(() => parseRunCodeBody({ code: "", language: "python", fetch_files: ["ok", "../up"] }))).toBe("fetch_files[1]");
+    // Files that cannot all be placed were a 500 from the file system (EEXIST / EISDIR): a 400 naming the file.
+    expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { a: "", "a/b": "" } }))).toBe('files["a/b"]');
+    expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { "a/b": "", a: "" } }))).toBe('files["a"]');
+    expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { x: "", "./x": "" } }))).toBe('files["./x"]');
+    expect(param(() => parseRunCodeBody({ code: "", language: "python", files: { ".": "" } }))).toBe('files["."]');
+    expect(parseRunCodeBody({ code: "", language: "python", files: { "./d/x": "YQ==", "d/y": "" } }).files).toEqual([
+      ["d/x", "YQ=="],
+      ["d/y", ""],
+    ]);
     expect(param(() => parseRunCodeBody({ code: "", language: "python", stdin: 5 }))).toBe("stdin");
     expect(param(() => parseRunCodeBody({ code: "", language: "python", memory_limit_MB: -1, files: {}, fetch_files: [] }))).toBe("no error");
   });
@@ -272,6 +281,8 @@ describe("scratchpad reward-server", () => {
       post(`${s.url}/get_reward`, { query: ["x".repeat(2_000_000)], prompts: [""], labels: ["1".repeat(100_000)] }),
       post(`${s.url}/run_code`, { language: "python", code: "import os\nos.kill(os.getppid(), 9)\nos.kill(1, 9)" }),
       post(`${s.url}/verify`, { kind: "code", items: [{ language: "python", code: "print('x' * (1 << 30))" }] }),
+      post(`${s.url}/run_code`, { language: "python", code: "print(1)", files: { a: "YQ==", "a/b": "YQ==" } }),
+      post(`${s.url}/run_code`, { language: "python", code: "print(1)", files: { ".": "YQ==" } }),
       post(`${s.url}/get_reward`, "null"),
       post(`${s.url}/run_code`, "[]"),
     ];

@@ -124,12 +124,26 @@ export function parseRunCodeBody(body: unknown, bounds: RunCodeBounds = DEFAULT_
   const files: [string, string][] = [];
   if (body.files !== undefined && body.files !== null) {
     if (!isObject(body.files)) throw badParam("files", "files must be an object mapping relative paths to base64 content");
+    // Where each file lands ("./a" and "a" are one place): two files in one place, or a file where another
+    // needs a folder ("a" and "a/b"), cannot both be placed (they were a 500 from the file system).
+    const placed = new Map<string, string>();
     for (const [p, v] of Object.entries(body.files)) {
       if (v === null || v === undefined) continue;
-      checkPath(`files[${JSON.stringify(p)}]`, p);
-      if (typeof v !== "string" || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v))
-        throw badParam(`files[${JSON.stringify(p)}]`, "file content must be a base64 string");
-      files.push([p, v.replace(/\s+/g, "")]);
+      const param = `files[${JSON.stringify(p)}]`;
+      checkPath(param, p);
+      const where = p
+        .split("/")
+        .filter((s) => s !== ".")
+        .join("/");
+      if (where === "") throw badParam(param, `${param} names the working folder itself, not a file in it`);
+      if (typeof v !== "string" || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(v)) throw badParam(param, "file content must be a base64 string");
+      for (const [other, otherP] of placed) {
+        if (other === where || other.startsWith(`${where}/`) || where.startsWith(`${other}/`)) {
+          throw badParam(param, `${param} and files[${JSON.stringify(otherP)}] cannot both be placed: the same file, or a file where the other needs a folder`);
+        }
+      }
+      placed.set(where, p);
+      files.push([where, v.replace(/\s+/g, "")]);
     }
     if (files.length > MAX_FILES) throw badParam("files", `at most ${MAX_FILES} files`);
   }
