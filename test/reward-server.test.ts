@@ -68,6 +68,9 @@ describe("request validation names the field", () => {
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: ["42"] }, "code"))).toBe("labels[0]");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "x", language: "cobol" }] }, "auto"))).toBe("labels[0].language");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: 5 }] }, "auto"))).toBe("labels[0].tests");
+    // An integer label past 2^53 has lost digits in JSON.parse: paying against it would pay a wrong answer.
+    expect(param(() => parseGetRewardBody(JSON.parse('{"query": ["a", "b"], "labels": [7, 12345678901234567890]}'), "auto"))).toBe("labels[1]");
+    expect(param(() => parseGetRewardBody({ query: ["a", "b"], labels: [9007199254740991, 0.5] }, "auto"))).toBe("no error");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: ["42"] }, "math"))).toBe("no error");
   });
   it("/run_code", () => {

@@ -109,7 +109,14 @@ function parseItem(label: unknown, i: number, task: RewardTask): Item {
   const obj = task === "math" ? undefined : asCodeObject(label);
   if (obj && (task === "code" || "tests" in obj || "inputs" in obj)) return { kind: "code", label: parseCodeLabel(param, obj) };
   if (task === "code") throw badParam(param, `${param} must be a code label: a JSON object with "tests" (or a string holding one)`);
-  if (typeof label === "number" && Number.isFinite(label)) return { kind: "math", gold: String(label) };
+  if (typeof label === "number" && Number.isFinite(label)) {
+    // JSON numbers are read as doubles: an integer past 2^53 has already lost its last digits (12345678901234567890
+    // reads as 12345678901234567000), so the right answer would earn 0 and a wrong one 1.
+    if (Number.isInteger(label) && !Number.isSafeInteger(label)) {
+      throw badParam(param, `${param} is an integer too large to read exactly from a JSON number (past 2^53): send the gold answer as a string`);
+    }
+    return { kind: "math", gold: String(label) };
+  }
   if (typeof label !== "string")
     throw badParam(param, `${param} must be a gold answer (a string) or a code label object (got ${label === null ? "null" : typeof label})`);
   return { kind: "math", gold: label };
