@@ -67,6 +67,9 @@ describe("request validation names the field", () => {
     expect(param(() => parseGetRewardBody({ query: ["a", "b"], labels: ["1", null] }, "auto"))).toBe("labels[1]");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: ["42"] }, "code"))).toBe("labels[0]");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "x", language: "cobol" }] }, "auto"))).toBe("labels[0].language");
+    // Limits the sandbox refuses made every answer earn 0, silently.
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "", limits: { memoryMb: 1e9 } }] }, "auto"))).toBe("labels[0].limits.memoryMb");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "", limits: { timeout: 5 } }] }, "auto"))).toBe("labels[0].limits.timeout");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: 5 }] }, "auto"))).toBe("labels[0].tests");
     // An integer label past 2^53 has lost digits in JSON.parse: paying against it would pay a wrong answer.
     expect(param(() => parseGetRewardBody(JSON.parse('{"query": ["a", "b"], "labels": [7, 12345678901234567890]}'), "auto"))).toBe("labels[1]");

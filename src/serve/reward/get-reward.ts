@@ -21,6 +21,8 @@ import {
   type CodeResult,
   type CodeTestFormat,
 } from "../../verify/code/types.js";
+import { CodeRequestError } from "../../verify/code/errors.js";
+import { resolveCodeLimits } from "../../verify/code/validate.js";
 import { badParam } from "../errors.js";
 import type { Semaphore } from "./admission.js";
 import type { MathPool } from "./math-pool.js";
@@ -80,6 +82,15 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
   if (entryPoint !== undefined && typeof entryPoint !== "string") throw badParam(`${param}.entry_point`, `${param}.entry_point must be a string`);
   if (o.prefix !== undefined && typeof o.prefix !== "string") throw badParam(`${param}.prefix`, `${param}.prefix must be a string`);
   if (o.limits !== undefined && !isObject(o.limits)) throw badParam(`${param}.limits`, `${param}.limits must be an object such as {"timeoutMs": 5000}`);
+  if (o.limits !== undefined) {
+    // Limits the sandbox refuses made every answer to the label earn 0, silently: a 400 naming the limit.
+    try {
+      resolveCodeLimits(o.limits);
+    } catch (e) {
+      if (e instanceof CodeRequestError) throw badParam(`${param}.${e.field}`, `${param}: ${e.message}`);
+      throw e;
+    }
+  }
   return {
     language: language as CodeLanguage,
     tests,
