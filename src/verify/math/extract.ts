@@ -418,7 +418,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
     }
     case "last-number": {
       const exprNumbers = exprNumbersOf(options);
-      if (!noPlainLists(options) && mvTargets(options) && (options as Pick<ResolvedMathOptions, "goldPlainList">).goldPlainList === true) {
+      if (mvTargets(options) && (options as Pick<ResolvedMathOptions, "goldPlainList">).goldPlainList === true) {
         // A gold written as a plain-text list: a list the response ends with is read whole, not its last number
         // ("So the result is (8, 11)." answers (8, 11), as the whole answer "(8, 11)" does)
         const lists = listsIn(text);
