@@ -4,7 +4,7 @@
  */
 import type { MathNode } from "./ast.js";
 import { Deadline } from "./deadline.js";
-import { treesEquivalent } from "./compare.js";
+import { letterProduct, treesEquivalent } from "./compare.js";
 import { MathParseError, MathTimeoutError } from "./errors.js";
 import { looseKey, normalizeAnswer } from "./normalize.js";
 import { parseMath } from "./parse.js";
@@ -142,8 +142,24 @@ export function parsedEquivalentWith(
   ctx: CompareContext = compareContext(budget, options),
 ): boolean {
   if (gold.loose === pred.loose && gold.loose !== "") return true;
+  if (wordAsProduct(gold, pred)) return true;
   if (!gold.tree || !pred.tree) return false;
   return treesEquivalent(gold.tree, pred.tree, ctx);
+}
+
+/**
+ * A run of letters that is no math on one side (`abc`) and the product of those letters on the other
+ * (`a*b*c`, `a \\cdot b \\cdot c`): equal, as in Math-Verify, whose parser reads `$abc$` as that product.
+ */
+export function wordAsProduct(a: ParsedAnswer, b: ParsedAnswer): boolean {
+  const word = (p: ParsedAnswer): string | null => {
+    const w = p.normalized.replace(/\s+/g, "");
+    return !p.tree && /^[a-zA-Z]{2,}$/.test(w) ? w.toLowerCase() : null;
+  };
+  const wa = word(a);
+  if (wa !== null && b.tree) return letterProduct(b.tree) === wa;
+  const wb = word(b);
+  return wb !== null && a.tree !== null && letterProduct(a.tree) === wb;
 }
 
 /** Whether two parsed answers are equivalent; false on timeout. Cheap for numbers (microseconds). */

@@ -367,10 +367,38 @@ function normText(s: string): string {
     .replace(/^\((.*)\)$/, "$1");
 }
 
+/**
+ * The word a product of one-letter variables spells, lower-cased and in written order (`a \\cdot b \\cdot c` is
+ * "abc"), or null: Math-Verify compares `\\text{abc}` with `a*b*c` by concatenating the factors' names
+ * (`sympy_compare_symbols`, "because parsing return $abc$ -> abc").
+ */
+export function letterProduct(n: MathNode): string | null {
+  if (n.k !== "mul") return null;
+  const part = (m: MathNode): string | null =>
+    m.k === "sym" && /^[a-zA-Z]$/.test(m.name) ? m.name : m.k === "mul" ? ((l, r) => (l !== null && r !== null ? l + r : null))(part(m.a), part(m.b)) : null;
+  return part(n)?.toLowerCase() ?? null;
+}
+
 function textEqual(a: MathNode, b: MathNode): boolean {
-  const t = (n: MathNode): string | null => (n.k === "text" ? normText(n.text) : n.k === "sym" ? normText(n.name) : null);
+  const t = (n: MathNode): string | null => (n.k === "text" ? normText(n.text) : n.k === "sym" ? normText(n.name) : n.k === "mul" ? letterProduct(n) : null);
   const ta = t(a);
   return ta !== null && ta === t(b);
+}
+
+/** Constants that are no variable: their names never compare without case (`\\Pi` is not π). */
+const CONSTANT_NAMES = new Set(["pi", "inf", "i"]);
+
+/**
+ * Two lone symbols that name the same thing, as Math-Verify's `sympy_compare_symbols` decides: a symbol `E`
+ * and Euler's number `e` ("Handle E vs symbol case"), and names longer than one character without letter
+ * case (`\\Theta` is `\\theta`, `x_1` is `X_1`); one-letter names keep their case (`A` is not `a`).
+ */
+function symbolNamesMatch(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la === "e" && lb === "e") return true;
+  return a.length > 1 && b.length > 1 && la === lb && !CONSTANT_NAMES.has(a) && !CONSTANT_NAMES.has(b);
 }
 
 function vectorItems(n: MathNode): MathNode[] | null {
@@ -438,6 +466,7 @@ export function equal(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
   if (b.k === "list" && b.items.length === 1) b = b.items[0];
   if (a.k === "list" && a.or) a = collapseOr(a, ctx);
   if (b.k === "list" && b.or) b = collapseOr(b, ctx);
+  if (a.k === "sym" && b.k === "sym" && symbolNamesMatch(a.name, b.name)) return true;
   if (a.k === "text" || b.k === "text") return textEqual(a, b);
   if (a.k === "rel" && b.k === "rel") {
     if (relEqual(a, b, ctx)) return true;

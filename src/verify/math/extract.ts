@@ -580,7 +580,10 @@ export function extractCandidateMatches(
   const mathLike = (t: string): boolean => /[\d\\$]/.test(t) || /^\(?[A-Za-z]\)?$/.test(t.trim());
   // ("final answer is X. I hope" is Math-Verify's first pattern, priority 0: before any box)
   const first = final >= 0 && found[final].f.hope === true && mvTargets(options);
-  if (defaultBox && boxed >= 0 && final > boxed && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
+  // (under Math-Verify's targets only its "final answer ... is" pattern shares the box's priority, 50; "so the answer
+  // is 4" is the "answer" pattern, 200, tried after every box)
+  const replaces = !mvTargets(options) || first || found[final]?.f.final === true;
+  if (defaultBox && boxed >= 0 && final > boxed && replaces && (first || found[final].f.pos > found[boxed].f.pos) && mathLike(found[final].f.text)) {
     const [fin] = found.splice(final, 1);
     found.splice(boxed, 0, fin);
   }

@@ -671,3 +671,47 @@ describe("parse options: boxed_match_priority and extraction_mode", () => {
     expect(lineOptions({ ...T, extraction_mode: "all" })).toMatch(/extraction_mode must be "any_match" or "first_match"/);
   });
 });
+
+describe("seventh set: grader.sympy_compare_symbols and the box against a plain answer phrase", () => {
+  it("a symbol E and Euler's number e are one answer (`Handle E vs symbol case`), in either direction", () => {
+    expect(judged("$E$", "$e$")).toBe(true);
+    expect(judged("$e$", "$E$")).toBe(true);
+    expect(judged("$\\text{E}$", "The answer is $e$")).toBe(true);
+    // one-letter variables keep their case; e is not any other letter
+    expect(judged("$A$", "$a$")).toBe(false);
+    expect(judged("$E$", "$F$")).toBe(false);
+    expect(judged("$e$", "$2.7$")).toBe(false);
+  });
+
+  it("names longer than one letter compare without case (`\\Theta` is `\\theta`); constants are not renamed", () => {
+    expect(judged("$\\theta$", "$\\Theta$")).toBe(true);
+    expect(judged("$x_1$", "$X_1$")).toBe(true);
+    expect(judged("$\\{\\alpha, \\beta\\}$", "$\\{\\Beta, \\Alpha\\}$")).toBe(true);
+    expect(judged("$\\pi$", "$\\Pi$")).toBe(false);
+    expect(judged("$\\theta$", "$\\phi$")).toBe(false);
+    // only lone symbols: inside an expression the case still counts
+    expect(judged("$2\\theta$", "$2\\Theta$")).toBe(false);
+  });
+
+  it("a run of letters and the product of the same letters are one answer (`$abc$` is a*b*c to Math-Verify)", () => {
+    expect(judged("$abc$", "$a*b*c$")).toBe(true);
+    expect(judged("$a \\cdot b \\cdot c$", "$abc$")).toBe(true);
+    expect(judged("$\\text{abc}$", "$a b c$")).toBe(true);
+    // other letters, another order, or a number among them: no
+    expect(judged("$abc$", "$a*b*d$")).toBe(false);
+    expect(judged("$abc$", "$c*b*a$")).toBe(false);
+    expect(judged("$abc$", "$2*a*b*c$")).toBe(false);
+    expect(judged("$ab$", "$a+b$")).toBe(false);
+  });
+
+  it("'so the answer is 4' after a box is Math-Verify's answer pattern (200): the box (50) answers", () => {
+    const r = "So we get $\\boxed{3}$. So the answer is 4";
+    expect(judged("$3$", r)).toBe(true);
+    expect(judged("$4$", r)).toBe(false);
+    // "the final answer is 4" shares the box's priority (50) and ends later: it answers
+    expect(judged("$4$", "So we get $\\boxed{3}$. The final answer is 4")).toBe(true);
+    expect(judged("$3$", "So we get $\\boxed{3}$. The final answer is 4")).toBe(false);
+    // scratchpad's own extraction keeps its rule: a later "the answer is" sentence replaces the box
+    expect(judged("4", "So we get \\boxed{3}. So the answer is 4", {})).toBe(true);
+  });
+});

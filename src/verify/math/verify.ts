@@ -4,7 +4,7 @@
  * `mathVerifier` object for `Problem.verifier`.
  */
 import type { Problem, Verifier } from "../../types.js";
-import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parsedEquivalentWith, type ParsedAnswer } from "./answer.js";
+import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parsedEquivalentWith, wordAsProduct, type ParsedAnswer } from "./answer.js";
 import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { unclosedBoxSpan } from "./boxes.js";
@@ -72,6 +72,17 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     const pred = parseAnswerWith(c.text, budget, options);
     if (pred.loose === g.parsed.loose && pred.loose !== "") {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
+    }
+    if (wordAsProduct(g.parsed, pred)) {
+      return {
+        correct: true,
+        status: "correct",
+        score: 1,
+        reason: "equivalent (a word and the product of its letters)",
+        extracted: c.text,
+        source: c.source,
+        gold: g.text,
+      };
     }
     if (!pred.tree) {
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
