@@ -13,7 +13,7 @@ import { limitValueEqual } from "./limits.js";
 import { exactValue, hasApprox } from "./exact.js";
 import { freeVariables, numericValue, type Complex, type Env } from "./numeric.js";
 import { hasMatrixArithmetic, reduceMatrix } from "./matrix.js";
-import { fromFloat, preciselyEqual, preciseValue, top, type BF, type PreciseEnv } from "./precise.js";
+import { BEYOND_PRECISION, fromFloat, preciselyEqual, preciseValue, top, type BF, type PreciseEnv } from "./precise.js";
 import { Rational } from "./rational.js";
 import { labelledValue, orientRel, relInterval, relValue, simplifyRel, type Rel } from "./relations.js";
 import { decimalExponent, placesFor, roundBF, roundRational } from "./rounding.js";
@@ -203,6 +203,8 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
     } else {
       // a rational never equals an irrational: decided at a precision that grows with the literals
       const r = preciselyEqual(a, b, new Map(), ctx.budget);
+      // (a term too small for any precision here: cannot tell, so never "equal" by doubles)
+      if (r === BEYOND_PRECISION) return structural(a, b, ctx);
       if (r !== null) return r;
     }
     const va = numericValue(a, new Map(), ctx.budget);
@@ -218,6 +220,7 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
       const penv: PreciseEnv = new Map();
       for (const [k, v] of env) penv.set(k, fromFloat(v.re)!);
       const r = preciselyEqual(a, b, penv, ctx.budget);
+      if (r === BEYOND_PRECISION) return structural(a, b, ctx);
       if (r === false) return false;
       if (r === true) {
         valid++;

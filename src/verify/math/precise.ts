@@ -39,6 +39,11 @@ export function top(x: BF): number {
 class Ctx {
   /** Largest magnitude (top bit) of any value added or subtracted: sums of values this large need this many bits more. */
   maxTop = 0;
+  /**
+   * Smallest magnitude (top bit) of any nonzero value added or subtracted, or passed to a function: a term
+   * this small is lost at a precision that does not reach down to it (`2 + e^{-1000}` is 2 at 160 bits).
+   */
+  minTop = Infinity;
   constructor(
     readonly p: number,
     readonly budget: Deadline,
@@ -62,6 +67,7 @@ class Ctx {
     // a sum of large values needs bits for their size before its difference shows (10^{2000} + 1)
     const t = Math.max(top(a), top(b));
     if (t > this.maxTop) this.maxTop = t;
+    this.minTop = Math.min(this.minTop, top(a), top(b));
     if (top(a) - top(b) > this.p + 8) return a;
     if (top(b) - top(a) > this.p + 8) return b;
     if (a.e >= b.e) return this.norm((a.m << BigInt(a.e - b.e)) + b.m, b.e);
@@ -421,6 +427,8 @@ function evalPow(c: Ctx, baseNode: MathNode, expNode: MathNode, env: PreciseEnv)
   }
   const ex = evalNode(c, expNode, env);
   if (!ex) return null;
+  // (a tiny exponent moves the value by a tiny amount: e^{e^{-300}} is 1 + 2^{-433})
+  if (ex.m !== 0n) c.minTop = Math.min(c.minTop, top(ex));
   const k = asInteger(c, ex);
   if (k !== null) {
     if (k > 1n << 40n || k < -(1n << 40n)) return null;
@@ -441,6 +449,8 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
   }
   const a = evalNode(c, args[0], env);
   if (!a) return null;
+  // (a tiny argument moves the value by a tiny amount: cos(e^{-300}) is 1 - 2^{-867})
+  if (a.m !== 0n) c.minTop = Math.min(c.minTop, top(a));
   switch (name) {
     case "sqrt":
       return c.sqrt(a);
@@ -553,13 +563,17 @@ export function literalBits(n: MathNode): number {
  * so large that `p` bits could not hold a difference of them: `10^{2000} + 1`), or null when it is
  * not a real value this layer computes.
  */
-export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Deadline): BF | null {
+export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Deadline, range?: { minTop: number; maxTop: number }): BF | null {
   try {
     let prec = Math.min(p, MAX_PREC);
     for (let attempt = 0; attempt < 2; attempt++) {
       const c = new Ctx(prec, budget);
       const v = evalNode(c, n, env);
       if (!v) return null;
+      if (range) {
+        range.minTop = Math.min(range.minTop, c.minTop);
+        range.maxTop = Math.max(range.maxTop, c.maxTop);
+      }
       if (c.maxTop <= prec / 2 - 32) return v;
       const need = 2 * c.maxTop + p;
       if (need > MAX_PREC) return null;
@@ -572,19 +586,35 @@ export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: De
   }
 }
 
+/** `preciselyEqual`'s answer when telling the values apart needs more bits than it ever uses (`2 + 10^{-5000}` against 2). */
+export const BEYOND_PRECISION = "beyond-precision" as const;
+
 /**
- * Whether two scalar trees have the same real value at `env`: true, false, or null when either
- * side is not computable here. The difference is evaluated at precision P and 2P (P grows with the
- * size of the literals): equal values give a difference that shrinks with the precision (rounding
- * noise), different values a difference that stays. So `\sqrt{2}` ≠ `\frac{665857}{470832}`,
- * `1` ≠ `\sqrt[10^9]{2}` and `\frac{1}{2004!}` ≠ `\frac{1}{2006!}`, while `\sin(\pi/6)` = `\frac12`.
+ * Whether two scalar trees have the same real value at `env`: true, false, null when either side is not
+ * computable here, or `BEYOND_PRECISION` when a term is too small for any precision used here (callers
+ * then compare by structure, never call the values equal). The difference is evaluated at precision P and
+ * 2P: equal values give a difference that shrinks with the precision (rounding noise), different values a
+ * difference that stays. P grows with the size of the literals and reaches down to the smallest term the
+ * values add or pass to a function, so `\sqrt{2}` ≠ `\frac{665857}{470832}`, `1` ≠ `\sqrt[10^9]{2}`,
+ * `\frac{1}{2004!}` ≠ `\frac{1}{2006!}` and `2 + e^{-1000}` ≠ `2`, while `\sin(\pi/6)` = `\frac12`.
  */
-export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): boolean | null {
-  const p = Math.min(MAX_PREC / 2, Math.max(160, 2 * (literalBits(a) + literalBits(b)) + 96));
-  const va = preciseValue(a, env, p, budget);
+export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): boolean | null | typeof BEYOND_PRECISION {
+  let p = Math.min(MAX_PREC / 2, Math.max(160, 2 * (literalBits(a) + literalBits(b)) + 96));
+  const range = { minTop: Infinity, maxTop: -Infinity };
+  let va = preciseValue(a, env, p, budget, range);
   if (!va) return null;
-  const vb = preciseValue(b, env, p, budget);
+  let vb = preciseValue(b, env, p, budget, range);
   if (!vb) return null;
+  // a term below what p bits resolve next to the largest value (twice its depth: cos of a tiny x moves by x^2)
+  const span = range.maxTop - range.minTop;
+  if (Number.isFinite(span) && span > p / 2 - 32) {
+    const need = 2 * span + 96;
+    if (need > MAX_PREC / 2) return BEYOND_PRECISION;
+    p = need;
+    va = preciseValue(a, env, p, budget);
+    vb = va && preciseValue(b, env, p, budget);
+    if (!va || !vb) return null;
+  }
   const d1 = new Ctx(p, budget).sub(va, vb);
   const wa = preciseValue(a, env, 2 * p, budget);
   const wb = wa && preciseValue(b, env, 2 * p, budget);

@@ -11,7 +11,7 @@
 import { mapSymbols, type MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { freeVariables, numericValue, treeSize } from "./numeric.js";
-import { preciselyEqual } from "./precise.js";
+import { BEYOND_PRECISION, preciselyEqual } from "./precise.js";
 
 type Rel = Extract<MathNode, { k: "rel" }>;
 
@@ -97,7 +97,7 @@ export function solvedFormEqual(a: Rel, b: Rel, budget: Deadline): boolean | nul
     const exact = preciselyEqual(at(e.args[0]), at(e.args[1]), new Map(), budget);
     const cv = numericValue(sol.c, new Map(), budget);
     if (cv.im !== 0 || !Number.isFinite(cv.re)) return false;
-    if (exact === false) return false;
+    if (exact === false || exact === BEYOND_PRECISION) return false;
     const value = (t: number): number => {
       const z = numericValue(f, new Map([[sol.v, { re: t, im: 0 }]]), budget);
       return z.im === 0 ? z.re : NaN;
