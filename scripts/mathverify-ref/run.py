@@ -8,7 +8,8 @@ the one used for the recorded results was put together on a machine without PyPI
 
 stdin: JSONL lines {"gold", "pred", "options"} (options in Math-Verify's names: extraction =
 ["latex","expr","string"], float_rounding | precision, strict, allow_set_relation_comp,
-numeric_precision, strings, boxed_match_priority).
+numeric_precision, strings, boxed_match_priority; for the response only: extraction_mode,
+fallback_mode, try_extract_without_anchor).
 stdout: one JSON line per input: {"verdict": true|false|null, "error": str|null,
 "parsed_gold": str, "parsed_pred": str}.
 
@@ -58,20 +59,31 @@ def evaluate(item):
     out = {"verdict": None, "error": None, "parsed_gold": "", "parsed_pred": ""}
     try:
         opts = item.get("options") or {}
-        targets = []
-        for t in opts.get("extraction", ["latex", "expr"]):
-            if t == "latex":
-                targets.append(mv.LatexExtractionConfig(boxed_match_priority=int(opts.get("boxed_match_priority", default_boxed))))
-            elif t == "expr":
-                targets.append(mv.ExprExtractionConfig())
-            elif t in ("string", "NativeLetters"):
-                strings = opts.get("strings")
-                targets.append(mv.StringExtractionConfig(strings=tuple(strings)) if strings else mv.StringExtractionConfig())
-            else:
-                raise ValueError(f"unknown extraction target {t!r}")
-        targets = tuple(targets)
-        g = mv.parse(item["gold"], targets)
-        p = mv.parse(item["pred"], targets)
+
+        def build(anchor):
+            targets = []
+            for t in opts.get("extraction", ["latex", "expr"]):
+                if t == "latex":
+                    targets.append(
+                        mv.LatexExtractionConfig(
+                            boxed_match_priority=int(opts.get("boxed_match_priority", default_boxed)), try_extract_without_anchor=anchor
+                        )
+                    )
+                elif t == "expr":
+                    targets.append(mv.ExprExtractionConfig(try_extract_without_anchor=anchor))
+                elif t in ("string", "NativeLetters"):
+                    strings = opts.get("strings")
+                    kw_s = {"strings": tuple(strings)} if strings else {}
+                    targets.append(mv.StringExtractionConfig(try_extract_without_anchor=anchor, **kw_s))
+                else:
+                    raise ValueError(f"unknown extraction target {t!r}")
+            return tuple(targets)
+
+        # the response-only parse options (scratchpad applies them to the response; the gold is parsed as before)
+        anchor = bool(opts.get("try_extract_without_anchor", True))
+        pkw = {k: opts[k] for k in ("extraction_mode", "fallback_mode") if k in opts}
+        g = mv.parse(item["gold"], build(True))
+        p = mv.parse(item["pred"], build(anchor), **pkw)
         out["parsed_gold"] = str(g)
         out["parsed_pred"] = str(p)
         kw = {}

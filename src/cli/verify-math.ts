@@ -19,7 +19,7 @@ import { z } from "zod";
 import { addOptions, resolveCommand } from "../config/index.js";
 import { verifyMathSync } from "../verify/math/verify.js";
 import type { MathVerdict, MathVerifyOptions } from "../verify/math/types.js";
-import { EXTRACTION_MODES, MathOptionError, resolveMathOptions } from "../verify/math/options.js";
+import { EXTRACTION_MODES, FALLBACK_MODES, MathOptionError, resolveMathOptions } from "../verify/math/options.js";
 import { mathVerdictLine as verdictLine, verifyMathLine } from "../verify/jsonl.js";
 import { ScratchpadError } from "../core/errors.js";
 
@@ -82,6 +82,19 @@ export const VerifyMathCliSchema = z
       arg: "mode",
       defaultText: "any_match",
     }),
+    tryExtractWithoutAnchor: z.boolean().optional().meta({
+      description:
+        "with --extraction latex,...: also read a plain math span, number or whole text as the answer (Math-Verify's try_extract_without_anchor; the default)",
+      boolean: "both",
+      negatedDescription:
+        "read the response's answer only where a box, \"final answer ... is\" or the word answer marks it (try_extract_without_anchor=False, as open-r1's accuracy reward)",
+    }),
+    fallbackMode: z.enum(FALLBACK_MODES).optional().meta({
+      description:
+        "with --extraction latex,...: first_match also compares the text of an answer that does not parse, no_fallback does not (Math-Verify's fallback_mode)",
+      arg: "mode",
+      defaultText: "first_match",
+    }),
   })
   .strict();
 
@@ -100,6 +113,8 @@ function flagOptions(flags: VerifyMathFlags): MathVerifyOptions {
   if (flags.strings !== undefined) opts.strings = flags.strings;
   if (flags.boxedMatchPriority !== undefined) opts.boxed_match_priority = flags.boxedMatchPriority;
   if (flags.extractionMode !== undefined) opts.extraction_mode = flags.extractionMode;
+  if (flags.tryExtractWithoutAnchor !== undefined) opts.try_extract_without_anchor = flags.tryExtractWithoutAnchor;
+  if (flags.fallbackMode !== undefined) opts.fallback_mode = flags.fallbackMode;
   try {
     resolveMathOptions(opts);
   } catch (e) {

@@ -21,9 +21,10 @@ function escapeRe(s: string): string {
 
 /**
  * A choice letter (Math-Verify's string extraction): after "final answer is" / "answer", else at
- * the start, else the last one standing alone ("Because B is valid" reads B).
+ * the start, else the last one standing alone ("Because B is valid" reads B). `anchoredOnly`: only
+ * after "final answer is" / "answer" (Math-Verify's `try_extract_without_anchor: false`).
  */
-export function findChoice(text: string, strings: readonly string[], tailChars: number): string | null {
+export function findChoice(text: string, strings: readonly string[], tailChars: number, anchoredOnly = false): string | null {
   const tail = text.length > tailChars ? text.slice(text.length - tailChars) : text;
   const keys = strings.map(escapeRe).join("|");
   const suffix = "(?:\\*\\*)?(?=[.,:;\\s)]|$)";
@@ -37,6 +38,7 @@ export function findChoice(text: string, strings: readonly string[], tailChars: 
     [new RegExp(letter, "g"), false],
   ];
   for (const [re, anchored] of tries) {
+    if (anchoredOnly && !anchored) continue;
     const m = lastMatch(re, tail);
     if (!m) continue;
     // several choices in the answer sentence ("the answer is A, B, C or D") or, with no anchor, in

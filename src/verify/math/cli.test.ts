@@ -110,6 +110,34 @@ describe("scratchpad verify math", () => {
     expect(out[3].error).toMatch(/^line 4: extraction_mode must be "any_match" or "first_match"/);
   });
 
+  it("--no-try-extract-without-anchor and --fallback-mode (open-r1's accuracy reward: anchored answers only), per line too", () => {
+    const r1 = ["--extraction", "latex", "--boxed-match-priority", "0", "--extraction-mode", "first_match", "--no-try-extract-without-anchor"];
+    expect(cli(["--gold", "$5$", "--pred", "So \\boxed{5}.", ...r1]).status).toBe(0);
+    const plain = cli(["--gold", "$5$", "--pred", "We get $5$.", ...r1]);
+    expect(plain.status).toBe(1);
+    expect(plain.stdout).toMatch(/no answer found/);
+    expect(cli(["--gold", "$5$", "--pred", "We get $5$.", "--extraction", "latex", "--try-extract-without-anchor"]).status).toBe(0);
+    expect(cli(["--gold", "$\\oint f$", "--pred", "$\\oint f$", "--extraction", "latex", "--fallback-mode", "no_fallback"]).status).toBe(1);
+    expect(cli(["--gold", "$\\oint f$", "--pred", "$\\oint f$", "--extraction", "latex", "--fallback-mode", "first_match"]).status).toBe(0);
+    expect(cli(["--gold", "5", "--pred", "5", "--no-try-extract-without-anchor"]).stderr).toMatch(
+      /--try-extract-without-anchor applies with Math-Verify's extraction targets/,
+    );
+    expect(cli(["--gold", "5", "--pred", "5", "--extraction", "latex", "--fallback-mode", "none"]).stderr).toMatch(
+      /--fallback-mode must be one of first_match, no_fallback/,
+    );
+    const input = [
+      JSON.stringify({ gold: "$5$", pred: "We get $5$.", options: { extraction: ["latex"], try_extract_without_anchor: false } }),
+      JSON.stringify({ gold: "$5$", pred: "The answer is $5$.", options: { extraction: ["latex"], try_extract_without_anchor: false } }),
+      JSON.stringify({ gold: "$5$", pred: "$5$", options: { extraction: ["latex"], fallback_mode: "never" } }),
+    ].join("\n");
+    const out = cli(["--jsonl"], input + "\n")
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((o) => o.correct)).toEqual([false, true, undefined]);
+    expect(out[2].error).toMatch(/^line 3: fallback_mode must be "first_match" or "no_fallback"/);
+  });
+
   it("a restated integral is wrong unless --evaluate-answer-operators (or the line's option) asks for Math-Verify's behaviour", () => {
     const line = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}" });
     const withOption = JSON.stringify({ gold: "e-1", pred: "\\boxed{\\int_0^1 e^x dx}", options: { evaluate_answer_operators: true } });

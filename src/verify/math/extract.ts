@@ -311,6 +311,15 @@ function exprNumbersOf(options: MathVerifyOptions): boolean {
   return (options as Pick<ResolvedMathOptions, "exprNumbers">).exprNumbers === true;
 }
 
+/**
+ * Whether only anchored patterns read the response (Math-Verify's `try_extract_without_anchor: false`):
+ * boxes, "final answer" phrases and the word "answer", never a plain span, number or whole text (priority 300).
+ */
+function anchoredOnly(options: MathVerifyOptions): boolean {
+  const o = options as Partial<Pick<ResolvedMathOptions, "tryExtractWithoutAnchor" | "goldSide">>;
+  return mvTargets(options) && o.goldSide !== true && o.tryExtractWithoutAnchor === false;
+}
+
 /** Math-Verify's latex and expr targets together: their "answer" patterns are read by answerword.ts. */
 function mvBothTargets(options: MathVerifyOptions): boolean {
   return mvTargets(options) && exprNumbersOf(options) && options.extraction?.includes("last-latex") === true;
@@ -399,7 +408,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (mvTargets(options)) {
         // Math-Verify's latex target: a math span within 50 characters after the word "answer" ("answer:"
         // first) comes before any other span
-        const word = both ? null : answerWordSpans(tail, true);
+        const word = both ? null : answerWordSpans(tail, true, LATEX_FRACTION);
         // (when that span does not parse, the plain pattern's last span is tried: priority 300)
         const plain = word !== null ? lastMathSpans(tail, true) : null;
         if (word !== null) return { text: word, pos: 0, answerWord: true, ...(plain !== null && plain !== word ? { alt: plain } : {}) };
@@ -433,7 +442,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const f = lastMatch(LATEX_FRACTION, tail);
         const m = f && lastMatch(NUMBER, tail);
         const fractionLast = f !== null && (!m || f.index + f[0].length >= m.index + m[0].length);
-        if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true };
+        if (w !== null && !fractionLast) return { text: decimalComma(w), pos: 0, outsideMath: true, answerWord: true };
       }
       // (the expr target alone reads numbers as with both targets: number_with_anchors needs the start, a space or '=' before)
       return at(findLastNumber(text, exprNumbers, exprNumbers, !both, exprNumbers && noPlainLists(options)), 0);
@@ -446,8 +455,12 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       // (and a plain-text comma list is no answer: its expr pattern reads no tuple or set out of it)
       if (plainListAnswer(text, options)) return null;
       return at(findWhole(text, exprNumbersOf(options)), 0);
-    case "choice":
-      return at(findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL), 0);
+    case "choice": {
+      // (anchored only: a letter after "answer" or "final answer … is", never a letter standing alone)
+      const anchored = anchoredOnly(options);
+      const t = findChoice(text, options.strings ?? ["A", "B", "C", "D"], TAIL, anchored);
+      return t === null ? null : { text: t, pos: 0, ...(anchored ? { answerWord: true } : {}) };
+    }
   }
 }
 
@@ -518,6 +531,8 @@ function patternPriority(source: ExtractionSource, f: Found, boxed: number): num
     case "answer-tag":
       return 200;
     case "last-latex":
+    case "last-number":
+    case "choice":
       return f.answerWord ? 200 : 300;
     default:
       return 300;
@@ -682,6 +697,11 @@ export function extractCandidateMatches(
   }
   pushWords();
   if (!defaultBox && boxedPriority >= 0) moveBox(out, match, prio, pos, boxedPriority);
+  if (anchoredOnly(options)) {
+    // try_extract_without_anchor: false drops the plain patterns (priority 300); box patterns stay at any priority
+    const keep = out.map((c, i) => c.source === "boxed" || prio[i] < 300);
+    return { cands: out.filter((_, i) => keep[i]), match: match.filter((_, i) => keep[i]) };
+  }
   return { cands: out, match };
 }
 

@@ -715,3 +715,64 @@ describe("seventh set: grader.sympy_compare_symbols and the box against a plain 
     expect(judged("4", "So we get \\boxed{3}. So the answer is 4", {})).toBe(true);
   });
 });
+
+describe("try_extract_without_anchor and fallback_mode (Math-Verify's parse options, open-r1's accuracy reward)", () => {
+  // open-r1 / TRL: LatexExtractionConfig(boxed_match_priority=0, try_extract_without_anchor=False), extraction_mode="first_match"
+  const R1: MathVerifyOptions = { extraction: ["latex"], boxed_match_priority: 0, try_extract_without_anchor: false, extraction_mode: "first_match" };
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"], tryExtractWithoutAnchor: false };
+
+  it("without an anchor only a box, a 'final answer' phrase or the word 'answer' marks the answer", () => {
+    expect(judged("$5$", "So \\boxed{5}.", R1)).toBe(true);
+    expect(judged("$5$", "The final answer is $5$.", R1)).toBe(true);
+    expect(judged("$5$", "Answer: $5$", R1)).toBe(true);
+    expect(judged("$\\frac{1}{2}$", "The answer is \\frac{1}{2}", R1)).toBe(true);
+    // a plain span, a bare fraction or plain text is read by the plain patterns only (priority 300)
+    expect(verifyMathSync("$5$", "We get $5$.", R1).status).toBe("no_answer");
+    expect(verifyMathSync("$5$", "$\\frac{10}{2}$", R1).status).toBe("no_answer");
+    expect(verifyMathSync("$5$", "5", R1).status).toBe("no_answer");
+    // the same responses are read with the plain patterns (the default)
+    expect(judged("$5$", "We get $5$.", { ...R1, try_extract_without_anchor: true })).toBe(true);
+  });
+
+  it("applies to every target given: the expr target reads numbers after 'answer' only", () => {
+    expect(judged("$5$", "The answer is 5", LE)).toBe(true);
+    expect(judged("$5$", "the answer is x = 5", LE)).toBe(true);
+    expect(judged("$5$", "final answer is 5", LE)).toBe(true);
+    for (const r of ["5", "x = 5", "**5**", "We get $5$. So it is 5."]) expect(verifyMathSync("$5$", r, LE).status).toBe("no_answer");
+    // the string target: a letter after "answer" only
+    const S: MathVerifyOptions = { extraction: ["string"], try_extract_without_anchor: false };
+    expect(judged("A", "Final answer is A", S)).toBe(true);
+    expect(judged("A", "The answer is A", S)).toBe(true);
+    expect(verifyMathSync("A", "I think A", S).status).toBe("no_answer");
+  });
+
+  it("the gold is read as before: its plain span is still its answer (the option is the response's)", () => {
+    expect(judged("We get $5$.", "The final answer is $5$.", R1)).toBe(true);
+    expect(judged("We get $5$.", "\\boxed{6}", R1)).toBe(false);
+  });
+
+  it("fallback_mode 'no_fallback': an answer that does not parse matches nothing, not even the same text", () => {
+    const F: MathVerifyOptions = { extraction: ["latex", "expr"], fallback_mode: "no_fallback" };
+    expect(judged("$\\{x \\mid x>0\\}$", "$\\{x \\mid x>0\\}$", F)).toBe(false);
+    expect(judged("$\\{x \\mid x>0\\}$", "$\\{x \\mid x>0\\}$", { ...F, fallback_mode: "first_match" })).toBe(true);
+    expect(judged("$5$", "$5$", F)).toBe(true);
+    expect(judged("$\\text{Evelyn}$", "$\\text{Evelyn}$", F)).toBe(true);
+  });
+
+  it("bad values and missing targets are errors that name the option and the fix", () => {
+    expect(verifyMathSync("5", "5", { extraction: ["latex"], try_extract_without_anchor: "no" as never }).reason).toMatch(
+      /try_extract_without_anchor must be true or false/,
+    );
+    expect(verifyMathSync("5", "5", { extraction: ["latex"], fallbackMode: "none" as never }).reason).toMatch(
+      /fallback_mode must be "first_match" or "no_fallback"/,
+    );
+    expect(verifyMathSync("5", "5", { try_extract_without_anchor: false }).reason).toMatch(
+      /try_extract_without_anchor applies with Math-Verify's extraction targets/,
+    );
+    expect(lineOptions({ fallback_mode: "no_fallback" }, { extraction: ["latex"], fallbackMode: "first_match" })).toEqual({
+      extraction: ["latex"],
+      fallback_mode: "no_fallback",
+    });
+    expect(lineOptions({ tryExtractWithoutAnchor: false }, { extraction: ["latex"] })).toEqual({ extraction: ["latex"], tryExtractWithoutAnchor: false });
+  });
+});

@@ -14,6 +14,8 @@ export const DEFAULT_BOXED_MATCH_PRIORITY = 50;
 
 /** The values of Math-Verify's `extraction_mode`. */
 export const EXTRACTION_MODES = ["any_match", "first_match"] as const;
+/** Math-Verify's `parse(..., fallback_mode=...)` values. */
+export const FALLBACK_MODES = ["first_match", "no_fallback"] as const;
 
 const SOURCES: readonly ExtractionSource[] = ["boxed", "answer-tag", "final-answer", "answer-line", "bold", "last-latex", "last-number", "whole", "choice"];
 
@@ -42,6 +44,10 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   boxedMatchPriority: number;
   /** `extraction_mode` ("any_match" unless given). */
   extractionMode: (typeof EXTRACTION_MODES)[number];
+  /** `try_extract_without_anchor` (true unless given). */
+  tryExtractWithoutAnchor: boolean;
+  /** `fallback_mode` ("first_match" unless given). */
+  fallbackMode: (typeof FALLBACK_MODES)[number];
   extraction: readonly ExtractionSource[];
   goldExtraction: readonly ExtractionSource[];
   /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
@@ -113,9 +119,19 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   if (mode !== undefined && !EXTRACTION_MODES.includes(mode)) {
     throw new MathOptionError(`extraction_mode must be "any_match" or "first_match", got ${JSON.stringify(mode)}`);
   }
+  const anchorless = o.tryExtractWithoutAnchor ?? o.try_extract_without_anchor;
+  if (anchorless !== undefined && typeof anchorless !== "boolean") {
+    throw new MathOptionError(`try_extract_without_anchor must be true or false, got ${JSON.stringify(anchorless)}`);
+  }
+  const fallback = o.fallbackMode ?? o.fallback_mode;
+  if (fallback !== undefined && !FALLBACK_MODES.includes(fallback)) {
+    throw new MathOptionError(`fallback_mode must be "first_match" or "no_fallback", got ${JSON.stringify(fallback)}`);
+  }
   for (const [name, v] of [
     ["boxed_match_priority", bmp],
     ["extraction_mode", mode],
+    ["try_extract_without_anchor", anchorless],
+    ["fallback_mode", fallback],
   ] as const) {
     if (v !== undefined && !usesTargets(o.extraction)) {
       throw new MathOptionError(
@@ -138,6 +154,8 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     evaluateAnswerOperators: o.evaluateAnswerOperators ?? o.evaluate_answer_operators ?? false,
     boxedMatchPriority: bmp ?? DEFAULT_BOXED_MATCH_PRIORITY,
     extractionMode: mode ?? "any_match",
+    tryExtractWithoutAnchor: anchorless ?? true,
+    fallbackMode: fallback ?? "first_match",
     extraction,
     goldExtraction,
     exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
@@ -161,6 +179,10 @@ const LINE_OPTION_NAMES = new Set([
   "boxedMatchPriority",
   "extraction_mode",
   "extractionMode",
+  "try_extract_without_anchor",
+  "tryExtractWithoutAnchor",
+  "fallback_mode",
+  "fallbackMode",
   "extraction",
   "goldExtraction",
   "gold_extraction",
@@ -196,6 +218,10 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
   if (o.boxedMatchPriority !== undefined) delete merged.boxed_match_priority;
   if (o.extraction_mode !== undefined) delete merged.extractionMode;
   if (o.extractionMode !== undefined) delete merged.extraction_mode;
+  if (o.try_extract_without_anchor !== undefined) delete merged.tryExtractWithoutAnchor;
+  if (o.tryExtractWithoutAnchor !== undefined) delete merged.try_extract_without_anchor;
+  if (o.fallback_mode !== undefined) delete merged.fallbackMode;
+  if (o.fallbackMode !== undefined) delete merged.fallback_mode;
   if (o.timeout_seconds !== undefined) delete merged.timeoutMs;
   try {
     resolveMathOptions(merged);

@@ -107,9 +107,20 @@ export function lastMathSpans(text: string, brackets = false): string | null {
  * Math-Verify's "answer" patterns of its latex target (`answer:.{0,50}?` then a math span, priority
  * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
  * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
+ * `fractions`: the pattern of a bare fraction that counts as a span outside every math span (`\frac{1}{2}`).
  */
-export function answerWordSpans(text: string, brackets = false): string | null {
+export function answerWordSpans(text: string, brackets = false, fractions?: RegExp): string | null {
   const spans = mathSpans(text, brackets);
+  if (fractions && text.includes("frac")) {
+    // a bare \frac{a}{b} outside every span is one of the latex target's environments too
+    const bare: MathSpan[] = [];
+    for (const f of text.matchAll(new RegExp(fractions.source, "g"))) {
+      const at = f.index ?? 0;
+      if (!spans.some((sp) => at >= sp.start && at < sp.end)) bare.push({ body: f[0], start: at, end: at + f[0].length });
+    }
+    if (bare.length) spans.push(...bare);
+    spans.sort((a, b) => a.start - b.start);
+  }
   if (!spans.length) return null;
   for (const colon of [true, false]) {
     let best: { k: number; end: number } | null = null;

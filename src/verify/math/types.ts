@@ -86,6 +86,24 @@ export interface MathVerifyOptions {
   extraction_mode?: "any_match" | "first_match";
   /** The same as `extraction_mode` (camelCase spelling). */
   extractionMode?: "any_match" | "first_match";
+  /**
+   * Math-Verify's `LatexExtractionConfig` / `ExprExtractionConfig` / `StringExtractionConfig`
+   * `try_extract_without_anchor` (default true). false: the response's answer is read only where
+   * something marks it (a box, "final answer … is", "answer:", "answer … X", an `<answer>` tag), never
+   * from a plain math span, number, bold text or the whole text; open-r1's and TRL's accuracy rewards
+   * set it. Applies to the response, with Math-Verify's targets (to every target given).
+   */
+  try_extract_without_anchor?: boolean;
+  /** The same as `try_extract_without_anchor` (camelCase spelling). */
+  tryExtractWithoutAnchor?: boolean;
+  /**
+   * Math-Verify's `parse(..., fallback_mode=...)`: `"first_match"` (default) also keeps the text of a
+   * match that does not parse, so it can still equal the gold's text; `"no_fallback"` keeps only what
+   * parses: an answer that does not parse matches nothing. Applies to the response, with Math-Verify's targets.
+   */
+  fallback_mode?: "first_match" | "no_fallback";
+  /** The same as `fallback_mode` (camelCase spelling). */
+  fallbackMode?: "first_match" | "no_fallback";
   /** The letters `string` / `choice` extraction reads (default A, B, C, D). */
   strings?: readonly string[];
   /** Math-Verify's `timeout_seconds`: the same as `timeoutMs` / 1000 (`timeoutMs` wins when both are given). */

@@ -70,7 +70,8 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     )
       continue;
     const pred = parseAnswerWith(c.text, budget, options);
-    if (pred.loose === g.parsed.loose && pred.loose !== "") {
+    // (fallback_mode "no_fallback": an answer that does not parse keeps no text to compare)
+    if (pred.loose === g.parsed.loose && pred.loose !== "" && (pred.tree !== null || options.fallbackMode !== "no_fallback")) {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
     }
     if (wordAsProduct(g.parsed, pred)) {
