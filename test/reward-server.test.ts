@@ -313,6 +313,56 @@ describe("scratchpad reward-server", () => {
   });
 });
 
+describe("reward-server --math-options (open-r1's accuracy reward over OpenRLHF's contract)", () => {
+  const R1 = {
+    extraction: ["latex"],
+    gold_extraction: ["latex", "expr"],
+    boxed_match_priority: 0,
+    try_extract_without_anchor: false,
+    extraction_mode: "first_match",
+  };
+
+  it("applies to /get_reward labels and is the base of /verify items, whose own options win; /health shows it", async () => {
+    const s = await startServer("--workers", "1", "--task", "math", "--math-options", JSON.stringify(R1));
+    try {
+      const h = await health(s.url);
+      expect(h.math_options).toMatchObject({
+        extraction: ["latex"],
+        goldExtraction: ["latex", "expr"],
+        boxed_match_priority: 0,
+        try_extract_without_anchor: false,
+      });
+      // only an anchored answer (a box, "final answer is", "answer:") is read; a plain span or number is none
+      const responses = ["It is \\boxed{42}.", "The final answer is $42$.", "We get $42$.", "42"];
+      const r = await post(`${s.url}/get_reward`, {
+        query: responses.map((x) => QWEN_PROMPT + x + "<|im_end|>"),
+        prompts: responses.map(() => QWEN_PROMPT),
+        labels: responses.map(() => "42"),
+      });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      expect(r.json.rewards).toEqual([1, 1, 0, 0]);
+      // the same responses without the server's options: the plain span is read
+      const v = await post(`${s.url}/verify`, {
+        kind: "math",
+        items: [
+          { gold: "42", pred: "We get $42$." },
+          { gold: "42", pred: "We get $42$.", options: { extraction: ["latex", "expr"], try_extract_without_anchor: true } },
+        ],
+      });
+      expect((v.json.results as { correct: boolean }[]).map((x) => x.correct)).toEqual([false, true]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("bad options stop the server before it listens, naming the option", async () => {
+    await expect(startServer("--math-options", '{"extraction":["latex"],"fallback_mode":"never"}')).rejects.toThrow(
+      /--math-options: fallback_mode must be "first_match" or "no_fallback"/,
+    );
+    await expect(startServer("--math-options", "{not json")).rejects.toThrow(/--math-options must be a JSON object/);
+  });
+});
+
 describe("reward-server load rules", () => {
   it("a full queue answers 503 with Retry-After; the held request is stopped when its client leaves", async () => {
     const s = await startServer("--workers", "1", "--max-queue", "1");

@@ -11,6 +11,9 @@ import { addOptions, resolveCommand } from "../config/index.js";
 import { REWARD_SERVER_DEFAULTS, startRewardServer } from "../serve/reward/server.js";
 import type { RewardTask } from "../serve/reward/get-reward.js";
 import { sandboxInfo } from "../verify/code/sandbox-info.js";
+import { ScratchpadError } from "../core/errors.js";
+import { lineOptions } from "../verify/math/options.js";
+import type { MathVerifyOptions } from "../verify/math/types.js";
 
 /** `scratchpad reward-server`'s options (unset limits: the server's defaults). */
 export const RewardServerCliSchema = z
@@ -39,6 +42,11 @@ export const RewardServerCliSchema = z
       defaultText: "67108864",
       message: "must be a positive integer",
     }),
+    mathOptions: z.string().optional().meta({
+      description:
+        'the math verifier\'s options for every math reward, as JSON in Math-Verify\'s names (a /verify item\'s own options win), e.g. \'{"extraction":["latex"],"gold_extraction":["latex","expr"],"boxed_match_priority":0,"try_extract_without_anchor":false,"extraction_mode":"first_match"}\' (open-r1\'s accuracy reward)',
+      arg: "json",
+    }),
     deadline: z.number().gt(0).optional().meta({
       description: "per-request deadline in seconds; past it 504 and the work is stopped",
       arg: "s",
@@ -47,6 +55,19 @@ export const RewardServerCliSchema = z
     }),
   })
   .strict();
+
+/** `--math-options` as options, or a `ScratchpadError` naming the problem and the fix. */
+function parseMathOptions(text: string): MathVerifyOptions {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ScratchpadError("invalid_option", `--math-options must be a JSON object such as '{"extraction":["latex","expr"]}' (${(e as Error).message})`);
+  }
+  const r = lineOptions(raw);
+  if (typeof r === "string") throw new ScratchpadError("invalid_option", `--math-options: ${r}`);
+  return r;
+}
 
 /** Register `scratchpad reward-server`. */
 export function registerRewardServerCommand(program: Command): void {
@@ -64,6 +85,7 @@ export function registerRewardServerCommand(program: Command): void {
       maxQueue: flags.maxQueue,
       maxBodyBytes: flags.maxBody,
       deadlineMs: flags.deadline === undefined ? undefined : flags.deadline * 1000,
+      mathOptions: flags.mathOptions === undefined ? undefined : parseMathOptions(flags.mathOptions),
     });
     console.log(
       `scratchpad reward server listening on ${s.url} (task ${flags.task}, sandbox ${sandbox.kind}): POST /get_reward, /run_code, /verify; GET /health`,

@@ -4,10 +4,11 @@
  */
 import { codeErrorLine, codeResultLine, parseCodeItem as parseItem, verifyMathItem as mathItem } from "../../verify/jsonl.js";
 import type { CodeLimits, CodeRequest, CodeResult } from "../../verify/code/types.js";
+import type { MathVerifyOptions } from "../../verify/math/types.js";
 
-/** `verify math --jsonl` on one item (the line's object). */
-export function verifyMathItem(item: unknown, n: number): Record<string, unknown> {
-  return mathItem(item, n);
+/** `verify math --jsonl` on one item (the line's object), over `options` (the item's own `options` win). */
+export function verifyMathItem(item: unknown, n: number, options: MathVerifyOptions = {}): Record<string, unknown> {
+  return mathItem(item, n, options);
 }
 
 /** Parse one `verify code --jsonl` item into a request (throws with a message naming the problem). */

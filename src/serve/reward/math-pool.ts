@@ -9,6 +9,7 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { ScratchpadError } from "../../core/errors.js";
+import type { MathVerifyOptions } from "../../verify/math/types.js";
 
 /** What the server asks a worker to do. */
 export type MathTask = { id: number; op: "lines"; items: unknown[]; first: number } | { id: number; op: "pairs"; pairs: { gold: string; response: string }[] };
@@ -59,12 +60,13 @@ interface Slot {
  * Start the worker: the compiled .js beside this file, or, when running from the .ts sources (tests, dev under
  * tsx), a small bootstrap that registers tsx in the worker before importing the .ts worker.
  */
-function startWorker(): Worker {
+function startWorker(mathOptions: MathVerifyOptions): Worker {
   const here = import.meta.url;
   const resourceLimits = { maxOldGenerationSizeMb: 1024 };
-  if (!here.endsWith(".ts")) return new Worker(new URL("./math-worker.js", here), { resourceLimits });
+  const workerData = { mathOptions };
+  if (!here.endsWith(".ts")) return new Worker(new URL("./math-worker.js", here), { resourceLimits, workerData });
   const src = JSON.stringify(new URL("./math-worker.ts", here).href);
-  return new Worker(`import("tsx/esm/api").then((api) => { api.register(); return import(${src}); });`, { eval: true, resourceLimits });
+  return new Worker(`import("tsx/esm/api").then((api) => { api.register(); return import(${src}); });`, { eval: true, resourceLimits, workerData });
 }
 
 /** A fixed set of math worker threads with a FIFO queue. */
@@ -79,7 +81,14 @@ export class MathPool {
   private crashes = 0;
   private broken: Error | undefined;
 
-  constructor(size = os.availableParallelism()) {
+  /**
+   * @param size worker threads (default: the number of cores)
+   * @param mathOptions the math verifier's options for every item and pair (an item's own `options` win over them)
+   */
+  constructor(
+    size = os.availableParallelism(),
+    readonly mathOptions: MathVerifyOptions = {},
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`MathPool size must be a positive integer, got ${size}`);
     this.size = size;
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
@@ -134,7 +143,7 @@ export class MathPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker();
+    const worker = startWorker(this.mathOptions);
     worker.unref();
     const slot: Slot = { worker, jobs: [], ready: false };
     worker.on("message", (results: MathTaskResult[] | "ready") => {

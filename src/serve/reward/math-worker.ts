@@ -4,15 +4,19 @@
  * from `first`) or `{id, op: "pairs", pairs: [{gold, response}]}`; the answer is one `{id, results}` (or
  * `{id, error}`) per task, in one message.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import type { MathVerifyOptions } from "../../verify/math/types.js";
 import { verifyMathSync } from "../../verify/math/verify.js";
 import { verifyMathItem } from "./items.js";
 import type { MathTask, MathTaskResult, PairVerdict } from "./math-pool.js";
 
+/** The server's math options (`--math-options`): the base of every item's and pair's. */
+const base: MathVerifyOptions = (workerData as { mathOptions?: MathVerifyOptions } | null)?.mathOptions ?? {};
+
 function runTask(t: MathTask): MathTaskResult {
-  if (t.op === "lines") return { id: t.id, results: t.items.map((item, i) => verifyMathItem(item, t.first + i)) };
+  if (t.op === "lines") return { id: t.id, results: t.items.map((item, i) => verifyMathItem(item, t.first + i, base)) };
   const results: PairVerdict[] = t.pairs.map((p) => {
-    const v = verifyMathSync(p.gold, p.response);
+    const v = verifyMathSync(p.gold, p.response, base);
     return { correct: v.correct, score: v.score ?? (v.correct ? 1 : 0), reason: v.reason, ms: v.elapsedMs };
   });
   return { id: t.id, results };

@@ -22,6 +22,8 @@ import { MathPool } from "./math-pool.js";
 import { DEFAULT_RUN_CODE_BOUNDS, parseRunCodeBody, runCodeRequest, type RunCodeBounds } from "./run-code.js";
 import { parseVerifyBody, runVerify } from "./verify.js";
 import { ScratchpadError } from "../../core/errors.js";
+import { lineOptions } from "../../verify/math/options.js";
+import type { MathVerifyOptions } from "../../verify/math/types.js";
 
 /** Where `startRewardServer` listens unless told (the one place these defaults are written). */
 export const REWARD_SERVER_DEFAULTS = { port: 5000, host: "127.0.0.1" } as const;
@@ -40,6 +42,13 @@ export interface RewardServerOptions {
   deadlineMs?: number;
   /** Bounds of `/run_code` requests. */
   runCode?: Partial<RunCodeBounds>;
+  /**
+   * The math verifier's options for every math reward (`/get_reward` gold labels, `/verify` math items, whose own
+   * `options` win): Math-Verify's names, e.g. open-r1's accuracy reward `{extraction: ["latex"], goldExtraction:
+   * ["latex", "expr"], boxed_match_priority: 0, try_extract_without_anchor: false, extraction_mode: "first_match"}`.
+   * Invalid options throw a `ScratchpadError` naming the option.
+   */
+  mathOptions?: MathVerifyOptions;
 }
 
 /** A running reward server. */
@@ -261,6 +270,7 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
     return json(res, 200, {
       status: "ok",
       task: ctx.task,
+      math_options: ctx.math.mathOptions,
       workers: ctx.workers,
       sandbox: sandboxInfo().kind,
       in_flight: ctx.admission.load,
@@ -286,6 +296,14 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   );
 }
 
+/** `mathOptions` validated as a JSONL line's options are (an error names the option and what it accepts). */
+function checkedMathOptions(o: MathVerifyOptions | undefined): MathVerifyOptions {
+  if (o === undefined) return {};
+  const r = lineOptions(o);
+  if (typeof r === "string") throw new ScratchpadError("invalid_option", `mathOptions: ${r}`);
+  return r;
+}
+
 function makeContext(o: RewardServerOptions): Ctx {
   const workers = o.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(o.workers)}`);
@@ -306,7 +324,7 @@ function makeContext(o: RewardServerOptions): Ctx {
     deadlineMs: positive("deadlineMs", o.deadlineMs, 150_000),
     runCode: { ...DEFAULT_RUN_CODE_BOUNDS, ...(o.runCode ?? {}) },
     admission: new Admission(Math.floor(positive("maxQueue", o.maxQueue, 16384))),
-    math: new MathPool(workers),
+    math: new MathPool(workers, checkedMathOptions(o.mathOptions)),
     sandbox: new Semaphore(workers),
     mathChunk: 16,
     started: performance.now(),

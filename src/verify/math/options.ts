@@ -206,7 +206,10 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
     if (!LINE_OPTION_NAMES.has(k)) return `unknown option "${k}" in "options"; known: ${[...LINE_OPTION_NAMES].join(", ")}`;
   }
   const merged: MathVerifyOptions = { ...base, ...(o as MathVerifyOptions) };
-  if (o.gold_extraction !== undefined) merged.goldExtraction = o.gold_extraction as MathVerifyOptions["goldExtraction"];
+  if (o.gold_extraction !== undefined) {
+    merged.goldExtraction = o.gold_extraction as MathVerifyOptions["goldExtraction"];
+    delete (merged as Record<string, unknown>).gold_extraction;
+  }
   // per-line spellings win over the command's: drop the other spelling of each option set here
   if (o.float_rounding !== undefined) delete merged.floatRounding;
   if (o.floatRounding !== undefined) delete merged.float_rounding;
