@@ -615,14 +615,31 @@ export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget
     vb = va && preciseValue(b, env, p, budget);
     if (!va || !vb) return null;
   }
-  const d1 = new Ctx(p, budget).sub(va, vb);
-  const wa = preciseValue(a, env, 2 * p, budget);
-  const wb = wa && preciseValue(b, env, 2 * p, budget);
-  if (!wa || !wb) return null;
-  const d2 = new Ctx(2 * p, budget).sub(wa, wb);
-  if (d2.m === 0n) return true;
-  const scale = Math.max(top(wa), top(wb));
-  if (d1.m === 0n) return top(d2) < scale - (3 * p) / 2;
-  // rounding noise shrinks by ~2^-p when the precision doubles; a true difference stays
-  return top(d2) < top(d1) - p / 2;
+  for (;;) {
+    const wa = preciseValue(a, env, 2 * p, budget);
+    const wb = wa && preciseValue(b, env, 2 * p, budget);
+    if (!wa || !wb) return null;
+    const d2 = new Ctx(2 * p, budget).sub(wa, wb);
+    if (d2.m === 0n) return true;
+    const d1 = new Ctx(p, budget).sub(va, vb);
+    const scale = Math.max(top(wa), top(wb));
+    // each side's own error at p (its value at 2p is far closer); at 2p its error is that, 2^-p smaller
+    const err = Math.max(top(new Ctx(2 * p, budget).sub(va, wa)), top(new Ctx(2 * p, budget).sub(vb, wb)), scale - p);
+    const noise = err - p;
+    // fewer than 32 good bits at p (cancellation amplified the rounding noise: (\sin(\tan x) - \tan(\sin x)) / x^7 for a
+    // tiny x is noise at p and at 2p): the values prove nothing there (such noise, shrinking as the precision grows,
+    // was "equal" to every gold); evaluate again at 2p and 4p
+    if (noise + 32 > Math.max(scale, 0) - p) {
+      if (4 * p > MAX_PREC) return BEYOND_PRECISION;
+      p *= 2;
+      va = wa;
+      vb = wb;
+      continue;
+    }
+    // rounding noise shrinks by ~2^-p when the precision doubles; a true difference stays. The difference at 2p must
+    // also be no larger than that noise: one hidden under the noise at p shows at 2p ((1 - \cos(10^{-100})) / 10^{-200}
+    // is ½ + noise at p, ½ + 10^{-200}/24 at 2p), and d1 only shrank from the noise to it
+    const shrank = d1.m === 0n ? top(d2) < scale - (3 * p) / 2 : top(d2) < top(d1) - p / 2;
+    return shrank && top(d2) < noise + 32;
+  }
 }
