@@ -152,14 +152,16 @@ export function parsedEquivalentWith(
  * (`a*b*c`, `a \\cdot b \\cdot c`): equal, as in Math-Verify, whose parser reads `$abc$` as that product.
  */
 export function wordAsProduct(a: ParsedAnswer, b: ParsedAnswer): boolean {
-  const word = (p: ParsedAnswer): string | null => {
-    const w = p.normalized.replace(/\s+/g, "");
-    return !p.tree && /^[a-zA-Z]{2,}$/.test(w) ? w.toLowerCase() : null;
-  };
-  const wa = word(a);
+  const wa = letterWord(a);
   if (wa !== null && b.tree) return letterProduct(b.tree) === wa;
-  const wb = word(b);
+  const wb = letterWord(b);
   return wb !== null && a.tree !== null && letterProduct(a.tree) === wb;
+}
+
+/** The lower-cased run of letters an answer is when it is no math here (`abc`; Math-Verify reads it as a*b*c), or null. */
+export function letterWord(p: ParsedAnswer): string | null {
+  const w = p.normalized.replace(/\s+/g, "");
+  return !p.tree && /^[a-zA-Z]{2,}$/.test(w) ? w.toLowerCase() : null;
 }
 
 /** Whether two parsed answers are equivalent; false on timeout. Cheap for numbers (microseconds). */

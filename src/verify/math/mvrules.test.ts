@@ -776,3 +776,16 @@ describe("try_extract_without_anchor and fallback_mode (Math-Verify's parse opti
     expect(lineOptions({ tryExtractWithoutAnchor: false }, { extraction: ["latex"] })).toEqual({ extraction: ["latex"], tryExtractWithoutAnchor: false });
   });
 });
+
+describe("red team of the seventh set: right answers the new options refused", () => {
+  it("fallback_mode 'no_fallback': a run of letters equals itself (Math-Verify parses `$xyz$` as x*y*z on both sides)", () => {
+    const F: MathVerifyOptions = { extraction: ["latex", "expr"], fallback_mode: "no_fallback" };
+    expect(judged("$xyz$", "The answer is $xyz$", F)).toBe(true);
+    expect(judged("$abc$", "$abc$", F)).toBe(true);
+    // (it was already paid as the product of its letters, $a b c$; another word is still not)
+    expect(judged("$abc$", "$a b c$", F)).toBe(true);
+    expect(judged("$abc$", "$abd$", F)).toBe(false);
+    // what does not parse on either side still matches nothing
+    expect(judged("$\\{x \\mid x>0\\}$", "$\\{x \\mid x>0\\}$", F)).toBe(false);
+  });
+});

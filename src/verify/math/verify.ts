@@ -4,7 +4,16 @@
  * `mathVerifier` object for `Problem.verifier`.
  */
 import type { Problem, Verifier } from "../../types.js";
-import { compareContext, DEFAULT_TIMEOUT_MS, LOST_ESCAPE, parseAnswerWith, parsedEquivalentWith, wordAsProduct, type ParsedAnswer } from "./answer.js";
+import {
+  compareContext,
+  DEFAULT_TIMEOUT_MS,
+  letterWord,
+  LOST_ESCAPE,
+  parseAnswerWith,
+  parsedEquivalentWith,
+  wordAsProduct,
+  type ParsedAnswer,
+} from "./answer.js";
 import { Deadline } from "./deadline.js";
 import { MathTimeoutError } from "./errors.js";
 import { unclosedBoxSpan } from "./boxes.js";
@@ -70,8 +79,10 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
     )
       continue;
     const pred = parseAnswerWith(c.text, budget, options);
-    // (fallback_mode "no_fallback": an answer that does not parse keeps no text to compare)
-    if (pred.loose === g.parsed.loose && pred.loose !== "" && (pred.tree !== null || options.fallbackMode !== "no_fallback")) {
+    // (fallback_mode "no_fallback": an answer that does not parse keeps no text to compare; a run of letters on both
+    // sides parses in Math-Verify, as the product of its letters, so `$xyz$` still equals `$xyz$`)
+    const parses = pred.tree !== null || (letterWord(pred) !== null && letterWord(g.parsed) !== null);
+    if (pred.loose === g.parsed.loose && pred.loose !== "" && (parses || options.fallbackMode !== "no_fallback")) {
       return { correct: true, status: "correct", score: 1, reason: "equivalent (same text)", extracted: c.text, source: c.source, gold: g.text };
     }
     if (wordAsProduct(g.parsed, pred)) {
