@@ -453,3 +453,48 @@ describe("reward-server load rules", () => {
     }
   });
 });
+
+describe("red team of reward-server --math-options", () => {
+  it("hostile option JSON is refused naming the option, before listening (it was a TypeError: 'expanded is not iterable')", async () => {
+    await expect(startServer("--math-options", '{"extraction":["toString"]}')).rejects.toThrow(/--math-options: extraction: unknown source "toString"/);
+    await expect(startServer("--math-options", '{"goldExtraction":["constructor"]}')).rejects.toThrow(
+      /--math-options: goldExtraction: unknown source "constructor"/,
+    );
+    await expect(startServer("--math-options", '{"extraction":"latex","try_extract_without_anchor":false}')).rejects.toThrow(
+      /--math-options: extraction must be a non-empty list/,
+    );
+  });
+
+  it("both spellings of an option keep it (they had erased each other: the reward read plain spans again); a /verify item with bad options is its own error", async () => {
+    const s = await startServer(
+      "--workers",
+      "1",
+      "--task",
+      "math",
+      "--math-options",
+      '{"extraction":["latex"],"gold_extraction":["latex","expr"],"try_extract_without_anchor":false,"tryExtractWithoutAnchor":false}',
+    );
+    try {
+      expect((await health(s.url)).math_options).toMatchObject({ try_extract_without_anchor: false, tryExtractWithoutAnchor: false });
+      const r = await post(`${s.url}/get_reward`, { query: ["We get $42$.", "The answer is $42$."], prompts: ["", ""], labels: ["42", "42"] });
+      expect(r.json.rewards).toEqual([0, 1]);
+      // one item's hostile options no longer take the verdicts of the items beside it
+      const v = await post(`${s.url}/verify`, {
+        kind: "math",
+        items: [
+          { gold: "1", pred: "\\boxed{1}" },
+          { gold: "2", pred: "\\boxed{2}", options: { extraction: ["constructor"] } },
+          { gold: "3", pred: "\\boxed{3}", options: { extraction: "latex", fallback_mode: "no_fallback" } },
+          { gold: "4", pred: "\\boxed{4}" },
+        ],
+      });
+      const res = v.json.results as { correct?: boolean; error?: string }[];
+      expect(res[0].correct).toBe(true);
+      expect(res[1].error).toMatch(/extraction: unknown source "constructor"/);
+      expect(res[2].error).toMatch(/extraction must be a non-empty list/);
+      expect(res[3].correct).toBe(true);
+    } finally {
+      await s.stop();
+    }
+  });
+});

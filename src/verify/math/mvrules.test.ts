@@ -789,3 +789,26 @@ describe("red team of the seventh set: right answers the new options refused", (
     expect(judged("$\\{x \\mid x>0\\}$", "$\\{x \\mid x>0\\}$", F)).toBe(false);
   });
 });
+
+describe("red team of the seventh set: options a server or JSONL line passes", () => {
+  it("names the bad option instead of throwing a TypeError (not a list; an Object method's name as a target)", () => {
+    expect(lineOptions({ extraction: "latex", try_extract_without_anchor: false })).toMatch(/^extraction must be a non-empty list/);
+    expect(lineOptions({ extraction: ["toString"] })).toMatch(/^extraction: unknown source "toString"/);
+    expect(lineOptions({ gold_extraction: ["constructor"] })).toMatch(/^goldExtraction: unknown source "constructor"/);
+    expect(verifyMathSync("5", "\\boxed{5}", { extraction: ["__proto__" as never] }).reason).toMatch(/unknown source "__proto__"/);
+  });
+
+  it("both spellings of one option in one object keep it when they agree, and are an error when they do not", () => {
+    const both = lineOptions({ extraction: ["latex"], try_extract_without_anchor: false, tryExtractWithoutAnchor: false });
+    expect(both).toMatchObject({ try_extract_without_anchor: false, tryExtractWithoutAnchor: false });
+    expect(verifyMathSync("$42$", "We get $42$.", both as MathVerifyOptions).status).toBe("no_answer");
+    expect(lineOptions({ extraction: ["latex"], fallback_mode: "no_fallback", fallbackMode: "first_match" })).toMatch(
+      /fallback_mode and fallbackMode are one option; they disagree/,
+    );
+    // a line's spelling still replaces the command's other spelling
+    expect(lineOptions({ boxed_match_priority: 0 }, { extraction: ["latex"], boxedMatchPriority: 50 })).toEqual({
+      extraction: ["latex"],
+      boxed_match_priority: 0,
+    });
+  });
+});

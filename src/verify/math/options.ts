@@ -67,8 +67,15 @@ export function expandExtraction(list: readonly string[], what: string): Extract
   }
   const out: ExtractionSource[] = [];
   for (const item of list) {
+    // (own names only: "toString" or "constructor" is no target, though every object answers to it)
     const expanded =
-      (TARGETS as Record<string, readonly ExtractionSource[]>)[item] ?? (SOURCES.includes(item as ExtractionSource) ? [item as ExtractionSource] : null);
+      typeof item !== "string"
+        ? null
+        : Object.hasOwn(TARGETS, item)
+          ? (TARGETS as Record<string, readonly ExtractionSource[]>)[item]
+          : SOURCES.includes(item as ExtractionSource)
+            ? [item as ExtractionSource]
+            : null;
     if (!expanded) {
       throw new MathOptionError(`${what}: unknown source ${JSON.stringify(item)}; use latex, expr, string, or one of ${SOURCES.join(", ")}`);
     }
@@ -78,7 +85,8 @@ export function expandExtraction(list: readonly string[], what: string): Extract
 }
 
 function usesTargets(list: readonly string[] | undefined): boolean {
-  return list !== undefined && list.some((x) => x === "latex" || x === "expr" || x === "string");
+  // (not a list: expandExtraction names the problem)
+  return Array.isArray(list) && list.some((x) => x === "latex" || x === "expr" || x === "string");
 }
 
 /**
@@ -127,6 +135,8 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
   if (fallback !== undefined && !FALLBACK_MODES.includes(fallback)) {
     throw new MathOptionError(`fallback_mode must be "first_match" or "no_fallback", got ${JSON.stringify(fallback)}`);
   }
+  // (first: a target option needs the targets, and a list of them)
+  const extraction = o.extraction ? expandExtraction(o.extraction, "extraction") : DEFAULT_EXTRACTION;
   for (const [name, v] of [
     ["boxed_match_priority", bmp],
     ["extraction_mode", mode],
@@ -139,7 +149,6 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
       );
     }
   }
-  const extraction = o.extraction ? expandExtraction(o.extraction, "extraction") : DEFAULT_EXTRACTION;
   const goldExtraction = o.goldExtraction
     ? expandExtraction(o.goldExtraction, "goldExtraction")
     : usesTargets(o.extraction)
@@ -193,6 +202,17 @@ const LINE_OPTION_NAMES = new Set([
   "afterThink",
 ]);
 
+/** The two spellings of each option a line may set (Math-Verify's and camelCase). */
+const SPELLINGS = [
+  ["float_rounding", "floatRounding"],
+  ["allow_set_relation_comp", "allowSetRelationComp"],
+  ["evaluate_answer_operators", "evaluateAnswerOperators"],
+  ["boxed_match_priority", "boxedMatchPriority"],
+  ["extraction_mode", "extractionMode"],
+  ["try_extract_without_anchor", "tryExtractWithoutAnchor"],
+  ["fallback_mode", "fallbackMode"],
+] as const;
+
 /**
  * The options of one JSONL line (`{"gold", "pred", "options": {...}}`) over the command's own:
  * validated, so a bad line gets an error naming the option and the fix. Returns the merged options,
@@ -210,22 +230,19 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
     merged.goldExtraction = o.gold_extraction as MathVerifyOptions["goldExtraction"];
     delete (merged as Record<string, unknown>).gold_extraction;
   }
-  // per-line spellings win over the command's: drop the other spelling of each option set here
-  if (o.float_rounding !== undefined) delete merged.floatRounding;
-  if (o.floatRounding !== undefined) delete merged.float_rounding;
-  if (o.allow_set_relation_comp !== undefined) delete merged.allowSetRelationComp;
-  if (o.allowSetRelationComp !== undefined) delete merged.allow_set_relation_comp;
-  if (o.evaluate_answer_operators !== undefined) delete merged.evaluateAnswerOperators;
-  if (o.evaluateAnswerOperators !== undefined) delete merged.evaluate_answer_operators;
-  if (o.boxed_match_priority !== undefined) delete merged.boxedMatchPriority;
-  if (o.boxedMatchPriority !== undefined) delete merged.boxed_match_priority;
-  if (o.extraction_mode !== undefined) delete merged.extractionMode;
-  if (o.extractionMode !== undefined) delete merged.extraction_mode;
-  if (o.try_extract_without_anchor !== undefined) delete merged.tryExtractWithoutAnchor;
-  if (o.tryExtractWithoutAnchor !== undefined) delete merged.try_extract_without_anchor;
-  if (o.fallback_mode !== undefined) delete merged.fallbackMode;
-  if (o.fallbackMode !== undefined) delete merged.fallback_mode;
-  if (o.timeout_seconds !== undefined) delete merged.timeoutMs;
+  // per-line spellings win over the command's: drop the other spelling of each option set here (the command's), not
+  // one the line sets too: both spellings in one object keep the option (they had erased each other)
+  for (const [a, b] of SPELLINGS) {
+    if (o[a] !== undefined && o[b] !== undefined) {
+      if (JSON.stringify(o[a]) !== JSON.stringify(o[b]))
+        return `${a} and ${b} are one option; they disagree (${JSON.stringify(o[a])}, ${JSON.stringify(o[b])})`;
+      continue;
+    }
+    if (o[a] !== undefined) delete (merged as Record<string, unknown>)[b];
+    if (o[b] !== undefined) delete (merged as Record<string, unknown>)[a];
+  }
+  // (timeoutMs wins over timeout_seconds when both are given)
+  if (o.timeout_seconds !== undefined && o.timeoutMs === undefined) delete merged.timeoutMs;
   try {
     resolveMathOptions(merged);
   } catch (e) {
