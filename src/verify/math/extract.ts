@@ -247,8 +247,10 @@ interface Found {
   latex?: boolean;
   /** A math span read after the word "answer" (Math-Verify's priority 100/200 latex patterns). */
   answerWord?: boolean;
-  /** A phrase that starts with "final answer". */
+  /** "final answer … is" (Math-Verify's priority 50 pattern; "Final answer: X" is not it). */
   final?: boolean;
+  /** The phrase is "answer:" (Math-Verify's priority 100 pattern), not "answer is". */
+  colon?: boolean;
   /** "final answer is X. I hope": Math-Verify's priority-0 pattern. */
   hope?: boolean;
   /** A further reading tried after this one (the plain last span after an "answer" span). */
@@ -269,7 +271,9 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
     text: seg,
     pos: text.length - tail.length + m.index,
     latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)),
-    final: /^final/i.test(m[0]),
+    // (Math-Verify's "final answer.{0,100}?\s+is" pattern, priority 50; "Final answer: X" is its "answer:" pattern, 100)
+    final: /^final answer[\s\S]{0,100}?\s+is/i.test(m[0]),
+    colon: /answer\s*[:：]/i.test(m[0]),
     hope: /^final answer is/i.test(m[0]) && FINAL_HOPE.test(rest),
   };
 }
@@ -525,7 +529,7 @@ function patternPriority(source: ExtractionSource, f: Found, boxed: number): num
     case "boxed":
       return boxed;
     case "final-answer":
-      return f.hope ? 0 : f.final ? 50 : 200;
+      return f.hope ? 0 : f.final ? 50 : f.colon ? 100 : 200;
     case "answer-line":
       return 100;
     case "answer-tag":

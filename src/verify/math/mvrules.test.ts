@@ -790,6 +790,24 @@ describe("red team of the seventh set: right answers the new options refused", (
   });
 });
 
+describe("red team of the seventh set: the box against a later 'Final answer:' (no 'is')", () => {
+  it("'Final answer: X' is Math-Verify's 'answer:' pattern (100), not 'final answer … is' (50): a box before it answers", () => {
+    const MV: MathVerifyOptions = { extraction: ["latex", "expr"] };
+    for (const r of ["So we get $\\boxed{3}$. Final answer: $4$", "So we get $\\boxed{3}$. Final Answer: 4"]) {
+      expect(judged("$3$", r, MV)).toBe(true);
+      expect(judged("$4$", r, MV)).toBe(false);
+    }
+    // "the final answer is: 4" and "final answer to (b) is $4$" are that pattern: the later one answers
+    expect(judged("$4$", "So we get $\\boxed{3}$. The final answer is: 4", MV)).toBe(true);
+    expect(judged("$4$", "So we get $\\boxed{3}$. final answer to (b) is $4$", MV)).toBe(true);
+    // at other box priorities it ranks as "answer:" (100): before a box at 150, after one at 75
+    expect(judged("$4$", "So we get $\\boxed{3}$. Final answer: $4$", { ...MV, boxed_match_priority: 150 })).toBe(true);
+    expect(judged("$3$", "So we get $\\boxed{3}$. Final answer: $4$", { ...MV, boxed_match_priority: 75 })).toBe(true);
+    // scratchpad's own extraction keeps its rule (a later answer phrase replaces the box)
+    expect(judged("4", "So we get \\boxed{3}. Final answer: 4", {})).toBe(true);
+  });
+});
+
 describe("red team of the seventh set: options a server or JSONL line passes", () => {
   it("names the bad option instead of throwing a TypeError (not a list; an Object method's name as a target)", () => {
     expect(lineOptions({ extraction: "latex", try_extract_without_anchor: false })).toMatch(/^extraction must be a non-empty list/);
