@@ -447,6 +447,7 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     const a = evalNode(c, args[0], env);
     return a && c.root(a, k);
   }
+  if (name === "max" || name === "min" || name === "gcd" || name === "lcm" || name === "mod") return evalListFn(c, name, args, env);
   const a = evalNode(c, args[0], env);
   if (!a) return null;
   // (a tiny argument moves the value by a tiny amount: cos(e^{-300}) is 1 - 2^{-867})
@@ -454,6 +455,11 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
   switch (name) {
     case "sqrt":
       return c.sqrt(a);
+    case "floor":
+    case "ceil": {
+      const f = floorOf(c, name === "floor" ? a : c.neg(a));
+      return f === null ? null : c.int(name === "floor" ? f : -f);
+    }
     case "abs":
       return a.m < 0n ? c.neg(a) : a;
     case "percent":
@@ -536,6 +542,56 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     default:
       return null;
   }
+}
+
+/**
+ * ⌊a⌋ when a is far enough from an integer that its rounding error cannot cross one, else null (a value
+ * that lands on an integer, `\\lfloor \\sqrt{4} \\rfloor`, cannot be told from one a hair below it here).
+ */
+function floorOf(c: Ctx, a: BF): bigint | null {
+  // (an integer held exactly: a literal, an exact quotient or root; a tiny term that would move it is caught by
+  // preciselyEqual's reach, which recomputes at a precision that holds it)
+  const exact = asInteger(c, a);
+  if (exact !== null) return exact;
+  const q = a.m >> BigInt(-a.e);
+  const frac = a.m - (q << BigInt(-a.e));
+  // the error of a value computed at p bits: a few units in its last place
+  const slack = 1n << BigInt(Math.max(0, bitlen(a.m) - c.p + 8));
+  if (frac < slack || (1n << BigInt(-a.e)) - frac < slack) return null;
+  return q;
+}
+
+/** max, min (any values), gcd, lcm and mod (integers only), or null. */
+function evalListFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | null {
+  const xs: BF[] = [];
+  for (const x of args) {
+    const v = evalNode(c, x, env);
+    if (!v) return null;
+    xs.push(v);
+  }
+  if (xs.length === 0) return null;
+  if (name === "max" || name === "min") {
+    let best = xs[0];
+    for (const x of xs.slice(1)) {
+      const d = c.sub(x, best);
+      if ((name === "max" && d.m > 0n) || (name === "min" && d.m < 0n)) best = x;
+    }
+    return best;
+  }
+  const ints = xs.map((x) => asInteger(c, x));
+  if (ints.some((x) => x === null)) return null;
+  const v = ints as bigint[];
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  const gcd = (p: bigint, q: bigint): bigint => {
+    p = abs(p);
+    q = abs(q);
+    while (q !== 0n) [p, q] = [q, p % q];
+    return p;
+  };
+  if (name === "gcd") return c.int(v.reduce(gcd));
+  if (name === "lcm") return c.int(v.reduce((p, q) => (p === 0n || q === 0n ? 0n : abs(p * q) / gcd(p, q))));
+  if (v.length !== 2 || v[1] === 0n) return null;
+  return c.int(((v[0] % v[1]) + v[1]) % v[1]);
 }
 
 /** Bits in the literals of a tree: the working precision grows with them (a rational p/q needs ~2·log2 q bits to tell it from a nearby irrational). */
