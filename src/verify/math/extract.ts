@@ -10,7 +10,7 @@ import { findChoice, lastMatch } from "./choice.js";
 import { answerWordMatches } from "./answerword.js";
 import { blankBareBoxes, findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
-import { answerWordSpans, boxWithPercent, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
+import { answerWordSpans, boxWithPercent, envGroupAtStart, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
 import { inRanges, plainCommaLists, type TextRange } from "./plainlists.js";
 import { DEFAULT_BOXED_MATCH_PRIORITY, expandExtraction, MathOptionError, type ResolvedMathOptions } from "./options.js";
 import { anchoredOnly, boxedPriorityOf, exprNumbersOf, moveBox, mvBothTargets, mvTargets, patternPriority, type Found } from "./priority.js";
@@ -251,6 +251,7 @@ function phrase(text: string, re: RegExp, latexOnly = false): Found | null {
   return {
     text: seg,
     pos: text.length - tail.length + m.index,
+    after: text.length - tail.length + m.index + m[0].length,
     latex: LATEX_MARK.test(rest.slice(0, 2 * seg.length + 10)),
     // (Math-Verify's "final answer.{0,100}?\s+is" pattern, priority 50; "Final answer: X" is its "answer:" pattern, 100)
     final: /^final answer[\s\S]{0,100}?\s+is/i.test(m[0]),
@@ -350,6 +351,17 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       // "the answer is" (no "final") is Math-Verify's plain "answer" pattern: a math span within 50
       // characters wins over a number before it, as in the last-latex source's reading
       if (mv && f?.latex && !f.final && options.extraction?.includes("last-latex")) return null;
+      if (mv && f && (f.final || f.hope) && f.after !== undefined) {
+        // Math-Verify's "final answer … is" patterns (0, 50) read what stands right after the phrase: the latex
+        // target a math environment there (with the ones joined to it by ",", "and", "or"), the expr target a
+        // number there; a span later in the sentence ("is $3$, but it could also be $4$") is not theirs
+        const rest = text.slice(f.after);
+        const group = latexOnly || options.extraction?.includes("last-latex") ? envGroupAtStart(rest, LATEX_FRACTION) : null;
+        if (group !== null) return { ...f, text: group, latex: true, env: true };
+        if (/^\s*\\(?:boxed|fbox)/.test(rest)) return f;
+        if (!exprNumbersOf(options)) return null;
+        return { ...f, latex: false };
+      }
       return f;
     }
     case "answer-line": {
@@ -602,7 +614,7 @@ export function extractCandidateMatches(
     if (i === plainAt && words.length > 0) pushWords();
     // (under Math-Verify's targets a plain-text comma list in an answer sentence is no answer, and no number is read out of it)
     const seg = (source === "final-answer" || source === "answer-line") && f.latex === false && noPlainLists(options) ? maskLists(f.text) : f.text;
-    let readings = source === "final-answer" || source === "answer-line" ? phraseReadings(seg.trim()) : [trimKeepTabs(f.text)];
+    let readings = (source === "final-answer" || source === "answer-line") && !f.env ? phraseReadings(seg.trim()) : [trimKeepTabs(f.text)];
     // Math-Verify's expr "answer" pattern (answer(?:.{0,100}=\\s*|...)): in a sentence without LaTeX, the value after its last "="
     if ((source === "final-answer" || source === "answer-line") && exprNumbersOf(options) && f.latex === false) {
       const eq = seg.lastIndexOf("=");

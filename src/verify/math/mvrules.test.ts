@@ -830,3 +830,36 @@ describe("red team of the seventh set: options a server or JSONL line passes", (
     });
   });
 });
+
+describe("'final answer … is' reads what stands right after it (parser.py's 0 and 50 patterns: `is:?\\s*{latex_re}`)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  const LX: MathVerifyOptions = { extraction: ["latex"] };
+
+  it("the math environment right after the phrase answers, not a later span in the sentence", () => {
+    const r = "The final answer is $3$, but it could also be $4$";
+    expect(judged("$3$", r, LE)).toBe(true);
+    expect(judged("$4$", r, LE)).toBe(false);
+    expect(judged("$3$", r, LX)).toBe(true);
+    expect(judged("$4$", r, LX)).toBe(false);
+  });
+
+  it("environments joined by ',', 'and' or 'or' are one answer (a list; 'or' a hedge that pays no single value)", () => {
+    expect(judged("$\\{3,4\\}$", "The final answer is $3$ and $4$", LE)).toBe(true);
+    expect(judged("$3$", "The final answer is $3$ and $4$", LE)).toBe(false);
+    expect(judged("$3$", "The final answer is $3$ or $4$", LE)).toBe(false);
+    expect(judged("$4$", "The final answer is $3$ or $4$", LE)).toBe(false);
+  });
+
+  it("a plain number right after it is the expr target's; with the latex target alone the 'answer' pattern reads the span after it", () => {
+    const r = "The final answer is 3 (or $4$)";
+    expect(judged("$3$", r, LE)).toBe(true);
+    expect(judged("$4$", r, LE)).toBe(false);
+    expect(judged("$4$", r, LX)).toBe(true);
+    expect(judged("$3$", r, LX)).toBe(false);
+  });
+
+  it("scratchpad's own extraction is unchanged", () => {
+    expect(judged("3", "The final answer is $3$. I hope it is correct.", {})).toBe(true);
+    expect(judged("12", "The final answer is 12.", {})).toBe(true);
+  });
+});

@@ -25,6 +25,10 @@ export interface Found {
   hope?: boolean;
   /** A further reading tried after this one (the plain last span after an "answer" span). */
   alt?: string;
+  /** Where the text after a phrase starts (phrases only). */
+  after?: number;
+  /** The math environment (group) right after "final answer … is": read as it stands, no other reading. */
+  env?: boolean;
 }
 
 /** Whether Math-Verify's targets were asked for (resolved options carry the flag; see options.ts). */

@@ -103,13 +103,8 @@ export function lastMathSpans(text: string, brackets = false): string | null {
   return joined;
 }
 
-/**
- * Math-Verify's "answer" patterns of its latex target (`answer:.{0,50}?` then a math span, priority
- * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
- * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
- * `fractions`: the pattern of a bare fraction that counts as a span outside every math span (`\frac{1}{2}`).
- */
-export function answerWordSpans(text: string, brackets = false, fractions?: RegExp): string | null {
+/** The math spans of `text`, with each bare fraction (`fractions`) outside them as one more (in order). */
+function envsOf(text: string, brackets: boolean, fractions?: RegExp): MathSpan[] {
   const spans = mathSpans(text, brackets);
   if (fractions && text.includes("frac")) {
     // a bare \frac{a}{b} outside every span is one of the latex target's environments too
@@ -121,6 +116,36 @@ export function answerWordSpans(text: string, brackets = false, fractions?: RegE
     if (bare.length) spans.push(...bare);
     spans.sort((a, b) => a.start - b.start);
   }
+  return spans;
+}
+
+/**
+ * The math environment `text` starts with (after spaces), with up to 5 more joined to it by ",", "and" or "or"
+ * (Math-Verify's `latex_re`: its first group and `next` groups), as one answer: `3` or `3, 4` or
+ * `3 \\text{ or } 4`; or null when `text` does not start with one. Under Math-Verify's targets this is what
+ * its "final answer … is" patterns read right after the phrase.
+ */
+export function envGroupAtStart(text: string, fractions?: RegExp): string | null {
+  const head = text.slice(0, 4000);
+  const spans = envsOf(head, true, fractions);
+  if (!spans.length || head.slice(0, spans[0].start).trim() !== "") return null;
+  let joined = spanWithPercent(head, spans[0]);
+  for (let j = 1; j < spans.length && j <= 5; j++) {
+    const between = head.slice(spans[j - 1].end, spans[j].start);
+    if (!/^\s*(,?\s*(?:and|or)|,)\s*$/.test(between)) break;
+    joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(head, spans[j])}`;
+  }
+  return joined;
+}
+
+/**
+ * Math-Verify's "answer" patterns of its latex target (`answer:.{0,50}?` then a math span, priority
+ * 100, then `answer.{0,50}?` then a math span, priority 200): the span (and up to 5 more joined by
+ * "and", "or" or commas) after the occurrence whose match ends last, "answer:" ones first; or null.
+ * `fractions`: the pattern of a bare fraction that counts as a span outside every math span (`\frac{1}{2}`).
+ */
+export function answerWordSpans(text: string, brackets = false, fractions?: RegExp): string | null {
+  const spans = envsOf(text, brackets, fractions);
   if (!spans.length) return null;
   for (const colon of [true, false]) {
     let best: { k: number; end: number } | null = null;
