@@ -149,8 +149,9 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
       );
     }
   }
-  const goldExtraction = o.goldExtraction
-    ? expandExtraction(o.goldExtraction, "goldExtraction")
+  const goldList = o.goldExtraction ?? o.gold_extraction;
+  const goldExtraction = goldList
+    ? expandExtraction(goldList, "goldExtraction")
     : usesTargets(o.extraction)
       ? GOLD_EXTRACTION.filter((s) => s === "whole" || extraction.includes(s)).concat(extraction.includes("choice") ? ["choice"] : [])
       : GOLD_EXTRACTION;

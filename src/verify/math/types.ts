@@ -36,6 +36,8 @@ export interface MathVerifyOptions {
   extraction?: readonly (ExtractionSource | MathVerifyTarget)[];
   /** Extraction sources tried on the gold answer (default: `boxed`, then the whole string). */
   goldExtraction?: readonly (ExtractionSource | MathVerifyTarget)[];
+  /** The same as `goldExtraction` (snake_case spelling, as JSONL lines and the reward server's `--math-options` write it). */
+  gold_extraction?: readonly (ExtractionSource | MathVerifyTarget)[];
   /**
    * Decimal places a decimal written in an answer must agree to with an exact value (Math-Verify's
    * `float_rounding`, default 6): `0.666667` is `\frac23`, `0.3333` is not `\frac13`. Below 0.1 it
