@@ -863,3 +863,16 @@ describe("'final answer … is' reads what stands right after it (parser.py's 0 
     expect(judged("12", "The final answer is 12.", {})).toBe(true);
   });
 });
+
+describe("a line naming scratchpad's own sources under a command's Math-Verify parse options", () => {
+  it("drops the parse options it does not set (a /verify item under --math-options may switch back), keeps its own", () => {
+    const base: MathVerifyOptions = { extraction: ["latex"], boxed_match_priority: 0, try_extract_without_anchor: false, extraction_mode: "first_match" };
+    expect(lineOptions({ extraction: ["boxed", "last-number"] }, base)).toEqual({ extraction: ["boxed", "last-number"] });
+    expect(lineOptions({ extraction: ["boxed"], boxed_match_priority: 0 }, base)).toMatch(/boxed_match_priority applies with Math-Verify's extraction targets/);
+    // a line with targets, or with no extraction, keeps the command's parse options
+    expect(lineOptions({ strict: false }, base)).toEqual({ ...base, strict: false });
+    expect(lineOptions({ extraction: ["latex", "expr"] }, base)).toEqual({ ...base, extraction: ["latex", "expr"] });
+    const opts = lineOptions({ extraction: ["boxed", "last-number"] }, base) as MathVerifyOptions;
+    expect(verifyMathSync("42", "We get 42.", opts).correct).toBe(true);
+  });
+});

@@ -214,6 +214,9 @@ const SPELLINGS = [
   ["fallback_mode", "fallbackMode"],
 ] as const;
 
+/** Math-Verify's `parse` options that apply only with its targets. */
+const MV_PARSE_OPTIONS = new Set<string>(["boxed_match_priority", "extraction_mode", "try_extract_without_anchor", "fallback_mode"]);
+
 /**
  * The options of one JSONL line (`{"gold", "pred", "options": {...}}`) over the command's own:
  * validated, so a bad line gets an error naming the option and the fix. Returns the merged options,
@@ -241,6 +244,13 @@ export function lineOptions(raw: unknown, base: MathVerifyOptions = {}): MathVer
     }
     if (o[a] !== undefined) delete (merged as Record<string, unknown>)[b];
     if (o[b] !== undefined) delete (merged as Record<string, unknown>)[a];
+  }
+  // a line that names this verifier's own sources (no Math-Verify target) drops the command's Math-Verify-only
+  // parse options it does not set itself: they would make it an error (a /verify item under --math-options)
+  if (Array.isArray(o.extraction) && !usesTargets(o.extraction as string[])) {
+    for (const pair of SPELLINGS.filter(([name]) => MV_PARSE_OPTIONS.has(name))) {
+      if (pair.every((k) => o[k] === undefined)) for (const k of pair) delete (merged as Record<string, unknown>)[k];
+    }
   }
   // (timeoutMs wins over timeout_seconds when both are given)
   if (o.timeout_seconds !== undefined && o.timeoutMs === undefined) delete merged.timeoutMs;
