@@ -10,6 +10,7 @@
  */
 import type { MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
+import { Rational } from "./rational.js";
 
 /** A binary float `m · 2^e` (m = 0n for zero). */
 export interface BF {
@@ -448,6 +449,10 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     return a && c.root(a, k);
   }
   if (name === "max" || name === "min" || name === "gcd" || name === "lcm" || name === "mod") return evalListFn(c, name, args, env);
+  if (name === "floor" || name === "ceil") {
+    const f = floorExact(args[0], env, c.budget);
+    return f === null ? null : c.int(name === "floor" || f.exact ? f.k : f.k + 1n);
+  }
   const a = evalNode(c, args[0], env);
   if (!a) return null;
   // (a tiny argument moves the value by a tiny amount: cos(e^{-300}) is 1 - 2^{-867})
@@ -455,11 +460,6 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
   switch (name) {
     case "sqrt":
       return c.sqrt(a);
-    case "floor":
-    case "ceil": {
-      const f = floorOf(c, name === "floor" ? a : c.neg(a));
-      return f === null ? null : c.int(name === "floor" ? f : -f);
-    }
     case "abs":
       return a.m < 0n ? c.neg(a) : a;
     case "percent":
@@ -544,24 +544,60 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
   }
 }
 
-/**
- * ⌊a⌋ when a is far enough from an integer that its rounding error cannot cross one, else null (a value
- * that lands on an integer, `\\lfloor \\sqrt{4} \\rfloor`, cannot be told from one a hair below it here).
- */
-function floorOf(c: Ctx, a: BF): bigint | null {
-  // (an integer held exactly: a literal, an exact quotient or root; a tiny term that would move it is caught by
-  // preciselyEqual's reach, which recomputes at a precision that holds it)
-  const exact = asInteger(c, a);
-  if (exact !== null) return exact;
-  const q = a.m >> BigInt(-a.e);
-  const frac = a.m - (q << BigInt(-a.e));
-  // the error of a value computed at p bits: a few units in its last place
-  const slack = 1n << BigInt(Math.max(0, bitlen(a.m) - c.p + 8));
-  if (frac < slack || (1n << BigInt(-a.e)) - frac < slack) return null;
-  return q;
+/** A floor, ceiling or mod needs a term below every precision used here (`\\lfloor 3 - e^{-5000} \\rfloor`). */
+class BeyondPrecisionError extends Error {}
+
+/** Floors already decided, per argument and evaluation point (each is decided once, however deep it is nested). */
+const floors = new WeakMap<MathNode, WeakMap<PreciseEnv, { k: bigint; exact: boolean } | null>>();
+
+/** An integer literal node. */
+function intNode(k: bigint): MathNode {
+  return { k: "num", value: Rational.of(k), approx: false, text: k.toString() };
 }
 
-/** max, min (any values), gcd, lcm and mod (integers only), or null. */
+/**
+ * ⌊arg⌋ at `env`, and whether arg is that integer exactly; null when arg is not a real value computed here.
+ * The floor is not read off a value at one precision (a value that lands on an integer, `\\sqrt{3}^2`,
+ * `\\tan(\\pi/4)`, is a hair to either side of it, and cancellation can move it by more than its last
+ * place): arg is compared with the integers next to its value the way `preciselyEqual` compares two values.
+ * Throws `BeyondPrecisionError` when a comparison needs more bits than are ever used here.
+ */
+function floorExact(arg: MathNode, env: PreciseEnv, budget: Deadline): { k: bigint; exact: boolean } | null {
+  let memo = floors.get(arg);
+  if (!memo) floors.set(arg, (memo = new WeakMap()));
+  const known = memo.get(env);
+  if (known !== undefined) return known;
+  const p = Math.min(MAX_PREC / 2, Math.max(160, 2 * literalBits(arg) + 96));
+  let v = valueAt(arg, env, p, budget);
+  let result: { k: bigint; exact: boolean } | null = null;
+  if (v) {
+    if (top(v) > MAX_PREC / 8) throw new BeyondPrecisionError();
+    // (the integer part of a large value needs bits for all its digits: \lfloor 10^{50}\pi \rfloor)
+    if (top(v) + 64 > p) v = valueAt(arg, env, top(v) + 128, budget);
+    if (!v) throw new BeyondPrecisionError();
+    let k = v.m === 0n ? 0n : v.e >= 0 ? v.m << BigInt(v.e) : v.m >> BigInt(-v.e);
+    const sign = (n: bigint): number => {
+      const s = preciseCompare(arg, intNode(n), env, budget);
+      if (s === BEYOND_PRECISION || s === null || Number.isNaN(s)) throw new BeyondPrecisionError();
+      return s;
+    };
+    for (let step = 0; step < 4 && !result; step++) {
+      const s = sign(k);
+      if (s === 0) result = { k, exact: true };
+      else if (s < 0) k -= 1n;
+      else if (sign(k + 1n) < 0) result = { k, exact: false };
+      else k += 1n;
+    }
+    if (!result) throw new BeyondPrecisionError();
+  }
+  memo.set(env, result);
+  return result;
+}
+
+/** The quotient node a/m of a mod's arguments (one per mod, so its floor is decided once). */
+const quotients = new WeakMap<MathNode[], MathNode>();
+
+/** max, min (any values), gcd, lcm (integers only) and mod, or null. */
 function evalListFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | null {
   const xs: BF[] = [];
   for (const x of args) {
@@ -578,9 +614,18 @@ function evalListFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF
     }
     return best;
   }
-  const ints = xs.map((x) => asInteger(c, x));
-  if (ints.some((x) => x === null)) return null;
-  const v = ints as bigint[];
+  // (an integer argument computed inexactly, \\sqrt{2}^2, is decided as floors are)
+  const fs = args.map((x) => floorExact(x, env, c.budget));
+  if (fs.some((f) => f === null)) return null;
+  if (fs.some((f) => !f!.exact)) {
+    // a real a mod m is a - m⌊a/m⌋; gcd and lcm take integers only
+    if (name !== "mod" || args.length !== 2 || xs[1].m === 0n) return null;
+    let q = quotients.get(args);
+    if (!q) quotients.set(args, (q = { k: "div", a: args[0], b: args[1] }));
+    const f = floorExact(q, env, c.budget);
+    return f && c.sub(xs[0], c.mul(xs[1], c.int(f.k)));
+  }
+  const v = fs.map((f) => f!.k);
   const abs = (x: bigint): bigint => (x < 0n ? -x : x);
   const gcd = (p: bigint, q: bigint): bigint => {
     p = abs(p);
@@ -621,6 +666,16 @@ export function literalBits(n: MathNode): number {
  */
 export function preciseValue(n: MathNode, env: PreciseEnv, p: number, budget: Deadline, range?: { minTop: number; maxTop: number }): BF | null {
   try {
+    return valueAt(n, env, p, budget, range);
+  } catch (e) {
+    if (e instanceof BeyondPrecisionError) return null;
+    throw e;
+  }
+}
+
+/** `preciseValue`, but a floor beyond every precision here throws `BeyondPrecisionError`. */
+function valueAt(n: MathNode, env: PreciseEnv, p: number, budget: Deadline, range?: { minTop: number; maxTop: number }): BF | null {
+  try {
     let prec = Math.min(p, MAX_PREC);
     for (let attempt = 0; attempt < 2; attempt++) {
       const c = new Ctx(prec, budget);
@@ -655,11 +710,29 @@ export const BEYOND_PRECISION = "beyond-precision" as const;
  * `\frac{1}{2004!}` ≠ `\frac{1}{2006!}` and `2 + e^{-1000}` ≠ `2`, while `\sin(\pi/6)` = `\frac12`.
  */
 export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): boolean | null | typeof BEYOND_PRECISION {
+  const s = preciseCompare(a, b, env, budget);
+  return s === null || s === BEYOND_PRECISION ? s : s === 0;
+}
+
+/**
+ * `preciselyEqual` as a comparison: 0 for equal values, the sign of a - b where the difference is real and
+ * stands above the rounding noise, NaN for different values whose order was not shown, null or `BEYOND_PRECISION`.
+ */
+function preciseCompare(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): number | null | typeof BEYOND_PRECISION {
+  try {
+    return compareAt(a, b, env, budget);
+  } catch (e) {
+    if (e instanceof BeyondPrecisionError) return BEYOND_PRECISION;
+    throw e;
+  }
+}
+
+function compareAt(a: MathNode, b: MathNode, env: PreciseEnv, budget: Deadline): number | null | typeof BEYOND_PRECISION {
   let p = Math.min(MAX_PREC / 2, Math.max(160, 2 * (literalBits(a) + literalBits(b)) + 96));
   const range = { minTop: Infinity, maxTop: -Infinity };
-  let va = preciseValue(a, env, p, budget, range);
+  let va = valueAt(a, env, p, budget, range);
   if (!va) return null;
-  let vb = preciseValue(b, env, p, budget, range);
+  let vb = valueAt(b, env, p, budget, range);
   if (!vb) return null;
   // a term below what p bits resolve next to the largest value (twice its depth: cos of a tiny x moves by x^2)
   const span = range.maxTop - range.minTop;
@@ -667,16 +740,16 @@ export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget
     const need = 2 * span + 96;
     if (need > MAX_PREC / 2) return BEYOND_PRECISION;
     p = need;
-    va = preciseValue(a, env, p, budget);
-    vb = va && preciseValue(b, env, p, budget);
+    va = valueAt(a, env, p, budget);
+    vb = va && valueAt(b, env, p, budget);
     if (!va || !vb) return null;
   }
   for (;;) {
-    const wa = preciseValue(a, env, 2 * p, budget);
-    const wb = wa && preciseValue(b, env, 2 * p, budget);
+    const wa = valueAt(a, env, 2 * p, budget);
+    const wb = wa && valueAt(b, env, 2 * p, budget);
     if (!wa || !wb) return null;
     const d2 = new Ctx(2 * p, budget).sub(wa, wb);
-    if (d2.m === 0n) return true;
+    if (d2.m === 0n) return 0;
     const d1 = new Ctx(p, budget).sub(va, vb);
     const scale = Math.max(top(wa), top(wb));
     // each side's own error at p (its value at 2p is far closer); at 2p its error is that, 2^-p smaller
@@ -696,6 +769,7 @@ export function preciselyEqual(a: MathNode, b: MathNode, env: PreciseEnv, budget
     // also be no larger than that noise: one hidden under the noise at p shows at 2p ((1 - \cos(10^{-100})) / 10^{-200}
     // is ½ + noise at p, ½ + 10^{-200}/24 at 2p), and d1 only shrank from the noise to it
     const shrank = d1.m === 0n ? top(d2) < scale - (3 * p) / 2 : top(d2) < top(d1) - p / 2;
-    return shrank && top(d2) < noise + 32;
+    if (shrank && top(d2) < noise + 32) return 0;
+    return top(d2) >= noise + 32 ? (d2.m > 0n ? 1 : -1) : NaN;
   }
 }
