@@ -233,6 +233,8 @@ const FINAL_ANSWER = /(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s
 const FINAL_ANSWER_MV = /final answer[\s\S]{0,100}?\s+is:?\s*|(?:final\s+answer|the\s+answer)\s*(?:is|:|：)\s*[:：]?\s*/gi;
 /** After "final answer is": one value (a math span or a word) and "I hope" (parser.py's `final answer is)\:?\s*X\.?\s?I hope`). */
 const FINAL_HOPE = /^(?:\$\$[^$]+\$\$|\$[^$\n]+\$|\\\([^\n]+?\\\)|\\\[[\s\S]+?\\\]|[^\s$]+?)\.?\s?I hope/;
+/** What parser.py's expr "final answer … is" pattern reads right after `is`: `\:?` then `(?:^|\s|=)(?:\*\*)?` and a number or expression. */
+const EXPR_AFTER_IS = /^:?[\s=](?:\*\*)?(?:[$€£¥₹]?-?\d|[$€£¥₹]?\.\d|-?\(-?\d)/;
 const ANSWER_LINE = /(?:^|\n)[ \t>#*]*answer[ \t]*\**[ \t]*[:：][ \t]*\**/gi;
 
 /** Plain words a whole-string answer may contain. */
@@ -359,6 +361,22 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
         const group = latexOnly || options.extraction?.includes("last-latex") ? envGroupAtStart(rest, LATEX_FRACTION) : null;
         if (group !== null) return { ...f, text: group, latex: true, env: true };
         if (/^\s*\\(?:boxed|fbox)/.test(rest)) return f;
+        // (`.{0,100}?` is lazy, not first-only: where neither a math environment nor, with the expr target, a number
+        // follows the first "is", a later "\s+is" within 100 characters of "final answer" is tried: "The final answer
+        // is not $3$, it is $4$" is 4)
+        if (
+          f.final &&
+          (latexOnly || options.extraction?.includes("last-latex")) &&
+          !(exprNumbersOf(options) && EXPR_AFTER_IS.test(text.slice(f.pos + text.slice(f.pos, f.after).trimEnd().length)))
+        ) {
+          const from = f.pos + "final answer".length;
+          const later = /\s+is:?/g;
+          later.lastIndex = f.after;
+          for (let m = later.exec(text); m && m.index - from <= 100; m = later.exec(text)) {
+            const g = envGroupAtStart(text.slice(m.index + m[0].length), LATEX_FRACTION);
+            if (g !== null) return { ...f, text: g, latex: true, env: true };
+          }
+        }
         if (!exprNumbersOf(options)) return null;
         return { ...f, latex: false };
       }
