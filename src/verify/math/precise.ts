@@ -478,7 +478,7 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
       return lb && c.div(la, lb);
     }
     case "fact": {
-      const n = asInteger(c, a);
+      const n = integerArg(c, a, args[0], env);
       if (n === null || n < 0n || n > BigInt(MAX_FACT)) return null;
       let acc = 1n;
       for (let i = 2n; i <= n; i++) {
@@ -488,9 +488,9 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
       return c.int(acc);
     }
     case "binom": {
-      const n = asInteger(c, a);
+      const n = integerArg(c, a, args[0], env);
       const kv = evalNode(c, args[1], env);
-      const k = kv && asInteger(c, kv);
+      const k = kv && integerArg(c, kv, args[1], env);
       if (n === null || k === null || k === undefined || n < 0n || k < 0n || n > 100000n || k > 5000n) return null;
       if (k > n) return ZERO;
       let acc = 1n;
@@ -592,6 +592,17 @@ function floorExact(arg: MathNode, env: PreciseEnv, budget: Deadline): { k: bigi
   }
   memo.set(env, result);
   return result;
+}
+
+/**
+ * The integer an argument is (its value `v` held exactly, or decided as floors are: `(\\sqrt{3}^2)!` is 3!), or null
+ * when it is no integer: a factorial or binomial of a value a hair off an integer must not fall back to doubles.
+ */
+function integerArg(c: Ctx, v: BF, node: MathNode, env: PreciseEnv): bigint | null {
+  const n = asInteger(c, v);
+  if (n !== null) return n;
+  const f = floorExact(node, env, c.budget);
+  return f !== null && f.exact ? f.k : null;
 }
 
 /** The quotient node a/m of a mod's arguments (one per mod, so its floor is decided once). */
