@@ -4,6 +4,9 @@
  * that an answer written as an operation compares entry by entry.
  */
 import type { MathNode } from "./ast.js";
+import type { Deadline } from "./deadline.js";
+import { exactValue } from "./exact.js";
+import { Rational } from "./rational.js";
 
 type Matrix = MathNode[][];
 const MAX_ENTRIES = 400;
@@ -98,6 +101,47 @@ export function determinant(rows: MathNode[][]): MathNode | null {
     out = out === null ? term : { k: j % 2 === 0 ? "add" : "sub", a: out, b: term };
   }
   return out;
+}
+
+/** The trace of a square matrix of entry trees (the sum of its diagonal), or null when it is not square. */
+export function trace(rows: MathNode[][]): MathNode | null {
+  const n = rows.length;
+  if (n === 0 || rows.some((r) => r.length !== n)) return null;
+  let out = rows[0][0];
+  for (let i = 1; i < n; i++) out = { k: "add", a: out, b: rows[i][i] };
+  return out;
+}
+
+/**
+ * The rank of a matrix whose entries are exact rationals (Gaussian elimination over the rationals, as
+ * sympy's `rank()` on such a matrix), as an integer node; null when an entry is not an exact rational.
+ */
+export function matrixRank(rows: MathNode[][], budget: Deadline): MathNode | null {
+  if (rows.length === 0 || rows.length > 20 || rows.some((r) => r.length !== rows[0].length || r.length > 20)) return null;
+  const m: Rational[][] = [];
+  for (const r of rows) {
+    const row: Rational[] = [];
+    for (const x of r) {
+      const v = exactValue(x, budget);
+      if (!v) return null;
+      row.push(v);
+    }
+    m.push(row);
+  }
+  let rank = 0;
+  for (let col = 0; col < m[0].length && rank < m.length; col++) {
+    const pivot = m.findIndex((r, i) => i >= rank && !r[col].isZero());
+    if (pivot < 0) continue;
+    [m[rank], m[pivot]] = [m[pivot], m[rank]];
+    for (let i = 0; i < m.length; i++) {
+      if (i === rank || m[i][col].isZero()) continue;
+      const f = m[i][col].div(m[rank][col]);
+      m[i] = m[i].map((x, j) => x.sub(f.mul(m[rank][j])));
+      budget.tick();
+    }
+    rank++;
+  }
+  return { k: "num", value: Rational.of(BigInt(rank)), approx: false, text: String(rank) };
 }
 
 /** The transpose of a matrix node (`A^T`, `A^{\\top}`: PS.g4's `transpose`; a quote is removed before parsing). */

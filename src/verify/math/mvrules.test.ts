@@ -876,3 +876,21 @@ describe("a line naming scratchpad's own sources under a command's Math-Verify p
     expect(verifyMathSync("42", "We get 42.", opts).correct).toBe(true);
   });
 });
+
+describe("matrix functions of latex2sympy2 (PS.g4 func_operator_names_single_arg: trace, rank; floor, ceil)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("\\operatorname{tr} / {trace} is the sum of the diagonal, \\operatorname{rank} the rank over the rationals", () => {
+    expect(judged("$\\operatorname{tr}\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$", "$5$", LE)).toBe(true);
+    expect(judged("$\\operatorname{tr}\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$", "$4$", LE)).toBe(false);
+    expect(judged("$5$", "$\\operatorname{trace}\\left(\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}\\right)$", LE)).toBe(true);
+    expect(judged("$a+d$", "$\\operatorname{tr}\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}$", LE)).toBe(true);
+    expect(judged("$\\operatorname{rank}\\begin{pmatrix}1&2\\\\2&4\\end{pmatrix}$", "$1$", LE)).toBe(true);
+    expect(judged("$\\operatorname{rank}\\begin{pmatrix}1&2\\\\2&4\\end{pmatrix}$", "$2$", LE)).toBe(false);
+    expect(judged("$2$", "$\\operatorname{rank}\\begin{pmatrix}1&2&3\\\\4&5&6\\\\7&8&9\\end{pmatrix}$", LE)).toBe(true);
+  });
+  it("\\operatorname{floor} and {ceil} are the floor and the ceiling", () => {
+    expect(judged("$3$", "$\\operatorname{floor}(\\pi)$", LE)).toBe(true);
+    expect(judged("$4$", "$\\operatorname{ceil}(\\pi)$", LE)).toBe(true);
+    expect(judged("$4$", "$\\operatorname{floor}(\\pi)$", LE)).toBe(false);
+  });
+});

@@ -266,6 +266,9 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(/\{\\rm\s+d\}/g, "d");
   // \operatorname{lcm}(4, 6): the functions the parser knows by their command names
   s = s.replace(/\\operatorname\s*\{\s*(lcm|gcd)\s*\}/g, "\\$1");
+  // \operatorname{tr}, {trace}, {rank} of a matrix and \operatorname{floor}, {ceil} (PS.g4's func_operator_names_single_arg)
+  s = s.replace(/\\(?:operatorname|text|mathrm)\s*\{\s*(tr|trace|rank)\s*\}/g, "\\mat$1");
+  s = s.replace(/\\operatorname\s*\{\s*(floor|ceil)\s*\}/g, "\\op$1");
   s = s.replace(/\\\\|\\[,;:! ]/g, (m) => (m === "\\!" || m === "\\\\" ? m : " "));
   s = numberSeparators(s);
   s = s.replace(/\\!/g, "").replace(/~/g, " ");

@@ -11,7 +11,7 @@ import { Rational } from "./rational.js";
 import { setOperation } from "./sets.js";
 import { parseBigOperator } from "./bigops.js";
 import { parseDerivative, parseIntegral, parseLimit, type ParserAccess } from "./calculus.js";
-import { determinant, transpose } from "./matrix.js";
+import { determinant, matrixRank, trace, transpose } from "./matrix.js";
 import { tokenize, type Token } from "./tokenize.js";
 
 /** Deepest nesting the parser accepts. */
@@ -578,6 +578,18 @@ class Parser implements ParserAccess {
         return parseIntegral(this);
       case "lim":
         return parseLimit(this);
+      case "mattr":
+      case "mattrace":
+      case "matrank": {
+        // \operatorname{tr} / {trace} / {rank} of a matrix (latex2sympy2: arg.trace(), arg.rank())
+        const m = this.parsePrimary();
+        const v = m.k === "matrix" ? (name === "matrank" ? matrixRank(m.rows, this.budget) : trace(m.rows)) : null;
+        return v ?? this.fail(`\\operatorname{${name.slice(3)}} of something that is not a matrix it can compute`);
+      }
+      case "opfloor":
+      case "opceil":
+        // \operatorname{floor}(x), \operatorname{ceil}(x)
+        return { k: "fn", name: name.slice(2), args: [this.parsePrimary()] };
       case "det": {
         // \\det of a matrix (latex2sympy2: FUNC_DET → .det())
         const m = this.parsePrimary();
