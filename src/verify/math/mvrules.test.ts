@@ -894,3 +894,21 @@ describe("matrix functions of latex2sympy2 (PS.g4 func_operator_names_single_arg
     expect(judged("$4$", "$\\operatorname{floor}(\\pi)$", LE)).toBe(false);
   });
 });
+
+describe("the other inverse functions of PS.g4 (\\arccot, \\arcsec, \\arccsc and the inverse hyperbolic ones)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("are evaluated (sympy's acot, asec, acsc, asinh, acosh, atanh), also as \\operatorname{...}", () => {
+    expect(judged("$\\arccot 1$", "$\\frac{\\pi}{4}$", LE)).toBe(true);
+    expect(judged("$\\arcsec 2$", "$\\frac{\\pi}{3}$", LE)).toBe(true);
+    expect(judged("$\\arccsc 2$", "$\\frac{\\pi}{6}$", LE)).toBe(true);
+    expect(judged("$\\arsinh 1$", "$\\ln(1+\\sqrt{2})$", LE)).toBe(true);
+    expect(judged("$\\operatorname{arcsinh}(0)$", "$0$", LE)).toBe(true);
+    expect(judged("$\\operatorname{arctanh}(\\frac12)$", "$\\frac{\\ln 3}{2}$", LE)).toBe(true);
+    expect(judged("$\\arccosh 2$", "$\\ln(2+\\sqrt3)$", LE)).toBe(true);
+  });
+  it("and other values are wrong", () => {
+    expect(judged("$\\arcsec 2$", "$\\frac{\\pi}{4}$", LE)).toBe(false);
+    expect(judged("$\\arcosh 2$", "$\\ln(2+\\sqrt2)$", LE)).toBe(false);
+    expect(judged("$\\arccot 1$", "$\\frac{\\pi}{3}$", LE)).toBe(false);
+  });
+});

@@ -269,6 +269,7 @@ export function normalizeAnswer(input: string): string {
   // \operatorname{tr}, {trace}, {rank} of a matrix and \operatorname{floor}, {ceil} (PS.g4's func_operator_names_single_arg)
   s = s.replace(/\\(?:operatorname|text|mathrm)\s*\{\s*(tr|trace|rank)\s*\}/g, "\\mat$1");
   s = s.replace(/\\operatorname\s*\{\s*(floor|ceil)\s*\}/g, "\\op$1");
+  s = s.replace(/\\operatorname\s*\{\s*(arccot|arcsec|arccsc|arsinh|arcsinh|arcosh|arccosh|artanh|arctanh)\s*\}/g, "\\$1");
   s = s.replace(/\\\\|\\[,;:! ]/g, (m) => (m === "\\!" || m === "\\\\" ? m : " "));
   s = numberSeparators(s);
   s = s.replace(/\\!/g, "").replace(/~/g, " ");

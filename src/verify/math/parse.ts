@@ -17,7 +17,57 @@ import { tokenize, type Token } from "./tokenize.js";
 /** Deepest nesting the parser accepts. */
 export const MAX_DEPTH = 60;
 
-const FUNCTIONS = new Set(["sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "lg", "abs"]);
+/** A numeric literal node. */
+const lit = (n: bigint): MathNode => ({ k: "num", value: Rational.of(n), approx: false, text: n.toString() });
+
+/**
+ * The inverse functions PS.g4 has beyond arcsin, arccos, arctan (`\\arccot`, `\\arcsec`, `\\arccsc`, and the inverse
+ * hyperbolic `\\arsinh` / `\\arcsinh`, `\\arcosh` / `\\arccosh`, `\\artanh` / `\\arctanh`; sympy's acot, asec, acsc,
+ * asinh, acosh, atanh), written with the functions the evaluators know: arccot u = arctan(1/u), arcsec u =
+ * arccos(1/u), arccsc u = arcsin(1/u), arsinh u = ln(u + sqrt(u^2+1)), arcosh u = ln(u + sqrt(u^2-1)),
+ * artanh u = ln((1+u)/(1-u))/2.
+ */
+const INVERSES: Record<string, (u: MathNode) => MathNode> = (() => {
+  const one = lit(1n);
+  const inv = (u: MathNode): MathNode => ({ k: "div", a: one, b: u });
+  const sq = (u: MathNode): MathNode => ({ k: "pow", a: u, b: lit(2n) });
+  const fn = (name: string, a: MathNode): MathNode => ({ k: "fn", name, args: [a] });
+  const asinh = (u: MathNode): MathNode => fn("ln", { k: "add", a: u, b: fn("sqrt", { k: "add", a: sq(u), b: one }) });
+  const acosh = (u: MathNode): MathNode => fn("ln", { k: "add", a: u, b: fn("sqrt", { k: "sub", a: sq(u), b: one }) });
+  const atanh = (u: MathNode): MathNode => ({ k: "div", a: fn("ln", { k: "div", a: { k: "add", a: one, b: u }, b: { k: "sub", a: one, b: u } }), b: lit(2n) });
+  return {
+    arccot: (u) => fn("arctan", inv(u)),
+    arcsec: (u) => fn("arccos", inv(u)),
+    arccsc: (u) => fn("arcsin", inv(u)),
+    arsinh: asinh,
+    arcsinh: asinh,
+    arcosh: acosh,
+    arccosh: acosh,
+    artanh: atanh,
+    arctanh: atanh,
+  };
+})();
+
+const FUNCTIONS = new Set([
+  "sin",
+  "cos",
+  "tan",
+  "cot",
+  "sec",
+  "csc",
+  "arcsin",
+  "arccos",
+  "arctan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "log",
+  "ln",
+  "exp",
+  "lg",
+  "abs",
+  ...Object.keys(INVERSES),
+]);
 const REL: Record<string, RelOp> = {
   "=": "=",
   "<": "<",
@@ -677,7 +727,7 @@ class Parser implements ParserAccess {
       fname = `arc${fname}`;
       power = null;
     }
-    const call: MathNode = { k: "fn", name: fname, args: base ? [arg, base] : [arg] };
+    const call: MathNode = fname in INVERSES ? INVERSES[fname](arg) : { k: "fn", name: fname, args: base ? [arg, base] : [arg] };
     return power ? { k: "pow", a: call, b: power } : call;
   }
 }
