@@ -9,9 +9,11 @@
  * `io` cases run the program once per case and compare its stdout here. TypeScript (and JavaScript with
  * `import`/`export`) is transpiled inside the sandbox (sucrase), under the run's limits.
  */
-import { NODE_PROGRAM_SERVER, NODE_TEST_RUNNER } from "./node-runner.js";
+import { NODE_PROGRAM_SERVER } from "./node-program-server.js";
+import { NODE_TEST_RUNNER } from "./node-runner.js";
 import { NODE_STDIO_PRELOAD, nodeArgv } from "./program.js";
-import { PYTHON_PROGRAM_SERVER, PYTHON_TEST_RUNNER } from "./python-runner.js";
+import { PYTHON_PROGRAM_SERVER } from "./python-program-server.js";
+import { PYTHON_TEST_RUNNER } from "./python-runner.js";
 import { runSandboxed, startSandboxed, type ResolvedLimits, type SandboxOutcome } from "./sandbox.js";
 import { sandboxInfo } from "./sandbox-info.js";
 import { RUN_MAIN_SCRIPT } from "./transpile-in-sandbox.js";
