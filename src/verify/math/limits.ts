@@ -9,7 +9,8 @@ import type { Deadline } from "./deadline.js";
 import { num } from "./derivative.js";
 import { freeVariables } from "./numeric.js";
 import { exactValue, hasApprox } from "./exact.js";
-import { preciseValue, toFloat, type BF } from "./precise.js";
+import { toFloat, type BF } from "./bigfloat.js";
+import { preciseValue } from "./precise.js";
 import { Rational } from "./rational.js";
 
 /** Functions that jump: the value at the point says nothing about the limit. */

@@ -4,7 +4,7 @@
  * a rational or a binary float to a number of decimal places, a value's decimal exponent, and the
  * places two values must agree to.
  */
-import { top, type BF } from "./precise.js";
+import { top, type BF } from "./bigfloat.js";
 import { Rational } from "./rational.js";
 
 const LOG10_2 = Math.log10(2);
