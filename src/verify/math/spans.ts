@@ -129,11 +129,25 @@ export function envGroupAtStart(text: string, fractions?: RegExp): string | null
   const head = text.slice(0, 4000);
   const spans = envsOf(head, true, fractions);
   if (!spans.length || head.slice(0, spans[0].start).trim() !== "") return null;
-  let joined = spanWithPercent(head, spans[0]);
-  for (let j = 1; j < spans.length && j <= 5; j++) {
-    const between = head.slice(spans[j - 1].end, spans[j].start);
-    if (!/^\s*(,?\s*(?:and|or)|,)\s*$/.test(between)) break;
-    joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(head, spans[j])}`;
+  return joinSpans(head, spans, 0, lastJoined(head, spans, 0));
+}
+
+/** What may stand between two environments of one answer in Math-Verify's `latex_re` (`\s*(?:,?and|,?or|,)\s*`). */
+const ENV_JOIN = /^\s*(,?\s*(?:and|or)|,)\s*$/;
+
+/** The index of the last span joined to `spans[k]` by `ENV_JOIN` (up to 5 more, as `latex_re`'s `next` groups). */
+function lastJoined(text: string, spans: readonly MathSpan[], k: number): number {
+  let last = k;
+  while (last + 1 < spans.length && last - k < 5 && ENV_JOIN.test(text.slice(spans[last].end, spans[last + 1].start))) last++;
+  return last;
+}
+
+/** `spans[k..last]` as one answer: a list, or "a \\text{ or } b" where "or" joins them. */
+function joinSpans(text: string, spans: readonly MathSpan[], k: number, last: number): string {
+  let joined = spanWithPercent(text, spans[k]);
+  for (let j = k + 1; j <= last; j++) {
+    const between = text.slice(spans[j - 1].end, spans[j].start);
+    joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(text, spans[j])}`;
   }
   return joined;
 }
@@ -148,24 +162,16 @@ export function answerWordSpans(text: string, brackets = false, fractions?: RegE
   const spans = envsOf(text, brackets, fractions);
   if (!spans.length) return null;
   for (const colon of [true, false]) {
-    let best: { k: number; end: number } | null = null;
+    let best: { k: number; last: number } | null = null;
     const re = colon ? /answer:/gi : /answer/gi;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const from = m.index + m[0].length;
       const k = spans.findIndex((sp) => sp.start >= from);
       if (k < 0 || spans[k].start - from > 50) continue;
-      let last = k;
-      while (last + 1 < spans.length && last - k < 5 && /^\s*(,?\s*(?:and|or)|,)\s*$/.test(text.slice(spans[last].end, spans[last + 1].start))) last++;
-      if (!best || spans[last].end > best.end) best = { k, end: spans[last].end };
+      const last = lastJoined(text, spans, k);
+      if (!best || spans[last].end > spans[best.last].end) best = { k, last };
     }
-    if (best) {
-      let joined = spanWithPercent(text, spans[best.k]);
-      for (let j = best.k + 1; j < spans.length && spans[j - 1].end < best.end; j++) {
-        const between = text.slice(spans[j - 1].end, spans[j].start);
-        joined += `${/or/.test(between) ? " \\text{ or } " : ", "}${spanWithPercent(text, spans[j])}`;
-      }
-      return joined;
-    }
+    if (best) return joinSpans(text, spans, best.k, best.last);
   }
   return null;
 }
