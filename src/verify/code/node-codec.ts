@@ -1,6 +1,6 @@
 /**
- * The tagged-JSON codec both Node processes of a JavaScript/TypeScript test run share (node-runner.ts); handles
- * are side-specific. JavaScript source, embedded in `NODE_PROGRAM_SERVER` and `NODE_TEST_RUNNER`.
+ * The source both Node processes of a JavaScript/TypeScript test run share (node-runner.ts): the tagged-JSON codec
+ * (handles are side-specific) and `where`, the line of an error's stack in a given file. JavaScript source, embedded in `NODE_PROGRAM_SERVER` and `NODE_TEST_RUNNER`.
  */
 export const JS_CODEC = String.raw`
 const MAX_DEPTH = 200;
@@ -74,4 +74,15 @@ function dec(v, handle, depth) {
   }
   throw new TypeError("unknown value tag " + tag);
 }
+
+
+function where(e, filename, src) {
+  const stack = e && typeof e === "object" && typeof e.stack === "string" ? e.stack : "";
+  const m = new RegExp(filename.replace(".", "\\.") + ":(\\d+):(\\d+)").exec(stack);
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const text = (src.split("\n")[line - 1] || "").trim();
+  return text ? "line " + line + ": " + text : "line " + line;
+}
+
 `;

@@ -29,15 +29,6 @@ function describe(e) {
   return "thrown value " + String(e).slice(0, 200);
 }
 
-function where(e, filename, src) {
-  const stack = e && typeof e === "object" && typeof e.stack === "string" ? e.stack : "";
-  const m = new RegExp(filename.replace(".", "\\.") + ":(\\d+):(\\d+)").exec(stack);
-  if (!m) return undefined;
-  const line = Number(m[1]);
-  const text = (src.split("\n")[line - 1] || "").trim();
-  return text ? "line " + line + ": " + text : "line " + line;
-}
-
 const sock = new net.Socket({ fd: 3, readable: true, writable: true });
 let buf = "";
 const lines = [];

@@ -203,15 +203,6 @@ function describe(e) {
   return "thrown value " + short(e);
 }
 
-function where(e, filename, src) {
-  const stack = e && typeof e === "object" && typeof e.stack === "string" ? e.stack : "";
-  const m = new RegExp(filename.replace(".", "\\.") + ":(\\d+):(\\d+)").exec(stack);
-  if (!m) return undefined;
-  const line = Number(m[1]);
-  const text = (src.split("\n")[line - 1] || "").trim();
-  return text ? "line " + line + ": " + text : "line " + line;
-}
-
 function jsonEq(a, b) {
   if (b === null) return a === null || a === undefined;
   if (typeof b === "boolean" || typeof b === "string") return a === b;

@@ -1,6 +1,6 @@
 /**
- * The tagged-JSON codec both Python processes of a test run share (python-runner.ts): plain data only; handles are
- * side-specific. Python source, embedded in `PYTHON_PROGRAM_SERVER` and `PYTHON_TEST_RUNNER`.
+ * The source both Python processes of a test run share (python-runner.ts): the tagged-JSON codec (plain data only;
+ * handles are side-specific) and `_where`, the line of a traceback in a given file. Python source, embedded in `PYTHON_PROGRAM_SERVER` and `PYTHON_TEST_RUNNER`.
  */
 export const PY_CODEC = String.raw`
 import base64 as _b64, builtins as _bi, json as _json, math as _math, sys as _sys
@@ -129,4 +129,18 @@ def _dec(v, handle, depth=0):
         except decimal.InvalidOperation:
             raise ValueError("bad decimal")
     raise ValueError("unknown value tag %r" % (tag,))
+
+
+def _where(tb, filename, src):
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None:
+        return None
+    lines = src.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return "line %d: %s" % (line, text) if text else "line %d" % line
+
 `;

@@ -344,19 +344,6 @@ def _compile_tests(src):
         return compile(src, "<tests>", "exec")
 
 
-def _where(tb, filename, src):
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    if line is None:
-        return None
-    lines = src.splitlines()
-    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    return "line %d: %s" % (line, text) if text else "line %d" % line
-
-
 def _describe(e):
     msg = str(e)
     name = type(e).__name__
