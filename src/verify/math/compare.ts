@@ -299,7 +299,7 @@ function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext, positive:
   freeVariables(d2, vars);
   if (vars.size === 0) return false;
   let ratio: Complex | null = null;
-  let valid = 0;
+  const points: number[] = [];
   for (let i = 0; i < POINTS; i++) {
     const env = samplePoint(vars, i);
     const va = numericValue(d1, env, ctx.budget);
@@ -311,9 +311,28 @@ function proportional(d1: MathNode, d2: MathNode, ctx: CompareContext, positive:
     if (positive && (r.re <= 0 || Math.abs(r.im) > 1e-9 * Math.abs(r.re))) return false;
     if (ratio === null) ratio = r;
     else if (!closeC(ratio, r, NUMERIC_TOL)) return false;
-    valid++;
+    points.push(i);
   }
-  return valid >= 2;
+  return points.length >= 2 && preciselyProportional(d1, d2, vars, points, ctx);
+}
+
+/**
+ * The ratio check above in doubles, decided at arbitrary precision (precise.ts): d1(p)·d2(q) = d1(q)·d2(p) for the
+ * first point q and every other point p. In doubles at 1e-8, `x = \pi` matched `x = \frac{103993}{33102}` and
+ * `y = x` matched `y = x + 10^{-9}`. A pair precise.ts cannot evaluate (complex values) keeps the doubles' verdict;
+ * one past every precision here is "cannot tell", so never proportional.
+ */
+function preciselyProportional(d1: MathNode, d2: MathNode, vars: Set<string>, points: number[], ctx: CompareContext): boolean {
+  // each point's variables under their own names (x#3), so two points meet in one expression
+  const at = (n: MathNode, i: number): MathNode => mapSymbols(n, (s) => (vars.has(s.name) ? { k: "sym", name: `${s.name}#${i}` } : s));
+  const env: PreciseEnv = new Map();
+  for (const i of points) for (const [k, v] of samplePoint(vars, i)) env.set(`${k}#${i}`, fromFloat(v.re)!);
+  const [q, ...rest] = points;
+  for (const p of rest) {
+    const r = preciselyEqual({ k: "mul", a: at(d1, p), b: at(d2, q) }, { k: "mul", a: at(d1, q), b: at(d2, p) }, env, ctx.budget);
+    if (r === false || r === BEYOND_PRECISION) return false;
+  }
+  return true;
 }
 
 function relEqual(a: Rel, b: Rel, ctx: CompareContext): boolean {
