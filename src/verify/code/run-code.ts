@@ -177,8 +177,16 @@ async function runWithHarness(req: ValidRequest, started: number): Promise<CodeR
       prog.kill();
       return;
     }
-    tc.write(b);
+    // Backpressure: while the tests' process has not taken what was sent, stop reading the program's channel, so
+    // a program writing without end blocks in its own write instead of queueing gigabytes in this process.
+    if (tc.destroyed) return;
+    if (!tc.write(b) && !pc.isPaused()) {
+      pc.pause();
+      tc.once("drain", () => pc.resume());
+    }
   });
+  // Once the tests' process is gone nothing more is relayed: let the program's writes go through (and be dropped).
+  tc.once("close", () => pc.resume());
   pc.on("end", () => tc.end());
   pc.on("close", () => tc.end());
   // The tests' process: requests for the program, and its verdict.
