@@ -52,6 +52,9 @@ function lastEquationPart(s: string): string | null {
   return parts.length > 2 && parts[parts.length - 1].trim() !== "" ? parts[parts.length - 1].trim() : null;
 }
 
+/** `\\not` before a relation (`\\not<`, `\\not\\in`); `\\not=` was made `\\ne` by normalisation. */
+const NEGATED_RELATION = /\\not(?![a-zA-Z])/;
+
 /** Sizing delimiters (`\\bigl(`, `\\Bigr]`, `\\big|`). */
 const BIG_DELIMITER = /\\[bB]igg?[lr]?(?![a-zA-Z])/;
 
@@ -73,6 +76,11 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
   }
   const normalized = normalizeAnswer(raw);
   const loose = looseKey(normalized);
+  if (NEGATED_RELATION.test(normalized)) {
+    // any other `\not` (`\not<`, `\not\in`) negates the relation after it; the parser would read it as a variable
+    // (`x \not\in A` as not·x = A), so such an answer compares as text, as in Math-Verify, whose grammar has no `\not`
+    return { raw, normalized, loose, tree: null, error: "a negated relation (\\not) is not parsed" };
+  }
   if ((options as { mathVerifyTargets?: boolean }).mathVerifyTargets && BIG_DELIMITER.test(raw)) {
     // Math-Verify's LaTeX grammar (latex2sympy2_extended PS.g4) has no rule for \bigl( … \bigr): such a span does not parse there
     // and its text is compared as written (Math-Verify's string fallback): `\\bigl(4\\bigr)` is not the text `4`

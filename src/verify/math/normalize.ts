@@ -287,6 +287,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\(?:leqslant|leq)(?![a-zA-Z])/g, "\\le")
     .replace(/\\(?:geqslant|geq)(?![a-zA-Z])/g, "\\ge")
     .replace(/\\(?:neq)(?![a-zA-Z])/g, "\\ne")
+    // `\not=` and `\not\equiv` render as ≠ (the parser would read `\not` as a variable: `x \not= 4` as an equation)
+    .replace(/\\not\s*(?:=|\\equiv(?![a-zA-Z]))/g, "\\ne ")
     .replace(/\\(?:varnothing)(?![a-zA-Z])/g, "\\emptyset")
     .replace(/\\(?:infinity)(?![a-zA-Z])/g, "\\infty")
     .replace(/<=/g, "\\le ")
