@@ -211,7 +211,10 @@ function jsonEq(a, b) {
     if (typeof a !== "number") return false;
     if (Number.isNaN(a) && Number.isNaN(b)) return true;
     if (Number.isInteger(a) && Number.isInteger(b)) return a === b;
-    return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
+    const tol = 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
+    // An integer is expected: a fraction lies within rounding of it (1e-6, or 16 units in the last place of a large
+    // one), or the relative tolerance alone would let an unfloored n / 2 (50000000000.5 for 50000000000) pass.
+    return Math.abs(a - b) <= (Number.isInteger(b) ? Math.min(tol, Math.max(1e-6, Math.abs(b) * 2 ** -48)) : tol);
   }
   if (Array.isArray(b)) {
     return Array.isArray(a) && a.length === b.length && b.every((y, i) => jsonEq(a[i], y));

@@ -364,6 +364,14 @@ def _json_eq(a, b):
             return a == b
         if _math.isnan(a) and _math.isnan(b):
             return True
+        if type(b) is int:
+            # An integer is expected (it came through a JSON double, hence float(b)). A whole float must be that
+            # number, and any other float lie within rounding of it (1e-6, or 16 units in the last place of a large
+            # one): the relative tolerance alone let a wrong integer pass as a float (123456789100.0 for
+            # 123456789012, an unfloored n / 2).
+            if type(a) is float and a.is_integer():
+                return a == float(b)
+            return abs(a - b) <= min(1e-9 * max(abs(a), abs(b)) + 1e-12, max(1e-6, abs(b) * 2.0 ** -48))
         return _math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
     if isinstance(b, str):
         return type(a) is str and a == b

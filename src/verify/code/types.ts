@@ -5,7 +5,8 @@
  * - `"assert"`: test code run after the program in the same namespace (HumanEval, MBPP). The tests pass
  *   when they run to the end without raising.
  * - `"calls"`: function-call cases `{fn, args, expected}`; `fn` is evaluated in the program's namespace,
- *   called with `args`, and the result compared with `expected` (deep equality; floats to 1e-9 relative).
+ *   called with `args`, and the result compared with `expected` (deep equality; floats to 1e-9 relative,
+ *   but a float meets an expected integer only when it is that integer or within rounding of it).
  * - `"io"`: stdin/stdout cases `{input, output}` (competitive programming); the program runs once per
  *   case and its stdout must equal `output` up to trailing whitespace on each line and trailing blank lines.
  */
