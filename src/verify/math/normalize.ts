@@ -140,6 +140,12 @@ function mapUnicode(s: string): string {
   return /[^ -~\s]/.test(out) ? out.normalize("NFKC") : out;
 }
 
+/**
+ * What a unit never follows: a comma or semicolon, or a plain word of two or more letters (not a command such as `\pi`).
+ * `\text{even}, \text{odd}` and `\text{yes}\text{no}` are two answers, not a word and its unit.
+ */
+const AFTER_WORD_OR_LIST = /(?:[,;]|(?<![\\a-zA-Z])[a-zA-Z]{2,})\s*$/;
+
 /** Replace `\text{...}`-like commands: units and words after a value are dropped, "or"/"and" become separators, math is unwrapped. */
 function replaceTextCommands(s: string): string {
   let out = "";
@@ -171,7 +177,7 @@ function replaceTextCommands(s: string): string {
     else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
     else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
       replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;
-    } else if (/^[a-zA-Z][a-zA-Z .'/-]*(?:\^\{?\d\}?)?$/.test(word) && before.trim() !== "") {
+    } else if (/^[a-zA-Z][a-zA-Z .'/-]*(?:\^\{?\d\}?)?$/.test(word) && before.trim() !== "" && !AFTER_WORD_OR_LIST.test(before)) {
       // A unit or word after a value: drop it, with a following power (cm^2).
       const pow = /^\s*\^\s*(?:\{\s*\d\s*\}|\d)/.exec(s.slice(end));
       if (pow) end += pow[0].length;
@@ -202,6 +208,7 @@ function numberSeparators(s: string): string {
 function stripTrailingWords(s: string): string {
   // an integral's differential (`\int_0^1 x^2 dx`) is no unit
   if (s.length > 500 || /\\int(?![a-zA-Z])/.test(s)) return s;
+  const input = s;
   for (let guard = 0; guard < 8; guard++) {
     const m = /^(.*?[\d})\]a-zA-Z.%])\s+([a-zA-Z][a-zA-Z.']*(?:\^\{?\d\}?)?)\s*\.?$/.exec(s);
     if (!m) break;
@@ -209,6 +216,9 @@ function stripTrailingWords(s: string): string {
     if (word.length < 2 || MATH_WORDS.has(word)) break;
     s = m[1];
   }
+  // words are units only after a value: "yes no" and "even odd" are two answers, not "yes" and "even"
+  const last = /(?<![\\a-zA-Z])([a-zA-Z]{2,})\s*$/.exec(s);
+  if (s !== input && last && !MATH_WORDS.has(last[1].toLowerCase())) return input;
   // leading words before a value: "about 5" is not handled; "x = 5" is kept for the parser
   return s;
 }
