@@ -159,7 +159,9 @@ function makeRemote(h) {
     get(_t, prop) {
       if (typeof prop === "symbol") {
         if (prop === Symbol.iterator) return function () { return answer(request("iter", { h: id }))[Symbol.iterator](); };
-        if (prop === Symbol.toStringTag) return kind;
+        // Never a plain tag: node:assert's deep equality compares tags, and a class the program names "Object"
+        // would otherwise make any of its objects deep-equal {}.
+        if (prop === Symbol.toStringTag) return "program's " + kind;
         return undefined;
       }
       if (prop === "then" || prop === "toJSON" || prop === "constructor" || prop === "inspect") return undefined;
