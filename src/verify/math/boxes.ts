@@ -56,6 +56,17 @@ function mvJoinsBoxes(between: string, content: string, next: string): boolean {
 }
 
 /**
+ * Whether the text between two boxes makes them one hedge although it holds more than separators: the word "or"
+ * within 70 characters (`\\boxed{3} or maybe \\boxed{4}`, `\\boxed{3} (or \\boxed{4})`), or fewer than 10 characters
+ * with no word in them (`\\boxed{3} / \\boxed{4}`, `\\boxed{3} % \\boxed{4}`), as Math-Verify's `extract_boxed_content`
+ * joins them. A correction in words (`\\boxed{3} but actually \\boxed{4}`) is no hedge: the last box answers.
+ */
+function hedgeBetween(between: string): boolean {
+  if (between.length < 70 && /\bor\b/i.test(between)) return true;
+  return between.length < 10 && !/[a-zA-Z]{2,}/.test(between.replace(/\\[a-zA-Z]+/g, " "));
+}
+
+/**
  * The last boxed answer; several boxes joined only by "and", "or", commas or `x =` count as one list.
  * With `mathVerify` (Math-Verify's targets), boxes with no math delimiter between them join by
  * Math-Verify's rule instead (mvJoinsBoxes).
@@ -91,10 +102,10 @@ export function findBoxed(text: string, mathVerify = false, spans: readonly { st
         else if (mathVerify && !delimited) {
           const later = trimKeepTabs(boxedAt(text, prevStart)?.content ?? "");
           if (!mvJoinsBoxes(between, trimKeepTabs(b.content), later)) break;
-        } else if (rest !== "" || between.length > 40) break;
+        } else if ((rest !== "" || between.length > 40) && !hedgeBetween(between)) break;
         // boxes in different math spans ("$$\boxed{20}$$ \boxed{143}") join only with a separator
         if (delimited && !/[,;]|\band\b|\bor\b/.test(between)) break;
-        const joiner = /\bor\b/.test(between) ? " \\text{ or } " : ", ";
+        const joiner = /\bor\b/i.test(between) ? " \\text{ or } " : ", ";
         // the same box twice in a row is one answer (Math-Verify's extract_boxed_content drops the repeat)
         if (trimKeepTabs(b.content) !== parts[0].replace(/(?:, | \\text\{ or \} )$/, "")) parts.unshift(trimKeepTabs(b.content) + joiner);
         prevStart = earlier;
