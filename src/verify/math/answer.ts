@@ -101,8 +101,9 @@ export function parseAnswerWith(raw: string, budget: Deadline, options: MathVeri
     return { raw, normalized, loose, tree: parseMath(normalized, budget) };
   } catch (e) {
     if (!(e instanceof MathParseError || e instanceof RangeError)) throw e;
-    // "\\text{Area} = \\frac12 \\cdot 3 \\cdot 4 = 6": when the whole does not parse, the part after the last "="
-    const last = lastEquationPart(normalized);
+    // "\\text{Area} = \\frac12 \\cdot 3 \\cdot 4 = 6": when the whole does not parse, the part after the last "=";
+    // not when the word "or" stands in it: "x = 3 or maybe x = 4" is two answers, not a chain ending in 4
+    const last = /\bor\b/i.test(raw) ? null : lastEquationPart(normalized);
     if (last !== null) {
       try {
         return { raw, normalized, loose, tree: parseMath(last, budget) };

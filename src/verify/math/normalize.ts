@@ -174,6 +174,8 @@ function replaceTextCommands(s: string): string {
       replacement = " ";
       end = s.length;
     } else if (/^(?:or|,?\s*or)$/i.test(word)) replacement = " \\or ";
+    // words holding "or" between two values ("x = 3 \text{ or maybe } x = 4") separate a hedge too, not a unit
+    else if (/\bor\b/i.test(word) && /^[a-zA-Z ,.'-]+$/.test(word) && before.trim() !== "" && s.slice(end).trim() !== "") replacement = " \\or ";
     else if (/^(?:and|,?\s*and)$/i.test(word)) replacement = ", ";
     else if (isWhole || /^[a-zA-Z]$/.test(word) || m[0].startsWith("\\operatorname") || m[0].startsWith("\\math")) {
       replacement = isWhole && /[a-zA-Z]{2}/.test(word) ? `\\text{${word}}` : inner;
