@@ -144,8 +144,9 @@ describe("sandbox limits", () => {
       `        os.execvp("sh", ["sh", "-c", "sleep 303; echo ${marker}"])`,
       "    os._exit(0)",
       "time.sleep(0.5)",
+      "def f(): return 1",
     ].join("\n");
-    const r = await runCode({ language: "python", code, tests: "assert True" });
+    const r = await runCode({ language: "python", code, tests: "assert f() == 1" });
     expect(r.status, r.message).toBe("passed");
     expect(hostProcesses(marker)).toEqual([]);
   });

@@ -271,6 +271,12 @@ let reported = false;
 function report(status, fields) {
   if (reported) return;
   reported = true;
+  if (status === "passed" && nextId === 0) {
+    // Test code that never asked the program for anything (only comments, a helper never called, no cases)
+    // checked nothing: no pass, whatever the program is.
+    status = "error";
+    fields = { message: "the tests never used the program: nothing was checked", phase: "tests" };
+  }
   if (status === "passed" && exitedMessage !== undefined) {
     status = "exited";
     fields = Object.assign({}, fields || {}, { message: exitedMessage, phase: "tests", testsPassed: 0 });

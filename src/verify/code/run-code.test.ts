@@ -146,8 +146,8 @@ describe("runCode harness", () => {
   });
 
   it("keeps the tests out of the sandbox's filesystem", async () => {
-    const code = "import os, sys\nfound = os.listdir(os.path.dirname(os.path.abspath(sys.argv[0])))\nprint(found)\n";
-    const r = await runCode({ language: "python", code, tests: "SECRET_TEST_MARKER = 1\nassert True" });
+    const code = "import os, sys\nfound = os.listdir(os.path.dirname(os.path.abspath(sys.argv[0])))\nprint(found)\ndef f(): return 1\n";
+    const r = await runCode({ language: "python", code, tests: "SECRET_TEST_MARKER = 1\nassert f() == 1" });
     expect(r.status).toBe("passed");
     expect(r.stdout).not.toMatch(/test/i);
   });
@@ -238,8 +238,8 @@ describe("runCode leftovers", () => {
     expect(js.durationMs).toBeLessThan(20_000);
     const py = await runCode({
       language: "python",
-      code: "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\n",
-      tests: "assert True",
+      code: "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\ndef f(): return 1\n",
+      tests: "assert f() == 1",
       limits: { timeoutMs: 30_000 },
     });
     expect(py.status, py.message).toBe("passed");

@@ -326,6 +326,7 @@ async function runIo(req: ValidRequest, code: string, cases: IoCase[], started: 
   const argv = isPython
     ? (box: string) => [info.python, "-s", `${box}/${file}`]
     : (box: string) => [...nodeArgv(info.node, limits.memoryMb, box, "main-boot.cjs"), `${box}/${file}`, req.language];
+  if (cases.length === 0) return { ...baseResult(undefined, started, 0), status: "error", message: "no test cases: nothing was checked" };
   let passed = 0;
   let first: Pick<CodeResult, "status" | "message" | "failedTest" | "failedTestIndex"> | undefined;
   let last: SandboxOutcome | undefined;

@@ -96,8 +96,13 @@ export function createCodeVerifier(opts: CodeVerifierOptions = {}): Verifier {
         if (code === undefined) return { correct: false, status: "no_answer", score: 0, reason: "no code found in the response" };
         const extracted = code;
         if (meta.codePrefix && !meta.noPrefix) code = withPrefix(code, meta.codePrefix, meta.entryPoint, language);
+        const request = problemRequest(code, problem, meta, language, opts.limits);
+        // No tests would run the program alone and pay for any program that exits 0: a reward needs tests.
+        if (request.tests === undefined || (typeof request.tests === "string" ? request.tests.trim() === "" : request.tests.length === 0)) {
+          return { correct: false, status: "invalid", score: 0, reason: "the problem has no tests (answer and meta.cases are empty)", extracted };
+        }
         const pool = opts.pool ?? defaultCodePool();
-        const r = await pool.run(problemRequest(code, problem, meta, language, opts.limits));
+        const r = await pool.run(request);
         const reason = r.status === "passed" ? "passed" : `${r.status}${r.message ? `: ${r.message}` : ""}`;
         const details: Record<string, unknown> = {
           status: r.status,
