@@ -39,6 +39,21 @@ describe("checkFormat / formatReward", () => {
     }
   });
 
+  it("invisible characters are blank: a zero-width space is no thinking and no answer", () => {
+    // JavaScript's trim() keeps format characters (U+200B, U+2060, U+00AD, bidi marks) and blank-looking letters
+    // (U+2800, U+3164), so "<think>\u200b</think>\u200b" was paid as a think block followed by an answer
+    for (const inv of ["\u200b", "\u200c\u200d", "\u2060", "\u00ad", "\u200e\u202e", "\u2800", "\u3164", "\u034f", " \u200b\n"]) {
+      expect(strict(`<think>${inv}</think>${inv}`, P), JSON.stringify(inv)).toBe(0);
+      expect(checkFormat(`<think>${inv}</think>4`).checks.thinking, JSON.stringify(inv)).toBe(false);
+      expect(checkFormat(`<think>x</think>${inv}`).checks.answer, JSON.stringify(inv)).toBe(false);
+    }
+    expect(formatReward({ answerTags: ["<answer>", "</answer>"] })("<think>x</think><answer>\u200b</answer>", P)).toBe(0);
+    expect(formatReward({ minAnswerChars: 3 })("<think>x</think>4\u200b\u200b\u200b", P)).toBe(0);
+    // text with such characters in it still counts
+    expect(strict("<think>2\u200b+2</think>\u200b4", P)).toBe(1);
+    expect(strict("<think>x</think>\u00ad42", P)).toBe(1);
+  });
+
   it("supports custom tags and an answer block (R1-Zero template)", () => {
     const r1 = formatReward({ openTag: "<reasoning>", closeTag: "</reasoning>", answerTags: ["<answer>", "</answer>"] });
     expect(r1("<reasoning>r</reasoning>\n<answer> 42 </answer>\n", P)).toBe(1);

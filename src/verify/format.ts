@@ -6,8 +6,8 @@
  *    `promptOpensThink` (templates whose prompt already ends in `<think>`) the response must not open
  *    another one instead.
  * 2. `tags`: exactly one opening and one closing think tag, opening before closing.
- * 3. `thinking`: the text between them is not blank.
- * 4. `answer`: the text after the closing tag is not blank (at least `minAnswerChars` characters).
+ * 3. `thinking`: the text between them is not blank (invisible characters such as U+200B count as blank).
+ * 4. `answer`: the text after the closing tag is not blank (at least `minAnswerChars` visible characters).
  * 5. `answerTag` (only when `answerTags` is set, as in the R1-Zero template): the answer is exactly one
  *    `<answer>…</answer>` block with non-blank content and nothing but whitespace around it.
  *
@@ -83,10 +83,22 @@ function resolve(opts: FormatOptions): Required<Omit<FormatOptions, "answerTags"
   return { openTag, closeTag, minAnswerChars, promptOpensThink: opts.promptOpensThink ?? false, answerTags: opts.answerTags };
 }
 
+/**
+ * Characters that show nothing: format characters (zero-width space and joiners, word joiner, soft hyphen, byte order
+ * mark, bidi marks and overrides), the combining grapheme joiner, and letters drawn blank (Braille blank, Hangul fillers).
+ * `trim()` keeps them, so a think block or an answer of nothing else was not blank.
+ */
+const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u2800\u3164\uffa0]/gu;
+
+/** The text as a reader sees it: invisible characters removed, whitespace trimmed. */
+function visible(text: string): string {
+  return text.replace(INVISIBLE, "").trim();
+}
+
 function checkAnswerTags(answer: string, [open, close]: [string, string]): boolean {
   const t = answer.trim();
   if (!t.startsWith(open) || !t.endsWith(close) || countOf(t, open) !== 1 || countOf(t, close) !== 1) return false;
-  return t.slice(open.length, t.length - close.length).trim() !== "";
+  return visible(t.slice(open.length, t.length - close.length)) !== "";
 }
 
 /** Run the format checks on a response (throws `FormatOptionsError` only for invalid options). */
@@ -110,8 +122,8 @@ export function checkFormat(response: string, options: FormatOptions = {}): Form
     checks.tags = opens === 1 && closes === 1 && openAt < closeAt;
     if (openAt >= 0 && closeAt > openAt) thinking = response.slice(openAt + o.openTag.length, closeAt);
   }
-  checks.thinking = thinking !== undefined && thinking.trim() !== "";
-  checks.answer = closeAt >= 0 && answer.trim().length >= Math.max(1, o.minAnswerChars);
+  checks.thinking = thinking !== undefined && visible(thinking) !== "";
+  checks.answer = closeAt >= 0 && visible(answer).length >= Math.max(1, o.minAnswerChars);
   if (o.answerTags) checks.answerTag = closeAt >= 0 && checkAnswerTags(answer, o.answerTags);
 
   const values = Object.values(checks);
