@@ -250,12 +250,16 @@ function expSmallFixed(r: bigint, w: number, budget: Deadline): bigint {
   return sum;
 }
 
+/** Largest |x| whose exp(x) is computed (the result's binary exponent must stay a safe integer). */
+export const MAX_EXP_ARG = 2 ** 40;
+
 export function exp(c: Ctx, a: BF): BF | null {
   const x = toFloat(a);
-  if (!(Math.abs(x) < 1e6)) return null;
-  const w = c.p + 40;
-  const ln2 = ln2Fixed(w, c.budget);
+  if (!(Math.abs(x) < MAX_EXP_ARG)) return null;
   const k = Math.round(x / Math.LN2);
+  // (k·ln 2 is subtracted from x: ln 2 needs the bits of k more)
+  const w = c.p + 40 + Math.max(0, Math.ceil(Math.log2(Math.abs(k) + 1)) - 20);
+  const ln2 = ln2Fixed(w, c.budget);
   const r = c.toFixed(a, w) - BigInt(k) * ln2;
   const v = expSmallFixed(r, w, c.budget);
   return c.norm(v, k - w);
@@ -283,14 +287,20 @@ export function ln(c: Ctx, a: BF): BF | null {
   return c.norm(total, -w);
 }
 
-/** sin and cos of a (|a| < 2^40), by reduction modulo π/2 and Taylor series. */
+/** Largest binary exponent of an argument of sin and cos (π/2 is taken to that many bits more). */
+export const MAX_TRIG_TOP = 4000;
+
+/** sin and cos of a (|a| < 2^4000), by reduction modulo π/2 (with π to the bits of a more) and Taylor series. */
 export function sinCos(c: Ctx, a: BF): { sin: BF; cos: BF } | null {
-  const x = toFloat(a);
-  if (!(Math.abs(x) < 2 ** 40)) return null;
-  const w = c.p + 80;
+  if (top(a) > MAX_TRIG_TOP) return null;
+  const w = c.p + 80 + Math.max(0, top(a));
   const halfPi = piFixed(w, c.budget) >> 1n;
-  const k = Math.round(x / (Math.PI / 2));
-  const r = c.toFixed(a, w) - BigInt(k) * halfPi;
+  const af = c.toFixed(a, w);
+  // k = round(a / (π/2)), floored division of bigints
+  const num = 2n * af + halfPi;
+  const den = 2n * halfPi;
+  const k = num >= 0n ? num / den : -((-num + den - 1n) / den);
+  const r = af - k * halfPi;
   const r2 = (r * r) >> BigInt(w);
   let term = r;
   let s = r;
@@ -306,7 +316,7 @@ export function sinCos(c: Ctx, a: BF): { sin: BF; cos: BF } | null {
     term = -((term * r2) / (1n << BigInt(w))) / ((2n * n - 1n) * (2n * n));
     co += term;
   }
-  const q = ((k % 4) + 4) % 4;
+  const q = Number(((k % 4n) + 4n) % 4n);
   const [sv, cv] = q === 0 ? [s, co] : q === 1 ? [co, -s] : q === 2 ? [-s, -co] : [-co, s];
   return { sin: c.norm(sv, -w), cos: c.norm(cv, -w) };
 }

@@ -11,7 +11,7 @@
 import type { MathNode } from "./ast.js";
 import type { Deadline } from "./deadline.js";
 import { Rational } from "./rational.js";
-import { atan, bitlen, Ctx, exp, ln, piFixed, sinCos, top, ZERO, type BF } from "./bigfloat.js";
+import { atan, bitlen, Ctx, exp, ln, MAX_TRIG_TOP, piFixed, sinCos, top, ZERO, type BF } from "./bigfloat.js";
 
 /** Largest precision (bits) ever used: bounds the work on huge inputs. */
 const MAX_PREC = 12000;
@@ -32,6 +32,8 @@ function evalNode(c: Ctx, n: MathNode, env: PreciseEnv): BF | null {
       if (v) return v;
       if (n.name === "pi") return c.fixed(piFixed(c.p + 8, c.budget), c.p + 8);
       if (n.name === "e") return exp(c, c.int(1n));
+      // (∞ in arithmetic, \frac{1}{\infty}: no value here, and not one for doubles either, where it was 0)
+      if (n.name === "inf") throw new BeyondPrecisionError();
       return null;
     }
     case "neg": {
@@ -89,34 +91,57 @@ function asInteger(c: Ctx, x: BF): bigint | null {
 function evalPow(c: Ctx, baseNode: MathNode, expNode: MathNode, env: PreciseEnv): BF | null {
   const base = evalNode(c, baseNode, env);
   if (!base) return null;
-  const r = smallRational(expNode);
+  const r = reduced(smallRational(expNode));
   if (r && r.q <= 1n << 62n) {
     const abs = r.p < 0n ? -r.p : r.p;
-    if (abs > 1n << 40n) return null;
-    const root = r.q === 1n ? base : c.root(base, r.q);
-    return root && c.powInt(root, r.p);
+    if (abs <= 1n << 40n) {
+      const root = r.q === 1n ? base : c.root(base, r.q);
+      return root && c.powInt(root, r.p);
+    }
   }
   const ex = evalNode(c, expNode, env);
   if (!ex) return null;
   // (a tiny exponent moves the value by a tiny amount: e^{e^{-300}} is 1 + 2^{-433})
   if (ex.m !== 0n) c.minTop = Math.min(c.minTop, top(ex));
   const k = asInteger(c, ex);
-  if (k !== null) {
-    if (k > 1n << 40n || k < -(1n << 40n)) return null;
-    return c.powInt(base, k);
-  }
-  if (base.m <= 0n) return null;
-  const l = ln(c, base);
-  return l && exp(c, c.mul(ex, l));
+  if (k !== null && k <= 1n << 40n && k >= -(1n << 40n)) return c.powInt(base, k);
+  if (base.m === 0n) return ex.m > 0n ? ZERO : null;
+  // a huge integer power (|a|^k with the sign of a^k: (1 + 10^{-20})^{10^{20}} is e, not 1 as in doubles) or a real power of a positive
+  if (base.m < 0n && k === null) return null;
+  const l = ln(c, base.m < 0n ? c.neg(base) : base);
+  const v = l && bigExp(c, c.mul(ex, l));
+  return v && (base.m < 0n && (k! & 1n) === 1n ? c.neg(v) : v);
+}
+
+/** p/q in lowest terms ((-1)^{4/2} is (-1)^2). */
+function reduced(r: { p: bigint; q: bigint } | null): { p: bigint; q: bigint } | null {
+  if (!r || r.q === 0n) return r;
+  let [x, y] = [r.p < 0n ? -r.p : r.p, r.q];
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x > 1n ? { p: r.p / x, q: r.q / x } : r;
+}
+
+/** exp(x); past the range exp computes, the value is astronomically large or small: no value here ("cannot tell"). */
+function bigExp(c: Ctx, x: BF): BF | null {
+  if (x.m !== 0n && top(x) > 40) throw new BeyondPrecisionError();
+  return exp(c, x);
 }
 
 function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | null {
   if (name === "root") {
     const idx = evalNode(c, args[1], env);
-    const k = idx && asInteger(c, idx);
-    if (k === null || k === undefined || k < 1n || k > 1n << 62n) return null;
+    if (!idx) return null;
+    const k = asInteger(c, idx);
     const a = evalNode(c, args[0], env);
-    return a && c.root(a, k);
+    if (!a) return null;
+    if (k !== null && k >= 1n && k <= 1n << 62n) return c.root(a, k);
+    // a huge or non-integer index: a^{1/k} for a > 0 (\sqrt[10^{30}]{2} is 1 + 2^{-100}, not the 1 of doubles)
+    if (idx.m <= 0n || a.m < 0n) return null;
+    if (a.m === 0n) return ZERO;
+    c.minTop = Math.min(c.minTop, -top(idx));
+    const l = ln(c, a);
+    const q = l && c.div(l, idx);
+    return q && bigExp(c, q);
   }
   if (name === "max" || name === "min" || name === "gcd" || name === "lcm" || name === "mod") return evalListFn(c, name, args, env);
   if (name === "floor" || name === "ceil") {
@@ -135,7 +160,7 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     case "percent":
       return c.div(a, c.int(100n));
     case "exp":
-      return exp(c, a);
+      return bigExp(c, a);
     case "ln":
       return ln(c, a);
     case "log":
@@ -149,7 +174,8 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     }
     case "fact": {
       const n = integerArg(c, a, args[0], env);
-      if (n === null || n < 0n || n > BigInt(MAX_FACT)) return null;
+      if (n === null) return halfIntegerFactorial(c, a, env);
+      if (n < 0n || n > BigInt(MAX_FACT)) return null;
       let acc = 1n;
       for (let i = 2n; i <= n; i++) {
         acc *= i;
@@ -161,6 +187,14 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
       const n = integerArg(c, a, args[0], env);
       const kv = evalNode(c, args[1], env);
       const k = kv && integerArg(c, kv, args[1], env);
+      // (a constant non-integer k: see halfIntegerFactorial)
+      if (kv && k === null && env.size === 0) throw new BeyondPrecisionError();
+      if (n === null && k !== null && k !== undefined && k >= 0n && k <= 5000n) {
+        // a real n over an integer k: n(n-1)···(n-k+1)/k!
+        let acc: BF | null = c.int(1n);
+        for (let i = 0n; i < k && acc; i++) acc = c.div(c.mul(acc, c.sub(a, c.int(i))), c.int(i + 1n));
+        return acc;
+      }
       if (n === null || k === null || k === undefined || n < 0n || k < 0n || n > 100000n || k > 5000n) return null;
       if (k > n) return ZERO;
       let acc = 1n;
@@ -176,6 +210,7 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
     case "cot":
     case "sec":
     case "csc": {
+      if (top(a) > MAX_TRIG_TOP) throw new BeyondPrecisionError();
       const sc = sinCos(c, a);
       if (!sc) return null;
       if (name === "sin") return sc.sin;
@@ -192,16 +227,23 @@ function evalFn(c: Ctx, name: string, args: MathNode[], env: PreciseEnv): BF | n
       // asin x = atan(x / sqrt(1 - x^2)); acos x = π/2 - asin x
       const one = c.int(1n);
       const s = c.sqrt(c.sub(one, c.mul(a, a)));
-      if (!s || s.m === 0n) return null;
-      const q = c.div(a, s);
-      const as = q && atan(c, q);
+      if (!s) return null;
+      const halfPi = c.fixed(piFixed(c.p + 8, c.budget) >> 1n, c.p + 8);
+      // (at ±1: ±π/2)
+      const q = s.m === 0n ? null : c.div(a, s);
+      const as = s.m === 0n ? (a.m < 0n ? c.neg(halfPi) : halfPi) : q && atan(c, q);
       if (!as) return null;
       if (name === "arcsin") return as;
       return c.sub(c.fixed(piFixed(c.p + 8, c.budget) >> 1n, c.p + 8), as);
     }
-    case "sinh":
-    case "cosh":
     case "tanh": {
+      // (1 - e^{-2|a|}) / (1 + e^{-2|a|}) with the sign of a: tanh(10^5) is 1 - 2e^{-200000}, not 1 (doubles) nor a sum of huge values
+      const t = bigExp(c, c.mul(c.int(-2n), a.m < 0n ? c.neg(a) : a));
+      const v = t && c.div(c.sub(c.int(1n), t), c.add(c.int(1n), t));
+      return v && (a.m < 0n ? c.neg(v) : v);
+    }
+    case "sinh":
+    case "cosh": {
       const ep = exp(c, a);
       const em = exp(c, c.neg(a));
       if (!ep || !em) return null;
@@ -273,6 +315,35 @@ function integerArg(c: Ctx, v: BF, node: MathNode, env: PreciseEnv): bigint | nu
   if (n !== null) return n;
   const f = floorExact(node, env, c.budget);
   return f !== null && f.exact ? f.k : null;
+}
+
+/**
+ * x! for a half-integer x = m - ½ (Γ(m + ½) = (2m)! √π / (4^m m!), and for m < 0 by Γ(z)Γ(1-z) = π / sin πz). Any other
+ * non-integer is null at a point of variables (doubles compare n!/(n-2)! with n(n-1) there) and "cannot tell" in a constant
+ * (throws `BeyondPrecisionError`): doubles compared (½)! · 2/√π with 1 at 1e-8, and a fraction near π times it was π.
+ */
+function halfIntegerFactorial(c: Ctx, x: BF, env: PreciseEnv): BF | null {
+  const twice = asInteger(c, c.add(x, x));
+  if (twice === null || twice % 2n === 0n) {
+    if (env.size > 0) return null;
+    throw new BeyondPrecisionError();
+  }
+  const m = (twice + 1n) / 2n;
+  const mAbs = m < 0n ? -m : m;
+  if (mAbs > BigInt(MAX_FACT)) return null;
+  let ratio = 1n;
+  let den = 1n;
+  // (2|m|)! / (4^|m| |m|!) = ∏_{j=1}^{|m|} (2j - 1) / 2
+  for (let j = 1n; j <= mAbs; j++) {
+    ratio *= 2n * j - 1n;
+    den *= 2n;
+    c.budget.tick();
+  }
+  const sqrtPi = c.sqrt(c.fixed(piFixed(c.p + 8, c.budget), c.p + 8));
+  if (!sqrtPi) return null;
+  // Γ(m + ½) = ratio/den · √π for m ≥ 0; Γ(½ - |m|) = (-1)^|m| den/ratio · √π
+  const q = m >= 0n ? c.div(c.int(ratio), c.int(den)) : c.div(c.int(mAbs % 2n === 0n ? den : -den), c.int(ratio));
+  return q && c.mul(q, sqrtPi);
 }
 
 /** The quotient node a/m of a mod's arguments (one per mod, so its floor is decided once). */
