@@ -22,6 +22,9 @@ import { MathOptionError, resolveMathOptions, type ResolvedMathOptions } from ".
 import { unevaluatedOperator } from "./restate.js";
 import type { ExtractionSource, MathVerdict, MathVerifyOptions } from "./types.js";
 
+/** Two numbers with the word "or" between them (`either 3 or 4`, `3 or possibly 4`). */
+const HEDGED_NUMBERS = /\d[^\n]*?\bor\b[^\n]*?\d/i;
+
 /** Why a verdict compared by structure: shown in `reason` and `details.fallback`. */
 const FELL_BACK = "values past every numeric range; compared by structure";
 
@@ -67,9 +70,11 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
   if (cands.length === 0) return { correct: false, status: "no_answer", score: 0, reason: "no answer found", gold: g.text };
   let unparsed: { text: string; source: ExtractionSource; error?: string } | null = null;
   let failedSpan: string | null = null;
+  let hedged: string | null = null;
   for (const [i, c] of cands.entries()) {
     budget.tick();
     if (tried !== null && match[i] !== tried) break;
+    if (hedged !== null && c.source === "last-number" && (hedged.includes(c.text) || hedged.includes(c.text.replace(".", ",")))) continue;
     // a math span that does not parse supplies no number to the fallback ("$\\sum_{k=0}^n k$" is not 0)
     if (
       failedSpan !== null &&
@@ -100,6 +105,9 @@ function verifyInner(gold: string, response: string, options: ResolvedMathOption
       unparsed ??= { text: c.text, source: c.source, error: pred.error };
       if (firstMatchOnly) tried = match[i];
       if (c.source === "last-latex" || ((c.source === "final-answer" || c.source === "answer-line") && c.text.includes("\\"))) failedSpan = c.text;
+      // an answer sentence or bold text naming two values with "or" ("either 3 or 4") is a hedge: the last number is not
+      // read out of it (its own readings still are: "3 (or maybe 4)" answers 3)
+      if ((c.source === "final-answer" || c.source === "answer-line" || c.source === "bold") && HEDGED_NUMBERS.test(c.text)) hedged ??= c.text;
       // an explicit answer (a box, an answer tag) that does not parse is final: numbers inside it
       // must not be picked up by the fallbacks. Under Math-Verify's targets a box that does not parse
       // is skipped as Math-Verify skips it (other spans are tried; numbers inside it are not)
