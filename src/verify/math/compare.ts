@@ -191,6 +191,9 @@ function scalarEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean {
       const pa = ea ? null : preciseValue(a, new Map(), p, ctx.budget);
       const pb = eb ? null : preciseValue(b, new Map(), p, ctx.budget);
       if ((ea || pa) && (eb || pb)) {
+        // (a value past 2^16384, 10^{10^{10}} · 1.000001, has no decimal places to round: its digits did not fit a bigint,
+        // an internal error; compared by structure)
+        if ((pa && top(pa) > 16384) || (pb && top(pb) > 16384)) return structural(a, b, ctx);
         if (ctx.tolerance !== undefined) {
           const fa = ea ? ea.toNumber() : toNum(pa!);
           const fb = eb ? eb.toNumber() : toNum(pb!);
