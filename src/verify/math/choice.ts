@@ -51,7 +51,8 @@ export function findChoice(text: string, strings: readonly string[], tailChars: 
     for (const x of region.matchAll(new RegExp(letter, "g"))) all.add(x[1]);
     if (m.index === 0 && !anchored && re.source.startsWith("^")) {
       // "A. Because B is not valid" answers A; "A B C D" (choices listed one after another) is a hedge
-      const listed = new RegExp(`^\\W*(${keys})\\W+(${keys})(?=\\W|$)`).exec(tail);
+      // (so is "A or C", "(A) and (C)", "B or maybe D": letters joined by "or"/"and" and at most one more word)
+      const listed = new RegExp(`^\\W*(${keys})(?:\\W+|\\W+(?:or|and)(?:\\s+[a-z]+)?\\W+)(${keys})(?=\\W|$)`).exec(tail);
       return listed && listed[1] !== listed[2] ? `${listed[1]} \\text{ or } ${listed[2]}` : m[1];
     }
     if (all.size > 1) return [...all].join(" \\text{ or } ");
