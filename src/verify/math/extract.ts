@@ -43,7 +43,18 @@ function findAnswerTag(text: string): string | null {
   const close = text.indexOf("</answer>", open);
   const inner = text.slice(open + 8, close < 0 ? text.length : close);
   const span = findBoxed(inner) ?? (/\$|\\\(|\\\[/.test(inner) ? lastMathSpan(inner) : null);
-  return (span ?? cleanSegment(inner)).trim() || null;
+  const answer = (span ?? cleanSegment(inner)).trim() || null;
+  // a tag right after another one (only separators between, or "or" within 70 characters) is one list or hedge with it,
+  // as two boxes are: "<answer>3</answer> or <answer>4</answer>" is "3 or 4"
+  const prevClose = text.lastIndexOf("</answer>", open);
+  const prevOpen = prevClose < 0 ? -1 : text.lastIndexOf("<answer>", prevClose);
+  if (answer === null || prevOpen < 0) return answer;
+  const between = text.slice(prevClose + 9, open);
+  const hedge = between.length < 70 && /\bor\b/i.test(between);
+  if (!hedge && between.replace(/[\s,;]|\band\b/gi, "") !== "") return answer;
+  const first = text.slice(prevOpen + 8, prevClose);
+  const earlier = (findBoxed(first) ?? (/\$|\\\(|\\\[/.test(first) ? lastMathSpan(first) : null) ?? cleanSegment(first)).trim();
+  return earlier === "" || earlier === answer ? answer : `${earlier}${hedge ? " \\text{ or } " : ", "}${answer}`;
 }
 
 function findBold(text: string): string | null {
