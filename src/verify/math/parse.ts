@@ -186,6 +186,12 @@ class Parser implements ParserAccess {
         this.pos++;
         op = op === "<" ? "<=" : ">=";
       }
+      // latex2sympy's `a \approx b`: b when a is nothing but variables (`x \approx 11` reads as x = 11), else a itself,
+      // "the non-approximated value" (`3 \approx 4` is 3, `\pi \approx 3.14` is π); after a relation the rest is cut (simplifyRel)
+      if (op === "~" && ops.length === 0 && !symbolsOnly(first)) {
+        this.parseUnion();
+        continue;
+      }
       ops.push(op);
       args.push(this.parseUnion());
     }
@@ -711,4 +717,25 @@ export function parseMath(normalized: string, budget: Deadline): MathNode {
   if (toks.length === 0) throw new MathParseError("empty answer", normalized);
   budget.tick(toks.length);
   return new Parser(toks, normalized, budget).parseTop();
+}
+
+/**
+ * latex2sympy's `is_expr_of_only_symbols`: a variable (not π, e, i or ∞), or a product, sum, power or function of nothing
+ * but variables (`x`, `xy`, `x + y`, `\frac{a}{b}`); numbers make it false (`2x`, `3`).
+ */
+function symbolsOnly(n: MathNode, depth = 0): boolean {
+  if (depth > 30) return false;
+  switch (n.k) {
+    case "sym":
+      return !["pi", "e", "i", "inf"].includes(n.name);
+    case "add":
+    case "mul":
+    case "div":
+    case "pow":
+      return symbolsOnly(n.a, depth + 1) && symbolsOnly(n.b, depth + 1);
+    case "fn":
+      return n.args.length > 0 && n.args.every((a) => symbolsOnly(a, depth + 1));
+    default:
+      return false;
+  }
 }
