@@ -381,6 +381,15 @@ function unordered(as: MathNode[], bs: MathNode[], ctx: CompareContext): boolean
   return true;
 }
 
+/** The items (± written out) with repeats dropped, the first of equal items kept; past MAX_ITEMS as they are. */
+function distinct(items: MathNode[], ctx: CompareContext): MathNode[] {
+  items = flattenPm(items);
+  if (items.length > MAX_ITEMS) return items;
+  const out: MathNode[] = [];
+  for (const x of items) if (!out.some((y) => equal(x, y, ctx))) out.push(x);
+  return out;
+}
+
 function ordered(as: MathNode[], bs: MathNode[], ctx: CompareContext): boolean {
   return as.length === bs.length && as.length <= MAX_ITEMS && as.every((a, i) => equal(a, bs[i], ctx));
 }
@@ -446,7 +455,9 @@ function collectionEqual(a: MathNode, b: MathNode, ctx: CompareContext): boolean
   }
   const unorderedKinds = (n: MathNode): boolean => n.k === "set" || (n.k === "list" && true);
   if (unorderedKinds(a) && unorderedKinds(b)) {
-    return unordered((a as { items: MathNode[] }).items, (b as { items: MathNode[] }).items, ctx);
+    // sympy's FiniteSet holds each element once, for a comma list as for braces: \{1,1,2\} and 1, 1, 2 are \{1,2\}
+    const [ai, bi] = [distinct((a as { items: MathNode[] }).items, ctx), distinct((b as { items: MathNode[] }).items, ctx)];
+    return unordered(ai, bi, ctx);
   }
   if (a.k === "tuple" && b.k === "tuple") {
     if (a.items.length === 2 && (a.open !== b.open || a.close !== b.close)) return false;

@@ -318,3 +318,36 @@ describe("the other inverse functions of PS.g4 (\\arccot, \\arcsec, \\arccsc and
     expect(judged("$\\arccot 1$", "$\\frac{\\pi}{3}$", LE)).toBe(false);
   });
 });
+
+describe("\\approx (latex2sympy's APPROX relation)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("after a value it keeps the value, not the approximation: \\boxed{3 \\approx 4} answers 3", () => {
+    expect(judged("$3$", "\\boxed{3 \\approx 4}", LE)).toBe(true);
+    expect(judged("$4$", "\\boxed{3 \\approx 4}", LE)).toBe(false);
+    expect(judged("$4$", "\\boxed{3 \\approx 4}", {})).toBe(false);
+    expect(judged("$\\pi$", "$\\pi \\approx 3.14$", LE)).toBe(true);
+    expect(judged("$3.14$", "$\\pi \\approx 3.14$", LE)).toBe(false);
+    expect(judged("$\\frac13$", "$\\frac{1}{3} \\approx 0.33$", LE)).toBe(true);
+  });
+  it("after variables it is an assignment, and after an equation the rest is cut", () => {
+    expect(judged("$11$", "$x \\approx 11$", LE)).toBe(true);
+    expect(judged("$\\frac13$", "$x = \\frac13 \\approx 0.33$", LE)).toBe(true);
+    expect(judged("$x = \\frac13$", "$x = \\frac13 \\approx 0.33$", LE)).toBe(true);
+  });
+});
+
+describe("a set holds each element once (sympy's FiniteSet)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("repeats are dropped, in braces and in comma lists", () => {
+    expect(judged("$\\{1,2\\}$", "$\\{1,1,2\\}$", LE)).toBe(true);
+    expect(judged("$\\{1,2\\}$", "$\\{2,1,2\\}$", LE)).toBe(true);
+    expect(judged("$1, 2$", "$1, 1, 2$", LE)).toBe(true);
+    expect(judged("$\\{1,2\\}$", "$\\{1,\\frac{2}{2},2\\}$", LE)).toBe(true);
+    expect(judged("$1,2$", "\\boxed{\\{1,2,2\\}}", {})).toBe(true);
+  });
+  it("but an element that is not there is still missing, and tuples keep their length", () => {
+    expect(judged("$\\{1,2,3\\}$", "$\\{1,1,2\\}$", LE)).toBe(false);
+    expect(judged("$\\{1\\}$", "$\\{1,1,2\\}$", LE)).toBe(false);
+    expect(judged("$(1,2)$", "$(1,1,2)$", LE)).toBe(false);
+  });
+});
