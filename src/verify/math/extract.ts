@@ -203,7 +203,7 @@ function decimalComma(s: string): string {
  * The whole string as an answer: after `####` for GSM8K-style golds, without math delimiters around
  * it. Not for long texts, and not for several numbers in a row (`4 4/9 2`), which are no one answer.
  */
-function findWhole(text: string, exprNumbers = false): string | null {
+function findWhole(text: string, exprNumbers = false, goldSide = false): string | null {
   let s = text;
   if (s.length > 2000 && !s.includes("####")) return null;
   const hashes = s.lastIndexOf("####");
@@ -217,6 +217,9 @@ function findWhole(text: string, exprNumbers = false): string | null {
   if (!s.includes("\\") && /\d[ \t]+[\d.]/.test(s) && !/^[-+]?\d{1,3}(?: \d{3})*(?:[ \t]+\d+\s*\/\s*\d+)?\s*%?$/.test(s)) return null;
   // running text ("so it is 5") is not one answer: two plain words in a row outside LaTeX commands
   const plain = s.replace(/\\(?:text|mathrm|textbf|textnormal|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, " ").replace(/\\[a-zA-Z]+/g, " ");
+  // (a gold is the answer itself: letters there are variables, `x y` is a product and `x+iy` no word "iy"; prose of
+  // two longer words in a row is still no answer)
+  if (goldSide) return /\b[a-zA-Z]{2,}\s+[a-zA-Z]{2,}\b/.test(plain) ? null : s || null;
   if (/\b[a-zA-Z]+\s+[a-zA-Z]+\b/.test(plain)) return null;
   // a plain word that is not math ("So 8") makes running text, unless the answer is that one word
   const words = plain.match(/[a-zA-Z]{2,}/g) ?? [];
@@ -456,7 +459,7 @@ function findBySource(text: string, source: ExtractionSource, options: MathVerif
       if (mvTargets(options) && !LATEX_MARK.test(text) && !plainExprReads(text)) return null;
       // (and a plain-text comma list is no answer: its expr pattern reads no tuple or set out of it)
       if (plainListAnswer(text, options)) return null;
-      return at(findWhole(text, exprNumbersOf(options)), 0);
+      return at(findWhole(text, exprNumbersOf(options), (options as Pick<ResolvedMathOptions, "goldSide">).goldSide === true), 0);
     case "choice": {
       // (anchored only: a letter after "answer" or "final answer … is", never a letter standing alone)
       const anchored = anchoredOnly(options);

@@ -371,6 +371,17 @@ describe("verifyMath contract", () => {
     expect(verifyMathSync("", "\\boxed{5}").reason).toBe("gold answer is empty");
   });
 
+  it("reads a plain gold of letters as math: x y is a product, x+iy a complex number (both were 'gold answer is empty')", () => {
+    expect(verifyMathSync("x y", "\\boxed{xy}").correct).toBe(true);
+    expect(verifyMathSync("x y", "\\boxed{x+y}").correct).toBe(false);
+    expect(verifyMathSync("x+iy", "\\boxed{x + iy}").correct).toBe(true);
+    expect(verifyMathSync("x+iy", "\\boxed{x - iy}").correct).toBe(false);
+    // a gold with a unit word is still its number, and prose is still no gold
+    expect(verifyMathSync("5 apples", "\\boxed{5}").correct).toBe(true);
+    expect(verifyMathSync("5 apples", "\\boxed{6}").correct).toBe(false);
+    expect(verifyMathSync("so it is 5", "\\boxed{5}").gold).toBe("5");
+  });
+
   it("only reads the text after </think> when there is one", () => {
     expect(verifyMathSync("7", "<think>maybe \\boxed{7}</think> The answer is \\boxed{8}").correct).toBe(false);
     expect(verifyMathSync("8", "<think>maybe \\boxed{7}</think> The answer is \\boxed{8}").correct).toBe(true);
