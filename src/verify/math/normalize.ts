@@ -336,13 +336,18 @@ export function normalizeAnswer(input: string): string {
   return s;
 }
 
-/** A cheap comparison key: the normalised answer without spaces and `\text{}` (words lower-cased). */
+/**
+ * A cheap comparison key: the normalised answer without spaces and `\text{}` (words lower-cased). A space
+ * between two digits stays (as one space): `3 5` is not the text `35` (spaced thousands were joined before).
+ */
 export function looseKey(s: string): string {
   const k = s
     .replace(/\\text\{([^{}]*)\}/g, "$1")
     // one-character sub- and superscripts with or without braces (`\int_{0}^{1}` is `\int_0^1`)
     .replace(/([_^])\s*\{\s*([a-zA-Z0-9])\s*\}/g, "$1$2")
+    .replace(/(\d)\s+(?=\d)/g, "$1\uE000")
     .replace(/\s+/g, "")
+    .replace(/\uE000/g, " ")
     .replace(/^\((.)\)$/, "$1");
   // words compare without case ("Evelyn", "evelyn"); math keeps it (3R^2 is not 3r^2)
   return /^[a-zA-Z]{2,}$/.test(k) ? k.toLowerCase() : k;
