@@ -18,6 +18,7 @@ describe("the response inside an OpenRLHF query", () => {
     expect(responseFromQuery(QWEN_PROMPT + "so \\boxed{42}<|im_end|><|endoftext|><|endoftext|>", QWEN_PROMPT)).toEqual({
       response: "so \\boxed{42}",
       source: "after-prompt",
+      inThinking: false,
     });
     expect(responseFromQuery(LLAMA3_PROMPT + "\\boxed{42}<|eot_id|>", LLAMA3_PROMPT).response).toBe("\\boxed{42}");
     expect(responseFromQuery(R1_PROMPT + "6*7=42</think>\\boxed{42}<｜end▁of▁sentence｜>", R1_PROMPT).response).toBe("6*7=42</think>\\boxed{42}");
@@ -26,19 +27,19 @@ describe("the response inside an OpenRLHF query", () => {
 
   it("drops left padding and BOS before matching the prompt", () => {
     const r = responseFromQuery("<|endoftext|><|endoftext|>" + QWEN_PROMPT + "\\boxed{42}<|im_end|>", QWEN_PROMPT);
-    expect(r).toEqual({ response: "\\boxed{42}", source: "after-prompt-normalised" });
+    expect(r).toEqual({ response: "\\boxed{42}", source: "after-prompt-normalised", inThinking: false });
   });
 
   it("falls back to the last assistant marker when the prompt does not match the decoded text", () => {
     const decoded = QWEN_PROMPT.replace("helpful assistant", "helpful  assistant") + "\\boxed{42}<|im_end|>";
-    expect(responseFromQuery(decoded, QWEN_PROMPT)).toEqual({ response: "\\boxed{42}", source: "after-assistant-marker" });
+    expect(responseFromQuery(decoded, QWEN_PROMPT)).toEqual({ response: "\\boxed{42}", source: "after-assistant-marker", inThinking: false });
   });
 
   it("without prompts, a plain-text template's response starts after the last 'Assistant:', so the question's numbers pay nothing", () => {
     // Before: the whole query was read, and "hmm" was paid for the $2+3$ in the question.
     const prompt = "A conversation between User and Assistant. User: The answer is $5$? Compute $2+3$.\nAssistant: <think>";
     const empty = responseFromQuery(prompt + " hmm<|endoftext|>", undefined);
-    expect(empty).toEqual({ response: " <think> hmm", source: "after-assistant-marker" });
+    expect(empty).toEqual({ response: " <think> hmm", source: "after-assistant-marker", inThinking: false });
     expect(verifyMathSync("5", empty.response).correct).toBe(false);
     const right = responseFromQuery(prompt + "2+3 is 5</think> \\boxed{5}<|endoftext|>", undefined);
     expect(verifyMathSync("5", right.response).correct).toBe(true);

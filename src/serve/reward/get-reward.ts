@@ -26,7 +26,7 @@ import { resolveCodeLimits } from "../../verify/code/validate.js";
 import { badParam } from "../errors.js";
 import type { Semaphore } from "./admission.js";
 import type { MathPool } from "./math-pool.js";
-import { responseFromQuery } from "./response.js";
+import { gradedResponse, responseFromQuery } from "./response.js";
 
 /** Which verifier a label goes to. */
 export type RewardTask = "math" | "code" | "auto";
@@ -160,7 +160,7 @@ export function parseGetRewardBody(body: unknown, task: RewardTask): GetRewardJo
     );
   }
   const items = labels.map((l, i) => parseItem(l, i, task));
-  const responses = (query as string[]).map((q, i) => responseFromQuery(q, (prompts as string[] | undefined)?.[i]).response);
+  const responses = (query as string[]).map((q, i) => gradedResponse(responseFromQuery(q, (prompts as string[] | undefined)?.[i])));
   return { responses, items };
 }
 

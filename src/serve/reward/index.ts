@@ -4,7 +4,7 @@
  */
 export { createRewardServer, startRewardServer, type RewardServerOptions, type RunningRewardServer } from "./server.js";
 export { parseGetRewardBody, computeRewards, type GetRewardResponse, type RewardTask } from "./get-reward.js";
-export { responseFromQuery, cutAtEndMarker, END_MARKERS, type ResponseSource, type SplitResponse } from "./response.js";
+export { responseFromQuery, gradedResponse, cutAtEndMarker, END_MARKERS, type ResponseSource, type SplitResponse } from "./response.js";
 export {
   parseRunCodeBody,
   runCodeRequest,

@@ -56,6 +56,28 @@ export type ResponseSource = "after-prompt" | "after-prompt-normalised" | "after
 export interface SplitResponse {
   response: string;
   source: ResponseSource;
+  /**
+   * The text before the response ends with an open `<think>` (DeepSeek-R1's and QwQ's templates, R1-Zero's
+   * "Assistant: <think>"): the response starts inside the thinking block, so it answers only after `</think>`.
+   */
+  inThinking: boolean;
+}
+
+/** The thinking block's tags, as the verifiers read them. */
+const THINK_OPEN = "<think>";
+
+/** Whether `before` (the text ahead of the response) ends with an open think tag, whitespace aside. */
+function endsInThinking(before: string): boolean {
+  return before.trimEnd().endsWith(THINK_OPEN);
+}
+
+/**
+ * The text the verifiers grade for a split response: the response, with the think tag its prompt opened put
+ * back in front, so that an answer written inside a thinking block that was never closed earns nothing, as it
+ * does when the tag is in the response itself (the verifiers read only what follows `</think>`).
+ */
+export function gradedResponse(split: SplitResponse): string {
+  return split.inThinking ? THINK_OPEN + split.response : split.response;
 }
 
 function stripLeading(s: string): string {
@@ -115,7 +137,8 @@ function afterAssistantMarker(query: string): string | undefined {
  *    `<｜Assistant｜>`, ...): what follows the last one; failing those, what follows the last plain
  *    `Assistant:` (R1-Zero's template).
  * 4. Otherwise the whole query.
- * The result is cut at the first end marker (`<|im_end|>`, `<|endoftext|>`, `</s>`, `<|eot_id|>`, ...).
+ * The result is cut at the first end marker (`<|im_end|>`, `<|endoftext|>`, `</s>`, `<|eot_id|>`, ...); `inThinking`
+ * says the prompt ended with an open `<think>` (grade `gradedResponse(split)`).
  */
 export function responseFromQuery(query: string, prompt: string | undefined): SplitResponse {
   let response: string | undefined;
@@ -142,5 +165,7 @@ export function responseFromQuery(query: string, prompt: string | undefined): Sp
       response = stripLeading(query);
     }
   }
-  return { response: cutAtEndMarker(response), source };
+  // The response is the end of the query: what precedes it is the prompt as the trainer decoded it.
+  const inThinking = endsInThinking(query.slice(0, query.length - response.length));
+  return { response: cutAtEndMarker(response), source, inThinking };
 }
