@@ -50,11 +50,12 @@ const REL: Record<string, RelOp> = {
   in: "=",
   approx: "~",
   equiv: "=",
-  sim: "~",
-  simeq: "~",
 };
-/** Operators this parser does not evaluate: answers using them compare as text, never as a product of letters. */
-const UNSUPPORTED = new Set(["iint", "oint", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod"]);
+/**
+ * Operators this parser does not evaluate: answers using them compare as text, never as a product of letters.
+ * `\\sim` and `\\simeq` are not `\\approx` (PS.g4 has neither): `3 \\sim 4` is a range ("3 to 4"), not 3.
+ */
+const UNSUPPORTED = new Set(["iint", "oint", "limsup", "liminf", "sup", "max", "min", "partial", "nabla", "pmod", "sim", "simeq"]);
 /**
  * Accent commands latex2sympy2 reads as one symbol named after the accent and its text
  * (`convert_atom_expr`'s ACCENT branch: `\\overline{AB}` is the symbol `bar{AB}`, as is `\\bar{AB}`;
