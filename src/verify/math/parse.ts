@@ -305,6 +305,8 @@ class Parser implements ParserAccess {
         this.pos++;
         left = { k: "div", a: left, b: this.parseUnary() };
       } else if (this.startsFactor()) {
+        // two numbers side by side (`3 4`, `3\\,4`, `4 \\text{ not } 3`) are no product: Math-Verify never reads 12 there
+        if (this.is("num") && this.toks[this.pos - 1]?.t === "num") this.fail("two numbers side by side");
         left = { k: "mul", a: left, b: this.parsePower() };
       } else break;
     }
