@@ -31,8 +31,11 @@ describe("the response inside an OpenRLHF query", () => {
   });
 
   it("falls back to the last assistant marker when the prompt does not match the decoded text", () => {
-    const decoded = QWEN_PROMPT.replace("helpful assistant", "helpful  assistant") + "\\boxed{42}<|im_end|>";
+    const decoded = QWEN_PROMPT.replace("helpful assistant", "helpful Assistant") + "\\boxed{42}<|im_end|>";
     expect(responseFromQuery(decoded, QWEN_PROMPT)).toEqual({ response: "\\boxed{42}", source: "after-assistant-marker", inThinking: false });
+    // a prompt that differs from the decoded text only in spaces is still found
+    const spaced = QWEN_PROMPT.replace("helpful assistant", "helpful  assistant") + "\\boxed{42}<|im_end|>";
+    expect(responseFromQuery(spaced, QWEN_PROMPT)).toEqual({ response: "\\boxed{42}", source: "after-prompt-normalised", inThinking: false });
   });
 
   it("without prompts, a plain-text template's response starts after the last 'Assistant:', so the question's numbers pay nothing", () => {

@@ -50,7 +50,7 @@ const ASSISTANT_MARKERS = [
 ];
 
 /** How the response was found (for logs and tests). */
-export type ResponseSource = "after-prompt" | "after-prompt-normalised" | "after-assistant-marker" | "whole-query";
+export type ResponseSource = "after-prompt" | "after-prompt-normalised" | "after-assistant-marker" | "whole-query" | "prompt-not-found";
 
 /** The response part of `query` and how it was found. */
 export interface SplitResponse {
@@ -106,6 +106,27 @@ export function cutAtEndMarker(text: string): string {
   return text.slice(0, cut);
 }
 
+/**
+ * Where the response starts in `query` when `prompt` is its prefix up to whitespace (decoding drops or adds
+ * spaces: Hugging Face's `clean_up_tokenization_spaces` turns " ?" into "?" and " n't" into "n't"); -1 when it
+ * is not. The index follows the query character that matched the prompt's last non-space character.
+ */
+function afterPromptUpToSpaces(query: string, prompt: string): number {
+  const space = /\s/;
+  let i = 0;
+  let end = -1;
+  for (let j = 0; j < prompt.length; j++) {
+    if (space.test(prompt[j])) continue;
+    while (i < query.length && space.test(query[i])) i++;
+    if (i >= query.length || query[i] !== prompt[j]) return -1;
+    i++;
+    end = i;
+  }
+  // The prompt's trailing whitespace ("...assistant\n") belongs to it when the query has it too.
+  const trailing = /\s*$/.exec(prompt)![0];
+  return end >= 0 && query.startsWith(trailing, end) ? end + trailing.length : end;
+}
+
 function afterAssistantMarker(query: string): string | undefined {
   let best = -1;
   let len = 0;
@@ -132,11 +153,13 @@ function afterAssistantMarker(query: string): string | undefined {
  * The response in an OpenRLHF `query`, given its `prompt` (when the trainer sent one).
  *
  * 1. `query` starts with `prompt`: what follows it.
- * 2. It does after dropping left padding / BOS tokens from both: what follows.
+ * 2. It does after dropping left padding / BOS tokens from both, or up to whitespace (decoding's clean-up
+ *    of spaces): what follows.
  * 3. The query holds an assistant-turn marker (`<|im_start|>assistant`, Llama 3's header, DeepSeek's
  *    `<｜Assistant｜>`, ...): what follows the last one; failing those, what follows the last plain
  *    `Assistant:` (R1-Zero's template).
- * 4. Otherwise the whole query.
+ * 4. Otherwise, with a prompt sent: nothing (the response cannot be told from the question); with none (or
+ *    ""), the whole query.
  * The result is cut at the first end marker (`<|im_end|>`, `<|endoftext|>`, `</s>`, `<|eot_id|>`, ...); `inThinking`
  * says the prompt ended with an open `<think>` (grade `gradedResponse(split)`).
  */
@@ -153,6 +176,12 @@ export function responseFromQuery(query: string, prompt: string | undefined): Sp
       if (p !== "" && q.startsWith(p)) {
         response = q.slice(p.length);
         source = "after-prompt-normalised";
+      } else if (p.trim() !== "") {
+        const at = afterPromptUpToSpaces(q, p);
+        if (at >= 0) {
+          response = q.slice(at);
+          source = "after-prompt-normalised";
+        }
       }
     }
   }
@@ -161,6 +190,12 @@ export function responseFromQuery(query: string, prompt: string | undefined): Sp
     if (a !== undefined) {
       response = a;
       source = "after-assistant-marker";
+    } else if (prompt !== undefined && prompt !== "") {
+      // The prompt is not in the query and nothing marks the assistant's turn: where the response starts is
+      // unknown. Reading the whole query would grade the question (a response with no answer of its own was
+      // paid for the answer a question states), so nothing is graded.
+      response = "";
+      source = "prompt-not-found";
     } else {
       response = stripLeading(query);
     }
