@@ -1,8 +1,10 @@
 /**
  * `MathPool`: worker threads that verify math items in parallel (one per core by default), so that the
- * reward server uses every core and a slow verification never blocks the HTTP loop. Tasks queue in submission
- * order; a free worker takes the queued tasks in one message (up to `MAX_BATCH`), so that many small requests
- * (OpenRLHF's one query per request) cost one round trip per batch, not per request. An aborted task (deadline,
+ * reward server uses every core and a slow verification never blocks the HTTP loop. Tasks queue per request
+ * (the owner: the request's abort signal) and a free worker takes them round robin across requests, in one message
+ * of up to `MAX_BATCH` tasks and `MAX_BATCH_ITEMS` items, so that many small requests (OpenRLHF's one query per
+ * request) cost one round trip per batch, not per request, and a request of many slow items (each up to the
+ * verifier's time limit) delays the others by one message, not by all of its items. An aborted task (deadline,
  * client gone) rejects at once; when every task a worker holds is aborted, the worker is terminated (it may be
  * stuck on hostile input) and replaced, as is a worker that dies.
  */
@@ -37,6 +39,12 @@ type TaskInput = { op: "lines"; items: unknown[]; first: number } | { op: "pairs
 
 /** Tasks sent to one worker in one message, at most. */
 const MAX_BATCH = 32;
+/** Items (pairs, lines) sent to one worker in one message, at most (a single larger task goes alone). */
+const MAX_BATCH_ITEMS = 16;
+
+function itemCount(t: MathTask): number {
+  return t.op === "lines" ? t.items.length : t.pairs.length;
+}
 
 interface Job {
   task: MathTask;
@@ -46,6 +54,8 @@ interface Job {
   reject: (e: Error) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Whose task it is (the request's signal): the queue takes owners in turn. */
+  owner: object;
 }
 
 interface Slot {
@@ -69,12 +79,14 @@ function startWorker(mathOptions: MathVerifyOptions): Worker {
   return new Worker(`import("tsx/esm/api").then((api) => { api.register(); return import(${src}); });`, { eval: true, resourceLimits, workerData });
 }
 
-/** A fixed set of math worker threads with a FIFO queue. */
+/** A fixed set of math worker threads; queued tasks are taken round robin across their owners (requests). */
 export class MathPool {
   /** Number of worker threads. */
   readonly size: number;
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  /** Queued tasks per owner, FIFO within an owner; the map's order is the owners' turn (served: moved last). */
+  private readonly queue = new Map<object, Job[]>();
+  private queued = 0;
   private nextId = 1;
   private closed = false;
   /** Workers lost in a row without any finishing a task; past a bound the pool stops respawning. */
@@ -101,7 +113,7 @@ export class MathPool {
 
   /** Tasks waiting for a worker. */
   get pending(): number {
-    return this.queue.length;
+    return this.queued;
   }
 
   /** Verify `verify math --jsonl` items (numbered from `first`); resolves with the CLI's output objects. */
@@ -117,7 +129,7 @@ export class MathPool {
   /** Stop every worker; queued and running tasks reject. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.finish(job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
+    for (const job of this.drain()) this.finish(job, new ScratchpadError("math_pool_failed", "the math pool was closed"));
     await Promise.all(
       this.slots.map(async (s) => {
         for (const j of s.jobs) this.finish(j, new ScratchpadError("math_pool_failed", "the math pool was closed"));
@@ -132,12 +144,15 @@ export class MathPool {
     if (this.broken) return Promise.reject(this.broken);
     if (signal?.aborted) return Promise.reject(new MathTaskAbortedError());
     return new Promise<unknown[]>((resolve, reject) => {
-      const job: Job = { task: { ...input, id: this.nextId++ }, resolve, reject, signal };
+      const job: Job = { task: { ...input, id: this.nextId++ }, resolve, reject, signal, owner: signal ?? {} };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener("abort", job.onAbort, { once: true });
       }
-      this.queue.push(job);
+      const own = this.queue.get(job.owner);
+      if (own) own.push(job);
+      else this.queue.set(job.owner, [job]);
+      this.queued++;
       this.pump();
     });
   }
@@ -181,7 +196,7 @@ export class MathPool {
     if (!(why instanceof MathTaskAbortedError)) this.crashes++;
     if (this.crashes > 3 * this.size + 3 && !this.broken) {
       this.broken = new ScratchpadError("math_pool_failed", `math workers keep failing (last: ${why.message})`);
-      for (const j of this.queue.splice(0)) this.finish(j, this.broken);
+      for (const j of this.drain()) this.finish(j, this.broken);
     }
     if (this.closed || this.broken) {
       this.slots.splice(i, 1);
@@ -192,9 +207,12 @@ export class MathPool {
   }
 
   private abort(job: Job): void {
-    const q = this.queue.indexOf(job);
-    if (q >= 0) {
-      this.queue.splice(q, 1);
+    const own = this.queue.get(job.owner);
+    const q = own ? own.indexOf(job) : -1;
+    if (own && q >= 0) {
+      own.splice(q, 1);
+      this.queued--;
+      if (own.length === 0) this.queue.delete(job.owner);
       this.finish(job, new MathTaskAbortedError());
       return;
     }
@@ -214,8 +232,8 @@ export class MathPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.jobs.length > 0 || this.queue.length === 0) continue;
-      let batch = this.queue.splice(0, Math.max(1, Math.min(MAX_BATCH, Math.ceil(this.queue.length / this.idleSlots()))));
+      if (slot.jobs.length > 0 || this.queued === 0) continue;
+      let batch = this.take(Math.max(1, Math.min(MAX_BATCH, Math.ceil(this.queued / this.idleSlots()))));
       try {
         slot.worker.postMessage(batch.map((j) => j.task));
       } catch {
@@ -237,6 +255,34 @@ export class MathPool {
       }
       slot.jobs = batch;
     }
+  }
+
+  /**
+   * Up to `maxTasks` queued tasks and `MAX_BATCH_ITEMS` items (at least one task), one from each owner in turn:
+   * an owner served goes to the back of the line.
+   */
+  private take(maxTasks: number): Job[] {
+    const batch: Job[] = [];
+    let items = 0;
+    while (batch.length < maxTasks && this.queued > 0) {
+      const [owner, jobs] = this.queue.entries().next().value as [object, Job[]];
+      const n = itemCount(jobs[0].task);
+      if (batch.length > 0 && items + n > MAX_BATCH_ITEMS) break;
+      batch.push(jobs.shift()!);
+      items += n;
+      this.queued--;
+      this.queue.delete(owner);
+      if (jobs.length > 0) this.queue.set(owner, jobs);
+    }
+    return batch;
+  }
+
+  /** Every queued task, the queue emptied. */
+  private drain(): Job[] {
+    const all = [...this.queue.values()].flat();
+    this.queue.clear();
+    this.queued = 0;
+    return all;
   }
 
   private idleSlots(): number {
