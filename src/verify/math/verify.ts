@@ -34,7 +34,9 @@ const GOLD_CACHE_SIZE = 4096;
 
 function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
-  const key = `${sources.join(",")}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
+  // every option the gold's reading depends on: Math-Verify's targets read a plain `2^{10}` as 2, the default ones as 1024
+  const mv = `${options.mathVerifyTargets === true ? 1 : 0}${options.exprNumbers === true ? 1 : 0}|${options.extraction.join(",")}`;
+  const key = `${sources.join(",")}|${mv}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
   const hit = goldCache.get(key);
   if (hit !== undefined) return hit;
   const goldOptions: ResolvedMathOptions = { ...options, afterThink: false, goldSide: true };
