@@ -52,6 +52,8 @@ export interface ResolvedMathOptions extends MathVerifyOptions {
   goldExtraction: readonly ExtractionSource[];
   /** Math-Verify's `expr` target was asked for: a bare `1,5` is read as its number pattern reads it (1.5). */
   exprNumbers?: boolean;
+  /** The gold's own `exprNumbers`: whether `gold_extraction`, when given as Math-Verify's targets, holds `expr` (else `exprNumbers`). */
+  goldExprNumbers?: boolean;
   /** Math-Verify's targets were asked for: LaTeX its grammar has no rule for (`\\bigl(`) does not parse. */
   mathVerifyTargets?: boolean;
   /** Internal: the text being read is the gold answer (a plain-text comma list stays an answer there; see plainlists.ts). */
@@ -169,6 +171,9 @@ export function resolveMathOptions(o: MathVerifyOptions = {}): ResolvedMathOptio
     extraction,
     goldExtraction,
     exprNumbers: usesTargets(o.extraction) && o.extraction!.includes("expr"),
+    // open-r1 reads the response with ["latex"] and the gold with ["latex", "expr"]: the gold's numbers are read as the expr target reads them
+    goldExprNumbers:
+      goldList && usesTargets(o.extraction) && usesTargets(goldList) ? goldList.includes("expr") : usesTargets(o.extraction) && o.extraction!.includes("expr"),
     mathVerifyTargets: usesTargets(o.extraction),
   };
   Object.defineProperty(resolved, "__resolved", { value: true, enumerable: false });

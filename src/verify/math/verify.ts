@@ -35,11 +35,11 @@ const GOLD_CACHE_SIZE = 4096;
 function parseGold(gold: string, budget: Deadline, options: ResolvedMathOptions): { text: string; parsed: ParsedAnswer } | null {
   const sources = options.goldExtraction;
   // every option the gold's reading depends on: Math-Verify's targets read a plain `2^{10}` as 2, the default ones as 1024
-  const mv = `${options.mathVerifyTargets === true ? 1 : 0}${options.exprNumbers === true ? 1 : 0}|${options.extraction.join(",")}`;
+  const mv = `${options.mathVerifyTargets === true ? 1 : 0}${options.exprNumbers === true ? 1 : 0}${options.goldExprNumbers === true ? 1 : 0}|${options.extraction.join(",")}`;
   const key = `${sources.join(",")}|${mv}|${options.maxAnswerChars ?? ""}|${options.strings?.join(",") ?? ""}|${gold}`;
   const hit = goldCache.get(key);
   if (hit !== undefined) return hit;
-  const goldOptions: ResolvedMathOptions = { ...options, afterThink: false, goldSide: true };
+  const goldOptions: ResolvedMathOptions = { ...options, afterThink: false, goldSide: true, exprNumbers: options.goldExprNumbers ?? options.exprNumbers };
   const cands = extractCandidates(gold, sources, goldOptions);
   let result: { text: string; parsed: ParsedAnswer } | null = null;
   let failedSpan: string | null = null;
