@@ -1,6 +1,7 @@
 /**
  * Load control of the reward server: `Admission` bounds the items accepted and not yet answered (a request
- * that would overflow it gets 503 + Retry-After), and `Semaphore` bounds the sandboxed programs running at once.
+ * that would overflow it gets 503 + Retry-After), and `Semaphore` bounds the sandboxed programs running at once,
+ * handing its permits to the requests waiting in turn.
  */
 
 /** Counts items in flight against a bound. */
@@ -30,10 +31,23 @@ export class Admission {
   }
 }
 
-/** A counting semaphore with a FIFO wait list; waiters can give up through an `AbortSignal`. */
+interface Waiter {
+  go: () => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  owner: object;
+}
+
+/**
+ * A counting semaphore; waiters can give up through an `AbortSignal`. Waiters are grouped by owner (their signal:
+ * one per request) and a freed permit goes to the owners in turn, FIFO within an owner, so that a request with
+ * many slow programs delays another request by one program per permit, not by all of its programs.
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiters: { go: () => void; signal?: AbortSignal; onAbort?: () => void }[] = [];
+  /** Waiters per owner; the map's order is the owners' turn (an owner served goes last). */
+  private readonly waiters = new Map<object, Waiter[]>();
+  private queued = 0;
 
   constructor(readonly permits: number) {}
 
@@ -44,7 +58,7 @@ export class Semaphore {
 
   /** Waiting now. */
   get waiting(): number {
-    return this.waiters.length;
+    return this.queued;
   }
 
   /** Run `fn` holding one permit. Rejects with the signal's reason if it aborts while waiting. */
@@ -64,26 +78,39 @@ export class Semaphore {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const w: (typeof this.waiters)[number] = { go: resolve, signal };
+      const w: Waiter = { go: resolve, signal, owner: signal ?? {} };
       if (signal) {
         w.onAbort = () => {
-          const i = this.waiters.indexOf(w);
-          if (i >= 0) this.waiters.splice(i, 1);
+          const own = this.waiters.get(w.owner);
+          const i = own ? own.indexOf(w) : -1;
+          if (own && i >= 0) {
+            own.splice(i, 1);
+            this.queued--;
+            if (own.length === 0) this.waiters.delete(w.owner);
+          }
           reject(signal.reason);
         };
         signal.addEventListener("abort", w.onAbort, { once: true });
       }
-      this.waiters.push(w);
+      const own = this.waiters.get(w.owner);
+      if (own) own.push(w);
+      else this.waiters.set(w.owner, [w]);
+      this.queued++;
     });
   }
 
   private release(): void {
-    const next = this.waiters.shift();
-    if (next) {
-      if (next.onAbort) next.signal?.removeEventListener("abort", next.onAbort);
-      next.go();
-    } else {
+    const first = this.waiters.entries().next();
+    if (first.done) {
       this.active--;
+      return;
     }
+    const [owner, own] = first.value;
+    const next = own.shift()!;
+    this.queued--;
+    this.waiters.delete(owner);
+    if (own.length > 0) this.waiters.set(owner, own);
+    if (next.onAbort) next.signal?.removeEventListener("abort", next.onAbort);
+    next.go();
   }
 }
