@@ -335,9 +335,19 @@ function makeContext(o: RewardServerOptions): Ctx {
 /** Create (not start) the reward server; `close` it to stop its workers. */
 export function createRewardServer(o: RewardServerOptions = {}): { server: Server; close(): Promise<void> } {
   const ctx = makeContext(o);
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.on("finish", () => ctx.served++);
     route(ctx, req, res).catch((err: unknown) => sendError(res, err));
+  };
+  const server = createServer(handle);
+  // "Expect: 100-continue" (curl past 1 MB): a body declared over --max-body is refused before the client is
+  // told to send it (Node's default answers 100 Continue to every such request, and the client then sent its
+  // whole body into a connection the server was closing).
+  server.on("checkContinue", (req, res) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > ctx.maxBody) return refuseBody(req, res, tooLarge(ctx.maxBody));
+    res.writeContinue();
+    handle(req, res);
   });
   // Idle keep-alive sockets outlive clients' pools (Node's 5 s default races with a client reusing a socket
   // just as the server closes it: "connection reset"); whole requests must arrive within 2 minutes.
