@@ -11,6 +11,7 @@
  * deadline (504 past it, its queued work dropped); a body over `maxBodyBytes` gets 413 and the connection is
  * closed. Errors are OpenAI-shaped JSON (`{"error": {"message", "type", "param", "code"}}`).
  */
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -188,6 +189,9 @@ function parseJson(buf: Buffer): unknown {
 /** Run `fn` under the request's deadline (and abort it if the client goes away). */
 async function withDeadline<T>(ctx: Ctx, req: IncomingMessage, res: ServerResponse, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
+  // Each math chunk and waiting program of the request listens on this signal (a batch of 4096 queries: 256):
+  // no limit, or Node warns of a leak on every large batch.
+  setMaxListeners(0, ac.signal);
   const timer = setTimeout(() => ac.abort(new DeadlineError(`the request's deadline of ${ctx.deadlineMs} ms passed`)), ctx.deadlineMs);
   const onClose = (): void => {
     if (!res.writableFinished) ac.abort(new ScratchpadError("request_aborted", "the client closed the connection"));
