@@ -351,3 +351,19 @@ describe("a set holds each element once (sympy's FiniteSet)", () => {
     expect(judged("$(1,2)$", "$(1,1,2)$", LE)).toBe(false);
   });
 });
+
+describe("TeX's \\over (latex2sympy2 reads A \\over B as A/B)", () => {
+  const LE: MathVerifyOptions = { extraction: ["latex", "expr"] };
+  it("the group it stands in, or the whole answer, is the fraction", () => {
+    expect(judged("$\\frac34$", "$\\boxed{{3 \\over 4}}$", LE)).toBe(true);
+    expect(judged("$\\frac34$", "\\boxed{3 \\over 4}", {})).toBe(true);
+    expect(judged("$\\sqrt{\\frac34}$", "\\boxed{\\sqrt{3 \\over 4}}", {})).toBe(true);
+    expect(judged("$\\frac32$", "\\boxed{1+{1 \\over 2}}", {})).toBe(true);
+  });
+  it("and nothing else: the other fraction, the group's part alone and \\overline stay what they were", () => {
+    expect(judged("$\\frac43$", "\\boxed{3 \\over 4}", {})).toBe(false);
+    expect(judged("$\\frac12$", "\\boxed{1+{1 \\over 2}}", {})).toBe(false);
+    expect(judged("$\\overline{AB}$", "\\boxed{\\overline{AB}}", {})).toBe(true);
+    expect(judged("$5$", "\\boxed{\\over}", {})).toBe(false);
+  });
+});

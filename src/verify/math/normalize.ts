@@ -249,6 +249,33 @@ function gammaAsFactorial(s: string): string {
  * Normalise an answer string (LaTeX or plain text) for the parser. Idempotent on its own output.
  * @param input the extracted answer (without `$` delimiters).
  */
+/**
+ * TeX's `A \over B`: the group it stands in (or the whole answer) is the fraction A/B, so `{3 \over 4}` and
+ * `3 \over 4` become `\frac{3}{4}` (latex2sympy2 reads them so). `\overline`, `\overset`, ... are other commands.
+ */
+function overAsFrac(s: string): string {
+  for (let guard = 0; guard < 8; guard++) {
+    const m = /\\over(?![a-zA-Z])/.exec(s);
+    if (!m) break;
+    // the "{" that opens the group around \over: the first one left of it that is not closed before it
+    let open = -1;
+    for (let i = m.index - 1, depth = 0; i >= 0; i--) {
+      if (s[i - 1] === "\\") continue;
+      if (s[i] === "}") depth++;
+      else if (s[i] === "{" && depth-- === 0) {
+        open = i;
+        break;
+      }
+    }
+    const close = open < 0 ? s.length : matchBrace(s, open);
+    if (close < 0) break;
+    const num = s.slice(open + 1, m.index).trim();
+    const den = s.slice(m.index + m[0].length, close).trim();
+    s = `${s.slice(0, open + 1)}\\frac{${num}}{${den}}${s.slice(close)}`;
+  }
+  return s;
+}
+
 export function normalizeAnswer(input: string): string {
   let s = mapUnicode(input);
   // doubly escaped LaTeX ("\\\\frac{1}{2}" from JSON written twice); matrices keep their row breaks
@@ -264,6 +291,7 @@ export function normalizeAnswer(input: string): string {
   // "frac13", "frac{1}{3}" written without the backslash (Math-Verify fixes these too)
   s = s.replace(/(?<![\\a-zA-Z])[dtc]?frac(?=\s*[{\d])/g, "\\frac");
   s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![a-zA-Z])/g, "\\frac").replace(/\\(?:dbinom|tbinom)(?![a-zA-Z])/g, "\\binom");
+  s = overAsFrac(s);
   // `\log_24` is log base 2 of 4 (a subscript takes one token; math_normalization's malformed operators: `\log_{2}{4}`)
   s = s.replace(/\\log_(\d)(\d+)/g, "\\log_{$1}{$2}");
   // `(n)_{k}` is the falling factorial n!/(n-k)! (math_normalization's permutation_regex)
