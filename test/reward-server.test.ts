@@ -75,6 +75,15 @@ describe("request validation names the field", () => {
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "", limits: { memoryMb: 1e9 } }] }, "auto"))).toBe("labels[0].limits.memoryMb");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "", limits: { timeout: 5 } }] }, "auto"))).toBe("labels[0].limits.timeout");
     expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: 5 }] }, "auto"))).toBe("labels[0].tests");
+    // Code labels that can never pass made every response earn 0 with no error: a 400 naming the field.
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: "" }] }, "auto"))).toBe("labels[0].tests");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: [] }] }, "auto"))).toBe("labels[0].tests");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: [1, 2] }] }, "auto"))).toBe("labels[0].tests");
+    expect(param(() => parseGetRewardBody({ query: ["a", "b"], labels: ["5", { tests: [null] }] }, "auto"))).toBe("labels[1].tests");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ inputs: [{ x: 1 }], outputs: ["1"] }] }, "auto"))).toBe("labels[0].inputs[0]");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ inputs: ["1"], outputs: [[1]] }] }, "auto"))).toBe("labels[0].outputs[0]");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ tests: [{ fn: "f", args: [1], expected: 2 }] }] }, "auto"))).toBe("no error");
+    expect(param(() => parseGetRewardBody({ query: ["a"], labels: [{ inputs: ["1\n", 2], outputs: ["2\n", "3"] }] }, "auto"))).toBe("no error");
     // An integer label past 2^53 has lost digits in JSON.parse: paying against it would pay a wrong answer.
     expect(param(() => parseGetRewardBody(JSON.parse('{"query": ["a", "b"], "labels": [7, 12345678901234567890]}'), "auto"))).toBe("labels[1]");
     expect(param(() => parseGetRewardBody({ query: ["a", "b"], labels: [9007199254740991, 0.5] }, "auto"))).toBe("no error");

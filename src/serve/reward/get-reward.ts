@@ -22,7 +22,7 @@ import {
   type CodeTestFormat,
 } from "../../verify/code/types.js";
 import { CodeRequestError } from "../../verify/code/errors.js";
-import { resolveCodeLimits } from "../../verify/code/validate.js";
+import { resolveCodeLimits, validateCodeRequest } from "../../verify/code/validate.js";
 import { badParam } from "../errors.js";
 import type { Semaphore } from "./admission.js";
 import type { MathPool } from "./math-pool.js";
@@ -70,7 +70,12 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
       throw badParam(`${param}.fn_name`, `${param}.fn_name is not supported: give "tests" as [{"fn", "args", "expected"}] cases instead`);
     if (o.inputs.length !== o.outputs.length) throw badParam(`${param}.outputs`, `${param}.inputs and .outputs must have the same length`);
     const outputs = o.outputs as unknown[];
-    tests = o.inputs.map((input, i) => ({ input: String(input), output: String(outputs[i]) }));
+    // (a number is its text; an object or a list would become "[object Object]", which no program prints)
+    const text = (v: unknown, at: string): string => {
+      if (typeof v === "string" || typeof v === "number") return String(v);
+      throw badParam(at, `${at} must be a string (the program's stdin or its expected stdout), got ${JSON.stringify(v)}`);
+    };
+    tests = o.inputs.map((input, i) => ({ input: text(input, `${param}.inputs[${i}]`), output: text(outputs[i], `${param}.outputs[${i}]`) }));
     format = "io";
   } else {
     throw badParam(`${param}.tests`, `${param} is a code label without tests: give "tests" (assert code or a list of cases) or "inputs" and "outputs"`);
@@ -90,6 +95,16 @@ function parseCodeLabel(param: string, o: Record<string, unknown>): CodeLabel {
       if (e instanceof CodeRequestError) throw badParam(`${param}.${e.field}`, `${param}: ${e.message}`);
       throw e;
     }
+  }
+  // A label whose tests can never run made every response earn 0, silently: a 400 naming the field instead.
+  if ((typeof tests === "string" && tests.trim() === "") || (Array.isArray(tests) && tests.length === 0)) {
+    throw badParam(`${param}.tests`, `${param} has no tests: a code label needs test code or at least one case, or it checks nothing`);
+  }
+  try {
+    validateCodeRequest({ language: language as CodeLanguage, code: "", tests: tests as CodeRequest["tests"], format: format as CodeTestFormat | undefined });
+  } catch (e) {
+    if (e instanceof CodeRequestError) throw badParam(`${param}.${e.field}`, `${param}: ${e.message}`);
+    throw e;
   }
   return {
     language: language as CodeLanguage,
