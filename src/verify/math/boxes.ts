@@ -55,6 +55,11 @@ function mvJoinsBoxes(between: string, content: string, next: string): boolean {
   return between.length < 10 || (content !== next && between.length < 70 && /\b(?:and|or)\b|,|;/.test(between));
 }
 
+/** Whether the text between two answers offers them as alternatives: the word "or" within 70 characters (boxes, answer tags). */
+export function orBetween(between: string): boolean {
+  return between.length < 70 && /\bor\b/i.test(between);
+}
+
 /**
  * Whether the text between two boxes makes them one hedge although it holds more than separators: the word "or"
  * within 70 characters (`\\boxed{3} or maybe \\boxed{4}`, `\\boxed{3} (or \\boxed{4})`), or fewer than 10 characters
@@ -62,7 +67,7 @@ function mvJoinsBoxes(between: string, content: string, next: string): boolean {
  * joins them. A correction in words (`\\boxed{3} but actually \\boxed{4}`) is no hedge: the last box answers.
  */
 function hedgeBetween(between: string): boolean {
-  if (between.length < 70 && /\bor\b/i.test(between)) return true;
+  if (orBetween(between)) return true;
   return between.length < 10 && !/[a-zA-Z]{2,}/.test(between.replace(/\\[a-zA-Z]+/g, " "));
 }
 

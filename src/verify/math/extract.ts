@@ -8,7 +8,7 @@
 import { answerAfterThinking } from "../../core/think.js";
 import { findChoice, lastMatch } from "./choice.js";
 import { answerWordMatches } from "./answerword.js";
-import { blankBareBoxes, findBoxed, lastBoxedStart, trimKeepTabs } from "./boxes.js";
+import { blankBareBoxes, findBoxed, lastBoxedStart, orBetween, trimKeepTabs } from "./boxes.js";
 import { CORE_MATH_WORDS } from "./normalize.js";
 import { answerWordSpans, boxWithPercent, envGroupAtStart, lastMathSpan, lastMathSpans, mathSpans, spanWithPercent } from "./spans.js";
 import { inRanges, plainCommaLists, type TextRange } from "./plainlists.js";
@@ -37,23 +37,25 @@ function cleanSegment(seg: string): string {
   return s.replace(/[.\s]+$/, "").trim();
 }
 
+/** The answer inside one `<answer>` tag: its box, else its last math span, else its text. */
+function tagContent(inner: string): string {
+  return (findBoxed(inner) ?? (/\$|\\\(|\\\[/.test(inner) ? lastMathSpan(inner) : null) ?? cleanSegment(inner)).trim();
+}
+
 function findAnswerTag(text: string): string | null {
   const open = text.lastIndexOf("<answer>");
   if (open < 0) return null;
   const close = text.indexOf("</answer>", open);
-  const inner = text.slice(open + 8, close < 0 ? text.length : close);
-  const span = findBoxed(inner) ?? (/\$|\\\(|\\\[/.test(inner) ? lastMathSpan(inner) : null);
-  const answer = (span ?? cleanSegment(inner)).trim() || null;
+  const answer = tagContent(text.slice(open + 8, close < 0 ? text.length : close)) || null;
   // a tag right after another one (only separators between, or "or" within 70 characters) is one list or hedge with it,
   // as two boxes are: "<answer>3</answer> or <answer>4</answer>" is "3 or 4"
   const prevClose = text.lastIndexOf("</answer>", open);
   const prevOpen = prevClose < 0 ? -1 : text.lastIndexOf("<answer>", prevClose);
   if (answer === null || prevOpen < 0) return answer;
   const between = text.slice(prevClose + 9, open);
-  const hedge = between.length < 70 && /\bor\b/i.test(between);
+  const hedge = orBetween(between);
   if (!hedge && between.replace(/[\s,;]|\band\b/gi, "") !== "") return answer;
-  const first = text.slice(prevOpen + 8, prevClose);
-  const earlier = (findBoxed(first) ?? (/\$|\\\(|\\\[/.test(first) ? lastMathSpan(first) : null) ?? cleanSegment(first)).trim();
+  const earlier = tagContent(text.slice(prevOpen + 8, prevClose));
   return earlier === "" || earlier === answer ? answer : `${earlier}${hedge ? " \\text{ or } " : ", "}${answer}`;
 }
 
