@@ -5,6 +5,7 @@
  * end-of-turn / end-of-sequence marker (text after one was never part of the answer: padding, or tokens the
  * engine did not stop on).
  */
+import { DEFAULT_THINK_TAGS } from "../../core/think.js";
 
 /** End-of-turn and end-of-sequence markers of the common chat templates (Qwen, Llama 2/3, DeepSeek, Gemma, Phi, Mistral). */
 export const END_MARKERS: readonly string[] = [
@@ -63,8 +64,8 @@ export interface SplitResponse {
   inThinking: boolean;
 }
 
-/** The thinking block's tags, as the verifiers read them. */
-const THINK_OPEN = "<think>";
+/** The thinking block's open tag, as the verifiers read it (core/think.ts). */
+const THINK_OPEN = DEFAULT_THINK_TAGS.open;
 
 /** Whether `before` (the text ahead of the response) ends with an open think tag, whitespace aside. */
 function endsInThinking(before: string): boolean {
